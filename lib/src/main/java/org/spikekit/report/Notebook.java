@@ -1,0 +1,242 @@
+package org.spikekit.report;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.spikekit.Kit;
+import tech.tablesaw.api.Table;
+
+/**
+ * The context of one notebook run: where outputs go, the run settings read from the environment,
+ * and one-line helpers that save a figure or a table together with its provenance.
+ *
+ * <pre>{@code
+ * var nb = Notebook.begin("00_environment");          // MODE, BACKEND, DATA, SEED from the env
+ * nb.figure("demo_lif_trace", chart);                   // figures/00_environment/demo_lif_trace.{png,svg}
+ * nb.table("environment", table);                       // results/00_environment/environment.csv
+ * }</pre>
+ *
+ * <p>Settings (environment variables, each with a default): {@code MODE} quick|full (quick),
+ * {@code BACKEND} (falls back to {@code SPIKEKIT_BACKEND}, then cpu), {@code DATA}
+ * auto|real|synthetic (auto), {@code SEED} (1), {@code SPIKEKIT_HOME} the project root (else found
+ * by walking up from the working directory to the folder holding {@code pom.xml} and
+ * {@code notebooks/}). Every file is written atomically; a table or figure and its provenance
+ * JSON are written together or not at all.
+ */
+public final class Notebook {
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_\\-]*");
+
+    private final String name;
+    private final String group;
+    private final Path root;
+    private final RunMode mode;
+    private final DataChoice data;
+    private final String backend;
+    private final long seed;
+    private final Instant started;
+    private final GitInfo git;
+    private final Map<String, Object> config = new LinkedHashMap<>();
+    private final List<DataRecord> dataFiles = new ArrayList<>();
+    private final List<Path> written = new ArrayList<>();
+    private String device = "";
+
+    private Notebook(String name, String group, Path root, RunMode mode, DataChoice data, String backend, long seed) {
+        this.name = name;
+        this.group = group;
+        this.root = root;
+        this.mode = mode;
+        this.data = data;
+        this.backend = backend;
+        this.seed = seed;
+        this.started = Instant.now();
+        this.git = GitInfo.of(root);
+    }
+
+    /** Starts a notebook whose outputs go to {@code results/<name>/} and {@code figures/<name>/}. */
+    public static Notebook begin(String name) {
+        return begin(name, name);
+    }
+
+    /** Starts a notebook whose outputs go to the folder {@code group} (e.g. a paper: {@code rsnn}). */
+    public static Notebook begin(String name, String group) {
+        return begin(name, group, System::getenv, Path.of("").toAbsolutePath());
+    }
+
+    /** Testable form: {@code env} supplies environment variables, {@code cwd} the working folder. */
+    public static Notebook begin(String name, String group, Function<String, String> env, Path cwd) {
+        requireSlug("notebook name", name);
+        requireSlug("output group", group);
+        RunMode mode = RunMode.parse(or(env.apply(RunMode.ENV), "quick"), "environment variable " + RunMode.ENV);
+        DataChoice data = DataChoice.parse(or(env.apply(DataChoice.ENV), "auto"), "environment variable " + DataChoice.ENV);
+        String backend = or(env.apply("BACKEND"), or(env.apply("SPIKEKIT_BACKEND"), "cpu")).trim().toLowerCase();
+        String seedText = or(env.apply("SEED"), "1").trim();
+        long seed;
+        try {
+            seed = Long.parseLong(seedText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("environment variable SEED: expected an integer, got '" + seedText + "'");
+        }
+        Path root = findRoot(env.apply("SPIKEKIT_HOME"), cwd);
+        return new Notebook(name, group, root, mode, data, backend, seed);
+    }
+
+    static Path findRoot(String home, Path cwd) {
+        if (home != null && !home.isBlank()) {
+            Path p = Path.of(home).toAbsolutePath().normalize();
+            if (!Files.isDirectory(p)) {
+                throw new IllegalArgumentException("SPIKEKIT_HOME=" + home + " is not a directory");
+            }
+            return p;
+        }
+        for (Path p = cwd.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("notebooks"))) return p;
+        }
+        throw new IllegalStateException("cannot find the SpikeKit project root above " + cwd
+                + " (a folder with pom.xml and notebooks/); set SPIKEKIT_HOME");
+    }
+
+    private static String or(String v, String dflt) {
+        return v == null || v.isBlank() ? dflt : v;
+    }
+
+    static void requireSlug(String what, String s) {
+        if (s == null || !SLUG.matcher(s).matches()) {
+            throw new IllegalArgumentException(what + " '" + s + "' must match " + SLUG.pattern()
+                    + " (lower-case letters, digits, '_' and '-')");
+        }
+    }
+
+    // ---- settings -----------------------------------------------------------------------------
+
+    public String name() { return name; }
+    public String group() { return group; }
+    public Path root() { return root; }
+    public RunMode mode() { return mode; }
+    public boolean quick() { return mode == RunMode.QUICK; }
+    public DataChoice data() { return data; }
+    public String backend() { return backend; }
+    public long seed() { return seed; }
+    public Path resultsDir() { return root.resolve("results").resolve(group); }
+    public Path figuresDir() { return root.resolve("figures").resolve(group); }
+    public Path dataDir() { return root.resolve("data"); }
+
+    /** Records the device description of the backend that actually ran. */
+    public Notebook device(String description) {
+        this.device = Objects.requireNonNull(description);
+        return this;
+    }
+
+    /** Adds configuration entries recorded in every provenance written after this call. */
+    public Notebook config(String key, Object value) {
+        config.put(key, value);
+        return this;
+    }
+
+    /** Adds a data file recorded in every provenance written after this call. */
+    public Notebook dataFile(DataRecord record) {
+        dataFiles.add(record);
+        return this;
+    }
+
+    /** Files written so far, in order. */
+    public List<Path> written() { return Collections.unmodifiableList(written); }
+
+    // ---- outputs ------------------------------------------------------------------------------
+
+    /** The provenance record for a section written now. */
+    public Provenance provenance(String section) {
+        double wall = started.until(Instant.now(), ChronoUnit.MILLIS) / 1000.0;
+        return new Provenance(Kit.version(), git.commit(), git.dirty(), name, section,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), wall, mode.id(), data.id(),
+                backend, device, seed, config, dataFiles,
+                System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Saves {@code table} as {@code results/<group>/<section>.csv} with
+     * {@code <section>.provenance.json} beside it and returns the CSV path.
+     */
+    public Path table(String section, Table table) {
+        requireSlug("section", section);
+        Path csv = resultsDir().resolve(section + ".csv");
+        return withProvenance(section, csv, () -> AtomicFiles.write(csv, out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            table.write().csv(w);
+            w.flush();
+        }));
+    }
+
+    /**
+     * Saves {@code chart} as {@code figures/<group>/<section>.png} and {@code .svg} with a
+     * provenance JSON, and returns the rendered image: as a cell's last expression it displays
+     * inline.
+     */
+    public BufferedImage figure(String section, Chart<?, ?> chart) {
+        requireSlug("section", section);
+        Path dir = figuresDir();
+        Path png = dir.resolve(section + ".png");
+        Path svg = dir.resolve(section + ".svg");
+        withProvenance(section, png, () -> {
+            AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+            try {
+                AtomicFiles.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
+                        VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(png);
+                throw e;
+            }
+            written.add(svg);
+            return png;
+        });
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        Path run() throws IOException;
+    }
+
+    private Path withProvenance(String section, Path main, IoAction write) {
+        Path prov = main.resolveSibling(section + ".provenance.json");
+        try {
+            Path out = write.run();
+            try {
+                provenance(section).write(prov);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(out);
+                throw e;
+            }
+            written.add(out);
+            written.add(prov);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + main + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Notebook " + name + " [mode=" + mode.id() + ", backend=" + backend + ", data=" + data.id()
+                + ", seed=" + seed + ", root=" + root + "]";
+    }
+}
