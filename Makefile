@@ -1,0 +1,108 @@
+# SpikeKit — build, data, notebooks, tests. `make help` lists the targets.
+# Settings (environment or command line): MODE=quick|full  BACKEND=cpu|cuda|nd4j
+# DATA=auto|real|synthetic  SEED=1  CELL_TIMEOUT=1800 (seconds per notebook cell).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+MODE ?= quick
+BACKEND ?= cpu
+DATA ?= auto
+SEED ?= 1
+CELL_TIMEOUT ?= 1800
+KERNEL_XMX ?= 8g
+export MODE BACKEND DATA SEED
+export SPIKEKIT_HOME := $(CURDIR)
+export SPIKEKIT_BACKEND := $(BACKEND)
+# The kernelspec lives inside the project; nothing is installed into the user's Jupyter dirs.
+export JUPYTER_PATH := $(CURDIR)/env/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
+
+JDK := $(shell env/find-jdk.sh 2>/dev/null)
+need_jdk = @if [ -z "$(JDK)" ]; then env/find-jdk.sh >/dev/null; exit 1; fi
+MVN := JAVA_HOME=$(JDK) PATH=$(JDK)/bin:$$PATH mvn -B --no-transfer-progress
+JAVA := $(JDK)/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+
+VERSION := $(shell sed -n '/<artifactId>spikekit-parent</{n;s:.*<version>\(.*\)</version>.*:\1:p;}' pom.xml)
+RJK_VERSION := $(shell sed -n 's:.*<rapaio.kernel.version>\(.*\)</rapaio.kernel.version>.*:\1:p' pom.xml)
+LIB_JAR := lib/target/spikekit-$(VERSION).jar
+LIB_CP := $(LIB_JAR):lib/target/lib/*
+LIB_SRC := pom.xml lib/pom.xml $(shell find lib/src/main -type f 2>/dev/null)
+KERNEL_JAR := env/kernel/rapaio-jupyter-kernel-$(RJK_VERSION).jar
+KERNELSPEC := env/jupyter/kernels/spikekit/kernel.json
+JUPYTER_OK := env/jupyter/.jupyter-installed
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NB_OUT := results/notebooks/$(MODE)
+NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
+
+.PHONY: help env lib data notebooks reproduce test unit runner-selftest bench notebook kernel-user clean distclean
+
+help: ## list the targets
+	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+
+env: $(JUPYTER_OK) $(KERNEL_JAR) $(KERNELSPEC) ## install Jupyter (Debian packages) and the spikekit Java kernel
+
+$(JUPYTER_OK): env/apt-packages.txt env/install-jupyter.sh
+	env/install-jupyter.sh
+	@mkdir -p $(@D) && touch $@
+
+$(KERNEL_JAR): pom.xml
+	$(need_jdk)
+	$(MVN) -q dependency:copy -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$(RJK_VERSION) -DoutputDirectory=env/kernel
+	@touch $@
+
+$(KERNELSPEC): $(LIB_JAR) $(KERNEL_JAR) env/kernel.json.in env/install-kernel.sh
+	env/install-kernel.sh "$(JDK)" $(LIB_JAR) lib/target/lib $(KERNEL_JAR) $(KERNEL_XMX)
+
+lib: $(LIB_JAR) ## build the library jar (tests skipped) and collect its dependencies in lib/target/lib
+
+$(LIB_JAR): $(LIB_SRC)
+	$(need_jdk)
+	$(MVN) -q package -DskipTests
+	@touch $@
+
+data: $(LIB_JAR) ## fetch the real data reachable here, verify data/raw against data/manifest
+	env/fetch-data.sh
+	$(JAVA) -cp '$(LIB_CP)' org.spikekit.data.DataCli verify $(CURDIR)
+
+notebooks: $(NB_DONE) ## execute every notebooks/NN_*.ipynb headless, in order (copies in results/notebooks/MODE)
+
+# Each executed notebook depends on its source, the library, the kernelspec and the notebook
+# before it (order matters: later notebooks read what earlier ones wrote).
+$(NB_OUT)/%.ipynb: notebooks/%.ipynb $(LIB_JAR) $(KERNELSPEC) $(JUPYTER_OK)
+	@env/run-notebook.sh $< $(NB_OUT) $(CELL_TIMEOUT)
+$(foreach i,$(shell seq 2 $(words $(NB_DONE))),$(eval $(word $(i),$(NB_DONE)): $(word $(shell expr $(i) - 1),$(NB_DONE))))
+
+reproduce: env lib data notebooks ## everything: env, lib, data, all notebooks → results/ and figures/
+	@echo "Tables and provenance: results/<group>/*.csv + *.provenance.json"
+	@echo "Figures:               figures/<group>/*.png + *.svg"
+	@echo "Executed notebooks:    $(NB_OUT)/"
+
+test: unit runner-selftest ## every test: mvn verify (unit, gradient, conformance) + all notebooks in quick mode
+	$(MAKE) --no-print-directory notebooks MODE=quick
+
+runner-selftest: env ## check that a failing notebook cell fails the run and is named
+	env/selftest-runner.sh
+
+unit: ## mvn verify only
+	$(need_jdk)
+	$(MVN) verify
+
+bench: $(LIB_JAR) ## run the benchmarks → results/bench/*.csv
+	$(JAVA) -cp '$(LIB_CP)' org.spikekit.bench.BenchMain $(CURDIR)/results/bench
+
+notebook: env ## open the notebooks in a browser (installs jupyter-notebook if missing)
+	env/install-jupyter.sh env/apt-packages-interactive.txt
+	cd notebooks && jupyter notebook
+
+kernel-user: $(KERNELSPEC) ## also install the spikekit kernel into your user Jupyter (for JupyterLab etc.)
+	JUPYTER_PATH= jupyter kernelspec install --user --replace --name spikekit env/jupyter/kernels/spikekit
+
+clean: ## remove build outputs and executed notebooks (keeps data, results and figures)
+	$(if $(JDK),$(MVN) -q clean,rm -rf lib/target)
+	rm -rf results/notebooks
+
+distclean: clean ## also remove generated data, results, figures and the kernel
+	rm -rf data/synthetic results/* figures/* env/kernel env/jupyter
