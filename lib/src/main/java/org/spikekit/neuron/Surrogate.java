@@ -79,7 +79,8 @@ public record Surrogate(Kind kind, float scale) {
 
     /** Forward spike value for distance to threshold {@code x}. */
     public float spike(float x) {
-        if (kind == Kind.SMOOTH_SIGMOID) return (float) (1.0 / (1.0 + Math.exp(-scale * (double) x)));
+        // same float operations as spikeRef (affine, then UnaryOp.SIGMOID), so both paths agree bitwise
+        if (kind == Kind.SMOOTH_SIGMOID) return UnaryOp.SIGMOID.apply(scale * x + 0f);
         return x > 0 ? 1f : 0f;
     }
 
