@@ -120,86 +120,109 @@ public final class HostLifKernel implements LifKernel {
             System.arraycopy(I, st, ti, sOff, n);
         }
         boolean zero = p.reset() == ResetMode.ZERO;
-        int bound = SP.loopBound(n);
         if (binary && V == null) {
-            // purely elementwise: spike, then update, one pass
-            FloatVector one = FloatVector.broadcast(SP, 1f);
-            for (int j = 0; j < bound; j += SP.length()) {
-                FloatVector u = FloatVector.fromArray(SP, U, st + j), i = FloatVector.fromArray(SP, I, st + j);
-                FloatVector tv = FloatVector.fromArray(SP, th, j);
-                VectorMask<Float> fire = u.sub(tv).compare(VectorOperators.GT, 0f);
-                FloatVector s = FloatVector.zero(SP).blend(one, fire);
-                s.intoArray(S, sOff + j);
-                if (bits != null) storeBits(bits, row, n, j, fire.toLong());
-                FloatVector bmv = FloatVector.fromArray(SP, bm, j);
-                FloatVector m = u.mul(bmv).add(i.mul(one.sub(bmv)));
-                FloatVector hv = FloatVector.fromArray(SP, H, hOff + j);
-                i.mul(FloatVector.fromArray(SP, bs, j)).add(hv).intoArray(I, st + j);
-                FloatVector un = zero ? m.blend(0f, fire) : m.sub(tv.blend(0f, fire.not()));
-                un.intoArray(U, st + j);
-            }
-            for (int j = bound; j < n; j++) {
-                float s = U[st + j] - th[j] > 0 ? 1f : 0f;
-                S[sOff + j] = s;
-                if (bits != null && s != 0f) bits[row * words(n) + (j >>> 6)] |= 1L << (j & 63);
-                updateScalar(zero, bm[j], bs[j], th[j], U, I, st + j, H[hOff + j], s);
-            }
+            elementwiseRow(zero, bm, bs, th, H, hOff, S, sOff, U, I, st, n, bits, row);
             return;
         }
-        // 1. spikes
+        int na = binary ? spikesBinary(th, S, sOff, U, st, n, bits, row, active)
+                : spikesSmooth(p.surrogate(), th, S, sOff, U, st, n, sf, active);
+        if (V != null) addRecurrent(H, hOff, S, sOff, V, vo, n, active, na);
+        updateRow(zero, bm, bs, th, H, hOff, S, sOff, U, I, st, n);
+    }
+
+    /** Spike and update in one pass (no recurrence, binary spikes). */
+    private static void elementwiseRow(boolean zero, float[] bm, float[] bs, float[] th, float[] H, int hOff,
+                                       float[] S, int sOff, float[] U, float[] I, int st, int n, long[] bits, int row) {
+        int bound = SP.loopBound(n);
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        for (int j = 0; j < bound; j += SP.length()) {
+            FloatVector u = FloatVector.fromArray(SP, U, st + j), i = FloatVector.fromArray(SP, I, st + j);
+            FloatVector tv = FloatVector.fromArray(SP, th, j);
+            VectorMask<Float> fire = u.sub(tv).compare(VectorOperators.GT, 0f);
+            FloatVector.zero(SP).blend(one, fire).intoArray(S, sOff + j);
+            if (bits != null) storeBits(bits, row, n, j, fire.toLong());
+            FloatVector bmv = FloatVector.fromArray(SP, bm, j);
+            FloatVector m = u.mul(bmv).add(i.mul(one.sub(bmv)));
+            FloatVector hv = FloatVector.fromArray(SP, H, hOff + j);
+            i.mul(FloatVector.fromArray(SP, bs, j)).add(hv).intoArray(I, st + j);
+            FloatVector un = zero ? m.blend(0f, fire) : m.sub(tv.blend(0f, fire.not()));
+            un.intoArray(U, st + j);
+        }
+        for (int j = bound; j < n; j++) {
+            float s = U[st + j] - th[j] > 0 ? 1f : 0f;
+            S[sOff + j] = s;
+            if (bits != null && s != 0f) bits[row * words(n) + (j >>> 6)] |= 1L << (j & 63);
+            updateScalar(zero, bm[j], bs[j], th[j], U, I, st + j, H[hOff + j], s);
+        }
+    }
+
+    /** Binary spikes of one row; returns the number of active neurons listed in {@code active}. */
+    private static int spikesBinary(float[] th, float[] S, int sOff, float[] U, int st, int n, long[] bits, int row,
+                                    int[] active) {
+        int na = 0, bound = SP.loopBound(n);
+        for (int j = 0; j < bound; j += SP.length()) {
+            FloatVector u = FloatVector.fromArray(SP, U, st + j);
+            VectorMask<Float> fire = u.sub(FloatVector.fromArray(SP, th, j)).compare(VectorOperators.GT, 0f);
+            FloatVector.zero(SP).blend(1f, fire).intoArray(S, sOff + j);
+            long m = fire.toLong();
+            if (m != 0) {
+                if (bits != null) storeBits(bits, row, n, j, m);
+                while (m != 0) {
+                    active[na++] = j + Long.numberOfTrailingZeros(m);
+                    m &= m - 1;
+                }
+            }
+        }
+        for (int j = bound; j < n; j++) {
+            float s = U[st + j] - th[j] > 0 ? 1f : 0f;
+            S[sOff + j] = s;
+            if (s != 0f) {
+                if (bits != null) bits[row * words(n) + (j >>> 6)] |= 1L << (j & 63);
+                active[na++] = j;
+            }
+        }
+        return na;
+    }
+
+    private static int spikesSmooth(Surrogate sur, float[] th, float[] S, int sOff, float[] U, int st, int n,
+                                    float[] sf, int[] active) {
         int na = 0;
-        if (binary) {
-            for (int j = 0; j < bound; j += SP.length()) {
-                FloatVector u = FloatVector.fromArray(SP, U, st + j);
-                VectorMask<Float> fire = u.sub(FloatVector.fromArray(SP, th, j)).compare(VectorOperators.GT, 0f);
-                FloatVector.zero(SP).blend(1f, fire).intoArray(S, sOff + j);
-                long m = fire.toLong();
-                if (m != 0) {
-                    if (bits != null) storeBits(bits, row, n, j, m);
-                    while (m != 0) {
-                        active[na++] = j + Long.numberOfTrailingZeros(m);
-                        m &= m - 1;
-                    }
+        for (int j = 0; j < n; j++) {
+            float s = sur.spike(U[st + j] - th[j]);
+            S[sOff + j] = s;
+            if (sf != null) sf[sOff + j] = s;
+            if (s != 0f) active[na++] = j;
+        }
+        return na;
+    }
+
+    /** Event-driven recurrent input: {@code h += s_k·V[k, :]} for the active neurons k. */
+    private static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] V, int vo, int n,
+                                     int[] active, int na) {
+        int bound = SP.loopBound(n);
+        for (int q = 0; q < na; q++) {
+            int k = active[q];
+            float w = S[sOff + k];
+            int vr = vo + k * n;
+            int j = 0;
+            if (w == 1f) {
+                for (; j < bound; j += SP.length()) {
+                    FloatVector.fromArray(SP, H, hOff + j).add(FloatVector.fromArray(SP, V, vr + j)).intoArray(H, hOff + j);
                 }
-            }
-            for (int j = bound; j < n; j++) {
-                float s = U[st + j] - th[j] > 0 ? 1f : 0f;
-                S[sOff + j] = s;
-                if (s != 0f) {
-                    if (bits != null) bits[row * words(n) + (j >>> 6)] |= 1L << (j & 63);
-                    active[na++] = j;
+                for (; j < n; j++) H[hOff + j] += V[vr + j];
+            } else {
+                FloatVector wv = FloatVector.broadcast(SP, w);
+                for (; j < bound; j += SP.length()) {
+                    FloatVector.fromArray(SP, V, vr + j).fma(wv, FloatVector.fromArray(SP, H, hOff + j)).intoArray(H, hOff + j);
                 }
-            }
-        } else {
-            for (int j = 0; j < n; j++) {
-                float s = p.surrogate().spike(U[st + j] - th[j]);
-                S[sOff + j] = s;
-                if (sf != null) sf[sOff + j] = s;
-                if (s != 0f) active[na++] = j;
+                for (; j < n; j++) H[hOff + j] += w * V[vr + j];
             }
         }
-        // 2. recurrent input, event driven
-        if (V != null) {
-            for (int q = 0; q < na; q++) {
-                int k = active[q];
-                float w = S[sOff + k];
-                int vr = vo + k * n;
-                if (w == 1f) {
-                    int j = 0;
-                    for (; j < bound; j += SP.length()) {
-                        FloatVector.fromArray(SP, H, hOff + j).add(FloatVector.fromArray(SP, V, vr + j)).intoArray(H, hOff + j);
-                    }
-                    for (; j < n; j++) H[hOff + j] += V[vr + j];
-                } else {
-                    int j = 0;
-                    for (; j < bound; j += SP.length()) {
-                        FloatVector.fromArray(SP, V, vr + j).fma(FloatVector.broadcast(SP, w), FloatVector.fromArray(SP, H, hOff + j)).intoArray(H, hOff + j);
-                    }
-                    for (; j < n; j++) H[hOff + j] += w * V[vr + j];
-                }
-            }
-        }
-        // 3. update
+    }
+
+    private static void updateRow(boolean zero, float[] bm, float[] bs, float[] th, float[] H, int hOff,
+                                  float[] S, int sOff, float[] U, float[] I, int st, int n) {
+        int bound = SP.loopBound(n);
         FloatVector one = FloatVector.broadcast(SP, 1f);
         for (int j = 0; j < bound; j += SP.length()) {
             FloatVector u = FloatVector.fromArray(SP, U, st + j), i = FloatVector.fromArray(SP, I, st + j);
@@ -303,28 +326,8 @@ public final class HostLifKernel implements LifKernel {
         // dS = gS + dI·Vᵀ
         if (GS != null) System.arraycopy(GS, gso + ro, dS, 0, n); else java.util.Arrays.fill(dS, 0f);
         if (V != null) {
-            for (int k = 0; k < n; k++) {
-                int vr = vo + k * n;
-                FloatVector accv = FloatVector.zero(SP);
-                int j = 0;
-                for (; j < bound; j += SP.length()) {
-                    accv = FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.fromArray(SP, V, vr + j), accv);
-                }
-                float sum = accv.reduceLanes(VectorOperators.ADD);
-                for (; j < n; j++) sum += dI[st + j] * V[vr + j];
-                dS[k] += sum;
-            }
-            // dV[k, :] += S_k · dI  for the neurons that spiked
-            for (int k = 0; k < n; k++) {
-                float s = tp.bits() != null ? bit(tp.bits(), row, n, k) : tp.sf()[ro + k];
-                if (s == 0f) continue;
-                int gr = k * n;
-                int j = 0;
-                for (; j < bound; j += SP.length()) {
-                    FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.broadcast(SP, s), FloatVector.fromArray(SP, acc.gv, gr + j)).intoArray(acc.gv, gr + j);
-                }
-                for (; j < n; j++) acc.gv[gr + j] += s * dI[st + j];
-            }
+            matVecTransposed(dI, st, V, vo, n, dS);
+            accumulateGradV(tp, row, ro, n, dI, st, acc.gv);
         }
         final boolean zero = p.reset() == ResetMode.ZERO, detach = p.detachReset();
         final Surrogate sur = p.surrogate();
@@ -376,6 +379,38 @@ public final class HostLifKernel implements LifKernel {
             acc.gbs[j] += di * i;
             dU[st + j] = dm * bm[j] + da;
             dI[st + j] = di * bs[j] + obm * dm;
+        }
+    }
+
+    /** {@code dS[k] += Σ_j dI[st + j]·V[k, j]} (one row of {@code dI·Vᵀ}). */
+    private static void matVecTransposed(float[] dI, int st, float[] V, int vo, int n, float[] dS) {
+        int bound = SP.loopBound(n);
+        for (int k = 0; k < n; k++) {
+            int vr = vo + k * n;
+            FloatVector accv = FloatVector.zero(SP);
+            int j = 0;
+            for (; j < bound; j += SP.length()) {
+                accv = FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.fromArray(SP, V, vr + j), accv);
+            }
+            float sum = accv.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) sum += dI[st + j] * V[vr + j];
+            dS[k] += sum;
+        }
+    }
+
+    /** {@code dV[k, :] += S_k·dI} for the neurons k that spiked in this row and step. */
+    private static void accumulateGradV(Tape tp, int row, int ro, int n, float[] dI, int st, float[] gv) {
+        int bound = SP.loopBound(n);
+        for (int k = 0; k < n; k++) {
+            float s = tp.bits() != null ? bit(tp.bits(), row, n, k) : tp.sf()[ro + k];
+            if (s == 0f) continue;
+            int gr = k * n;
+            FloatVector sv = FloatVector.broadcast(SP, s);
+            int j = 0;
+            for (; j < bound; j += SP.length()) {
+                FloatVector.fromArray(SP, dI, st + j).fma(sv, FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+            }
+            for (; j < n; j++) gv[gr + j] += s * dI[st + j];
         }
     }
 
