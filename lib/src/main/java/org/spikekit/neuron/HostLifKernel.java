@@ -1,0 +1,433 @@
+package org.spikekit.neuron;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.HostStorage;
+import org.spikekit.compute.Tensor;
+
+/**
+ * Fused LIF sequence kernel for host-memory backends: same math as {@link ReferenceLifKernel},
+ * written as Vector-API loops ({@code FloatVector.SPECIES_PREFERRED}) and parallel over the batch.
+ *
+ * <p>The recurrence couples neurons of one batch row only, so each worker thread owns a block of
+ * batch rows and runs the whole time loop for them without synchronisation. Per row and step:
+ * <ol>
+ *   <li>spike pass: {@code S = Θ(U − θ)}, written to the output, to the tape (U, I as float32,
+ *       S as bits) and to a list of active neurons;</li>
+ *   <li>recurrent input, event driven: {@code h += V[k, :]} for each neuron k that spiked
+ *       (exactly {@code S·V} for binary spikes, {@code s_k·V[k, :]} for non-zero smooth spikes);</li>
+ *   <li>update pass: {@code I ← β_syn·I + h}, {@code U ← (β_mem·U + (1 − β_mem)·I)·(1 − S)}.</li>
+ * </ol>
+ * Without recurrence (V = null) passes 1 and 3 are one loop: the purely elementwise kernel.
+ *
+ * <p>Backward mirrors it: per row and step one dense mat-vec {@code dI·Vᵀ} (vectorised dots over
+ * rows of V), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-thread buffer, and one
+ * fused elementwise pass; per-neuron gradients are accumulated per thread and summed at the end.
+ *
+ * <p>Tape: {@code 8·T·B·N} bytes for U and I plus {@code 8·T·B·ceil(N/64)} bytes of spike bits
+ * (binary surrogates) or {@code 4·T·B·N} bytes of float spikes (smooth test surrogate).
+ */
+public final class HostLifKernel implements LifKernel {
+    static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    private final Backend be;
+
+    public HostLifKernel(Backend be) { this.be = be; }
+
+    @Override public String name() { return "host-fused(" + SP.length() + " lanes)"; }
+
+    static float[] data(Tensor t) {
+        if (!(t.storage() instanceof HostStorage h)) {
+            throw new IllegalArgumentException("host kernel needs host-memory tensors, got " + t);
+        }
+        return h.data();
+    }
+
+    static int off(Tensor t) { return Math.toIntExact(t.offset()); }
+
+    /** Host copies: U, I per neuron-step; spikes as bits or floats. */
+    record Tape(float[] bm, float[] bs, float[] th, Tensor v, int t, int b, int n,
+                float[] u, float[] i, long[] bits, float[] sf) implements LifTape {
+        @Override public long retainedBytes() {
+            return 4L * u.length + 4L * i.length + (bits == null ? 0 : 8L * bits.length) + (sf == null ? 0 : 4L * sf.length);
+        }
+        @Override public int steps() { return t; }
+        @Override public int batch() { return b; }
+        @Override public int neurons() { return n; }
+    }
+
+    /** Words of spike bits per batch row. */
+    static int words(int n) { return (n + 63) >>> 6; }
+
+    /** Bytes the tape of a {@code [t, b, n]} run retains with a binary surrogate. */
+    public static long tapeBytes(int t, int b, int n) {
+        long rows = (long) t * b;
+        return rows * n * 8L + rows * words(n) * 8L;
+    }
+
+    private static int chunks(int batch) {
+        return Math.max(1, Math.min(batch, Runtime.getRuntime().availableProcessors()));
+    }
+
+    // ---- forward ------------------------------------------------------------------------------
+
+    @Override
+    public LifForward forward(LifParams p, LifCoeffs c, Tensor h, Tensor v, LifState s0, boolean keepTape) {
+        ReferenceLifKernel.check(c, h, v, s0);
+        final int t = h.dim(0), b = h.dim(1), n = h.dim(2);
+        Tensor spikes = be.zeros(t, b, n);
+        LifState last = s0.copy();
+        final float[] bm = be.toHost(c.betaMem()), bs = be.toHost(c.betaSyn()), th = be.toHost(c.theta());
+        final boolean binary = p.surrogate().binaryForward();
+        long total = (long) t * b * n;
+        if (keepTape && total > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("LIF tape of " + total + " neuron-steps exceeds one Java array; split the sequence");
+        }
+        final float[] tu = keepTape ? new float[(int) total] : null;
+        final float[] ti = keepTape ? new float[(int) total] : null;
+        final long[] bits = keepTape && binary ? new long[t * b * words(n)] : null;
+        final float[] sf = keepTape && !binary ? new float[(int) total] : null;
+        final float[] H = data(h), S = data(spikes), U = data(last.u()), I = data(last.i());
+        final float[] V = v == null ? null : data(v);
+        final int ho = off(h), vo = v == null ? 0 : off(v);
+        final int nc = chunks(b);
+        IntStream.range(0, nc).parallel().forEach(ch -> {
+            int b0 = (int) ((long) b * ch / nc), b1 = (int) ((long) b * (ch + 1) / nc);
+            int[] active = new int[n];
+            for (int k = 0; k < t; k++) {
+                for (int r = b0; r < b1; r++) {
+                    int row = k * b + r;
+                    forwardRow(p, binary, bm, bs, th, H, ho + row * n, S, row * n, U, I, r * n, n,
+                            V, vo, tu, ti, bits, sf, row, active);
+                }
+            }
+        });
+        Tape tape = keepTape ? new Tape(bm, bs, th, v, t, b, n, tu, ti, bits, sf) : null;
+        return new LifForward(spikes, last, tape);
+    }
+
+    private static void forwardRow(LifParams p, boolean binary, float[] bm, float[] bs, float[] th,
+                                   float[] H, int hOff, float[] S, int sOff, float[] U, float[] I, int st, int n,
+                                   float[] V, int vo, float[] tu, float[] ti, long[] bits, float[] sf, int row,
+                                   int[] active) {
+        if (tu != null) {
+            System.arraycopy(U, st, tu, sOff, n);
+            System.arraycopy(I, st, ti, sOff, n);
+        }
+        boolean zero = p.reset() == ResetMode.ZERO;
+        if (binary && V == null) {
+            elementwiseRow(zero, bm, bs, th, H, hOff, S, sOff, U, I, st, n, bits, row);
+            return;
+        }
+        int na = binary ? spikesBinary(th, S, sOff, U, st, n, bits, row, active)
+                : spikesSmooth(p.surrogate(), th, S, sOff, U, st, n, sf, active);
+        if (V != null) addRecurrent(H, hOff, S, sOff, V, vo, n, active, na);
+        updateRow(zero, bm, bs, th, H, hOff, S, sOff, U, I, st, n);
+    }
+
+    /** Spike and update in one pass (no recurrence, binary spikes). */
+    private static void elementwiseRow(boolean zero, float[] bm, float[] bs, float[] th, float[] H, int hOff,
+                                       float[] S, int sOff, float[] U, float[] I, int st, int n, long[] bits, int row) {
+        int bound = SP.loopBound(n);
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        for (int j = 0; j < bound; j += SP.length()) {
+            FloatVector u = FloatVector.fromArray(SP, U, st + j), i = FloatVector.fromArray(SP, I, st + j);
+            FloatVector tv = FloatVector.fromArray(SP, th, j);
+            VectorMask<Float> fire = u.sub(tv).compare(VectorOperators.GT, 0f);
+            FloatVector.zero(SP).blend(one, fire).intoArray(S, sOff + j);
+            if (bits != null) storeBits(bits, row, n, j, fire.toLong());
+            FloatVector bmv = FloatVector.fromArray(SP, bm, j);
+            FloatVector m = u.mul(bmv).add(i.mul(one.sub(bmv)));
+            FloatVector hv = FloatVector.fromArray(SP, H, hOff + j);
+            i.mul(FloatVector.fromArray(SP, bs, j)).add(hv).intoArray(I, st + j);
+            FloatVector un = zero ? m.blend(0f, fire) : m.sub(tv.blend(0f, fire.not()));
+            un.intoArray(U, st + j);
+        }
+        for (int j = bound; j < n; j++) {
+            float s = U[st + j] - th[j] > 0 ? 1f : 0f;
+            S[sOff + j] = s;
+            if (bits != null && s != 0f) bits[row * words(n) + (j >>> 6)] |= 1L << (j & 63);
+            updateScalar(zero, bm[j], bs[j], th[j], U, I, st + j, H[hOff + j], s);
+        }
+    }
+
+    /** Binary spikes of one row; returns the number of active neurons listed in {@code active}. */
+    private static int spikesBinary(float[] th, float[] S, int sOff, float[] U, int st, int n, long[] bits, int row,
+                                    int[] active) {
+        int na = 0, bound = SP.loopBound(n);
+        for (int j = 0; j < bound; j += SP.length()) {
+            FloatVector u = FloatVector.fromArray(SP, U, st + j);
+            VectorMask<Float> fire = u.sub(FloatVector.fromArray(SP, th, j)).compare(VectorOperators.GT, 0f);
+            FloatVector.zero(SP).blend(1f, fire).intoArray(S, sOff + j);
+            long m = fire.toLong();
+            if (m != 0) {
+                if (bits != null) storeBits(bits, row, n, j, m);
+                while (m != 0) {
+                    active[na++] = j + Long.numberOfTrailingZeros(m);
+                    m &= m - 1;
+                }
+            }
+        }
+        for (int j = bound; j < n; j++) {
+            float s = U[st + j] - th[j] > 0 ? 1f : 0f;
+            S[sOff + j] = s;
+            if (s != 0f) {
+                if (bits != null) bits[row * words(n) + (j >>> 6)] |= 1L << (j & 63);
+                active[na++] = j;
+            }
+        }
+        return na;
+    }
+
+    private static int spikesSmooth(Surrogate sur, float[] th, float[] S, int sOff, float[] U, int st, int n,
+                                    float[] sf, int[] active) {
+        int na = 0;
+        for (int j = 0; j < n; j++) {
+            float s = sur.spike(U[st + j] - th[j]);
+            S[sOff + j] = s;
+            if (sf != null) sf[sOff + j] = s;
+            if (s != 0f) active[na++] = j;
+        }
+        return na;
+    }
+
+    /** Event-driven recurrent input: {@code h += s_k·V[k, :]} for the active neurons k. */
+    private static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] V, int vo, int n,
+                                     int[] active, int na) {
+        int bound = SP.loopBound(n);
+        for (int q = 0; q < na; q++) {
+            int k = active[q];
+            float w = S[sOff + k];
+            int vr = vo + k * n;
+            int j = 0;
+            if (w == 1f) {
+                for (; j < bound; j += SP.length()) {
+                    FloatVector.fromArray(SP, H, hOff + j).add(FloatVector.fromArray(SP, V, vr + j)).intoArray(H, hOff + j);
+                }
+                for (; j < n; j++) H[hOff + j] += V[vr + j];
+            } else {
+                FloatVector wv = FloatVector.broadcast(SP, w);
+                for (; j < bound; j += SP.length()) {
+                    FloatVector.fromArray(SP, V, vr + j).fma(wv, FloatVector.fromArray(SP, H, hOff + j)).intoArray(H, hOff + j);
+                }
+                for (; j < n; j++) H[hOff + j] += w * V[vr + j];
+            }
+        }
+    }
+
+    private static void updateRow(boolean zero, float[] bm, float[] bs, float[] th, float[] H, int hOff,
+                                  float[] S, int sOff, float[] U, float[] I, int st, int n) {
+        int bound = SP.loopBound(n);
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        for (int j = 0; j < bound; j += SP.length()) {
+            FloatVector u = FloatVector.fromArray(SP, U, st + j), i = FloatVector.fromArray(SP, I, st + j);
+            FloatVector s = FloatVector.fromArray(SP, S, sOff + j);
+            FloatVector bmv = FloatVector.fromArray(SP, bm, j);
+            FloatVector m = u.mul(bmv).add(i.mul(one.sub(bmv)));
+            i.mul(FloatVector.fromArray(SP, bs, j)).add(FloatVector.fromArray(SP, H, hOff + j)).intoArray(I, st + j);
+            FloatVector un = zero ? m.mul(one.sub(s)) : m.sub(FloatVector.fromArray(SP, th, j).mul(s));
+            un.intoArray(U, st + j);
+        }
+        for (int j = bound; j < n; j++) updateScalar(zero, bm[j], bs[j], th[j], U, I, st + j, H[hOff + j], S[sOff + j]);
+    }
+
+    private static void updateScalar(boolean zero, float bm, float bs, float th, float[] U, float[] I, int at,
+                                     float h, float s) {
+        float u = U[at], i = I[at];
+        float m = u * bm + i * (1f - bm);
+        I[at] = i * bs + h;
+        U[at] = zero ? m * (1f - s) : m - th * s;
+    }
+
+    private static void storeBits(long[] bits, int row, int n, int j, long laneBits) {
+        bits[row * words(n) + (j >>> 6)] |= laneBits << (j & 63);
+    }
+
+    private static VectorMask<Float> loadBits(long[] bits, int row, int n, int j) {
+        long w = bits[row * words(n) + (j >>> 6)] >>> (j & 63);
+        return VectorMask.fromLong(SP, w);
+    }
+
+    private static float bit(long[] bits, int row, int n, int j) {
+        return (bits[row * words(n) + (j >>> 6)] >>> (j & 63) & 1L) != 0 ? 1f : 0f;
+    }
+
+    // ---- backward -----------------------------------------------------------------------------
+
+    /** Per-thread accumulators. */
+    private static final class Acc {
+        final float[] gbm, gbs, gth, gv;
+        Acc(int n, boolean rec) {
+            gbm = new float[n]; gbs = new float[n]; gth = new float[n];
+            gv = rec ? new float[n * n] : null;
+        }
+    }
+
+    @Override
+    public LifGrads backward(LifParams p, LifTape lifTape, Tensor gradSpikes, LifState gradLast) {
+        if (!(lifTape instanceof Tape tape)) {
+            throw new IllegalArgumentException("host kernel got a tape from another kernel: " + lifTape);
+        }
+        final int t = tape.t(), b = tape.b(), n = tape.n();
+        if (gradSpikes != null) gradSpikes.requireShape("LIF backward gradSpikes", t, b, n);
+        Tensor gH = be.zeros(t, b, n);
+        final float[] GH = data(gH);
+        final float[] GS = gradSpikes == null ? null : data(gradSpikes);
+        final int gso = gradSpikes == null ? 0 : off(gradSpikes);
+        final float[] V = tape.v() == null ? null : data(tape.v());
+        final int vo = tape.v() == null ? 0 : off(tape.v());
+        LifState g0 = LifState.zeros(be, b, n);
+        final float[] dU = data(g0.u()), dI = data(g0.i());
+        if (gradLast != null) {
+            be.toHost(gradLast.u(), dU, 0);
+            be.toHost(gradLast.i(), dI, 0);
+        }
+        final int nc = chunks(b);
+        List<Acc> accs = new ArrayList<>();
+        for (int ch = 0; ch < nc; ch++) accs.add(new Acc(n, V != null));
+        IntStream.range(0, nc).parallel().forEach(ch -> {
+            int b0 = (int) ((long) b * ch / nc), b1 = (int) ((long) b * (ch + 1) / nc);
+            Acc acc = accs.get(ch);
+            float[] dS = new float[n];
+            for (int k = t - 1; k >= 0; k--) {
+                for (int r = b0; r < b1; r++) {
+                    backwardRow(p, tape, k * b + r, r * n, n, dU, dI, dS, GS, gso, GH, V, vo, acc);
+                }
+            }
+        });
+        Acc tot = accs.get(0);
+        for (int ch = 1; ch < nc; ch++) {
+            Acc a = accs.get(ch);
+            addInto(tot.gbm, a.gbm); addInto(tot.gbs, a.gbs); addInto(tot.gth, a.gth);
+            if (tot.gv != null) addInto(tot.gv, a.gv);
+        }
+        Tensor gV = V == null ? null : be.fromHost(tot.gv, n, n);
+        return new LifGrads(gH, gV, be.fromHost(tot.gbm, n), be.fromHost(tot.gbs, n), be.fromHost(tot.gth, n), g0);
+    }
+
+    private static void addInto(float[] dst, float[] src) {
+        int j = 0, bound = SP.loopBound(dst.length);
+        for (; j < bound; j += SP.length()) {
+            FloatVector.fromArray(SP, dst, j).add(FloatVector.fromArray(SP, src, j)).intoArray(dst, j);
+        }
+        for (; j < dst.length; j++) dst[j] += src[j];
+    }
+
+    private static void backwardRow(LifParams p, Tape tp, int row, int st, int n, float[] dU, float[] dI,
+                                    float[] dS, float[] GS, int gso, float[] GH, float[] V, int vo, Acc acc) {
+        final int ro = row * n;
+        final int bound = SP.loopBound(n);
+        System.arraycopy(dI, st, GH, ro, n);                     // dL/dh[k] = dL/dI[k+1]
+        // dS = gS + dI·Vᵀ
+        if (GS != null) System.arraycopy(GS, gso + ro, dS, 0, n); else java.util.Arrays.fill(dS, 0f);
+        if (V != null) {
+            matVecTransposed(dI, st, V, vo, n, dS);
+            accumulateGradV(tp, row, ro, n, dI, st, acc.gv);
+        }
+        final boolean zero = p.reset() == ResetMode.ZERO, detach = p.detachReset();
+        final Surrogate sur = p.surrogate();
+        final float[] bm = tp.bm(), bs = tp.bs(), th = tp.th(), tu = tp.u(), ti = tp.i();
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        int j = 0;
+        for (; j < bound; j += SP.length()) {
+            FloatVector u = FloatVector.fromArray(SP, tu, ro + j), i = FloatVector.fromArray(SP, ti, ro + j);
+            FloatVector s = tp.bits() != null
+                    ? FloatVector.zero(SP).blend(one, loadBits(tp.bits(), row, n, j))
+                    : FloatVector.fromArray(SP, tp.sf(), ro + j);
+            FloatVector du = FloatVector.fromArray(SP, dU, st + j), di = FloatVector.fromArray(SP, dI, st + j);
+            FloatVector ds = FloatVector.fromArray(SP, dS, j);
+            FloatVector bmv = FloatVector.fromArray(SP, bm, j), tv = FloatVector.fromArray(SP, th, j);
+            FloatVector obm = one.sub(bmv);
+            FloatVector dm, gth = FloatVector.fromArray(SP, acc.gth, j);
+            if (zero) {
+                dm = du.mul(one.sub(s));
+                if (!detach) ds = ds.sub(du.mul(u.mul(bmv).add(i.mul(obm))));
+            } else {
+                dm = du;
+                if (!detach) ds = ds.sub(tv.mul(du));
+                gth = gth.sub(du.mul(s));
+            }
+            FloatVector da = ds.mul(surrogateGrad(sur, u.sub(tv)));
+            gth.sub(da).intoArray(acc.gth, j);
+            FloatVector.fromArray(SP, acc.gbm, j).add(dm.mul(u.sub(i))).intoArray(acc.gbm, j);
+            FloatVector.fromArray(SP, acc.gbs, j).add(di.mul(i)).intoArray(acc.gbs, j);
+            dm.mul(bmv).add(da).intoArray(dU, st + j);
+            di.mul(FloatVector.fromArray(SP, bs, j)).add(obm.mul(dm)).intoArray(dI, st + j);
+        }
+        for (; j < n; j++) {
+            float u = tu[ro + j], i = ti[ro + j];
+            float s = tp.bits() != null ? bit(tp.bits(), row, n, j) : tp.sf()[ro + j];
+            float du = dU[st + j], di = dI[st + j], ds = dS[j];
+            float obm = 1f - bm[j];
+            float dm;
+            if (zero) {
+                dm = du * (1f - s);
+                if (!detach) ds -= du * (u * bm[j] + i * obm);
+            } else {
+                dm = du;
+                if (!detach) ds -= th[j] * du;
+                acc.gth[j] -= du * s;
+            }
+            float da = ds * sur.grad(u - th[j]);
+            acc.gth[j] -= da;
+            acc.gbm[j] += dm * (u - i);
+            acc.gbs[j] += di * i;
+            dU[st + j] = dm * bm[j] + da;
+            dI[st + j] = di * bs[j] + obm * dm;
+        }
+    }
+
+    /** {@code dS[k] += Σ_j dI[st + j]·V[k, j]} (one row of {@code dI·Vᵀ}). */
+    private static void matVecTransposed(float[] dI, int st, float[] V, int vo, int n, float[] dS) {
+        int bound = SP.loopBound(n);
+        for (int k = 0; k < n; k++) {
+            int vr = vo + k * n;
+            FloatVector accv = FloatVector.zero(SP);
+            int j = 0;
+            for (; j < bound; j += SP.length()) {
+                accv = FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.fromArray(SP, V, vr + j), accv);
+            }
+            float sum = accv.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) sum += dI[st + j] * V[vr + j];
+            dS[k] += sum;
+        }
+    }
+
+    /** {@code dV[k, :] += S_k·dI} for the neurons k that spiked in this row and step. */
+    private static void accumulateGradV(Tape tp, int row, int ro, int n, float[] dI, int st, float[] gv) {
+        int bound = SP.loopBound(n);
+        for (int k = 0; k < n; k++) {
+            float s = tp.bits() != null ? bit(tp.bits(), row, n, k) : tp.sf()[ro + k];
+            if (s == 0f) continue;
+            int gr = k * n;
+            FloatVector sv = FloatVector.broadcast(SP, s);
+            int j = 0;
+            for (; j < bound; j += SP.length()) {
+                FloatVector.fromArray(SP, dI, st + j).fma(sv, FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+            }
+            for (; j < n; j++) gv[gr + j] += s * dI[st + j];
+        }
+    }
+
+    /** Vectorised surrogate derivative; same formulas as {@link Surrogate#gradD}. */
+    static FloatVector surrogateGrad(Surrogate sur, FloatVector x) {
+        float sc = sur.scale();
+        return switch (sur.kind()) {
+            case SUPERSPIKE -> {
+                FloatVector d = x.abs().fma(sc, 1f);
+                yield FloatVector.broadcast(SP, 1f).div(d.mul(d));
+            }
+            case SIGMOID, SMOOTH_SIGMOID -> {
+                FloatVector one = FloatVector.broadcast(SP, 1f);
+                FloatVector sg = one.div(x.mul(-sc).lanewise(VectorOperators.EXP).add(one));
+                yield sg.mul(one.sub(sg)).mul(sc);
+            }
+            case TRIANGLE -> x.abs().fma(-1f / sc, 1f).max(0f);
+        };
+    }
+}

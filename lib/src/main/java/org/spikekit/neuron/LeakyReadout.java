@@ -1,0 +1,225 @@
+package org.spikekit.neuron;
+
+import java.util.List;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.BinaryOp;
+import org.spikekit.compute.Capability;
+import org.spikekit.compute.HostStorage;
+import org.spikekit.compute.Tensor;
+import org.spikekit.train.Init;
+import org.spikekit.train.Module;
+import org.spikekit.train.Parameter;
+
+/**
+ * Non-spiking leaky-integrator readout with synaptic current and one or more heads (stork
+ * {@code CustomReadoutGroup}; rsnn.md §2.2). Per batch row, unit u, step n = 0..T−1:
+ * <pre>
+ *   I_u[n+1] = β_syn,u·I_u[n] + Σ_i S_i[n]·W_iu
+ *   Y_u[n+1] = β_mem,u·Y_u[n] + (1 − β_mem,u)·I_u[n]          Y_u[0] = y0 (RSNN −0.01)
+ *   out_o[n] = (1/H)·Σ_h Y_{h·O+o}[n+1]                        mean over the H heads
+ *   β = exp(−Δt/(tau0·softplus(r_u))) per unit, tau0 from the unit's head
+ * </pre>
+ * The output at step n is the state after the update of step n (stork's readout records the new
+ * value), so S[n] first affects out[n+1]. Shapes: input {@code [T, B, in]}, output {@code [T, B, O]}.
+ *
+ * <p>Parameters: {@code <name>.w [in, H·O]}, {@code .tauMemRaw}, {@code .tauSynRaw} {@code [H·O]}.
+ * Two implementations of the recurrence, selected like {@link LifKernel#forBackend}: a host loop
+ * and a reference composed from Backend primitives; a test holds them together.
+ */
+public final class LeakyReadout implements Module {
+    private final Backend be;
+    private final String name;
+    private final int inputs, outputs, units;
+    private final ReadoutParams params;
+    private final boolean fused;
+    private final Parameter w, tauMemRaw, tauSynRaw;
+    private final Tensor tauMem0, tauSyn0, headMean;
+
+    public LeakyReadout(Backend be, String name, int inputs, int outputs, ReadoutParams params, long seed) {
+        this(be, name, inputs, outputs, params, seed, be.has(Capability.HOST_MEMORY));
+    }
+
+    /** @param fused use the host loop (needs a host-memory backend) instead of the primitive reference */
+    public LeakyReadout(Backend be, String name, int inputs, int outputs, ReadoutParams params, long seed, boolean fused) {
+        if (inputs <= 0 || outputs <= 0) {
+            throw new IllegalArgumentException(name + ": inputs and outputs must be > 0, got " + inputs + ", " + outputs);
+        }
+        this.be = be;
+        this.name = name;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.params = params;
+        this.fused = fused;
+        int heads = params.headCount();
+        this.units = heads * outputs;
+        w = new Parameter(name + ".w", Init.fanInUniform(be, Init.seedFor(seed, name + ".w"), 1f, inputs, units), true);
+        Tensor p = be.zeros(units), q = be.zeros(units);
+        be.fill(p, params.rawInit());
+        be.fill(q, params.rawInit());
+        tauMemRaw = new Parameter(name + ".tauMemRaw", p, params.learnTimescales());
+        tauSynRaw = new Parameter(name + ".tauSynRaw", q, params.learnTimescales());
+        float[] tm = new float[units], ts = new float[units], mean = new float[units * outputs];
+        for (int h = 0; h < heads; h++) {
+            ReadoutParams.Head hd = params.heads().get(h);
+            for (int o = 0; o < outputs; o++) {
+                tm[h * outputs + o] = (float) hd.tauMemS();
+                ts[h * outputs + o] = (float) hd.tauSynS();
+                mean[(h * outputs + o) * outputs + o] = 1f / heads;
+            }
+        }
+        tauMem0 = be.fromHost(tm, units);
+        tauSyn0 = be.fromHost(ts, units);
+        headMean = be.fromHost(mean, units, outputs);
+    }
+
+    @Override
+    public List<Parameter> parameters() { return List.of(w, tauMemRaw, tauSynRaw); }
+
+    public int units() { return units; }
+    public int outputs() { return outputs; }
+    public ReadoutParams params() { return params; }
+    public Parameter w() { return w; }
+    public Parameter tauMemRaw() { return tauMemRaw; }
+    public Parameter tauSynRaw() { return tauSynRaw; }
+
+    /** Y = y0, I = 0 for a batch. */
+    public ReadoutState initialState(int batch) { return ReadoutState.initial(be, batch, units, params.y0()); }
+
+    public record Output(Tensor y, ReadoutState last, Tape tape) {}
+
+    /** Input (by reference), decays, and the pre-update states Y[n], I[n] {@code [T, B, units]}. */
+    public record Tape(Tensor x, Tensor betaMem, Tensor betaSyn, Tensor y, Tensor i) {
+        public long retainedBytes() { return 4L * (y.size() + i.size()); }
+    }
+
+    public record Grads(Tensor gradInput, ReadoutState gradState0) {}
+
+    public Output forward(Tensor x, ReadoutState s0, boolean keepTape) {
+        if (x.rank() != 3 || x.dim(2) != inputs) {
+            throw new IllegalArgumentException(name + ": input must be [T, B, " + inputs + "], got " + x);
+        }
+        int t = x.dim(0), b = x.dim(1);
+        s0.y().requireShape(name + " initial state", b, units);
+        Tensor bm = Timescales.betas(be, tauMemRaw.value(), tauMem0, params.dtS());
+        Tensor bs = Timescales.betas(be, tauSynRaw.value(), tauSyn0, params.dtS());
+        Tensor h = be.zeros(t, b, units);
+        be.gemm(false, false, 1f, x, w.value(), 0f, h);
+        Tensor yu = be.zeros(t, b, units);
+        Tensor ty = keepTape ? be.zeros(t, b, units) : null, ti = keepTape ? be.zeros(t, b, units) : null;
+        ReadoutState st = s0.copy();
+        if (fused) forwardHost(bm, bs, h, st, yu, ty, ti);
+        else forwardReference(bm, bs, h, st, yu, ty, ti);
+        Tensor out = be.zeros(t, b, outputs);
+        be.gemm(false, false, 1f, yu, headMean, 0f, out);
+        return new Output(out, st, keepTape ? new Tape(x, bm, bs, ty, ti) : null);
+    }
+
+    private void forwardReference(Tensor bm, Tensor bs, Tensor h, ReadoutState st, Tensor yu, Tensor ty, Tensor ti) {
+        int t = h.dim(0), b = h.dim(1);
+        Tensor obm = be.zeros(units), tmp = be.zeros(b, units);
+        be.affine(bm, -1f, 1f, obm);
+        for (int k = 0; k < t; k++) {
+            if (ty != null) {
+                be.copy(st.y(), ty.slice0(k));
+                be.copy(st.i(), ti.slice0(k));
+            }
+            be.zipRow(BinaryOp.MUL, st.y(), bm, st.y());
+            be.zipRow(BinaryOp.MUL, st.i(), obm, tmp);
+            be.zip(BinaryOp.ADD, st.y(), tmp, st.y());
+            be.zipRow(BinaryOp.MUL, st.i(), bs, st.i());
+            be.zip(BinaryOp.ADD, st.i(), h.slice0(k), st.i());
+            be.copy(st.y(), yu.slice0(k));
+        }
+    }
+
+    private static float[] host(Tensor t) { return ((HostStorage) t.storage()).data(); }
+
+    private void forwardHost(Tensor bmT, Tensor bsT, Tensor h, ReadoutState st, Tensor yu, Tensor ty, Tensor ti) {
+        int t = h.dim(0), b = h.dim(1), u = units;
+        float[] bm = be.toHost(bmT), bs = be.toHost(bsT);
+        float[] H = host(h), Y = host(st.y()), I = host(st.i()), YU = host(yu);
+        float[] TY = ty == null ? null : host(ty), TI = ti == null ? null : host(ti);
+        int ho = (int) h.offset();
+        for (int k = 0; k < t; k++) {
+            for (int r = 0; r < b; r++) {
+                int so = r * u, ro = (k * b + r) * u;
+                for (int j = 0; j < u; j++) {
+                    float y = Y[so + j], i = I[so + j];
+                    if (TY != null) { TY[ro + j] = y; TI[ro + j] = i; }
+                    y = y * bm[j] + i * (1f - bm[j]);
+                    I[so + j] = i * bs[j] + H[ho + ro + j];
+                    Y[so + j] = y;
+                    YU[ro + j] = y;
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time; ADDS parameter gradients into {@link Parameter#grad()}.
+     *
+     * @param gradY dL/d(out) {@code [T, B, O]}
+     * @param gradLast dL/d(final state) or null
+     */
+    public Grads backward(Tape tape, Tensor gradY, ReadoutState gradLast) {
+        if (tape == null) throw new IllegalArgumentException(name + ": backward needs the tape of forward(..., keepTape=true)");
+        int t = tape.y().dim(0), b = tape.y().dim(1);
+        gradY.requireShape(name + " gradY", t, b, outputs);
+        Tensor gyu = be.zeros(t, b, units);
+        be.gemm(false, true, 1f, gradY, headMean, 0f, gyu);
+        Tensor gh = be.zeros(t, b, units);
+        Tensor gbm = be.zeros(units), gbs = be.zeros(units);
+        ReadoutState d = gradLast == null ? new ReadoutState(be.zeros(b, units), be.zeros(b, units)) : gradLast.copy();
+        if (fused) backwardHost(tape, gyu, gh, gbm, gbs, d);
+        else backwardReference(tape, gyu, gh, gbm, gbs, d);
+        be.gemm(true, false, 1f, tape.x(), gh, 1f, w.grad());
+        Tensor gx = be.zeros(tape.x().shape());
+        be.gemm(false, true, 1f, gh, w.value(), 0f, gx);
+        Timescales.backward(be, tauMemRaw.value(), tape.betaMem(), tauMem0, params.dtS(), gbm, tauMemRaw.grad());
+        Timescales.backward(be, tauSynRaw.value(), tape.betaSyn(), tauSyn0, params.dtS(), gbs, tauSynRaw.grad());
+        return new Grads(gx, d);
+    }
+
+    private void backwardReference(Tape tp, Tensor gyu, Tensor gh, Tensor gbm, Tensor gbs, ReadoutState d) {
+        int t = gyu.dim(0), b = gyu.dim(1);
+        Tensor obm = be.zeros(units), tmp = be.zeros(b, units), tmp2 = be.zeros(b, units);
+        be.affine(tp.betaMem(), -1f, 1f, obm);
+        Tensor dY = d.y(), dI = d.i();
+        for (int k = t - 1; k >= 0; k--) {
+            be.zip(BinaryOp.ADD, dY, gyu.slice0(k), dY);                 // dY = dL/dY[k+1]
+            be.copy(dI, gh.slice0(k));                                   // dL/dh[k] = dL/dI[k+1]
+            be.zip(BinaryOp.SUB, tp.y().slice0(k), tp.i().slice0(k), tmp);
+            be.zip(BinaryOp.MUL, tmp, dY, tmp);
+            be.sumRows(tmp, 1f, gbm);
+            be.zip(BinaryOp.MUL, dI, tp.i().slice0(k), tmp);
+            be.sumRows(tmp, 1f, gbs);
+            be.zipRow(BinaryOp.MUL, dI, tp.betaSyn(), tmp);
+            be.zipRow(BinaryOp.MUL, dY, obm, tmp2);
+            be.zip(BinaryOp.ADD, tmp, tmp2, dI);
+            be.zipRow(BinaryOp.MUL, dY, tp.betaMem(), dY);
+        }
+    }
+
+    private void backwardHost(Tape tp, Tensor gyu, Tensor gh, Tensor gbmT, Tensor gbsT, ReadoutState d) {
+        int t = gyu.dim(0), b = gyu.dim(1), u = units;
+        float[] bm = be.toHost(tp.betaMem()), bs = be.toHost(tp.betaSyn());
+        float[] GY = host(gyu), GH = host(gh), TY = host(tp.y()), TI = host(tp.i());
+        float[] dY = host(d.y()), dI = host(d.i());
+        float[] gbm = new float[u], gbs = new float[u];
+        for (int k = t - 1; k >= 0; k--) {
+            for (int r = 0; r < b; r++) {
+                int so = r * u, ro = (k * b + r) * u;
+                for (int j = 0; j < u; j++) {
+                    float dy = dY[so + j] + GY[ro + j], di = dI[so + j];
+                    GH[ro + j] = di;
+                    gbm[j] += dy * (TY[ro + j] - TI[ro + j]);
+                    gbs[j] += di * TI[ro + j];
+                    dI[so + j] = di * bs[j] + dy * (1f - bm[j]);
+                    dY[so + j] = dy * bm[j];
+                }
+            }
+        }
+        be.copy(be.fromHost(gbm, u), gbmT);
+        be.copy(be.fromHost(gbs, u), gbsT);
+    }
+}

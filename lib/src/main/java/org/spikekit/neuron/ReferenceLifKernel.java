@@ -1,0 +1,140 @@
+package org.spikekit.neuron;
+
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.BinaryOp;
+import org.spikekit.compute.Tensor;
+
+/**
+ * The LIF sequence kernel composed only from {@link Backend} primitives, one step at a time. It is
+ * the definition the fused kernels are tested against, and the path taken on backends without a
+ * fused kernel. Its tape keeps U, I and S as float32 {@code [T, B, N]} tensors (simple, not lean).
+ */
+public final class ReferenceLifKernel implements LifKernel {
+    private final Backend be;
+
+    public ReferenceLifKernel(Backend be) { this.be = be; }
+
+    @Override public String name() { return "reference"; }
+
+    /** Float tensors of the whole sequence. */
+    record Tape(LifCoeffs c, Tensor v, Tensor u, Tensor i, Tensor s) implements LifTape {
+        @Override public long retainedBytes() { return 4L * (u.size() + i.size() + s.size()); }
+        @Override public int steps() { return u.dim(0); }
+        @Override public int batch() { return u.dim(1); }
+        @Override public int neurons() { return u.dim(2); }
+    }
+
+    @Override
+    public LifForward forward(LifParams p, LifCoeffs c, Tensor h, Tensor v, LifState s0, boolean keepTape) {
+        int t = h.dim(0), b = h.dim(1), n = h.dim(2);
+        check(c, h, v, s0);
+        Tensor spikes = be.zeros(t, b, n);
+        LifState st = s0.copy();
+        Tensor tu = keepTape ? be.zeros(t, b, n) : null, ti = keepTape ? be.zeros(t, b, n) : null;
+        Tensor oneMinusBm = be.zeros(n);
+        be.affine(c.betaMem(), -1f, 1f, oneMinusBm);
+        Tensor a = be.zeros(b, n), m = be.zeros(b, n), tmp = be.zeros(b, n);
+        for (int k = 0; k < t; k++) {
+            Tensor s = spikes.slice0(k), hk = h.slice0(k);
+            if (keepTape) {
+                be.copy(st.u(), tu.slice0(k));
+                be.copy(st.i(), ti.slice0(k));
+            }
+            be.zipRow(BinaryOp.SUB, st.u(), c.theta(), a);
+            p.surrogate().spikeRef(be, a, s);
+            if (v != null) be.gemm(false, false, 1f, s, v, 1f, hk);
+            // M = β_mem·U + (1 − β_mem)·I
+            be.zipRow(BinaryOp.MUL, st.u(), c.betaMem(), m);
+            be.zipRow(BinaryOp.MUL, st.i(), oneMinusBm, tmp);
+            be.zip(BinaryOp.ADD, m, tmp, m);
+            // I ← β_syn·I + h
+            be.zipRow(BinaryOp.MUL, st.i(), c.betaSyn(), st.i());
+            be.zip(BinaryOp.ADD, st.i(), hk, st.i());
+            if (p.reset() == ResetMode.ZERO) {
+                be.affine(s, -1f, 1f, tmp);
+                be.zip(BinaryOp.MUL, m, tmp, st.u());
+            } else {
+                be.zipRow(BinaryOp.MUL, s, c.theta(), tmp);
+                be.zip(BinaryOp.SUB, m, tmp, st.u());
+            }
+        }
+        Tape tape = keepTape ? new Tape(c, v, tu, ti, spikes) : null;
+        return new LifForward(spikes, st, tape);
+    }
+
+    @Override
+    public LifGrads backward(LifParams p, LifTape lifTape, Tensor gradSpikes, LifState gradLast) {
+        if (!(lifTape instanceof Tape tape)) {
+            throw new IllegalArgumentException("reference kernel got a tape from another kernel: " + lifTape);
+        }
+        int t = tape.steps(), b = tape.batch(), n = tape.neurons();
+        LifCoeffs c = tape.c();
+        Tensor v = tape.v();
+        if (gradSpikes != null) gradSpikes.requireShape("LIF backward gradSpikes", t, b, n);
+        Tensor gH = be.zeros(t, b, n);
+        Tensor gV = v == null ? null : be.zeros(n, n);
+        Tensor gBm = be.zeros(n), gBs = be.zeros(n), gTh = be.zeros(n);
+        Tensor dU = be.zeros(b, n), dI = be.zeros(b, n);
+        if (gradLast != null) {
+            be.copy(gradLast.u(), dU);
+            be.copy(gradLast.i(), dI);
+        }
+        Tensor oneMinusBm = be.zeros(n);
+        be.affine(c.betaMem(), -1f, 1f, oneMinusBm);
+        Tensor dS = be.zeros(b, n), m = be.zeros(b, n), dM = be.zeros(b, n), a = be.zeros(b, n);
+        Tensor g = be.zeros(b, n), tmp = be.zeros(b, n), tmp2 = be.zeros(b, n);
+        for (int k = t - 1; k >= 0; k--) {
+            Tensor u = tape.u().slice0(k), i = tape.i().slice0(k), s = tape.s().slice0(k);
+            be.copy(dI, gH.slice0(k));                                   // dL/dh[k] = dL/dI[k+1]
+            if (gradSpikes != null) be.copy(gradSpikes.slice0(k), dS); else be.fill(dS, 0f);
+            if (v != null) {
+                be.gemm(false, true, 1f, dI, v, 1f, dS);                 // dS += dI·Vᵀ
+                be.gemm(true, false, 1f, s, dI, 1f, gV);                 // dV += Sᵀ·dI
+            }
+            if (p.reset() == ResetMode.ZERO) {
+                be.affine(s, -1f, 1f, tmp);
+                be.zip(BinaryOp.MUL, dU, tmp, dM);                       // dM = dU·(1 − S)
+                if (!p.detachReset()) {
+                    be.zipRow(BinaryOp.MUL, u, c.betaMem(), m);
+                    be.zipRow(BinaryOp.MUL, i, oneMinusBm, tmp);
+                    be.zip(BinaryOp.ADD, m, tmp, m);
+                    be.zip(BinaryOp.MUL, dU, m, tmp);
+                    be.axpby(-1f, tmp, 1f, dS);                          // dS −= dU·M
+                }
+            } else {
+                be.copy(dU, dM);
+                if (!p.detachReset()) {
+                    be.zipRow(BinaryOp.MUL, dU, c.theta(), tmp);
+                    be.axpby(-1f, tmp, 1f, dS);                          // dS −= θ·dU
+                }
+                be.zip(BinaryOp.MUL, dU, s, tmp);
+                be.sumRows(tmp, 1f, gTh);                                // collects +dU·S (negated below)
+            }
+            be.zipRow(BinaryOp.SUB, u, c.theta(), a);
+            p.surrogate().gradRef(be, a, g, tmp);
+            be.zip(BinaryOp.MUL, dS, g, g);                              // g = dL/da
+            be.sumRows(g, 1f, gTh);                                      // collects +da (negated below)
+            be.zip(BinaryOp.SUB, u, i, tmp);
+            be.zip(BinaryOp.MUL, tmp, dM, tmp);
+            be.sumRows(tmp, 1f, gBm);                                    // dβ_mem += dM·(U − I)
+            be.zip(BinaryOp.MUL, dI, i, tmp);
+            be.sumRows(tmp, 1f, gBs);                                    // dβ_syn += dI[k+1]·I[k]
+            // dU[k] = β_mem·dM + da ; dI[k] = β_syn·dI[k+1] + (1 − β_mem)·dM
+            be.zipRow(BinaryOp.MUL, dM, c.betaMem(), tmp);
+            be.zip(BinaryOp.ADD, tmp, g, dU);
+            be.zipRow(BinaryOp.MUL, dI, c.betaSyn(), tmp);
+            be.zipRow(BinaryOp.MUL, dM, oneMinusBm, tmp2);
+            be.zip(BinaryOp.ADD, tmp, tmp2, dI);
+        }
+        be.affine(gTh, -1f, 0f, gTh);
+        return new LifGrads(gH, gV, gBm, gBs, gTh, new LifState(dU, dI));
+    }
+
+    static void check(LifCoeffs c, Tensor h, Tensor v, LifState s0) {
+        if (h.rank() != 3) throw new IllegalArgumentException("LIF input currents must be [T, B, N], got " + h);
+        int b = h.dim(1), n = h.dim(2);
+        if (c.neurons() != n) throw new IllegalArgumentException("LIF coefficients have " + c.neurons() + " neurons, currents " + h);
+        if (v != null) v.requireShape("LIF recurrent weights V", n, n);
+        s0.u().requireShape("LIF initial state u", b, n);
+    }
+}

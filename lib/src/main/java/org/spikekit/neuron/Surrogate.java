@@ -1,0 +1,149 @@
+package org.spikekit.neuron;
+
+import java.util.Locale;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.BinaryOp;
+import org.spikekit.compute.Tensor;
+import org.spikekit.compute.UnaryOp;
+
+/**
+ * Spike nonlinearity used in the forward pass and the pseudo-derivative used in the backward
+ * pass, as a function of the distance to threshold {@code x = U - theta} (dimensionless, in units
+ * of the membrane variable).
+ *
+ * <p>Forward: {@code S = Θ(x)} (1 where {@code x > 0}, else 0) for every kind except
+ * {@link Kind#SMOOTH_SIGMOID}, whose forward is {@code σ(scale·x)} and whose backward is its exact
+ * derivative; that kind exists so the backpropagation-through-time machinery can be checked against
+ * finite differences (a Heaviside forward has zero derivative almost everywhere).
+ *
+ * <p>Backward {@code dS/dx}:
+ * <ul>
+ *   <li>{@link Kind#SUPERSPIKE} (= fast sigmoid; Zenke &amp; Ganguli 2018, stork
+ *       {@code SuperSpike}, snnTorch {@code fast_sigmoid(slope)}): {@code 1/(scale·|x| + 1)²},
+ *       peak 1; the RSNN paper uses {@code scale = 20}.</li>
+ *   <li>{@link Kind#SIGMOID}: {@code scale·σ(scale·x)·(1 − σ(scale·x))}, peak {@code scale/4}.</li>
+ *   <li>{@link Kind#TRIANGLE}: {@code max(0, 1 − |x|/scale)} with {@code scale} = half-width,
+ *       peak 1.</li>
+ *   <li>{@link Kind#SMOOTH_SIGMOID}: as {@link Kind#SIGMOID}, but the forward is the sigmoid too.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Surrogate s = Surrogate.of("superspike", 20);   // or Surrogate.superSpike(20)
+ * float g = s.grad(0.05f);                          // 1/(20*0.05+1)^2 = 0.25
+ * }</pre>
+ *
+ * @param kind which function
+ * @param scale steepness (SUPERSPIKE, SIGMOID, SMOOTH_SIGMOID) or half-width (TRIANGLE); &gt; 0
+ */
+public record Surrogate(Kind kind, float scale) {
+
+    /** The available surrogate functions. */
+    public enum Kind { SUPERSPIKE, SIGMOID, TRIANGLE, SMOOTH_SIGMOID }
+
+    public Surrogate {
+        if (kind == null) throw new IllegalArgumentException("Surrogate.kind must not be null");
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            throw new IllegalArgumentException("Surrogate.scale must be finite and > 0, got " + scale + " for " + kind);
+        }
+    }
+
+    /** SuperSpike / fast sigmoid with steepness {@code beta}; stork's default and the RSNN paper's (20). */
+    public static Surrogate superSpike(float beta) { return new Surrogate(Kind.SUPERSPIKE, beta); }
+
+    public static Surrogate sigmoid(float scale) { return new Surrogate(Kind.SIGMOID, scale); }
+
+    public static Surrogate triangle(float halfWidth) { return new Surrogate(Kind.TRIANGLE, halfWidth); }
+
+    /** Test mode: sigmoid forward AND backward (no surrogate mismatch), for finite-difference checks. */
+    public static Surrogate smoothSigmoid(float scale) { return new Surrogate(Kind.SMOOTH_SIGMOID, scale); }
+
+    /**
+     * By name, case-insensitive: {@code superspike}, {@code fast_sigmoid} (alias of superspike),
+     * {@code sigmoid}, {@code triangle}, {@code smooth_sigmoid}.
+     */
+    public static Surrogate of(String name, float scale) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        Kind k = switch (n) {
+            case "superspike", "fast_sigmoid", "fastsigmoid" -> Kind.SUPERSPIKE;
+            case "sigmoid" -> Kind.SIGMOID;
+            case "triangle" -> Kind.TRIANGLE;
+            case "smooth_sigmoid", "smoothsigmoid" -> Kind.SMOOTH_SIGMOID;
+            default -> throw new IllegalArgumentException("unknown surrogate '" + name
+                    + "'; expected one of superspike, fast_sigmoid, sigmoid, triangle, smooth_sigmoid");
+        };
+        return new Surrogate(k, scale);
+    }
+
+    /** True when the forward output is exactly 0 or 1 (so spikes can be stored as bits). */
+    public boolean binaryForward() { return kind != Kind.SMOOTH_SIGMOID; }
+
+    /** Forward spike value for distance to threshold {@code x}. */
+    public float spike(float x) {
+        // same float operations as spikeRef (affine, then UnaryOp.SIGMOID), so both paths agree bitwise
+        if (kind == Kind.SMOOTH_SIGMOID) return UnaryOp.SIGMOID.apply(scale * x + 0f);
+        return x > 0 ? 1f : 0f;
+    }
+
+    /** Pseudo-derivative dS/dx at {@code x}. */
+    public float grad(float x) {
+        return (float) gradD(x);
+    }
+
+    /** Forward in double precision (for reference implementations and checks). */
+    public double spikeD(double x) {
+        if (kind == Kind.SMOOTH_SIGMOID) return 1.0 / (1.0 + Math.exp(-scale * x));
+        return x > 0 ? 1.0 : 0.0;
+    }
+
+    /** Pseudo-derivative in double precision. */
+    public double gradD(double x) {
+        double s = scale;
+        return switch (kind) {
+            case SUPERSPIKE -> {
+                double d = s * Math.abs(x) + 1.0;
+                yield 1.0 / (d * d);
+            }
+            case SIGMOID, SMOOTH_SIGMOID -> {
+                double sg = 1.0 / (1.0 + Math.exp(-s * x));
+                yield s * sg * (1.0 - sg);
+            }
+            case TRIANGLE -> Math.max(0.0, 1.0 - Math.abs(x) / s);
+        };
+    }
+
+    // ---- composed references (Backend primitives only) ---------------------------------------
+
+    /** {@code out = spike(x)} from Backend primitives; {@code out} may alias {@code x}. */
+    public void spikeRef(Backend be, Tensor x, Tensor out) {
+        if (kind == Kind.SMOOTH_SIGMOID) {
+            be.affine(x, scale, 0f, out);
+            be.map(UnaryOp.SIGMOID, out, out);
+        } else {
+            be.map(UnaryOp.HEAVISIDE, x, out);
+        }
+    }
+
+    /** {@code out = grad(x)} from Backend primitives; {@code tmp} is scratch of the same size. */
+    public void gradRef(Backend be, Tensor x, Tensor out, Tensor tmp) {
+        switch (kind) {
+            case SUPERSPIKE -> {
+                be.map(UnaryOp.ABS, x, out);
+                be.affine(out, scale, 1f, out);
+                be.map(UnaryOp.SQUARE, out, out);
+                be.map(UnaryOp.RECIPROCAL, out, out);
+            }
+            case SIGMOID, SMOOTH_SIGMOID -> {
+                be.affine(x, scale, 0f, out);
+                be.map(UnaryOp.SIGMOID, out, out);       // σ
+                be.affine(out, -1f, 1f, tmp);            // 1 − σ
+                be.zip(BinaryOp.MUL, out, tmp, out);     // σ(1 − σ)
+                be.affine(out, scale, 0f, out);
+            }
+            case TRIANGLE -> {
+                be.map(UnaryOp.ABS, x, out);
+                be.affine(out, -1f / scale, 1f, out);
+                be.map(UnaryOp.RELU, out, out);
+            }
+        }
+    }
+}
