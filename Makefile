@@ -12,6 +12,7 @@ DATA ?= auto
 SEED ?= 1
 CELL_TIMEOUT ?= 1800
 KERNEL_XMX ?= 8g
+BENCH_REPEATS ?= 5
 export MODE BACKEND DATA SEED
 export SPIKEKIT_HOME := $(CURDIR)
 export SPIKEKIT_BACKEND := $(BACKEND)
@@ -90,8 +91,8 @@ unit: ## mvn verify only
 	$(need_jdk)
 	$(MVN) verify
 
-bench: $(LIB_JAR) ## run the benchmarks → results/bench/*.csv
-	$(JAVA) -cp '$(LIB_CP)' org.spikekit.bench.BenchMain $(CURDIR)/results/bench
+bench: $(LIB_JAR) ## run the speed benchmarks (each suite in its own JVM) → results/bench/compute.csv
+	$(JAVA) -cp '$(LIB_CP)' -Xmx16g org.spikekit.bench.BenchMain $(CURDIR)/results/bench $(BENCH_REPEATS)
 
 notebook: env ## open the notebooks in a browser (installs jupyter-notebook if missing)
 	env/install-jupyter.sh env/apt-packages-interactive.txt
