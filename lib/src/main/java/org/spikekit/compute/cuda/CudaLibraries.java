@@ -84,12 +84,30 @@ final class CudaLibraries {
     private CudaLibraries() {}
 
     static Result locate(Search s) {
+        return locate(s, 0);
+    }
+
+    /**
+     * As {@link #locate(Search)}, but toolkit libraries whose major version is at most
+     * {@code maxToolkitMajor} (the driver's CUDA major version; 0 for no limit) are preferred over
+     * newer ones anywhere: PTX and cuBLAS from a toolkit newer than the driver do not run on it.
+     */
+    static Result locate(Search s, int maxToolkitMajor) {
         List<String> ds = new ArrayList<>(), bs = new ArrayList<>(), ns = new ArrayList<>();
         Found driver = locateDriver(s, ds);
         List<Path> toolkitDirs = toolkitDirs(s);
-        Found cublas = locateToolkitLib(s, CUBLAS, toolkitDirs, bs);
-        Found nvrtc = locateToolkitLib(s, NVRTC, toolkitDirs, ns);
+        Found cublas = locateToolkitLib(s, CUBLAS, maxToolkitMajor, toolkitDirs, bs);
+        Found nvrtc = locateToolkitLib(s, NVRTC, maxToolkitMajor, toolkitDirs, ns);
         return new Result(driver, cublas, nvrtc, ds, bs, ns);
+    }
+
+    /** Major version of a soname such as {@code libcublas.so.13}; 0 if it has none. */
+    static int major(String soname) {
+        int i = soname.lastIndexOf(".so.");
+        if (i < 0) return 0;
+        String v = soname.substring(i + 4);
+        int dot = v.indexOf('.');
+        return parse(dot < 0 ? v : v.substring(0, dot));
     }
 
     private static Found locateDriver(Search s, List<String> searched) {
@@ -105,18 +123,27 @@ final class CudaLibraries {
         return null;
     }
 
-    private static Found locateToolkitLib(Search s, List<String> names, List<Path> dirs, List<String> searched) {
-        // Directory order first (CUDA_HOME wins), newer major version first within a directory.
-        for (Path d : dirs) {
-            for (String name : names) {
-                Path f = d.resolve(name);
-                searched.add(f.toString());
-                if (Files.isRegularFile(f)) return new Found(name, f.toAbsolutePath().toString(), false);
-            }
+    private static Found locateToolkitLib(Search s, List<String> names, int maxMajor, List<Path> dirs, List<String> searched) {
+        List<List<String>> groups = new ArrayList<>();
+        if (maxMajor > 0) {
+            groups.add(names.stream().filter(n -> major(n) <= maxMajor).toList());
+            groups.add(names.stream().filter(n -> major(n) > maxMajor).toList());
+        } else {
+            groups.add(names);
         }
-        for (String name : names) {
-            searched.add("system loader (dlopen \"" + name + "\")");
-            if (s.systemLoader().test(name)) return new Found(name, name, true);
+        for (List<String> group : groups) {
+            // Directory order first (CUDA_HOME wins), newer major version first within a directory.
+            for (Path d : dirs) {
+                for (String name : group) {
+                    Path f = d.resolve(name);
+                    searched.add(f.toString());
+                    if (Files.isRegularFile(f)) return new Found(name, f.toAbsolutePath().toString(), false);
+                }
+            }
+            for (String name : group) {
+                searched.add("system loader (dlopen \"" + name + "\")");
+                if (s.systemLoader().test(name)) return new Found(name, name, true);
+            }
         }
         return null;
     }

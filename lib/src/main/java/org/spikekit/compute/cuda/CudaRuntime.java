@@ -39,6 +39,12 @@ final class CudaRuntime {
         Nvrtc nvrtc;
         try {
             driver = new CudaDriver(open(r.driver()), r.driver().path());
+            // Prefer a toolkit no newer than the driver (cuDriverGetVersion needs no cuInit).
+            int driverMajor = driver.driverVersion() / 1000;
+            if (CudaLibraries.major(r.cublas().name()) > driverMajor || CudaLibraries.major(r.nvrtc().name()) > driverMajor) {
+                CudaLibraries.Result older = CudaLibraries.locate(search, driverMajor);
+                if (older.complete()) r = older;
+            }
             cublas = new Cublas(open(r.cublas()), r.cublas().path());
             nvrtc = new Nvrtc(open(r.nvrtc()), r.nvrtc().path());
         } catch (RuntimeException e) {

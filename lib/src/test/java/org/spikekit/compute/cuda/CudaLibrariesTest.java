@@ -90,6 +90,26 @@ class CudaLibrariesTest {
     }
 
     @Test
+    void toolkitNoNewerThanTheDriverIsPreferredWhenAsked() throws IOException {
+        touch(tmp.resolve("nvidia/lib64"), "libcuda.so.1");
+        touch(tmp.resolve("home/lib64"), "libcublas.so.13");
+        touch(tmp.resolve("home/lib64"), "libnvrtc.so.13");
+        Path old = touch(tmp.resolve("usr/local/cuda-12.8/lib64"), "libcublas.so.12");
+        touch(tmp.resolve("usr/local/cuda-12.8/lib64"), "libnvrtc.so.12");
+        CudaLibraries.Search s = search(Map.of("CUDA_HOME", tmp.resolve("home").toString()));
+        assertEquals("libcublas.so.13", CudaLibraries.locate(s).cublas().name());
+        assertEquals("libcublas.so.13", CudaLibraries.locate(s, 13).cublas().name());
+        CudaLibraries.Result r12 = CudaLibraries.locate(s, 12);
+        assertEquals(old.toString(), r12.cublas().path());
+        assertEquals("libnvrtc.so.12", r12.nvrtc().name());
+        // Only a newer toolkit present: still found (the driver error will say why it fails).
+        assertEquals("libcublas.so.13", CudaLibraries.locate(s, 11).cublas().name());
+        assertEquals(13, CudaLibraries.major("libnvrtc.so.13"));
+        assertEquals(12, CudaLibraries.major("/x/libcublas.so.12.8.1"));
+        assertEquals(0, CudaLibraries.major("libfoo.so"));
+    }
+
+    @Test
     void versionedInstallsNewestFirst() throws IOException {
         for (String v : List.of("cuda-12.4", "cuda-13.0", "cuda-12.10", "cuda-11.8")) Files.createDirectories(tmp.resolve(v));
         Files.writeString(tmp.resolve("cuda-14.0"), "a file, not an install");
