@@ -11,6 +11,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /** Small helpers around {@link Linker} shared by the driver, cuBLAS and NVRTC bindings. */
+@SuppressWarnings("restricted") // native access is the point; enabled with --enable-native-access
 final class NativeLibs {
     private NativeLibs() {}
 

@@ -12,6 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@SuppressWarnings("restricted")
 class KernelArgsTest {
 
     @Test
