@@ -47,13 +47,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    private static void sameSize(String op, Tensor a, Tensor b) {
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException(op + ": size mismatch " + Arrays.toString(a.shape())
-                    + " vs " + Arrays.toString(b.shape()));
-        }
-    }
-
     // ---- memory -------------------------------------------------------------------------------
 
     @Override
@@ -78,7 +71,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        own(src); own(dst); sameSize("copy", src, dst);
+        own(src); own(dst); Shapes.sameSize("copy", src, dst);
         System.arraycopy(data(src), off(src), data(dst), off(dst), src.sizeInt());
     }
 
@@ -93,14 +86,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         own(a); own(b); own(c);
-        int m = transA ? a.cols() : a.rows();
-        int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
-        int n = transB ? b.rows() : b.cols();
-        if (k != kb || c.rows() != m || c.cols() != n) {
-            throw new IllegalArgumentException("gemm: op(A) is " + m + "x" + k + ", op(B) is " + kb + "x" + n
-                    + ", C is " + c.rows() + "x" + c.cols());
-        }
+        Shapes.GemmDims d = Shapes.gemm(transA, transB, a, b, c);
+        int m = d.m(), n = d.n(), k = d.k();
         float[] A = data(a), B = data(b), C = data(c);
         int ao = off(a), bo = off(b), co = off(c);
         int lda = a.cols(), ldb = b.cols();
@@ -122,7 +109,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void map(UnaryOp op, Tensor x, Tensor out) {
-        own(x); own(out); sameSize("map " + op, x, out);
+        own(x); own(out); Shapes.sameSize("map " + op, x, out);
         float[] X = data(x), O = data(out);
         int xo = off(x), oo = off(out), n = x.sizeInt();
         for (int i = 0; i < n; i++) O[oo + i] = op.apply(X[xo + i]);
@@ -130,7 +117,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        own(a); own(b); own(out); sameSize("zip " + op, a, b); sameSize("zip " + op, a, out);
+        own(a); own(b); own(out); Shapes.sameSize("zip " + op, a, b); Shapes.sameSize("zip " + op, a, out);
         float[] A = data(a), B = data(b), O = data(out);
         int ao = off(a), bo = off(b), oo = off(out), n = a.sizeInt();
         for (int i = 0; i < n; i++) O[oo + i] = op.apply(A[ao + i], B[bo + i]);
@@ -138,7 +125,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void zipRow(BinaryOp op, Tensor a, Tensor row, Tensor out) {
-        own(a); own(row); own(out); sameSize("zipRow " + op, a, out);
+        own(a); own(row); own(out); Shapes.sameSize("zipRow " + op, a, out);
         int m = a.rows(), n = a.cols();
         if (row.size() != n) {
             throw new IllegalArgumentException("zipRow " + op + ": row has " + row.size() + " elements, a has "
@@ -153,7 +140,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void axpby(float alpha, Tensor x, float beta, Tensor y) {
-        own(x); own(y); sameSize("axpby", x, y);
+        own(x); own(y); Shapes.sameSize("axpby", x, y);
         float[] X = data(x), Y = data(y);
         int xo = off(x), yo = off(y), n = x.sizeInt();
         for (int i = 0; i < n; i++) Y[yo + i] = alpha * X[xo + i] + beta * Y[yo + i];
@@ -161,7 +148,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void affine(Tensor x, float scale, float shift, Tensor out) {
-        own(x); own(out); sameSize("affine", x, out);
+        own(x); own(out); Shapes.sameSize("affine", x, out);
         float[] X = data(x), O = data(out);
         int xo = off(x), oo = off(out), n = x.sizeInt();
         for (int i = 0; i < n; i++) O[oo + i] = scale * X[xo + i] + shift;
@@ -209,7 +196,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public double dot(Tensor a, Tensor b) {
-        own(a); own(b); sameSize("dot", a, b);
+        own(a); own(b); Shapes.sameSize("dot", a, b);
         float[] A = data(a), B = data(b);
         int ao = off(a), bo = off(b), n = a.sizeInt();
         double s = 0;
@@ -257,7 +244,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig cfg, int step) {
         own(param); own(grad); own(m); own(v);
-        sameSize("adam grad", param, grad); sameSize("adam m", param, m); sameSize("adam v", param, v);
+        Shapes.sameSize("adam grad", param, grad); Shapes.sameSize("adam m", param, m); Shapes.sameSize("adam v", param, v);
         if (step < 1) throw new IllegalArgumentException("adam step counts from 1, got " + step);
         float[] P = data(param), G = data(grad), M = data(m), V = data(v);
         int po = off(param), go = off(grad), mo = off(m), vo = off(v), n = param.sizeInt();
@@ -279,7 +266,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
         own(param); own(grad); own(velocity);
-        sameSize("sgd grad", param, grad); sameSize("sgd velocity", param, velocity);
+        Shapes.sameSize("sgd grad", param, grad); Shapes.sameSize("sgd velocity", param, velocity);
         float[] P = data(param), G = data(grad), W = data(velocity);
         int po = off(param), go = off(grad), wo = off(velocity), n = param.sizeInt();
         for (int i = 0; i < n; i++) {

@@ -7,6 +7,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.BackendProvider;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Capability;
+import org.spikekit.compute.Shapes;
 import org.spikekit.compute.Tensor;
 import org.spikekit.compute.UnaryOp;
 
@@ -172,12 +173,6 @@ public final class CudaBackend implements Backend {
     /** Device address of the tensor's first element. */
     private long addr(Tensor t) { return storage(t).address(t.offset()); }
 
-    private static void sameSize(String op, Tensor a, Tensor b) {
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException(op + ": size mismatch " + Arrays.toString(a.shape()) + " vs " + Arrays.toString(b.shape()));
-        }
-    }
-
     private int blocksFor(long n) {
         long b = (n + THREADS - 1) / THREADS;
         return (int) Math.max(1, Math.min(b, 32L * multiprocessors));
@@ -297,7 +292,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        sameSize("copy", src, dst);
+        Shapes.sameSize("copy", src, dst);
         long s = addr(src), d = addr(dst), bytes = 4L * src.size();
         if (bytes == 0 || s == d) return;
         enter();
@@ -340,14 +335,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         long pa = addr(a), pb = addr(b), pc = addr(c);
-        int m = transA ? a.cols() : a.rows();
-        int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
-        int n = transB ? b.rows() : b.cols();
-        if (k != kb || c.rows() != m || c.cols() != n) {
-            throw new IllegalArgumentException("gemm: op(A) is " + m + "x" + k + ", op(B) is " + kb + "x" + n
-                    + ", C is " + c.rows() + "x" + c.cols());
-        }
+        Shapes.GemmDims d = Shapes.gemm(transA, transB, a, b, c);
+        int m = d.m(), n = d.n(), k = d.k();
         if (m == 0 || n == 0) return;
         if (k == 0) { // C = beta C (cpu: a sum over nothing is 0)
             if (beta == 0f) fill(c, 0f); else affine(c, beta, 0f, c);
@@ -363,19 +352,19 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void map(UnaryOp op, Tensor x, Tensor out) {
-        sameSize("map " + op, x, out);
+        Shapes.sameSize("map " + op, x, out);
         launch1d(K_MAP, x.size(), new KernelArgs().ptr(addr(x)).ptr(addr(out)).i64(x.size()).i32(op.ordinal()));
     }
 
     @Override
     public void zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        sameSize("zip " + op, a, b); sameSize("zip " + op, a, out);
+        Shapes.sameSize("zip " + op, a, b); Shapes.sameSize("zip " + op, a, out);
         launch1d(K_ZIP, a.size(), new KernelArgs().ptr(addr(a)).ptr(addr(b)).ptr(addr(out)).i64(a.size()).i32(op.ordinal()));
     }
 
     @Override
     public void zipRow(BinaryOp op, Tensor a, Tensor row, Tensor out) {
-        sameSize("zipRow " + op, a, out);
+        Shapes.sameSize("zipRow " + op, a, out);
         int n = a.cols();
         if (row.size() != n) {
             throw new IllegalArgumentException("zipRow " + op + ": row has " + row.size() + " elements, a has "
@@ -388,13 +377,13 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void axpby(float alpha, Tensor x, float beta, Tensor y) {
-        sameSize("axpby", x, y);
+        Shapes.sameSize("axpby", x, y);
         launch1d(K_AXPBY, x.size(), new KernelArgs().f32(alpha).ptr(addr(x)).f32(beta).ptr(addr(y)).i64(x.size()));
     }
 
     @Override
     public void affine(Tensor x, float scale, float shift, Tensor out) {
-        sameSize("affine", x, out);
+        Shapes.sameSize("affine", x, out);
         launch1d(K_AFFINE, x.size(), new KernelArgs().ptr(addr(x)).f32(scale).f32(shift).ptr(addr(out)).i64(x.size()));
     }
 
@@ -429,7 +418,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public double dot(Tensor a, Tensor b) {
-        sameSize("dot", a, b);
+        Shapes.sameSize("dot", a, b);
         return reduce(addr(a), addr(b), a.size());
     }
 
@@ -491,7 +480,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig cfg, int step) {
-        sameSize("adam grad", param, grad); sameSize("adam m", param, m); sameSize("adam v", param, v);
+        Shapes.sameSize("adam grad", param, grad); Shapes.sameSize("adam m", param, m); Shapes.sameSize("adam v", param, v);
         if (step < 1) throw new IllegalArgumentException("adam step counts from 1, got " + step);
         float b1 = cfg.beta1(), b2 = cfg.beta2();
         // Same expressions as CpuBackend, evaluated on the host.
@@ -502,7 +491,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
-        sameSize("sgd grad", param, grad); sameSize("sgd velocity", param, velocity);
+        Shapes.sameSize("sgd grad", param, grad); Shapes.sameSize("sgd velocity", param, velocity);
         launch1d(K_SGD, param.size(), new KernelArgs().ptr(addr(param)).ptr(addr(grad)).ptr(addr(velocity))
                 .i64(param.size()).f32(lr).f32(momentum));
     }
