@@ -117,7 +117,9 @@ public final class Tensor {
 
     /** Shape as rows x columns: all leading dimensions folded into rows. */
     public int rows() {
-        return shape.length == 0 ? 1 : Math.toIntExact(shape.length == 1 ? 1 : size / shape[shape.length - 1]);
+        long r = 1;
+        for (int i = 0; i < shape.length - 1; i++) r *= shape[i];
+        return Math.toIntExact(r);
     }
 
     public int cols() {
