@@ -8,7 +8,10 @@ package org.spikekit.compute;
  * ({@link Tensor#rows()} x {@link Tensor#cols()}), so a time-major {@code [T, B, N]} sequence is a
  * {@code [T*B, N]} matrix. Output tensors may alias inputs for elementwise operations unless a
  * method says otherwise. Shape mismatches throw {@link IllegalArgumentException} naming the
- * operation and both shapes.
+ * operation and both shapes; so does a tensor owned by another kind of backend.
+ *
+ * <p>Conformance: {@code BackendConformanceTest} (test sources) holds every backend to these
+ * semantics against scalar loops; a new backend adds one subclass of it.
  *
  * <p>Randomness is counter based ({@link CounterRng}): element {@code i} of a draw with seed
  * {@code s} is the same number on every backend, so results do not depend on the backend chosen.
@@ -57,7 +60,9 @@ public interface Backend extends AutoCloseable {
     /**
      * {@code C = alpha * op(A) * op(B) + beta * C}, with {@code op(X) = X} or {@code X^T}.
      * A, B and C are read as 2-D matrices; C must not alias A or B. With {@code beta == 0} the
-     * old contents of C are ignored (NaN in C does not propagate).
+     * old contents of C are ignored (NaN in C does not propagate). With an inner dimension of 0,
+     * {@code C = beta * C}. Results are float32 sums of products; the order of accumulation is the
+     * backend's (tests allow an error growing with k).
      */
     void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c);
 
@@ -75,7 +80,7 @@ public interface Backend extends AutoCloseable {
      */
     void zipRow(BinaryOp op, Tensor a, Tensor row, Tensor out);
 
-    /** {@code y = alpha * x + beta * y}. */
+    /** {@code y = alpha * x + beta * y}. With {@code beta == 0} the old y is not read (NaN in y does not propagate). */
     void axpby(float alpha, Tensor x, float beta, Tensor y);
 
     /** {@code out = scale * x + shift}. */
@@ -83,10 +88,16 @@ public interface Backend extends AutoCloseable {
 
     // ---- reductions ---------------------------------------------------------------------------
 
-    /** Column sums of the 2-D view {@code a [M, N]}: {@code out[n] = beta*out[n] + sum_m a[m, n]}. */
+    /**
+     * Column sums of the 2-D view {@code a [M, N]}: {@code out[n] = beta*out[n] + sum_m a[m, n]}, accumulated
+     * in double precision. With {@code beta == 0} the old out is not read.
+     */
     void sumRows(Tensor a, float beta, Tensor out);
 
-    /** Row sums of the 2-D view {@code a [M, N]}: {@code out[m] = beta*out[m] + sum_n a[m, n]}. */
+    /**
+     * Row sums of the 2-D view {@code a [M, N]}: {@code out[m] = beta*out[m] + sum_n a[m, n]}, accumulated
+     * in double precision. With {@code beta == 0} the old out is not read.
+     */
     void sumCols(Tensor a, float beta, Tensor out);
 
     /** Sum of all elements, accumulated in double precision. */

@@ -17,7 +17,8 @@ public final class Shapes {
         int n = transB ? b.rows() : b.cols();
         if (k != kb || c.rows() != m || c.cols() != n) {
             throw new IllegalArgumentException("gemm: op(A) is " + m + "x" + k + ", op(B) is " + kb + "x" + n
-                    + ", C is " + c.rows() + "x" + c.cols());
+                    + ", C is " + c.rows() + "x" + c.cols() + " (A " + Arrays.toString(a.shape()) + (transA ? "^T" : "")
+                    + ", B " + Arrays.toString(b.shape()) + (transB ? "^T" : "") + ")");
         }
         return new GemmDims(m, n, k);
     }

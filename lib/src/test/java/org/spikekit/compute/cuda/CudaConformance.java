@@ -78,17 +78,26 @@ abstract class CudaConformance {
 
     private static long sizeOf(int[] s) { long n = 1; for (int d : s) n *= d; return n; }
 
-    private static boolean close(float want, float got, double rel) {
+    private static boolean close(float want, float got, double rel, double abs) {
         if (Float.isNaN(want)) return Float.isNaN(got);
         if (Float.isInfinite(want)) return want == got;
-        return Math.abs(want - got) <= rel * Math.max(Math.abs(want), Math.abs(got)) || want == got;
+        return Math.abs(want - got) <= rel * Math.max(Math.abs(want), Math.abs(got)) + abs || want == got;
     }
 
     private void assertClose(String what, Pair p, double rel) {
+        assertClose(what, p, rel, 0);
+    }
+
+    /**
+     * The cpu backend evaluates transcendental functions with Vector-API approximations held to
+     * 1e-5 relative + 1e-6 absolute of the scalar definition (see BackendConformanceTest), while
+     * the CUDA kernels evaluate them in double; maps are compared with that same tolerance.
+     */
+    private void assertClose(String what, Pair p, double rel, double abs) {
         float[] want = cpu.toHost(p.cpu()), got = gpu.toHost(p.gpu());
         assertEquals(want.length, got.length);
         for (int i = 0; i < want.length; i++) {
-            if (!close(want[i], got[i], rel)) fail(what + ": element " + i + " cpu " + want[i] + " cuda " + got[i]);
+            if (!close(want[i], got[i], rel, abs)) fail(what + ": element " + i + " cpu " + want[i] + " cuda " + got[i]);
         }
         // The padding around the view is untouched.
         Tensor whole = Tensor.of(gpu, p.gpu().storage(), 0, Math.toIntExact(p.gpu().storage().length()));
@@ -211,11 +220,11 @@ abstract class CudaConformance {
             long launches = gpu.kernelLaunches();
             gpu.map(op, in.gpu(), out.gpu());
             assertEquals(launches + 1, gpu.kernelLaunches(), "a CUDA kernel ran");
-            assertClose("map " + op, out, 1e-6);
+            assertClose("map " + op, out, 1e-5, 1e-6);
             // in place
             cpu.map(op, in.cpu(), in.cpu());
             gpu.map(op, in.gpu(), in.gpu());
-            assertClose("map in place " + op, in, 1e-6);
+            assertClose("map in place " + op, in, 1e-5, 1e-6);
         }
     }
 

@@ -1,0 +1,202 @@
+package org.spikekit.compute;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Cache-blocked, register-tiled single-precision GEMM on heap arrays (the GotoBLAS/BLIS loop
+ * nest). For one block of C it packs a {@code KC x NC} panel of op(B) into {@code NR}-column
+ * slivers and an {@code MC x KC} block of op(A) into {@code MR}-row slivers; all four transpose
+ * cases differ only in packing, and one {@code MR x NR} micro-kernel (8 rows x 2 vectors of
+ * 16 lanes with AVX-512: 16 accumulators) does the arithmetic with fused multiply-adds.
+ *
+ * <p>Each element of C is accumulated over k in the same order whatever block of C a thread is
+ * given, so results do not depend on the thread count. Packed panels are zero-padded to full
+ * slivers; edge tiles go through a small scratch tile.
+ */
+final class Sgemm {
+    private Sgemm() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Micro-tile: MR rows by NR = 2 vectors of columns. */
+    static final int MR = 8, NR = 2 * L;
+    /** Cache blocks: KC deep (B sliver KC x NR stays in L1), MC rows of A in L2, NC columns of B. */
+    static final int KC = 256, MC = 128, NC = 1024;
+
+    /** Per-thread packing buffers, reused across calls. */
+    static final class Workspace {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+    }
+
+    /**
+     * Computes rows {@code [m0, m1)} and columns {@code [n0, n1)} of
+     * {@code C = alpha op(A) op(B) + beta C}; C is row-major with leading dimension {@code ldc}.
+     * A is stored {@code [M, K]} (or {@code [K, M]} when {@code ta}) with leading dimension
+     * {@code lda}, B {@code [K, N]} (or {@code [N, K]}) with {@code ldb}. Requires {@code k > 0}.
+     */
+    static void block(boolean ta, boolean tb, int m0, int m1, int n0, int n1, int k, float alpha,
+                      float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                      float beta, float[] c, int co, int ldc, Workspace ws) {
+        int kBlocks = (k + KC - 1) / KC;
+        int kcStep = (k + kBlocks - 1) / kBlocks;  // even split: 300 -> 150 + 150, not 256 + 44
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                boolean first = pc == 0;
+                packB(tb, b, bo, ldb, pc, kc, jc, nc, ws.b);
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    packA(ta, a, ao, lda, ic, mc, pc, kc, ws.a);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            kernel(kc, ws.a, ir * kc, ws.b, jr * kc, c, co + (ic + ir) * ldc + jc + jr, ldc,
+                                    mr, nr, alpha, beta, first, ws.tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic .. ic+mc, pc .. pc+kc] into MR-row slivers: {@code ap[ir*kc + p*MR + r]}. */
+    static void packA(boolean ta, float[] a, int ao, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (!ta) {
+                for (int r = 0; r < mr; r++) {
+                    int src = ao + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = ao + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = mr; r < MR; r++) ap[base + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc .. pc+kc, jc .. jc+nc] into NR-column slivers: {@code bp[jr*kc + p*NR + j]}. */
+    static void packB(boolean tb, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!tb) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bo + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    if (nr == NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    } else {
+                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+                    }
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    int src = bo + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+                }
+                if (nr < NR) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int j = nr; j < NR; j++) bp[base + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR x NR micro-kernel: accumulates {@code sum_p ap[p, r] * bp[p, j]} in registers and
+     * merges into C: {@code C = alpha*acc + beta*C} on the first k block (C not read when beta is
+     * 0), {@code C += alpha*acc} on later ones.
+     */
+    static void kernel(int kc, float[] ap, int ab, float[] bp, int bb, float[] c, int co, int ldc,
+                       int mr, int nr, float alpha, float beta, boolean first, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int pa = ab, pb = bb;
+        for (int p = 0; p < kc; p++, pa += MR, pb += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        if (mr == MR && nr == NR) {
+            store(c, co, c00, c01, alpha, beta, first);
+            store(c, co + ldc, c10, c11, alpha, beta, first);
+            store(c, co + 2 * ldc, c20, c21, alpha, beta, first);
+            store(c, co + 3 * ldc, c30, c31, alpha, beta, first);
+            store(c, co + 4 * ldc, c40, c41, alpha, beta, first);
+            store(c, co + 5 * ldc, c50, c51, alpha, beta, first);
+            store(c, co + 6 * ldc, c60, c61, alpha, beta, first);
+            store(c, co + 7 * ldc, c70, c71, alpha, beta, first);
+            return;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        for (int r = 0; r < mr; r++) {
+            int row = co + r * ldc;
+            for (int j = 0; j < nr; j++) {
+                float acc = alpha * tile[r * NR + j];
+                if (!first) c[row + j] += acc;
+                else c[row + j] = beta == 0f ? acc : acc + beta * c[row + j];
+            }
+        }
+    }
+
+    private static void store(float[] c, int o, FloatVector v0, FloatVector v1, float alpha, float beta, boolean first) {
+        if (first && beta == 0f) {
+            v0.mul(alpha).intoArray(c, o);
+            v1.mul(alpha).intoArray(c, o + L);
+        } else {
+            float bt = first ? beta : 1f;
+            FloatVector av = FloatVector.broadcast(S, alpha);
+            v0.fma(av, FloatVector.fromArray(S, c, o).mul(bt)).intoArray(c, o);
+            v1.fma(av, FloatVector.fromArray(S, c, o + L).mul(bt)).intoArray(c, o + L);
+        }
+    }
+}
