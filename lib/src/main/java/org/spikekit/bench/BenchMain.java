@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.spikekit.Kit;
@@ -29,11 +28,10 @@ import org.spikekit.report.GitInfo;
 public final class BenchMain {
     private BenchMain() {}
 
-    static final String HEADER = "suite,backend,case,unit,value,spread,repeats,note";
-
     /** Suite name → benchmark; each returns its rows for one backend. */
     static Map<String, BiFunction<Backend, Integer, List<BenchRow>>> suites() {
         Map<String, BiFunction<Backend, Integer, List<BenchRow>>> m = new LinkedHashMap<>();
+        m.put("gemm", GemmBench::run);
         m.put("lif", LifBench::run);
         return m;
     }
@@ -44,7 +42,7 @@ public final class BenchMain {
             String suite = args[1], backend = args[2];
             int repeats = Integer.parseInt(args[3]);
             try (Backend be = Backends.get(backend)) {
-                for (BenchRow r : suites().get(suite).apply(be, repeats)) System.out.println(csv(r));
+                for (BenchRow r : suites().get(suite).apply(be, repeats)) System.out.println(BenchCsv.row(r));
             }
             return;
         }
@@ -60,7 +58,7 @@ public final class BenchMain {
             if (!suites().containsKey(s)) throw new IllegalArgumentException("unknown suite '" + s + "'; known: " + suites().keySet());
         }
         List<String> lines = new ArrayList<>();
-        lines.add(HEADER);
+        lines.add(BenchCsv.HEADER);
         for (String b : backends) {
             if (!Backends.available(b)) {
                 System.out.println("bench: backend " + b + " skipped (cannot start here)");
@@ -90,11 +88,6 @@ public final class BenchMain {
         int rc = p.waitFor();
         if (rc != 0) throw new IllegalStateException("bench suite " + suite + " on " + backend + " failed (exit " + rc + ")");
         return stdout.lines().filter(l -> l.startsWith(suite + ",")).toList();
-    }
-
-    static String csv(BenchRow r) {
-        return String.format(Locale.ROOT, "%s,%s,%s,%s,%.6g,%.4g,%d,\"%s\"", r.suite(), r.backend(), r.caseName(),
-                r.unit(), r.value(), r.spread(), r.repeats(), r.note().replace("\"", "'"));
     }
 
     private static String environment() {

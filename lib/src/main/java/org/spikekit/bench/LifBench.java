@@ -65,9 +65,12 @@ public final class LifBench {
         rows.add(kernelCase(be, k, lp, bigBwd, true, true, Math.min(repeats, 3), threads
                 + "; T=20 instead of 1000: backward is a dense 1024x1024 mat-vec per row and step"));
         rows.add(layerCase(be, lp, small, 96, repeats, threads));
-        long tape = HostLifKernel.tapeBytes(1000, 256, 1024);
+        // The bit-packed tape is the host-fused kernel's layout; the reference kernel keeps U, I, S as float32.
+        long tape = k instanceof HostLifKernel ? HostLifKernel.tapeBytes(1000, 256, 1024) : 12L * 1000 * 256 * 1024;
+        String layout = k instanceof HostLifKernel ? "U,I float32 (8 B) + 1 spike bit per neuron-step"
+                : "reference kernel: U, I, S float32 (12 B per neuron-step)";
         rows.add(new BenchRow("lif", be.name(), "tape bytes N=1024 B=256 T=1000", "bytes", tape, 0, 0,
-                "analytic from the host tape layout: U,I float32 (8 B) + 1 spike bit per neuron-step = "
+                "analytic from the tape layout: " + layout + " = "
                         + String.format("%.3f GB", tape / 1e9) + "; not counting the caller's input x"));
         return rows;
     }
@@ -139,11 +142,7 @@ public final class LifBench {
     public static void main(String[] args) {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         try (Backend be = Backends.fromEnvironment()) {
-            System.out.println("suite,backend,case,unit,value,spread,repeats,note");
-            for (BenchRow r : run(be, repeats)) {
-                System.out.printf("%s,%s,%s,%s,%.4g,%.3g,%d,\"%s\"%n", r.suite(), r.backend(), r.caseName(), r.unit(),
-                        r.value(), r.spread(), r.repeats(), r.note());
-            }
+            System.out.print(BenchCsv.format(run(be, repeats)));
         }
     }
 }

@@ -25,10 +25,19 @@ public final class Backends {
 
     /** True when the named backend is registered and reports it can start on this machine. */
     public static boolean available(String name) {
+        return unavailableReason(name) == null;
+    }
+
+    /**
+     * Null when the named backend can start here; otherwise why not (e.g. which classes or native
+     * libraries are missing, or that no such backend is registered).
+     */
+    public static String unavailableReason(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-            if (p.name().equals(name)) return p.unavailableReason() == null;
+            if (p.name().equals(n)) return p.unavailableReason();
         }
-        return false;
+        return "no backend named '" + name + "' is registered; registered: " + names();
     }
 
     /** Starts the named backend or throws {@link IllegalStateException} saying why it cannot. */

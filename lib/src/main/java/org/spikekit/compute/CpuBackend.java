@@ -22,12 +22,17 @@ import java.util.concurrent.ForkJoinWorkerThread;
  */
 public final class CpuBackend implements Backend {
 
-    /** Elementwise work below this many elements stays on the calling thread. */
-    static final int PARALLEL_ELEMENTS = 1 << 16;
-    /** GEMMs below this many multiply-adds (m*n*k) stay on the calling thread. */
-    static final long PARALLEL_GEMM_MACS = 1L << 20;
+    /**
+     * Elementwise work below this many elements stays on the calling thread. Waking a parked pool
+     * thread costs tens of microseconds on a VM, about what 256K floats take on one core.
+     */
+    static final int PARALLEL_ELEMENTS = 1 << 18;
+    /** GEMMs below this many multiply-adds (m*n*k) stay on the calling thread (about 80 us of work). */
+    static final long PARALLEL_GEMM_MACS = 1L << 23;
 
     private final int threads;
+    private final int parallelElements;
+    private final long parallelGemmMacs;
     private volatile ForkJoinPool pool;
     private final ConcurrentLinkedQueue<Sgemm.Workspace> workspaces = new ConcurrentLinkedQueue<>();
 
@@ -38,8 +43,15 @@ public final class CpuBackend implements Backend {
 
     /** With a fixed number of threads ({@code 1}: everything on the calling thread). */
     public CpuBackend(int threads) {
+        this(threads, PARALLEL_ELEMENTS, PARALLEL_GEMM_MACS);
+    }
+
+    /** With explicit thresholds for going multi-threaded (tests force the threaded paths with 1). */
+    CpuBackend(int threads, int parallelElements, long parallelGemmMacs) {
         if (threads < 1) throw new IllegalArgumentException("cpu backend needs >= 1 thread, got " + threads);
         this.threads = threads;
+        this.parallelElements = parallelElements;
+        this.parallelGemmMacs = parallelGemmMacs;
     }
 
     /** ServiceLoader entry. */
@@ -135,7 +147,7 @@ public final class CpuBackend implements Backend {
 
     /** Elementwise split: threads only for large n. */
     private void elementwise(int n, RangeBody body) {
-        parallel(n, n >= PARALLEL_ELEMENTS ? threads : 1, 64, body);
+        parallel(n, n >= parallelElements ? threads : 1, 64, body);
     }
 
     // ---- memory -------------------------------------------------------------------------------
@@ -190,7 +202,7 @@ public final class CpuBackend implements Backend {
         }
         int lda = a.cols(), ldb = b.cols();
         long macs = (long) m * n * k;
-        int parts = macs < PARALLEL_GEMM_MACS ? 1 : threads;
+        int parts = macs < parallelGemmMacs ? 1 : threads;
         if (parts <= 1) {
             Sgemm.Workspace ws = workspace();
             try {
@@ -248,7 +260,7 @@ public final class CpuBackend implements Backend {
         }
         float[] A = data(a), R = data(row), O = data(out);
         int ao = off(a), ro = off(row), oo = off(out);
-        int parts = a.size() >= PARALLEL_ELEMENTS ? threads : 1;
+        int parts = a.size() >= parallelElements ? threads : 1;
         parallel(m, parts, 1, (r0, r1) -> VectorKernels.zipRow(op, A, ao, R, ro, O, oo, n, r0, r1));
     }
 
@@ -338,7 +350,7 @@ public final class CpuBackend implements Backend {
         own("randNormal", t);
         float[] D = data(t);
         int o = off(t);
-        parallel(t.sizeInt(), t.size() >= PARALLEL_ELEMENTS / 8 ? threads : 1, 64, (f, to) -> {
+        parallel(t.sizeInt(), t.size() >= parallelElements / 8 ? threads : 1, 64, (f, to) -> {
             for (int i = f; i < to; i++) D[o + i] = mean + std * CounterRng.normal(seed, i);
         });
     }

@@ -159,17 +159,8 @@ final class Sgemm {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        if (mr == MR && nr == NR) {
-            store(c, co, c00, c01, alpha, beta, first);
-            store(c, co + ldc, c10, c11, alpha, beta, first);
-            store(c, co + 2 * ldc, c20, c21, alpha, beta, first);
-            store(c, co + 3 * ldc, c30, c31, alpha, beta, first);
-            store(c, co + 4 * ldc, c40, c41, alpha, beta, first);
-            store(c, co + 5 * ldc, c50, c51, alpha, beta, first);
-            store(c, co + 6 * ldc, c60, c61, alpha, beta, first);
-            store(c, co + 7 * ldc, c70, c71, alpha, beta, first);
-            return;
-        }
+        // Spill the tile to scratch and merge from arrays: vectors never cross a method boundary,
+        // which would make C2 box them inside the loop.
         c00.intoArray(tile, 0); c01.intoArray(tile, L);
         c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
@@ -178,25 +169,34 @@ final class Sgemm {
         c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
         c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
         c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        merge(tile, c, co, ldc, mr, nr, alpha, beta, first);
+    }
+
+    /** {@code C = alpha*tile + beta*C} (first k block; C unread when beta is 0) or {@code C += alpha*tile}. */
+    static void merge(float[] tile, float[] c, int co, int ldc, int mr, int nr, float alpha, float beta, boolean first) {
+        boolean overwrite = first && beta == 0f;
+        float bt = first ? beta : 1f;
+        if (nr == NR) {
+            FloatVector av = FloatVector.broadcast(S, alpha);
+            for (int r = 0; r < mr; r++) {
+                int o = co + r * ldc, t = r * NR;
+                FloatVector t0 = FloatVector.fromArray(S, tile, t), t1 = FloatVector.fromArray(S, tile, t + L);
+                if (overwrite) {
+                    t0.mul(av).intoArray(c, o);
+                    t1.mul(av).intoArray(c, o + L);
+                } else {
+                    t0.fma(av, FloatVector.fromArray(S, c, o).mul(bt)).intoArray(c, o);
+                    t1.fma(av, FloatVector.fromArray(S, c, o + L).mul(bt)).intoArray(c, o + L);
+                }
+            }
+            return;
+        }
         for (int r = 0; r < mr; r++) {
             int row = co + r * ldc;
             for (int j = 0; j < nr; j++) {
-                float acc = alpha * tile[r * NR + j];
-                if (!first) c[row + j] += acc;
-                else c[row + j] = beta == 0f ? acc : acc + beta * c[row + j];
+                float t = tile[r * NR + j];
+                c[row + j] = overwrite ? alpha * t : Math.fma(alpha, t, bt * c[row + j]);
             }
-        }
-    }
-
-    private static void store(float[] c, int o, FloatVector v0, FloatVector v1, float alpha, float beta, boolean first) {
-        if (first && beta == 0f) {
-            v0.mul(alpha).intoArray(c, o);
-            v1.mul(alpha).intoArray(c, o + L);
-        } else {
-            float bt = first ? beta : 1f;
-            FloatVector av = FloatVector.broadcast(S, alpha);
-            v0.fma(av, FloatVector.fromArray(S, c, o).mul(bt)).intoArray(c, o);
-            v1.fma(av, FloatVector.fromArray(S, c, o + L).mul(bt)).intoArray(c, o + L);
         }
     }
 }
