@@ -105,5 +105,6 @@ clean: ## remove build outputs and executed notebooks (keeps data, results and f
 	$(if $(JDK),$(MVN) -q clean,rm -rf lib/target)
 	rm -rf results/notebooks
 
-distclean: clean ## also remove generated data, results, figures and the kernel
-	rm -rf data/synthetic results/* figures/* env/kernel env/jupyter
+distclean: clean ## also remove synthetic data, results, figures and the kernel (keeps data/raw)
+	rm -rf data/synthetic env/kernel env/jupyter
+	find results figures -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
