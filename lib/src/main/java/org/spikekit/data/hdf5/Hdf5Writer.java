@@ -1,0 +1,443 @@
+package org.spikekit.data.hdf5;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A minimal HDF5 writer for MATLAB v7.3-style files: groups, contiguous datasets of float64,
+ * unsigned/signed integers and object references, and scalar attributes (strings, integers).
+ *
+ * <p>What it writes (HDF5 File Format Specification 3.0 terms): an optional 512-byte user block
+ * (MATLAB puts its 128-byte header text there); a <b>version 2 superblock</b> at the end of the
+ * user block whose base address is the superblock's own offset, so every address in the file is
+ * relative to it; every object as a <b>version 2 object header</b> ("OHDR", one chunk, lookup3
+ * checksum); groups as "new-style" compact groups (Link Info with no fractal heap, Group Info, and
+ * one hard-link Link message per member); datasets with Dataspace (version 2, any rank, scalar
+ * for rank 0), Datatype (version 1), Fill Value (version 3, no fill value) and Data Layout (version
+ * 3, contiguous; a zero-size dataset has an undefined address) messages; attributes as version 3
+ * Attribute messages with a scalar dataspace. Raw data follows its object header. All integers are
+ * little-endian, offsets and lengths 8 bytes. No free space, no chunking, no filters.
+ *
+ * <p>Dataset shapes are given as HDF5 (C, row-major) dimensions, the order h5py and jhdf show;
+ * data arrays are in that row-major order.
+ *
+ * <p>{@link #write} writes a temporary file in the target directory and renames it into place,
+ * so a failed write never leaves a half-written file at the target path.
+ */
+public final class Hdf5Writer {
+    /** Size of the user block MATLAB v7.3 files have. */
+    public static final int USER_BLOCK_SIZE = 512;
+    static final long UNDEFINED = -1L;
+    static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    static final int SUPERBLOCK_SIZE = 48;
+
+    private final byte[] userBlock;
+    private final Group root = new Group();
+
+    /** A writer for a plain HDF5 file without user block. */
+    public Hdf5Writer() {
+        this.userBlock = new byte[0];
+    }
+
+    private Hdf5Writer(byte[] userBlock) {
+        this.userBlock = userBlock;
+    }
+
+    /**
+     * A writer whose file starts with a MATLAB 7.3 MAT-file header in a 512-byte user block:
+     * 116 bytes of text ({@code MATLAB 7.3 MAT-file, Platform: ..., Created on: ... HDF5 schema
+     * 1.00 .} padded with spaces), 8 bytes subsystem-data offset (zero: none), version 0x0200 and
+     * the endian indicator "IM" (little-endian); the rest of the user block is zero.
+     */
+    public static Hdf5Writer matlab73(String platform, ZonedDateTime created) {
+        String date = created.withZoneSameInstant(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss yyyy", Locale.ROOT));
+        String text = "MATLAB 7.3 MAT-file, Platform: " + platform + ", Created on: " + date + " HDF5 schema 1.00 .";
+        byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+        if (t.length > 116) throw new IllegalArgumentException("MATLAB header text longer than 116 bytes: " + text);
+        byte[] ub = new byte[USER_BLOCK_SIZE];
+        System.arraycopy(t, 0, ub, 0, t.length);
+        for (int i = t.length; i < 116; i++) ub[i] = ' ';
+        ub[124] = 0x00;
+        ub[125] = 0x02;
+        ub[126] = 'I';
+        ub[127] = 'M';
+        return new Hdf5Writer(ub);
+    }
+
+    public Group root() {
+        return root;
+    }
+
+    // ------------------------------------------------------------------ datatypes
+
+    /** HDF5 datatype: class 0 fixed point, 1 floating point (IEEE double only), 3 string, 7 object reference. */
+    record DType(int cls, int size, boolean signed) {
+        static final DType FLOAT64 = new DType(1, 8, true);
+        static final DType UINT8 = new DType(0, 1, false);
+        static final DType UINT16 = new DType(0, 2, false);
+        static final DType INT32 = new DType(0, 4, true);
+        static final DType UINT64 = new DType(0, 8, false);
+        static final DType REFERENCE = new DType(7, 8, false);
+
+        static DType string(int size) {
+            return new DType(3, size, false);
+        }
+
+        void encode(Out o) {
+            o.u8(0x10 | cls); // version 1
+            switch (cls) {
+                case 0 -> {
+                    o.u8(signed ? 0x08 : 0x00).u8(0).u8(0).u32(size);
+                    o.u16(0).u16(size * 8); // bit offset, precision
+                }
+                case 1 -> {
+                    // little-endian, implied-MSB mantissa normalisation, sign at bit 63
+                    o.u8(0x20).u8(63).u8(0).u32(size);
+                    o.u16(0).u16(64).u8(52).u8(11).u8(0).u8(52).u32(1023);
+                }
+                case 3 -> o.u8(0x00).u8(0).u8(0).u32(size); // null-terminated, ASCII
+                case 7 -> o.u8(0x00).u8(0).u8(0).u32(size); // object reference
+                default -> throw new IllegalStateException("datatype class " + cls);
+            }
+        }
+    }
+
+    record Attr(String name, DType type, byte[] value) {}
+
+    // ------------------------------------------------------------------ nodes
+
+    /** A group or dataset; both can carry scalar attributes. */
+    public abstract static sealed class Node permits Group, Dataset {
+        final Map<String, Attr> attributes = new LinkedHashMap<>();
+
+        /** Adds a scalar fixed-length ASCII string attribute (null-terminated padding, like MATLAB_class). */
+        public Node attribute(String name, String value) {
+            byte[] v = value.getBytes(StandardCharsets.US_ASCII);
+            return put(new Attr(name, DType.string(Math.max(1, v.length)), v.length == 0 ? new byte[1] : v));
+        }
+
+        /** Adds a scalar int32 attribute (MATLAB_int_decode). */
+        public Node int32Attribute(String name, int value) {
+            return put(new Attr(name, DType.INT32, new Out().u32(value).toBytes()));
+        }
+
+        /** Adds a scalar uint8 attribute (MATLAB_empty). */
+        public Node uint8Attribute(String name, int value) {
+            if (value < 0 || value > 255) throw new IllegalArgumentException("uint8 out of range: " + value);
+            return put(new Attr(name, DType.UINT8, new byte[] {(byte) value}));
+        }
+
+        private Node put(Attr a) {
+            checkName(a.name());
+            attributes.put(a.name(), a);
+            return this;
+        }
+    }
+
+    /** A group holding named hard links to other nodes, in insertion order. */
+    public static final class Group extends Node {
+        final Map<String, Node> links = new LinkedHashMap<>();
+
+        /** A new empty subgroup. */
+        public Group group(String name) {
+            Group g = new Group();
+            link(name, g);
+            return g;
+        }
+
+        /** A float64 dataset of the given HDF5 dimensions, data in row-major order. */
+        public Dataset float64(String name, long[] dims, double[] data) {
+            Out o = new Out();
+            for (double d : data) o.u64(Double.doubleToRawLongBits(d));
+            return add(name, new Dataset(DType.FLOAT64, dims, o.toBytes(), null, data.length));
+        }
+
+        /** A uint16 dataset (MATLAB char arrays store UTF-16 code units this way). */
+        public Dataset uint16(String name, long[] dims, char[] data) {
+            Out o = new Out();
+            for (char c : data) o.u16(c);
+            return add(name, new Dataset(DType.UINT16, dims, o.toBytes(), null, data.length));
+        }
+
+        /** A uint64 dataset (MATLAB stores an empty array as the uint64 dimensions [0, 0]). */
+        public Dataset uint64(String name, long[] dims, long[] data) {
+            Out o = new Out();
+            for (long v : data) o.u64(v);
+            return add(name, new Dataset(DType.UINT64, dims, o.toBytes(), null, data.length));
+        }
+
+        /** An object-reference dataset; every target must be linked somewhere in the file when it is written. */
+        public Dataset references(String name, long[] dims, List<? extends Node> targets) {
+            List<Node> t = List.copyOf(targets);
+            return add(name, new Dataset(DType.REFERENCE, dims, null, t, t.size()));
+        }
+
+        /**
+         * An object-reference dataset holding the given addresses verbatim (relative to the
+         * superblock), whether or not an object is there. Meant for writing deliberately broken
+         * files in tests of readers.
+         */
+        public Dataset rawReferences(String name, long[] dims, long[] addresses) {
+            Out o = new Out();
+            for (long a : addresses) o.u64(a);
+            return add(name, new Dataset(DType.REFERENCE, dims, o.toBytes(), null, addresses.length));
+        }
+
+        /** Adds a hard link to an existing node (replacing any link of that name). */
+        public <N extends Node> N link(String name, N node) {
+            checkName(name);
+            if (name.contains("/") || name.equals(".")) throw new IllegalArgumentException("bad link name: " + name);
+            links.put(name, Objects.requireNonNull(node, "node"));
+            return node;
+        }
+
+        /** Removes the link of that name; returns the node or null. */
+        public Node remove(String name) {
+            return links.remove(name);
+        }
+
+        public Node get(String name) {
+            return links.get(name);
+        }
+
+        private Dataset add(String name, Dataset d) {
+            return link(name, d);
+        }
+    }
+
+    /** A contiguous dataset. */
+    public static final class Dataset extends Node {
+        final DType type;
+        final long[] dims;
+        final byte[] raw; // null for reference datasets resolved at write time
+        final List<Node> targets;
+
+        Dataset(DType type, long[] dims, byte[] raw, List<Node> targets, long elements) {
+            this.type = type;
+            this.dims = dims.clone();
+            this.raw = raw;
+            this.targets = targets;
+            long n = 1;
+            for (long d : dims) {
+                if (d < 0) throw new IllegalArgumentException("negative dimension in " + java.util.Arrays.toString(dims));
+                n = Math.multiplyExact(n, d);
+            }
+            if (n != elements) {
+                throw new IllegalArgumentException("dimensions " + java.util.Arrays.toString(dims) + " hold " + n
+                        + " elements, data has " + elements);
+            }
+        }
+
+        long dataSize() {
+            return (long) type.size() * (targets != null ? targets.size() : raw.length / type.size());
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty name");
+        if (name.getBytes(StandardCharsets.UTF_8).length > 0xffff) throw new IllegalArgumentException("name too long");
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Writes the file atomically: a temporary file next to {@code file}, then a rename. */
+    public void write(Path file) throws IOException {
+        byte[] bytes = toBytes();
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The complete file content. */
+    public byte[] toBytes() {
+        // Object order: depth-first from the root, each node once.
+        List<Node> order = new ArrayList<>();
+        collect(root, order, new IdentityHashMap<>());
+        Map<Node, Long> addr = new IdentityHashMap<>();
+        for (Node n : order) addr.put(n, 0L);
+        for (Node n : order) {
+            if (n instanceof Dataset d && d.targets != null) {
+                for (Node t : d.targets) {
+                    if (!addr.containsKey(t)) {
+                        throw new IllegalStateException("a reference targets an object that is not linked into the file");
+                    }
+                }
+            }
+        }
+        // Pass 1: sizes (addresses have a fixed width, so sizes do not depend on them).
+        long cur = SUPERBLOCK_SIZE;
+        Map<Node, Long> dataAddr = new IdentityHashMap<>();
+        for (Node n : order) {
+            long hdr = header(n, addr, dataAddr).length;
+            addr.put(n, cur);
+            cur += hdr;
+            if (n instanceof Dataset d && d.dataSize() > 0) {
+                dataAddr.put(n, cur);
+                cur += d.dataSize();
+            }
+        }
+        long eof = cur;
+        if (userBlock.length + eof > Integer.MAX_VALUE - 8) throw new IllegalStateException("file too large for this writer");
+        // Pass 2: bytes.
+        Out o = new Out();
+        o.bytes(userBlock);
+        superblock(o, eof, addr.get(root));
+        for (Node n : order) {
+            if (o.size() - userBlock.length != addr.get(n)) throw new IllegalStateException("layout mismatch");
+            o.bytes(header(n, addr, dataAddr));
+            if (n instanceof Dataset d && d.dataSize() > 0) {
+                if (d.targets != null) {
+                    for (Node t : d.targets) o.u64(addr.get(t));
+                } else {
+                    o.bytes(d.raw);
+                }
+            }
+        }
+        return o.toBytes();
+    }
+
+    private static void collect(Node n, List<Node> order, Map<Node, Boolean> seen) {
+        if (seen.put(n, Boolean.TRUE) != null) return;
+        order.add(n);
+        if (n instanceof Group g) for (Node c : g.links.values()) collect(c, order, seen);
+    }
+
+    private void superblock(Out o, long eof, long rootAddr) {
+        Out s = new Out();
+        s.bytes(SIGNATURE).u8(2).u8(8).u8(8).u8(0);
+        s.u64(userBlock.length); // base address = absolute offset of the superblock
+        s.u64(UNDEFINED); // no superblock extension
+        s.u64(eof);
+        s.u64(rootAddr);
+        byte[] b = s.toBytes();
+        o.bytes(b).u32(Lookup3.hash(b, 0, b.length));
+    }
+
+    private static byte[] header(Node n, Map<Node, Long> addr, Map<Node, Long> dataAddr) {
+        Out m = new Out();
+        if (n instanceof Group g) {
+            Out li = new Out().u8(0).u8(0).u64(UNDEFINED).u64(UNDEFINED);
+            message(m, 0x0002, 0, li);
+            message(m, 0x000A, 0, new Out().u8(0).u8(0));
+            for (Map.Entry<String, Node> e : g.links.entrySet()) {
+                byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+                Out l = new Out().u8(1);
+                if (name.length < 256) {
+                    l.u8(0x10).u8(1).u8(name.length); // charset field present, 1-byte name length
+                } else {
+                    l.u8(0x11).u8(1).u16(name.length);
+                }
+                l.bytes(name).u64(addr.get(e.getValue()));
+                message(m, 0x0006, 0, l);
+            }
+        } else {
+            Dataset d = (Dataset) n;
+            message(m, 0x0001, 0, dataspace(d.dims));
+            Out t = new Out();
+            d.type.encode(t);
+            message(m, 0x0003, 0x01, t);
+            // fill value v3: allocation time early, fill value write time never, no fill value
+            message(m, 0x0005, 0x01, new Out().u8(3).u8(0x01 | (1 << 2)));
+            Out lay = new Out().u8(3).u8(1);
+            lay.u64(d.dataSize() > 0 ? dataAddr.getOrDefault(d, 0L) : UNDEFINED).u64(d.dataSize());
+            message(m, 0x0008, 0, lay);
+        }
+        for (Attr a : n.attributes.values()) {
+            byte[] name = a.name().getBytes(StandardCharsets.UTF_8);
+            Out t = new Out();
+            a.type().encode(t);
+            Out sp = dataspace(new long[0]);
+            Out at = new Out().u8(3).u8(0).u16(name.length + 1).u16(t.size()).u16(sp.size()).u8(1);
+            at.bytes(name).u8(0).bytes(t.toBytes()).bytes(sp.toBytes()).bytes(a.value());
+            message(m, 0x000C, 0, at);
+        }
+        byte[] body = m.toBytes();
+        Out h = new Out();
+        h.bytes("OHDR".getBytes(StandardCharsets.US_ASCII)).u8(2).u8(0x02).u32(body.length).bytes(body);
+        byte[] hb = h.toBytes();
+        h.u32(Lookup3.hash(hb, 0, hb.length));
+        return h.toBytes();
+    }
+
+    private static Out dataspace(long[] dims) {
+        Out s = new Out().u8(2).u8(dims.length).u8(0).u8(dims.length == 0 ? 0 : 1);
+        for (long d : dims) s.u64(d);
+        return s;
+    }
+
+    private static void message(Out m, int type, int flags, Out body) {
+        if (body.size() > 0xffff) throw new IllegalStateException("header message too large");
+        m.u8(type).u16(body.size()).u8(flags).bytes(body.toBytes());
+    }
+
+    /** Little-endian byte sink. */
+    static final class Out {
+        private final ByteArrayOutputStream b = new ByteArrayOutputStream();
+
+        Out u8(int v) {
+            b.write(v);
+            return this;
+        }
+
+        Out u16(int v) {
+            return u8(v).u8(v >>> 8);
+        }
+
+        Out u32(int v) {
+            return u16(v).u16(v >>> 16);
+        }
+
+        Out u64(long v) {
+            return u32((int) v).u32((int) (v >>> 32));
+        }
+
+        Out bytes(byte[] v) {
+            b.writeBytes(v);
+            return this;
+        }
+
+        int size() {
+            return b.size();
+        }
+
+        byte[] toBytes() {
+            return b.toByteArray();
+        }
+    }
+}
