@@ -1,0 +1,231 @@
+package org.spikekit.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.BinaryOp;
+import org.spikekit.compute.CounterRng;
+import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.LeakyReadout;
+import org.spikekit.neuron.LifParams;
+import org.spikekit.neuron.LifState;
+import org.spikekit.neuron.ReadoutParams;
+import org.spikekit.neuron.RecurrentLifLayer;
+import org.spikekit.train.FluctuationInit;
+import org.spikekit.train.Init;
+import org.spikekit.train.Parameter;
+import org.spikekit.train.SequenceModel;
+import org.spikekit.train.SequenceSet;
+
+/**
+ * tinyRSNN / bigRSNN of Liu et al. 2024 (rsnn.md §2.2): input spikes → dropout (training) →
+ * recurrent current-based LIF layer ({@link RecurrentLifLayer}, stork semantics) → dropout on the
+ * hidden spikes (training) → leaky-integrator readout with one or five heads ({@link LeakyReadout},
+ * output = mean of the heads, Y[0] = −0.01).
+ *
+ * <p>Latency: an input spike at step n reaches the hidden spikes at n+2 (one step of synaptic
+ * delay plus the pre-update spike rule) and the prediction at output index n+3 (the
+ * hidden→readout synapse adds one more step; the readout reports the state after its update).
+ *
+ * <p>Dropout is inverted dropout (kept values scaled by 1/(1 − p), PyTorch's {@code nn.Dropout}),
+ * masks drawn with the backend's counter RNG from the seed passed to {@link #forward}. The hidden
+ * dropout acts on the spikes the readout sees; the recurrent connection and the activity
+ * regularisers see the undropped spikes (our reading; whether stork's group dropout also masks
+ * the recurrent input is not settled in rsnn.md).
+ *
+ * <p>Parameter count ({@link #trainableCount()}) excludes the hidden layer's fixed threshold
+ * buffer ({@code hidden.threshold}, not trainable): tinyRSNN Indy 10,500, Loco 16,644; bigRSNN
+ * Indy 1,159,188, Loco 1,257,492.
+ *
+ * <pre>{@code
+ * Rsnn m = new Rsnn(be, Rsnn.Config.tiny(96), 1L);
+ * m.initFromData(train, 1L);                       // fluctuation-driven init, ν from the data
+ * Rsnn.Pass p = m.forward(x, true, stepSeed);      // p.prediction() [T, B, 2]
+ * m.backward(p, gradPrediction, gradSpikes);
+ * }</pre>
+ */
+public final class Rsnn implements SequenceModel {
+
+    /**
+     * @param inputs input channels (96 Indy / 192 Loco)
+     * @param hidden recurrent LIF neurons (64 tiny / 1024 big)
+     * @param outputs outputs (2: v_x, v_y)
+     * @param lif hidden-layer configuration
+     * @param readout readout heads
+     * @param inputDropout dropout probability on the inputs (0.3)
+     * @param hiddenDropout dropout probability on the hidden spikes (0.3)
+     */
+    public record Config(int inputs, int hidden, int outputs, LifParams lif, ReadoutParams readout,
+                         float inputDropout, float hiddenDropout) {
+        public Config {
+            if (inputs <= 0 || hidden <= 0 || outputs <= 0) {
+                throw new IllegalArgumentException("Rsnn.Config: inputs, hidden, outputs must be > 0, got " + inputs + ", " + hidden + ", " + outputs);
+            }
+            if (!(inputDropout >= 0 && inputDropout < 1) || !(hiddenDropout >= 0 && hiddenDropout < 1)) {
+                throw new IllegalArgumentException("Rsnn.Config: dropout must be in [0, 1), got " + inputDropout + ", " + hiddenDropout);
+            }
+        }
+
+        /** tinyRSNN: 64 LIF, one readout head (τ_mem 50 ms, τ_syn 10 ms), dropout 0.3. */
+        public static Config tiny(int inputs) {
+            return new Config(inputs, 64, 2, LifParams.rsnn(), ReadoutParams.tinyRsnn(), 0.3f, 0.3f);
+        }
+
+        /** bigRSNN: 1024 LIF, five readout heads, dropout 0.3. */
+        public static Config big(int inputs) {
+            return new Config(inputs, 1024, 2, LifParams.rsnn(), ReadoutParams.bigRsnn(), 0.3f, 0.3f);
+        }
+
+        public Config withHidden(int n) { return new Config(inputs, n, outputs, lif, readout, inputDropout, hiddenDropout); }
+
+        public Config withDropout(float in, float hid) { return new Config(inputs, hidden, outputs, lif, readout, in, hid); }
+    }
+
+    private final Backend be;
+    private final Config cfg;
+    private final RecurrentLifLayer hiddenLayer;
+    private final LeakyReadout readout;
+
+    /** Builds the model; weights get the fluctuation-driven init with the config default ν = 20 Hz (use {@link #initFromData}). */
+    public Rsnn(Backend be, Config cfg, long seed) {
+        this.be = be;
+        this.cfg = cfg;
+        hiddenLayer = new RecurrentLifLayer(be, "hidden", cfg.inputs(), cfg.hidden(), true, cfg.lif(), seed);
+        readout = new LeakyReadout(be, "readout", cfg.hidden(), cfg.outputs(), cfg.readout(), seed);
+        initFluctuationDriven(20.0, null, seed);
+    }
+
+    public Config config() { return cfg; }
+    public Backend backend() { return be; }
+    public RecurrentLifLayer hiddenLayer() { return hiddenLayer; }
+    public LeakyReadout readout() { return readout; }
+    @Override public int inputs() { return cfg.inputs(); }
+    @Override public int outputs() { return cfg.outputs(); }
+    public int headCount() { return cfg.readout().headCount(); }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> l = new ArrayList<>(hiddenLayer.parameters());
+        l.addAll(readout.parameters());
+        return List.copyOf(l);
+    }
+
+    /** Element count of the trainable parameters (the paper's parameter count). */
+    public long trainableCount() {
+        long n = 0;
+        for (Parameter p : trainableParameters()) n += p.numel();
+        return n;
+    }
+
+    /**
+     * The synaptic weight matrices, for metrics (connection sparsity, synaptic operations, pruning):
+     * {@code input} {@code [inputs, hidden]}, {@code recurrent} {@code [hidden, hidden]} (pre × post),
+     * {@code readout} {@code [hidden, heads·outputs]} (columns {@code h·outputs .. h·outputs+outputs−1}
+     * belong to head h). Each is applied once per time step.
+     */
+    public Map<String, Parameter> weights() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        m.put("input", hiddenLayer.w());
+        m.put("recurrent", hiddenLayer.v());
+        m.put("readout", readout.w());
+        return m;
+    }
+
+    // ---- initialisation -------------------------------------------------------------------------
+
+    /**
+     * stork's fluctuation-driven init of the input and recurrent weights (σ_u = 0.5, α = 0.9, ε̂ of
+     * the base τ's), readout ~ N(0, 1)/√hidden.
+     *
+     * @param nuHz presynaptic rate ν (Hz) used for both connections
+     * @param inputRowDivisor per input channel divisor of its weights, or null (see {@link #initFromData})
+     */
+    public void initFluctuationDriven(double nuHz, double[] inputRowDivisor, long seed) {
+        LifParams lp = cfg.lif();
+        double eps = FluctuationInit.epsilonHat(lp.tauMemS(), lp.tauSynS(), lp.dtS());
+        FluctuationInit.init(hiddenLayer.w().value(), Init.seedFor(seed, "hidden.w.fluct"), FluctuationInit.ALPHA,
+                FluctuationInit.SIGMA_U, nuHz, eps, inputRowDivisor);
+        FluctuationInit.init(hiddenLayer.v().value(), Init.seedFor(seed, "hidden.v.fluct"), 1 - FluctuationInit.ALPHA,
+                FluctuationInit.SIGMA_U, nuHz, eps, null);
+        Init.fanInNormal(readout.w().value(), Init.seedFor(seed, "readout.w.normal"), 1f);
+    }
+
+    /**
+     * As {@link #initFluctuationDriven} with ν = mean rate of input channels 1–96 (or all, if fewer)
+     * over the training data; with more than 96 channels (Loco), the weights of channels 97.. are
+     * divided by (rate of channels 97..)/(rate of channels 1–96). Returns ν in Hz.
+     */
+    public double initFromData(SequenceSet train, long seed) {
+        if (train.inputs() != cfg.inputs()) throw new IllegalArgumentException("initFromData: data has " + train.inputs() + " inputs, model " + cfg.inputs());
+        double dt = cfg.lif().dtS();
+        int first = Math.min(96, cfg.inputs());
+        double nu = train.meanRateHz(0, first, dt);
+        if (!(nu > 0)) throw new IllegalArgumentException("initFromData: input channels 1.." + first + " have no spikes");
+        double[] div = null;
+        if (cfg.inputs() > 96) {
+            double ratio = train.meanRateHz(96, cfg.inputs(), dt) / nu;
+            if (!(ratio > 0)) ratio = 1;
+            div = new double[cfg.inputs()];
+            for (int j = 0; j < div.length; j++) div[j] = j < 96 ? 1 : ratio;
+        }
+        initFluctuationDriven(nu, div, seed);
+        return nu;
+    }
+
+    // ---- forward / backward -------------------------------------------------------------------
+
+    /** Forward result; the tapes and masks are null when not kept. */
+    public record Pass(Tensor prediction, Tensor spikes, Tensor hiddenMask, RecurrentLifLayer.Tape hiddenTape,
+                       LeakyReadout.Tape readoutTape) implements SequenceModel.Pass {}
+
+    @Override
+    public Pass forward(Tensor x, boolean training, long seed) { return forward(x, training, seed, training); }
+
+    /**
+     * @param training dropout on (masks from {@code seed})
+     * @param keepTape retain what {@link #backward} needs
+     */
+    public Pass forward(Tensor x, boolean training, long seed, boolean keepTape) {
+        if (x.rank() != 3 || x.dim(2) != cfg.inputs()) {
+            throw new IllegalArgumentException("Rsnn: input must be [T, B, " + cfg.inputs() + "], got " + x);
+        }
+        int b = x.dim(1);
+        Tensor xin = x;
+        if (training && cfg.inputDropout() > 0) {
+            xin = be.zeros(x.shape());
+            be.zip(BinaryOp.MUL, x, mask(x.shape(), CounterRng.child(seed, 1), cfg.inputDropout()), xin);
+        }
+        RecurrentLifLayer.Output h = hiddenLayer.forward(xin, LifState.zeros(be, b, cfg.hidden()), keepTape);
+        Tensor s = h.spikes(), sro = s, hmask = null;
+        if (training && cfg.hiddenDropout() > 0) {
+            hmask = mask(s.shape(), CounterRng.child(seed, 2), cfg.hiddenDropout());
+            sro = be.zeros(s.shape());
+            be.zip(BinaryOp.MUL, s, hmask, sro);
+        }
+        LeakyReadout.Output r = readout.forward(sro, readout.initialState(b), keepTape);
+        return new Pass(r.y(), s, hmask, h.tape(), r.tape());
+    }
+
+    /** Prediction without dropout and without a tape. */
+    public Tensor predict(Tensor x) { return forward(x, false, 0L, false).prediction(); }
+
+    private Tensor mask(int[] shape, long seed, float p) {
+        Tensor m = be.zeros(shape);
+        be.randBernoulli(m, seed, 1f - p);
+        be.affine(m, 1f / (1f - p), 0f, m);
+        return m;
+    }
+
+    @Override
+    public void backward(SequenceModel.Pass pass, Tensor gradPrediction, Tensor gradSpikes) {
+        if (!(pass instanceof Pass p) || p.hiddenTape() == null || p.readoutTape() == null) {
+            throw new IllegalArgumentException("Rsnn.backward needs the Pass of forward(..., keepTape = true)");
+        }
+        Tensor g = readout.backward(p.readoutTape(), gradPrediction, null).gradInput();
+        if (p.hiddenMask() != null) be.zip(BinaryOp.MUL, g, p.hiddenMask(), g);
+        if (gradSpikes != null) be.zip(BinaryOp.ADD, g, gradSpikes, g);
+        hiddenLayer.backward(p.hiddenTape(), g, null);
+    }
+}
