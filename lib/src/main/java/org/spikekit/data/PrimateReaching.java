@@ -110,22 +110,6 @@ public final class PrimateReaching {
     }
 
     /**
-     * Sequences for a [T, B, N] network, time-major: {@code x[(step·samples + sample)·inputs + i]}
-     * and {@code y[(step·samples + sample)·outputs + o]}.
-     */
-    public record SequenceSet(float[] x, float[] y, int samples, int steps, int inputs, int outputs) {
-        public SequenceSet {
-            if ((long) samples * steps * inputs != x.length || (long) samples * steps * outputs != y.length) {
-                throw new IllegalArgumentException("SequenceSet arrays do not match shape [" + steps + "][" + samples + "][" + inputs + "/" + outputs + "]");
-            }
-        }
-
-        public float x(int step, int sample, int input) { return x[(step * samples + sample) * inputs + input]; }
-
-        public float y(int step, int sample, int output) { return y[(step * samples + sample) * outputs + output]; }
-    }
-
-    /**
      * How the RSNN paper cuts the data ({@code challenge/data.py}, {@code conf/data/data-default.yaml}).
      *
      * @param ratioVal validation fraction of the whole session (0.1)
@@ -472,7 +456,7 @@ public final class PrimateReaching {
             for (int q = 0; q < c; q++, s++) {
                 for (int step = 0; step < n; step++) {
                     int j = idx[o + q * n + step];
-                    int base = (step * total + s);
+                    int base = s * n + step;
                     for (int f = 0; f < features; f++) x[base * features + f] = samples[f][j];
                     y[base * 2] = labels[0][j];
                     y[base * 2 + 1] = labels[1][j];

@@ -17,7 +17,7 @@ import org.spikekit.train.FluctuationInit;
 import org.spikekit.train.Init;
 import org.spikekit.train.Parameter;
 import org.spikekit.train.SequenceModel;
-import org.spikekit.train.SequenceSet;
+import org.spikekit.data.SequenceSet;
 
 /**
  * tinyRSNN / bigRSNN of Liu et al. 2024 (rsnn.md §2.2): input spikes → dropout (training) →

@@ -1,5 +1,7 @@
 package org.spikekit.train;
 
+import org.spikekit.data.SequenceSet;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

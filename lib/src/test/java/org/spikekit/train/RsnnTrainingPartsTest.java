@@ -1,5 +1,7 @@
 package org.spikekit.train;
 
+import org.spikekit.data.SequenceSet;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.spikekit.train;
+package org.spikekit.data;
 
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
@@ -27,6 +27,12 @@ public record SequenceSet(float[] x, float[] y, int samples, int steps, int inpu
                     + " values ([" + samples + "][" + steps + "][" + outputs + "]), got " + (y == null ? "null" : y.length));
         }
     }
+
+    /** Input {@code i} of sample {@code sample} at time step {@code step}. */
+    public float x(int step, int sample, int input) { return x[(sample * steps + step) * inputs + input]; }
+
+    /** Target {@code o} of sample {@code sample} at time step {@code step}. */
+    public float y(int step, int sample, int output) { return y[(sample * steps + step) * outputs + output]; }
 
     /** Inputs and targets of the given samples, time-major. */
     public record Batch(Tensor x, Tensor y) {}
