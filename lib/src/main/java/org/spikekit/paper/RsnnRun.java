@@ -1,0 +1,102 @@
+package org.spikekit.paper;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.spikekit.report.AtomicFiles;
+
+/**
+ * Result of one run of the RSNN paper's recipe: one model, one session, one seed. Every run is its
+ * own JSON file ({@code results/rsnn/runs/<model>_<session>_seed<k>.json}); tables are built by
+ * merging the files present, so a run that died is simply run again and nothing finished is lost.
+ *
+ * @param model          tinyRSNN, bigRSNN, SNN2 or SNN3
+ * @param session        short label I1 … L3
+ * @param sessionFile    the session's file name (e.g. indy_20160622_01)
+ * @param seed           training seed
+ * @param data           "real" or "synthetic"
+ * @param mode           quick or full
+ * @param variant        which of the paper's released/text variants produced the numbers
+ *                       (e.g. {@code split=as-released, upper-bound=as-released})
+ * @param stages         epochs per stage, e.g. {@code pretrain=100, finetune=200, prune=100}
+ * @param r2             NeuroBench R² on the test span (mean of x and y)
+ * @param r2x            R² of v_x
+ * @param r2y            R² of v_y
+ * @param footprintBytes NeuroBench footprint of the evaluated model
+ * @param connSparsity   connection sparsity
+ * @param actSparsity    activation sparsity
+ * @param dense          dense synaptic operations per 4-ms step
+ * @param effMacs        effective MACs per step
+ * @param effAcs         effective ACs per step
+ * @param extra          further numbers (R² before pruning / before fp16, pruned fraction, …)
+ * @param wallTimeS      wall time of the run
+ * @param backend        compute backend
+ * @param gitCommit      commit of the code that ran
+ */
+public record RsnnRun(String model, String session, String sessionFile, long seed, String data, String mode,
+                      String variant, Map<String, Integer> stages, double r2, double r2x, double r2y,
+                      double footprintBytes, double connSparsity, double actSparsity, double dense, double effMacs,
+                      double effAcs, Map<String, Double> extra, double wallTimeS, String backend, String gitCommit) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    public RsnnRun {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(session, "session");
+        if (!LABEL.matcher(model).matches()) throw new IllegalArgumentException("RsnnRun.model must be a plain label, got '" + model + "'");
+        if (!LABEL.matcher(session).matches()) throw new IllegalArgumentException("RsnnRun.session must be a plain label, got '" + session + "'");
+        stages = stages == null ? Map.of() : Map.copyOf(stages);
+        extra = extra == null ? Map.of() : Map.copyOf(extra);
+        if (!Double.isFinite(r2)) throw new IllegalArgumentException("RsnnRun.r2 of " + model + "/" + session + " is not finite: " + r2);
+    }
+
+    /** File name of this run. */
+    public String fileName() { return fileName(model, session, seed); }
+
+    public static String fileName(String model, String session, long seed) {
+        return model + "_" + session + "_seed" + seed + ".json";
+    }
+
+    /** Writes the run atomically into {@code dir}; returns the path. */
+    public Path write(Path dir) throws IOException {
+        Path p = dir.resolve(fileName());
+        byte[] bytes = JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8);
+        return AtomicFiles.write(p, out -> out.write(bytes));
+    }
+
+    /** Reads one run file; a damaged file is reported with its path. */
+    public static RsnnRun read(Path file) throws IOException {
+        try {
+            return JSON.readValue(Files.readString(file), RsnnRun.class);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": not a readable RSNN run record (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+    }
+
+    /** Every {@code *.json} run in {@code dir} (none when it does not exist), sorted by model, session, seed. */
+    public static List<RsnnRun> readAll(Path dir) throws IOException {
+        List<RsnnRun> runs = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return runs;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path p : ds) runs.add(read(p));
+        }
+        runs.sort(Comparator.comparing(RsnnRun::model).thenComparing(RsnnRun::session).thenComparingLong(RsnnRun::seed));
+        return runs;
+    }
+}
