@@ -12,12 +12,14 @@ import java.util.Map;
  * tensors the model computes with); {@link #write} stores them as 2 bytes per value
  * ({@link Checkpoint.Precision#FP16}) and {@link #read} gives the same float values back. What the
  * rounded model then computes in float32 is "fp16 weights, fp32 state"; to also round inputs, states
- * and outputs to float16 after every operation as a float16 PyTorch model does, an evaluation
- * that emulates float16 arithmetic is needed.
+ * and outputs to float16 after every operation as a float16 PyTorch model does, evaluate an
+ * {@link org.spikekit.model.Rsnn} through {@link org.spikekit.model.HalfRsnn} (emulated float16
+ * arithmetic in a separate inference loop, so the float32 training path is not slowed).
  *
  * <pre>{@code
  * Half.Report r = Half.roundParameters(model);        // in place
  * Half.write(Path.of("tinyRSNN-I1-fp16.ckpt"), model);  // 2 bytes per parameter + small header
+ * double r2 = Trainer.evaluate(new HalfRsnn(model, true), test, 1);   // evaluated in float16
  * }</pre>
  */
 public final class Half {
