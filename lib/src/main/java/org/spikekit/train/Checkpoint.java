@@ -194,6 +194,17 @@ public final class Checkpoint {
      * before anything is written, so a failed load leaves the model unchanged.
      */
     public void loadInto(Module model) {
+        requireFits(model);
+        for (Parameter p : model.parameters()) parameters.get(p.name()).copyTo(p.value());
+    }
+
+    /**
+     * Checks what {@link #loadInto} needs without changing anything: every parameter of
+     * {@code model} present with its shape, no other parameters.
+     *
+     * @throws CheckpointException naming the source, the parameter and the expected shape
+     */
+    public void requireFits(Module model) {
         Map<String, Parameter> byName = model.byName();
         for (Parameter p : byName.values()) {
             HostArray a = parameters.get(p.name());
@@ -212,7 +223,6 @@ public final class Checkpoint {
                         + " is not a parameter of the model; the model has " + byName.keySet());
             }
         }
-        for (Parameter p : byName.values()) parameters.get(p.name()).copyTo(p.value());
     }
 
     // ---- writing --------------------------------------------------------------------------------

@@ -158,6 +158,7 @@ public final class Trainer {
      */
     public Run start(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks) {
         Run r = new Run(model, train, val, masks, "Trainer.start");
+        if (r.bound != null) r.bound.maskValues();
         r.initialValR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize());
         return r;
     }
@@ -186,15 +187,18 @@ public final class Trainer {
         if (pr.epochsDone() > cfg.epochs()) {
             throw new CheckpointException(ck.source() + ": " + pr.epochsDone() + " epochs done, more than this trainer's " + cfg.epochs());
         }
-        Run r;
+        if (ck.optimizer() == null) throw new CheckpointException(ck.source() + ": holds trainer progress but no optimiser state");
+        ck.requireFits(model);
+        Masks masks = ck.masks();
         try {
-            r = new Run(model, train, val, ck.masks(), ck.source());
+            masks.bind(model, ck.source());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(e.getMessage(), e);
         }
-        if (ck.optimizer() == null) throw new CheckpointException(ck.source() + ": holds trainer progress but no optimiser state");
-        r.opt.load(ck.optimizer(), ck.source());
+        Run r = new Run(model, train, val, masks, ck.source());
+        r.opt.load(ck.optimizer(), ck.source());             // checks everything before writing into the new optimiser
         ck.loadInto(model);
+        if (r.bound != null) r.bound.maskValues();           // no-op for a consistent file: saved weights are masked
         r.initialValR2 = pr.initialValR2();
         r.epochs.addAll(pr.history());
         return r;
@@ -244,7 +248,6 @@ public final class Trainer {
             this.opt = new Smorms3(model, cfg.lr(), cfg.eps());
             this.sched = new CosineAnnealing(cfg.lr(), cfg.tMax());
             this.order = new int[train.samples()];
-            if (bound != null) bound.maskValues();
         }
 
         public SequenceModel model() { return model; }

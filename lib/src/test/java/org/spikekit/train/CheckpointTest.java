@@ -228,6 +228,29 @@ class CheckpointTest {
     }
 
     @Test
+    void optimiserStateAndMasksMustFitTheModel() {
+        Checkpoint ok = Checkpoint.read(written());
+        Trainer t = new Trainer(TinyTask.config(1, 7L));
+        Checkpoint.Optimizer o = ok.optimizer();
+        Map<String, HostArray> fewer = new LinkedHashMap<>(o.buffers());
+        fewer.remove("hidden.v/g2");
+        Checkpoint noG2 = ok.withOptimizer(new Checkpoint.Optimizer(o.kind(), o.scalars(), fewer));
+        assertMessage(assertThrows(CheckpointException.class, () -> t.resume(noG2, TinyTask.model(be, train, 8, 3L), train, null)),
+                ok.source(), "'hidden.v/g2'", "[8, 8]", "missing");
+        Map<String, HostArray> wrong = new LinkedHashMap<>(o.buffers());
+        wrong.put("hidden.w/mem", new HostArray(new int[] {3}, new float[3]));
+        Checkpoint badShape = ok.withOptimizer(new Checkpoint.Optimizer(o.kind(), o.scalars(), wrong));
+        assertMessage(assertThrows(CheckpointException.class, () -> t.resume(badShape, TinyTask.model(be, train, 8, 3L), train, null)),
+                "'hidden.w/mem'", "[3]", "[12, 8]");
+        Checkpoint adam = ok.withOptimizer(new Checkpoint.Optimizer("adam", o.scalars(), o.buffers()));
+        assertMessage(assertThrows(CheckpointException.class, () -> t.resume(adam, TinyTask.model(be, train, 8, 3L), train, null)),
+                "'adam'", "expected 'smorms3'");
+        Checkpoint badMask = ok.withMasks(new Masks(Map.of("readout.w", new HostArray(new int[] {2, 8}, new float[16]))));
+        assertMessage(assertThrows(CheckpointException.class, () -> t.resume(badMask, TinyTask.model(be, train, 8, 3L), train, null)),
+                ok.source(), "mask 'readout.w'", "[2, 8]", "[8, 2]");
+    }
+
+    @Test
     void precisionChoiceChangesOnlyParameterBytes() throws IOException {
         Rsnn m = TinyTask.model(be, train, 8, 3L);
         Half.roundParameters(m);
