@@ -27,13 +27,9 @@ final class VectorKernels {
             case SQUARE -> v.mul(v);
             case SQRT -> v.sqrt();
             case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case SIGMOID -> FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-            case TANH -> v.lanewise(VectorOperators.TANH);
             case RELU -> FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0f));
-            case SOFTPLUS -> v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
             case HEAVISIDE -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f));
+            case EXP, LOG, SIGMOID, TANH, SOFTPLUS -> throw new IllegalArgumentException(op + " runs scalar, see scalarOnly");
         };
     }
 
@@ -49,8 +45,34 @@ final class VectorKernels {
         };
     }
 
+    /**
+     * Ops computed with the scalar reference ({@link UnaryOp#apply}, java.lang.Math) instead of the
+     * Vector API: the Vector API's EXP/LOG/TANH/LOG1P give results that differ in the last bit
+     * before and after C2 compiles the loop (the compiled form calls SVML-style stubs, the
+     * interpreter a per-lane fallback), so results would depend on JIT timing and a training run
+     * resumed from a checkpoint would not repeat an uninterrupted one bit for bit. java.lang.Math
+     * gives the same bits in every tier.
+     */
+    static boolean scalarOnly(UnaryOp op) {
+        return switch (op) {
+            case EXP, LOG, SIGMOID, TANH, SOFTPLUS -> true;
+            default -> false;
+        };
+    }
+
+    /** Sum of the lanes from lane 0 up: {@code reduceLanes(ADD)} may change its order once compiled. */
+    static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (double x : v.toArray()) s += x;
+        return s;
+    }
+
     /** {@code o[oo+i] = op(x[xo+i])} for i in [from, to). */
     static void map(UnaryOp op, float[] x, int xo, float[] o, int oo, int from, int to) {
+        if (scalarOnly(op)) {
+            for (int i = from; i < to; i++) o[oo + i] = op.apply(x[xo + i]);
+            return;
+        }
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             apply(op, FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
@@ -114,7 +136,7 @@ final class VectorKernels {
                 s1 = s1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
             }
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(s0.add(s1));
         for (; i < n; i++) s += a[ao + i];
         return s;
     }
@@ -132,7 +154,7 @@ final class VectorKernels {
                         .fma((DoubleVector) vb.convertShape(VectorOperators.F2D, D, 1), s1);
             }
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(s0.add(s1));
         for (; i < n; i++) s += (double) a[ao + i] * b[bo + i];
         return s;
     }

@@ -385,6 +385,7 @@ public final class HostLifKernel implements LifKernel {
     /** {@code dS[k] += Σ_j dI[st + j]·V[k, j]} (one row of {@code dI·Vᵀ}). */
     private static void matVecTransposed(float[] dI, int st, float[] V, int vo, int n, float[] dS) {
         int bound = SP.loopBound(n);
+        float[] lanes = new float[SP.length()];
         for (int k = 0; k < n; k++) {
             int vr = vo + k * n;
             FloatVector accv = FloatVector.zero(SP);
@@ -392,7 +393,11 @@ public final class HostLifKernel implements LifKernel {
             for (; j < bound; j += SP.length()) {
                 accv = FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.fromArray(SP, V, vr + j), accv);
             }
-            float sum = accv.reduceLanes(VectorOperators.ADD);
+            // lanes summed in a fixed order: reduceLanes(ADD) reorders once C2 compiles it, which
+            // made training results depend on JIT timing
+            accv.intoArray(lanes, 0);
+            float sum = 0f;
+            for (float l : lanes) sum += l;
             for (; j < n; j++) sum += dI[st + j] * V[vr + j];
             dS[k] += sum;
         }

@@ -1,7 +1,9 @@
 package org.spikekit.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
@@ -89,4 +91,81 @@ public final class Smorms3 {
     }
 
     public List<Parameter> parameters() { return params; }
+
+    public float eps() { return eps; }
+
+    /** Kind name in checkpoints. */
+    public static final String KIND = "smorms3";
+
+    /**
+     * A host copy of the state: scalars {@code lr}, {@code eps}, {@code steps}; buffers
+     * {@code <parameter>/mem}, {@code /g}, {@code /g2} per trainable parameter.
+     */
+    public Checkpoint.Optimizer state() {
+        Map<String, Double> sc = new LinkedHashMap<>();
+        sc.put("lr", (double) lr);
+        sc.put("eps", (double) eps);
+        sc.put("steps", (double) steps);
+        Map<String, HostArray> buf = new LinkedHashMap<>();
+        for (int k = 0; k < params.size(); k++) {
+            String n = params.get(k).name();
+            Tensor[] s = state.get(k);
+            buf.put(n + "/mem", HostArray.of(s[0]));
+            buf.put(n + "/g", HostArray.of(s[1]));
+            buf.put(n + "/g2", HostArray.of(s[2]));
+        }
+        return new Checkpoint.Optimizer(KIND, sc, buf);
+    }
+
+    /**
+     * Restores a state written by {@link #state()} for the same parameters (names and shapes);
+     * everything is checked before anything changes.
+     *
+     * @param source named in errors (the checkpoint file)
+     * @throws CheckpointException on another optimiser kind, another eps, or a missing, extra or misshapen buffer
+     */
+    public void load(Checkpoint.Optimizer st, String source) {
+        if (!KIND.equals(st.kind())) {
+            throw new CheckpointException(source + ": optimiser state is '" + st.kind() + "', expected '" + KIND + "'");
+        }
+        double e = st.scalar("eps", source);
+        if ((float) e != eps) {
+            throw new CheckpointException(source + ": optimiser eps is " + (float) e + ", this optimiser has eps " + eps);
+        }
+        double stepsD = st.scalar("steps", source), lrD = st.scalar("lr", source);
+        if (!(stepsD >= 0) || stepsD != Math.rint(stepsD) || stepsD > Integer.MAX_VALUE) {
+            throw new CheckpointException(source + ": optimiser scalar 'steps' must be a non-negative integer, got " + stepsD);
+        }
+        Map<String, HostArray> buf = st.buffers();
+        java.util.Set<String> expected = new java.util.LinkedHashSet<>();
+        for (Parameter p : params) {
+            for (String m : new String[] {"mem", "g", "g2"}) {
+                String key = p.name() + "/" + m;
+                expected.add(key);
+                HostArray a = buf.get(key);
+                if (a == null) {
+                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' (expected shape "
+                            + java.util.Arrays.toString(p.shape()) + ") is missing");
+                }
+                if (!a.sameShape(p.shape())) {
+                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' has shape " + a.shapeString()
+                            + ", parameter '" + p.name() + "' has " + java.util.Arrays.toString(p.shape()));
+                }
+            }
+        }
+        for (String key : buf.keySet()) {
+            if (!expected.contains(key)) {
+                throw new CheckpointException(source + ": optimiser buffer '" + key + "' belongs to no trainable parameter of the model");
+            }
+        }
+        for (int k = 0; k < params.size(); k++) {
+            String n = params.get(k).name();
+            Tensor[] s = state.get(k);
+            buf.get(n + "/mem").copyTo(s[0]);
+            buf.get(n + "/g").copyTo(s[1]);
+            buf.get(n + "/g2").copyTo(s[2]);
+        }
+        steps = (int) stepsD;
+        lr = (float) lrD;
+    }
 }

@@ -2,6 +2,8 @@ package org.spikekit.train;
 
 import org.spikekit.data.SequenceSet;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,15 @@ import org.spikekit.compute.Tensor;
  * Sequence-regression training as in the RSNN paper (rsnn.md §2.3): per epoch, shuffled
  * mini-batches; loss = RMSE over batch × time × outputs + activity regularisers on the hidden
  * spikes; SMORMS3 step; cosine-annealed learning rate stepped once per epoch; validation R² every
- * epoch. Deterministic for a seed: shuffling and dropout masks derive from {@link Config#seed()}.
+ * epoch. Deterministic for a seed: each epoch's permutation and each batch's dropout masks are
+ * pure functions of {@code (seed, epoch, batch)} (see {@link Run}), so a run saved to a
+ * {@link Checkpoint} and resumed on a fresh model continues bit-identically.
+ *
+ * <p>Stages of the RSNN recipe: {@link Config#rsnnPretrain} (100 epochs on a cosine of T_max 200, so
+ * the rate only reaches the midpoint), {@link Config#rsnnFineTune} (200 epochs, T_max 200, a fresh
+ * optimiser from lr 2e-3, see {@link FineTune}), {@link Config#rsnnRetrain} (100 epochs, T_max 100,
+ * after each pruning step, see {@link Pruning}). Pruning masks ({@link Masks}) are applied to the
+ * gradients before and to the weights after every optimiser step.
  *
  * <p>R² here is the NeuroBench definition: per output dimension d, {@code 1 − SSE_d/(N·Var_pop(y_d))}
  * over all samples and steps, then the mean over dimensions. Training R² is accumulated from the
@@ -21,6 +31,8 @@ import org.spikekit.compute.Tensor;
  *
  * <pre>{@code
  * var h = new Trainer(Trainer.Config.rsnn(200, 1L)).fit(model, train, val, null);
+ * // long runs: checkpoint every 10 epochs; after a crash the same call continues where it stopped
+ * var h2 = new Trainer(cfg).fitOrResume(Path.of("run.ckpt"), model, train, val, null, 10);
  * }</pre>
  */
 public final class Trainer {
@@ -48,10 +60,25 @@ public final class Trainer {
             return new Config(epochs, 250, 2e-3f, 1e-16f, 0, SpikeRegularizer.tinyRsnn(), true, seed);
         }
 
+        /** Stage 1 of the RSNN recipe: {@link #rsnn} for 100 epochs on a cosine of T_max 200 (lr ends near 1e-3). */
+        public static Config rsnnPretrain(long seed) { return rsnn(100, seed).withCosineTMax(200); }
+
+        /** Stage 2: 200 epochs, T_max 200, a new optimiser starting again from lr 2e-3. */
+        public static Config rsnnFineTune(long seed) { return rsnn(200, seed).withCosineTMax(200); }
+
+        /** Stage 3 retraining after each pruning step: 100 epochs, T_max 100 (new optimiser per trial). */
+        public static Config rsnnRetrain(long seed) { return rsnn(100, seed).withCosineTMax(100); }
+
         public Config withBatchSize(int b) { return new Config(epochs, b, lr, eps, cosineTMax, regularizer, shuffle, seed); }
         public Config withLr(float l) { return new Config(epochs, batchSize, l, eps, cosineTMax, regularizer, shuffle, seed); }
         public Config withRegularizer(SpikeRegularizer r) { return new Config(epochs, batchSize, lr, eps, cosineTMax, r, shuffle, seed); }
         public Config withCosineTMax(int t) { return new Config(epochs, batchSize, lr, eps, t, regularizer, shuffle, seed); }
+        public Config withEpochs(int e) { return new Config(e, batchSize, lr, eps, cosineTMax, regularizer, shuffle, seed); }
+        public Config withSeed(long s) { return new Config(epochs, batchSize, lr, eps, cosineTMax, regularizer, shuffle, s); }
+        public Config withEps(float e) { return new Config(epochs, batchSize, lr, e, cosineTMax, regularizer, shuffle, seed); }
+
+        /** The cosine schedule's T_max: {@code cosineTMax}, or {@code epochs} when that is 0. */
+        public int tMax() { return cosineTMax > 0 ? cosineTMax : epochs; }
     }
 
     /** Per-epoch record; {@code metrics} holds what the callback returned. */
@@ -72,30 +99,175 @@ public final class Trainer {
 
     private final Config cfg;
 
-    public Trainer(Config cfg) { this.cfg = cfg; }
+    public Trainer(Config cfg) {
+        if (cfg == null) throw new IllegalArgumentException("Trainer: config must not be null");
+        this.cfg = cfg;
+    }
 
     public Config config() { return cfg; }
 
     /**
-     * Trains {@code model} in place.
+     * Trains {@code model} in place for {@link Config#epochs()} epochs.
      *
      * @param val validation set, or null
      * @param callback per-epoch callback, or null
      */
     public History fit(SequenceModel model, SequenceSet train, SequenceSet val, EpochCallback callback) {
-        check(model, train, "train");
-        if (val != null) check(model, val, "validation");
-        Backend be = model.parameters().get(0).backend();
-        Smorms3 opt = new Smorms3(model, cfg.lr(), cfg.eps());
-        CosineAnnealing sched = new CosineAnnealing(cfg.lr(), cfg.cosineTMax() > 0 ? cfg.cosineTMax() : cfg.epochs());
-        double initial = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize());
-        List<Epoch> out = new ArrayList<>();
-        int[] order = new int[train.samples()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        for (int e = 0; e < cfg.epochs(); e++) {
+        return start(model, train, val).runTo(cfg.epochs(), callback);
+    }
+
+    /**
+     * As {@link #fit(SequenceModel, SequenceSet, SequenceSet, EpochCallback)}, writing a
+     * {@link Checkpoint} of the whole run to {@code checkpoint} after every {@code everyEpochs}-th
+     * epoch and after the last; {@link #resume(Path, SequenceModel, SequenceSet, SequenceSet, EpochCallback, int)}
+     * continues from it exactly.
+     */
+    public History fit(SequenceModel model, SequenceSet train, SequenceSet val, EpochCallback callback,
+                       Path checkpoint, int everyEpochs) {
+        return start(model, train, val).runTo(cfg.epochs(), callback, checkpoint, everyEpochs);
+    }
+
+    /**
+     * Continues the run saved in {@code checkpoint} (parameters, masks, optimiser state, schedule
+     * position, history) on a freshly built {@code model} up to {@link Config#epochs()}, saving to
+     * the same file as {@link #fit(SequenceModel, SequenceSet, SequenceSet, EpochCallback, Path, int)}
+     * does. The result is bit-identical to an uninterrupted run. Returns the whole history.
+     */
+    public History resume(Path checkpoint, SequenceModel model, SequenceSet train, SequenceSet val,
+                          EpochCallback callback, int everyEpochs) {
+        return resume(Checkpoint.read(checkpoint), model, train, val).runTo(cfg.epochs(), callback, checkpoint, everyEpochs);
+    }
+
+    /** {@link #resume} when {@code checkpoint} exists, otherwise {@link #fit} from the start: for jobs that may be re-run after dying. */
+    public History fitOrResume(Path checkpoint, SequenceModel model, SequenceSet train, SequenceSet val,
+                               EpochCallback callback, int everyEpochs) {
+        return Files.exists(checkpoint)
+                ? resume(checkpoint, model, train, val, callback, everyEpochs)
+                : fit(model, train, val, callback, checkpoint, everyEpochs);
+    }
+
+    /** A new run at epoch 0: fresh optimiser, schedule at its start, validation R² measured now. */
+    public Run start(SequenceModel model, SequenceSet train, SequenceSet val) {
+        return start(model, train, val, Masks.none());
+    }
+
+    /**
+     * A new run whose {@code masks} are applied now (pruned weights set to zero) and after every
+     * optimiser step (and to the gradients before it); the initial validation R² is that of the
+     * masked model.
+     */
+    public Run start(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks) {
+        Run r = new Run(model, train, val, masks, "Trainer.start");
+        if (r.bound != null) r.bound.maskValues();
+        r.initialValR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize());
+        return r;
+    }
+
+    /** Reads {@code checkpoint} and continues from it, see {@link #resume(Checkpoint, SequenceModel, SequenceSet, SequenceSet)}. */
+    public Run resume(Path checkpoint, SequenceModel model, SequenceSet train, SequenceSet val) {
+        return resume(Checkpoint.read(checkpoint), model, train, val);
+    }
+
+    /**
+     * A run restored from a checkpoint written by {@link Run#checkpoint()}: loads the parameters into
+     * {@code model} (strict names and shapes), the masks, the optimiser state, and the progress. The
+     * checkpoint's trainer configuration must equal this trainer's except for {@code epochs}, which
+     * may grow as long as the cosine T_max stays the same.
+     *
+     * @throws CheckpointException naming the file and the field on any mismatch
+     */
+    public Run resume(Checkpoint ck, SequenceModel model, SequenceSet train, SequenceSet val) {
+        Checkpoint.Progress pr = ck.progress();
+        if (pr == null) {
+            throw new CheckpointException(ck.source() + ": holds no trainer progress (a parameters-only checkpoint);"
+                    + " load it with Checkpoint.loadInto and start a new run to fine-tune");
+        }
+        String diff = differences(pr.config(), cfg);
+        if (!diff.isEmpty()) throw new CheckpointException(ck.source() + ": trainer config differs from this trainer's: " + diff);
+        if (pr.epochsDone() > cfg.epochs()) {
+            throw new CheckpointException(ck.source() + ": " + pr.epochsDone() + " epochs done, more than this trainer's " + cfg.epochs());
+        }
+        if (ck.optimizer() == null) throw new CheckpointException(ck.source() + ": holds trainer progress but no optimiser state");
+        ck.requireFits(model);
+        Masks masks = ck.masks();
+        try {
+            masks.bind(model, ck.source());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(e.getMessage(), e);
+        }
+        Run r = new Run(model, train, val, masks, ck.source());
+        r.opt.load(ck.optimizer(), ck.source());             // checks everything before writing into the new optimiser
+        ck.loadInto(model);
+        if (r.bound != null) r.bound.maskValues();           // no-op for a consistent file: saved weights are masked
+        r.initialValR2 = pr.initialValR2();
+        r.epochs.addAll(pr.history());
+        return r;
+    }
+
+    /** Field-by-field differences that forbid resuming; empty when compatible. */
+    static String differences(Config saved, Config now) {
+        List<String> d = new ArrayList<>();
+        if (saved.batchSize() != now.batchSize()) d.add("batchSize " + saved.batchSize() + " vs " + now.batchSize());
+        if (Float.compare(saved.lr(), now.lr()) != 0) d.add("lr " + saved.lr() + " vs " + now.lr());
+        if (Float.compare(saved.eps(), now.eps()) != 0) d.add("eps " + saved.eps() + " vs " + now.eps());
+        if (saved.tMax() != now.tMax()) d.add("cosine T_max " + saved.tMax() + " vs " + now.tMax());
+        if (!saved.regularizer().equals(now.regularizer())) d.add("regularizer " + saved.regularizer() + " vs " + now.regularizer());
+        if (saved.shuffle() != now.shuffle()) d.add("shuffle " + saved.shuffle() + " vs " + now.shuffle());
+        if (saved.seed() != now.seed()) d.add("seed " + saved.seed() + " vs " + now.seed());
+        return String.join("; ", d) + (d.isEmpty() ? "" : " (checkpoint vs trainer)");
+    }
+
+    /**
+     * One training run in progress: the model, its optimiser, the schedule position, the masks and
+     * the history so far. Every epoch is a pure function of this state and {@code (seed, epoch)}:
+     * the epoch's permutation is drawn from {@code child(seed, epoch)} starting from the identity,
+     * and each batch's dropout masks from {@code child(child(seed, epoch), 1000 + batch)}, so a run
+     * restored from {@link #checkpoint()} continues bit-identically.
+     */
+    public final class Run {
+        private final SequenceModel model;
+        private final SequenceSet train, val;
+        private final Backend be;
+        private final Smorms3 opt;
+        private final CosineAnnealing sched;
+        private final Masks masks;
+        private final Masks.Bound bound;
+        private final List<Epoch> epochs = new ArrayList<>();
+        private final int[] order;
+        private double initialValR2;
+
+        private Run(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks, String source) {
+            check(model, train, "train");
+            if (val != null) check(model, val, "validation");
+            this.model = model;
+            this.train = train;
+            this.val = val;
+            this.be = model.parameters().get(0).backend();
+            this.masks = masks == null ? Masks.none() : masks;
+            this.bound = this.masks.isEmpty() ? null : this.masks.bind(model, source);
+            this.opt = new Smorms3(model, cfg.lr(), cfg.eps());
+            this.sched = new CosineAnnealing(cfg.lr(), cfg.tMax());
+            this.order = new int[train.samples()];
+        }
+
+        public SequenceModel model() { return model; }
+        public Smorms3 optimizer() { return opt; }
+        public Masks masks() { return masks; }
+        public Trainer trainer() { return Trainer.this; }
+
+        /** Epochs completed (= index of the next epoch). */
+        public int epochsDone() { return epochs.size(); }
+
+        public History history() { return new History(initialValR2, epochs); }
+
+        /** Runs the next epoch. */
+        public Epoch runEpoch(EpochCallback callback) {
+            int e = epochs.size();
+            if (e >= cfg.epochs()) throw new IllegalStateException("Trainer.Run: all " + cfg.epochs() + " epochs are done");
             double lr = sched.lr(e);
             opt.setLr((float) lr);
             long epochSeed = CounterRng.child(cfg.seed(), e);
+            for (int i = 0; i < order.length; i++) order[i] = i;
             if (cfg.shuffle()) shuffle(order, epochSeed);
             R2 r2 = new R2(train.outputs());
             double lossSum = 0, rmseSum = 0, regSum = 0;
@@ -114,7 +286,9 @@ public final class Trainer {
                     reg = cfg.regularizer().apply(pass.spikes(), gs).total();
                 }
                 model.backward(pass, gp, gs);
+                if (bound != null) bound.maskGrads();
                 opt.step();
+                if (bound != null) bound.maskValues();
                 r2.add(be.toHost(pass.prediction()), be.toHost(bt.y()));
                 lossSum += rmse + reg;
                 rmseSum += rmse;
@@ -127,9 +301,44 @@ public final class Trainer {
                 Map<String, Double> m = callback.onEpoch(model, ep);
                 if (m != null && !m.isEmpty()) ep = new Epoch(e, lr, ep.loss(), ep.rmse(), ep.regularizer(), ep.trainR2(), valR2, Map.copyOf(m));
             }
-            out.add(ep);
+            epochs.add(ep);
+            return ep;
         }
-        return new History(initial, out);
+
+        /** Runs epochs until {@code untilEpochs} are done (at most {@link Config#epochs()}). */
+        public History runTo(int untilEpochs, EpochCallback callback) { return runTo(untilEpochs, callback, null, 0); }
+
+        /**
+         * Runs epochs until {@code untilEpochs} are done; with a {@code checkpoint} path, saves the run
+         * there after every epoch whose count is a multiple of {@code everyEpochs} and after the last.
+         */
+        public History runTo(int untilEpochs, EpochCallback callback, Path checkpoint, int everyEpochs) {
+            if (untilEpochs < epochs.size() || untilEpochs > cfg.epochs()) {
+                throw new IllegalArgumentException("Trainer.Run.runTo: untilEpochs must be in [" + epochs.size() + ", " + cfg.epochs() + "], got " + untilEpochs);
+            }
+            if (checkpoint != null && everyEpochs <= 0) {
+                throw new IllegalArgumentException("Trainer: checkpoint every N epochs needs N > 0, got " + everyEpochs);
+            }
+            while (epochs.size() < untilEpochs) {
+                runEpoch(callback);
+                int done = epochs.size();
+                if (checkpoint != null && (done % everyEpochs == 0 || done == untilEpochs)) save(checkpoint);
+            }
+            return history();
+        }
+
+        /** A snapshot of the whole run: parameters, masks, optimiser state, progress. */
+        public Checkpoint checkpoint() {
+            return Checkpoint.of(model)
+                    .withMasks(masks)
+                    .withOptimizer(opt.state())
+                    .withProgress(new Checkpoint.Progress(cfg, epochs.size(), initialValR2, epochs))
+                    .withMeta("model.class", model.getClass().getName())
+                    .withMeta("trainer.epochsDone", Integer.toString(epochs.size()));
+        }
+
+        /** Writes {@link #checkpoint()} atomically. */
+        public Path save(Path file) { return checkpoint().write(file); }
     }
 
     /** NeuroBench R² of the model's predictions (no dropout) over all samples and steps of {@code set}. */
