@@ -1,8 +1,12 @@
 package org.spikekit.model;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Independent double-precision reference of SNN2, written step by step after the NeuroBench
- * PyTorch code (SNN2.py: one call per 4-ms step) over {@link Dual} numbers.
+ * Independent double-precision references of SNN2 and SNN3, written step by step after the
+ * NeuroBench PyTorch code (SNN2.py: one call per 4-ms step; SNN_3.py: a growing list as the FIFO
+ * buffer, 7 internal steps per output step with the Leaky states reset) over {@link Dual} numbers.
  * Nothing is shared with the models under test except the configuration records.
  */
 final class SnnReference {
@@ -54,6 +58,68 @@ final class SnnReference {
             }
         }
         return new Run(pred, spk);
+    }
+
+    /**
+     * SNN3 on x [T][B][in]; mask [subBins·T·B·layer1] multiplies the fc1 output (null: none).
+     * Returns predictions [T][B][2].
+     */
+    static Dual[] snn3(Snn3.Config c, Dual[] w1, Dual[] b1, Dual[] w2, Dual[] b2, Dual[] w3, Dual[] b3, Dual[] lnW,
+                       Dual[] lnB, Dual vx, Dual vy, Dual[] x, int t, int b, double[] mask) {
+        int in = c.inputs(), l1 = c.layer1(), l2 = c.layer2(), nb = c.subBins(), st = c.window() / nb, k = nb * in;
+        SnnTorchLeaky hid = c.hiddenLeaky(), out = c.outputLeaky();
+        Dual[] pred = new Dual[t * b * 2];
+        for (int r = 0; r < b; r++) {
+            List<Dual[]> buffer = new ArrayList<>();
+            buffer.add(filled(in));                                   // register_buffer(zeros(1, in))
+            for (int n = 0; n < t; n++) {
+                Dual[] row = new Dual[in];
+                for (int j = 0; j < in; j++) row[j] = x[(n * b + r) * in + j];
+                buffer.add(row);                                      // torch.cat((buffer, x), 0)
+                if (buffer.size() > c.window()) buffer.remove(0);     // buffer[1:, :]
+                Dual[] acc = filled(k);
+                for (int i = 0; i < nb; i++) {
+                    for (int q = i * st; q < Math.min(i * st + st, buffer.size()); q++) {
+                        for (int j = 0; j < in; j++) acc[i * in + j] = acc[i * in + j].add(buffer.get(q)[j]);
+                    }
+                }
+                Dual mean = Dual.ZERO;
+                for (Dual a : acc) mean = mean.add(a);
+                mean = mean.scale(1.0 / k);
+                Dual var = Dual.ZERO;
+                for (Dual a : acc) var = var.add(a.sub(mean).mul(a.sub(mean)));
+                Dual rstd = var.scale(1.0 / k).addConst(c.lnEps()).rsqrt();
+                Dual[] z = new Dual[k];
+                for (int e = 0; e < k; e++) z[e] = acc[e].sub(mean).mul(rstd).mul(lnW[e]).add(lnB[e]);
+                Dual[] m1 = filled(l1), m2 = filled(l2), m3 = filled(2);   // reset_mem()
+                for (int i = 0; i < nb; i++) {
+                    Dual[] s1 = new Dual[l1], s2 = new Dual[l2];
+                    for (int u = 0; u < l1; u++) {
+                        Dual cur = b1[u];
+                        for (int j = 0; j < in; j++) cur = cur.add(w1[u * in + j].mul(z[i * in + j]));
+                        if (mask != null) cur = cur.scale(mask[((i * t + n) * b + r) * l1 + u]);
+                        Dual[] s = leakyStep(hid, m1[u], cur);
+                        m1[u] = s[0];
+                        s1[u] = s[1];
+                    }
+                    for (int u = 0; u < l2; u++) {
+                        Dual cur = b2[u];
+                        for (int j = 0; j < l1; j++) cur = cur.add(w2[u * l1 + j].mul(s1[j]));
+                        Dual[] s = leakyStep(hid, m2[u], cur);
+                        m2[u] = s[0];
+                        s2[u] = s[1];
+                    }
+                    for (int u = 0; u < 2; u++) {
+                        Dual cur = b3[u];
+                        for (int j = 0; j < l2; j++) cur = cur.add(w3[u * l2 + j].mul(s2[j]));
+                        m3[u] = leakyStep(out, m3[u], cur)[0];
+                    }
+                }
+                pred[(n * b + r) * 2] = vx.mul(m3[0]);
+                pred[(n * b + r) * 2 + 1] = vy.mul(m3[1]);
+            }
+        }
+        return pred;
     }
 
     static Dual[] filled(int n) {
