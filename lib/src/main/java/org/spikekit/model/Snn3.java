@@ -161,8 +161,9 @@ public final class Snn3 implements NeuroBenchModel {
         int w = cfg.window();
         int len = Math.min(t + 2, w);
         int off = Math.max(0, t + 2 - w) - 1;                   // buffer row r holds x[r + off]
-        int a = Math.max(0, r0 + off), b = Math.min(r1, len) + off;
-        return new int[] {a, Math.max(a, b)};
+        int b = Math.min(r1, len) + off;                         // ≤ t + 1
+        int a = Math.min(Math.max(0, r0 + off), b);              // empty when the rows do not exist yet
+        return new int[] {a, b};
     }
 
     /**
