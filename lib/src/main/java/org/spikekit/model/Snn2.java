@@ -94,6 +94,7 @@ public final class Snn2 implements NeuroBenchModel {
     private final SnnTorchLeaky lif1, lifOut;
     private final Parameter fc1, fcOut;
 
+    /** Builds the model with PyTorch-default {@code nn.Linear} initialisation drawn from {@code seed}. */
     public Snn2(Backend be, Config cfg, long seed) {
         if (be == null || cfg == null) throw new IllegalArgumentException("Snn2: backend and config must not be null");
         this.be = be;

@@ -119,6 +119,10 @@ public final class Snn3 implements NeuroBenchModel {
     private final SnnTorchLeaky lifHidden, lifOut;
     private final Parameter w1, b1, w2, b2, w3, b3, lnW, lnB, vx, vy;
 
+    /**
+     * Builds the model: {@code nn.Linear} defaults for fc1..fc3 (weights and biases U(±1/√fan-in)),
+     * LayerNorm γ = 1, b = 0, v_x, v_y ~ N(0, 1), all drawn from {@code seed}.
+     */
     public Snn3(Backend be, Config cfg, long seed) {
         if (be == null || cfg == null) throw new IllegalArgumentException("Snn3: backend and config must not be null");
         this.be = be;
