@@ -82,8 +82,8 @@ class NeuroBenchModelsTest {
     private void load(Parameter p, float... v) { be.copy(be.fromHost(v, p.shape()), p.value()); }
 
     /**
-     * A 2-input, 3-neuron RSNN made memoryless (τ raw = −30 ⇒ β_mem = β_syn = 0 in float), so
-     * U[n+2] = W·x[n] + V·S[n−1]... exactly: I[n+1] = W·x[n] + V·S[n], U[n+1] = I[n]·(1 − S[n]).
+     * A 2-input, 3-neuron RSNN made memoryless (τ raw = −30 ⇒ β_mem = β_syn = 0 in float), so the
+     * stork update reduces to I[n+1] = W·x[n] + V·S[n], U[n+1] = I[n]·(1 − S[n]), S[n] = Θ(U[n] − 1).
      * Input 0 (weight 2 to neuron 0) spikes at steps 0 and 3 ⇒ neuron 0 spikes at 2 and 5; neuron 0's
      * recurrent weight 0.5 to neuron 1 and input 1's weight 0.3 to neuron 2 stay below threshold 1.
      */
