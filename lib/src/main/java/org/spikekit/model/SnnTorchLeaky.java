@@ -25,9 +25,12 @@ package org.spikekit.model;
  * too (only meaningful with {@link SnnTorchSpike.Kind#SMOOTH_SIGMOID}, for finite-difference checks).
  *
  * <p>Versions: snnTorch ≥ 0.8 computes reset to zero as {@code β(1 − R)U[s−1] + I[s]} (the input of
- * the reset step is kept), and 0.7's {@code init_hidden=False} path subtracts as
+ * the reset step is kept), and the 0.7-era sources subtract on the {@code init_hidden=False} path as
  * {@code β(U[s−1] − θR) + I[s]}. Neither form is used by SNN2 (init_hidden False, reset zero / none)
- * or SNN3 (init_hidden True, reset subtract / none), so neither is implemented.
+ * or SNN3 (init_hidden True, reset subtract / none), so neither is implemented. The 0.7.0 release
+ * file itself was not available to us; the forms above are read from 0.7-era snnTorch sources
+ * (Leaky and the neurons modelled on it) and the documented equations, which agree on the paths
+ * SNN2 and SNN3 use.
  *
  * <p>The kernels below run on host arrays, step-major: element k of step s is at {@code s·width + k}
  * for {@code width} independent neurons (e.g. batch × layer size).
