@@ -16,8 +16,10 @@ import org.spikekit.train.SequenceModel;
 
 /**
  * NeuroBench's primate-reaching baseline SNN3 (rsnn.md §2.6; NeuroBench
- * {@code examples/primate_reaching/SNN_3.py}, the version that ships the trained weights: LayerNorm
- * over {@code [num_steps, input_dim]}, β and θ fixed, output layer without reset).
+ * {@code examples/primate_reaching/SNN_3.py} in its latest form: LayerNorm over
+ * {@code [num_steps, input_dim]}, summed (not binarised) sub-bins, β and θ fixed, output layer without
+ * reset. An earlier form of that file (LayerNorm over {@code [input_dim]}, binarised 8-row sub-bins,
+ * learnable β and θ) does not give the published footprint; this one does, see below).
  *
  * <p><b>Input binning.</b> The model keeps a FIFO buffer of input rows that starts as ONE row of
  * zeros; at every 4-ms step n the new input row is appended and, if the buffer then holds more than
