@@ -18,6 +18,9 @@ import org.spikekit.train.Init;
 import org.spikekit.train.Parameter;
 import org.spikekit.train.SequenceModel;
 import org.spikekit.data.SequenceSet;
+import org.spikekit.metrics.DType;
+import org.spikekit.metrics.MetricLayer;
+import org.spikekit.metrics.MetricModel;
 
 /**
  * tinyRSNN / bigRSNN of Liu et al. 2024 (rsnn.md §2.2): input spikes → dropout (training) →
@@ -46,7 +49,7 @@ import org.spikekit.data.SequenceSet;
  * m.backward(p, gradPrediction, gradSpikes);
  * }</pre>
  */
-public final class Rsnn implements SequenceModel {
+public final class Rsnn implements NeuroBenchModel {
 
     /**
      * @param inputs input channels (96 Indy / 192 Loco)
@@ -227,5 +230,53 @@ public final class Rsnn implements SequenceModel {
         if (p.hiddenMask() != null) be.zip(BinaryOp.MUL, g, p.hiddenMask(), g);
         if (gradSpikes != null) be.zip(BinaryOp.ADD, g, gradSpikes, g);
         hiddenLayer.backward(p.hiddenTape(), g, null);
+    }
+
+    // ---- NeuroBench ---------------------------------------------------------------------------
+
+    /**
+     * NeuroBench description (rsnn.md §2.4): {@code hidden.in} (LINEAR, input spikes),
+     * {@code hidden.rec} (RECURRENT, the hidden spikes of the same step), one LINEAR readout per head
+     * ({@code readout} for one head, else {@code readout1..readoutH}), no biases; the learnable τ
+     * parameters of the hidden layer and the readout are extra parameters. The hidden layer's fixed
+     * threshold is not counted (stork keeps it outside the parameters; the published counts 10,500 /
+     * 16,644 / 1,159,188 / 1,257,492 exclude it). Weights are transposed snapshots in NeuroBench's
+     * {@code [fanOut, fanIn]} layout: describe again after training or pruning.
+     */
+    @Override
+    public MetricModel describe(DType parameterType) {
+        List<MetricLayer> layers = new ArrayList<>();
+        layers.add(MetricLayer.linear("hidden.in", TorchInit.transposed(be, hiddenLayer.w().value()), null, MetricLayer.InputKind.SPIKES));
+        layers.add(MetricLayer.recurrent("hidden.rec", TorchInit.transposed(be, hiddenLayer.v().value()), null, MetricLayer.InputKind.SPIKES));
+        float[] ro = be.toHost(readout.w().value());
+        int heads = headCount(), o = cfg.outputs(), n = cfg.hidden(), units = heads * o;
+        for (int h = 0; h < heads; h++) {
+            float[] w = new float[o * n];
+            for (int k = 0; k < o; k++) for (int i = 0; i < n; i++) w[k * n + i] = ro[i * units + h * o + k];
+            layers.add(MetricLayer.linear(heads == 1 ? "readout" : "readout" + (h + 1), be.fromHost(w, o, n), null,
+                    MetricLayer.InputKind.SPIKES));
+        }
+        List<Tensor> extra = List.of(hiddenLayer.tauMemRaw().value(), hiddenLayer.tauSynRaw().value(),
+                readout.tauMemRaw().value(), readout.tauSynRaw().value());
+        String name = cfg.hidden() == 64 && heads == 1 ? "tinyRSNN" : cfg.hidden() == 1024 && heads == 5 ? "bigRSNN" : "RSNN";
+        return new MetricModel(name, parameterType, layers, extra, List.of(), 1.0 / cfg.lif().dtS());
+    }
+
+    /**
+     * Evaluation run: at step n, {@code hidden.in} receives x[n], {@code hidden.rec} and every readout
+     * head the hidden spikes S[n] (stork's loop: W·x[n] + V·S[n] and W_ro·S[n] enter the next state);
+     * the only spiking layer is the hidden one.
+     */
+    @Override
+    public Workload run(Tensor x) {
+        Pass p = forward(x, false, 0L, false);
+        int b = x.dim(1);
+        List<Workload.LayerInput> in = new ArrayList<>();
+        in.add(new Workload.LayerInput("hidden.in", x, b));
+        in.add(new Workload.LayerInput("hidden.rec", p.spikes(), b));
+        for (int h = 0; h < headCount(); h++) {
+            in.add(new Workload.LayerInput(headCount() == 1 ? "readout" : "readout" + (h + 1), p.spikes(), b));
+        }
+        return new Workload(p.prediction(), in, List.of(p.spikes()), (long) x.dim(0) * b);
     }
 }
