@@ -1,6 +1,9 @@
 package org.spikekit.model;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifCoeffs;
@@ -46,6 +49,11 @@ import org.spikekit.neuron.Timescales;
  * {@code LeakyReadout}'s host loop (Java never fuses {@code a*b + c} on its own). A backend whose
  * gemm sums in another order (nd4j, cuda) gives predictions within float rounding, not bit-equal.
  *
+ * <p>Cost per step: the hidden layer is one SIMD pass (Vector API) over the neurons that sums the
+ * rows of the non-zero inputs and of the spiking neurons in registers and applies the LIF update
+ * there, so it grows with (non-zero inputs + spiking neurons) × N rather than (in + N) × N; the
+ * readout adds one row of {@code W_ro} per spiking neuron.
+ *
  * <p>The decoder copies the weights, decays and thresholds at {@link #of} time: later training of
  * the model does not reach it (make a new decoder). No allocation per step in
  * {@link #step(float[], float[])}; not thread-safe (one decoder per stream).
@@ -54,9 +62,10 @@ public final class StreamingDecoder {
 
     /** Depth block of the cpu gemm ({@code Sgemm.KC}); the tests against {@link Rsnn#predict} guard it. */
     static final int GEMM_KC = 256;
+    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
 
     private final int inputs, neurons, units, outputs;
-    private final boolean zeroReset;
+    private final boolean zeroReset, blockedInput;
     private final float y0;
     // parameters (row-major as in the model: W [in, N], V [N(pre), N(post)], W_ro [N, units], mean [units, outputs])
     private final float[] w, v, wro, headMean;
@@ -65,7 +74,7 @@ public final class StreamingDecoder {
     // state
     private final float[] u, i, y, ir;
     // scratch
-    private final float[] h, acc, hr, racc, spike;
+    private final float[] h, acc, hr, racc, zeros;
     private final int[] inIdx;
     private int[] active, next;
     private int nActive, nNext, lastSpikes;
@@ -87,6 +96,7 @@ public final class StreamingDecoder {
         outputs = cfg.outputs();
         units = ro.units();
         zeroReset = lp.reset() == ResetMode.ZERO;
+        blockedInput = depthBlock(inputs) < inputs;        // > 256 inputs: h = x·W before the pass
         w = be.toHost(hid.w().value());
         v = be.toHost(hid.v().value());
         wro = be.toHost(ro.w().value());
@@ -120,10 +130,10 @@ public final class StreamingDecoder {
         y = new float[units];
         ir = new float[units];
         h = new float[neurons];
+        zeros = new float[neurons];
         acc = new float[neurons];
         hr = new float[units];
         racc = new float[units];
-        spike = new float[neurons];
         inIdx = new int[inputs];
         active = new int[neurons];
         next = new int[neurons];
@@ -167,7 +177,6 @@ public final class StreamingDecoder {
         Arrays.fill(i, 0f);
         Arrays.fill(y, y0);
         Arrays.fill(ir, 0f);
-        Arrays.fill(spike, 0f);
         nActive = findSpikes(u, th, neurons, active);   // none unless a threshold is negative
         lastSpikes = 0;
         steps = 0;
@@ -194,31 +203,21 @@ public final class StreamingDecoder {
                     + (out == null ? "null" : out.length));
         }
         final int n = neurons;
-        // 1. input current h = x·W over the non-zero inputs (gemm order)
+        // 1. non-zero inputs; with more than one gemm depth block, h = x·W first (else summed in the pass)
         int ni = 0;
         for (int p = 0; p < inputs; p++) if (in[p] != 0f) inIdx[ni++] = p;
-        project(inIdx, in, ni, w, n, inputs, h, acc);
-        // 2. S[n] = the neurons listed in active (from U before this update); recurrent input in ascending order
+        if (blockedInput) project(inIdx, in, ni, w, n, inputs, h, acc);
+        // 2. readout current S[n]·W_ro over the neurons in active (spiking at this step)
         final int na = nActive;
-        final int[] act = active;
-        for (int q = 0; q < na; q++) {
-            int k = act[q];
-            spike[k] = 1f;
-            addRow(h, v, k * n, n);
-        }
-        // 3. readout current S·W_ro (gemm order over the spiking neurons)
-        project(act, null, na, wro, units, n, hr, racc);
-        // 4. hidden update, then the spikes of the next step from the new membrane
-        if (zeroReset) updateZero(u, i, h, spike, bm, obm, bs, n);
-        else updateSubtract(u, i, h, spike, bm, obm, bs, th, n);
-        for (int q = 0; q < na; q++) spike[act[q]] = 0f;
+        project(active, null, na, wro, units, n, hr, racc);
+        // 3. one pass over the neurons: input and recurrent currents, LIF update, next step's spikes
+        nNext = hiddenPass(in, ni, blockedInput, na);
         lastSpikes = na;
-        nNext = findSpikes(u, th, n, next);
         int[] t = active;
         active = next;
         next = t;
         nActive = nNext;
-        // 5. readout update and the mean over heads (Y·M as the gemm sums it)
+        // 4. readout update and the mean over heads (Y·M as the gemm sums it)
         for (int j = 0; j < units; j++) {
             float yy = y[j], ii = ir[j];
             yy = yy * rbm[j] + ii * robm[j];
@@ -227,6 +226,62 @@ public final class StreamingDecoder {
         }
         for (int o = 0; o < outputs; o++) out[o] = dotColumn(y, headMean, units, outputs, o);
         steps++;
+    }
+
+    /**
+     * Per neuron j, in vector chunks: {@code h = [Σ_inputs x_p·W[p, j]] + Σ_{k∈active} V[k, j]} (terms
+     * in ascending p, then ascending k, as the gemm and the fused kernel add them), S from U before
+     * the update, {@code M = β_mem·U + (1 − β_mem)·I}, {@code I ← β_syn·I + h}, {@code U ← M·(1 − S)}
+     * (or {@code M − θ·S}), and the neurons with new {@code U − θ > 0} appended to {@code next}
+     * (ascending). With {@code fromH} the input current is read from {@code h} instead.
+     */
+    private int hiddenPass(float[] in, int ni, boolean fromH, int na) {
+        final int n = neurons, lanes = SP.length(), bound = SP.loopBound(n);
+        final int[] act = active, nxt = next, ix = inIdx;
+        final float[] W = w, V = v, U = u, I = i, H = h, BM = bm, OBM = obm, BS = bs, TH = th;
+        final boolean zero = zeroReset;
+        final FloatVector one = FloatVector.broadcast(SP, 1f), none = FloatVector.zero(SP);
+        final float[] H0 = fromH ? H : zeros;                      // start of the sum: h, or +0
+        final int nIn = fromH ? 0 : ni;
+        int c = 0, j = 0;
+        for (; j < bound; j += lanes) {
+            FloatVector hv = FloatVector.fromArray(SP, H0, j);
+            for (int q = 0; q < nIn; q++) {                       // fma(1, w, h) = h + w exactly
+                int p = ix[q];
+                hv = FloatVector.fromArray(SP, W, p * n + j).fma(FloatVector.broadcast(SP, in[p]), hv);
+            }
+            for (int q = 0; q < na; q++) hv = hv.add(FloatVector.fromArray(SP, V, act[q] * n + j));
+            FloatVector uv = FloatVector.fromArray(SP, U, j), iv = FloatVector.fromArray(SP, I, j);
+            FloatVector tv = FloatVector.fromArray(SP, TH, j);
+            FloatVector s = none.blend(one, uv.sub(tv).compare(VectorOperators.GT, 0f));
+            FloatVector m = uv.mul(FloatVector.fromArray(SP, BM, j)).add(iv.mul(FloatVector.fromArray(SP, OBM, j)));
+            iv.mul(FloatVector.fromArray(SP, BS, j)).add(hv).intoArray(I, j);
+            FloatVector un = zero ? m.mul(one.sub(s)) : m.sub(tv.mul(s));
+            un.intoArray(U, j);
+            long bits = un.sub(tv).compare(VectorOperators.GT, 0f).toLong();
+            while (bits != 0) {
+                nxt[c++] = j + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+        }
+        for (; j < n; j++) {
+            float hs = fromH ? H[j] : 0f;
+            if (!fromH) {
+                for (int q = 0; q < ni; q++) {
+                    int p = ix[q];
+                    float xv = in[p];
+                    hs = Math.fma(xv, W[p * n + j], hs);
+                }
+            }
+            for (int q = 0; q < na; q++) hs += V[act[q] * n + j];
+            float uu = U[j], ii = I[j], s = uu - TH[j] > 0 ? 1f : 0f;
+            float m = uu * BM[j] + ii * OBM[j];
+            I[j] = ii * BS[j] + hs;
+            float un = zero ? m * (1f - s) : m - TH[j] * s;
+            U[j] = un;
+            if (un - TH[j] > 0) nxt[c++] = j;
+        }
+        return c;
     }
 
     // ---- kernels ---------------------------------------------------------------------------------
@@ -284,27 +339,6 @@ public final class StreamingDecoder {
             c = b0 == 0 ? s : c + s;
         }
         return c;
-    }
-
-    /** I ← β_syn·I + h, U ← (β_mem·U + (1 − β_mem)·I)·(1 − S). */
-    private static void updateZero(float[] u, float[] i, float[] h, float[] s, float[] bm, float[] obm, float[] bs, int n) {
-        for (int j = 0; j < n; j++) {
-            float uu = u[j], ii = i[j];
-            float m = uu * bm[j] + ii * obm[j];
-            i[j] = ii * bs[j] + h[j];
-            u[j] = m * (1f - s[j]);
-        }
-    }
-
-    /** As {@link #updateZero} with U ← β_mem·U + (1 − β_mem)·I − θ·S. */
-    private static void updateSubtract(float[] u, float[] i, float[] h, float[] s, float[] bm, float[] obm, float[] bs,
-                                       float[] th, int n) {
-        for (int j = 0; j < n; j++) {
-            float uu = u[j], ii = i[j];
-            float m = uu * bm[j] + ii * obm[j];
-            i[j] = ii * bs[j] + h[j];
-            u[j] = m - th[j] * s[j];
-        }
     }
 
     /** Lists (ascending) the neurons with {@code U − θ > 0}; returns their count. */

@@ -154,4 +154,27 @@ class StreamingDecoderTest {
         assertThrows(IllegalArgumentException.class, () -> StreamingDecoder.of(null));
         assertEquals(0, d.steps(), "refused bins do not advance the state");
     }
+
+    @Test
+    void noAllocationPerStepOnceCompiled() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled(), "allocation counter unavailable");
+        var tmx = (com.sun.management.ThreadMXBean) mx;
+        long tid = Thread.currentThread().threadId();
+        StreamingDecoder d = StreamingDecoder.of(model(Rsnn.Config.tiny(96), 15L, 3f, 2f));
+        float[] x = spikes(4096, 1, 96, 0.03, true, 16L);
+        float[][] bins = new float[4096][];
+        for (int k = 0; k < bins.length; k++) bins[k] = java.util.Arrays.copyOfRange(x, k * 96, k * 96 + 96);
+        float[] out = new float[2];
+        // The interpreter and C1 box Vector-API values; wait (bounded) for the compiled code.
+        double perStep = Double.NaN;
+        for (int window = 0; window < 60; window++) {
+            long a0 = tmx.getThreadAllocatedBytes(tid);
+            for (int k = 0; k < 20_000; k++) d.step(bins[k & 4095], out);
+            perStep = (tmx.getThreadAllocatedBytes(tid) - a0) / 20_000.0;
+            if (perStep < 0.5) break;
+        }
+        assertTrue(perStep < 0.5, "step(in, out) allocates " + perStep + " bytes per step after warm-up");
+    }
 }
