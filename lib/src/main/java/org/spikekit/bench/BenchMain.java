@@ -33,6 +33,7 @@ public final class BenchMain {
         Map<String, BiFunction<Backend, Integer, List<BenchRow>>> m = new LinkedHashMap<>();
         m.put("gemm", GemmBench::run);
         m.put("lif", LifBench::run);
+        m.put("rsnn", RsnnBench::run);
         return m;
     }
 

@@ -1,0 +1,219 @@
+package org.spikekit.bench;
+
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.BinaryOp;
+import org.spikekit.compute.Tensor;
+import org.spikekit.model.Rsnn;
+import org.spikekit.neuron.LeakyReadout;
+import org.spikekit.neuron.LifCoeffs;
+import org.spikekit.neuron.LifParams;
+import org.spikekit.neuron.ReadoutParams;
+import org.spikekit.neuron.RecurrentLifLayer;
+import org.spikekit.neuron.ResetMode;
+import org.spikekit.neuron.Timescales;
+
+/**
+ * The baseline of {@link RsnnBench}'s training comparison: the same {@link Rsnn} (same
+ * {@link org.spikekit.train.Parameter}s, read and written in place) run the textbook way, one time
+ * step at a time from {@link Backend} primitives only. Per step of the forward pass: a gemm for
+ * the input projection {@code x[n]·W}, a gemm for the recurrent input {@code S[n]·V}, the LIF
+ * update as separate elementwise ops, a gemm for the readout current, the readout update, a gemm
+ * for the head mean. The backward pass walks the steps in reverse with the same granularity
+ * (per step: readout recurrence, {@code dS = dh_ro·W_roᵀ}, {@code dS += dI·Vᵀ}, surrogate, LIF
+ * adjoint, and the per-step weight-gradient gemms {@code dW += x[n]ᵀ·dh[n]},
+ * {@code dV += S[n]ᵀ·dI}, {@code dW_ro += S[n]ᵀ·dh_ro[n]}, plus {@code dx[n] = dh[n]·Wᵀ}, which the
+ * fused path computes too).
+ *
+ * <p>Contrast with the fused path of {@link Rsnn}: whole-sequence gemms for the input projection,
+ * readout current and weight gradients, and a fused LIF kernel with event-driven recurrence.
+ * Dropout is not modelled (the benchmark runs both paths without dropout). All buffers are
+ * allocated once per sequence shape, so the comparison measures fusion, not allocation.
+ * {@code NaiveRsnnTest} holds the predictions and gradients to the fused path.
+ */
+final class NaiveRsnn {
+    private final Backend be;
+    private final Rsnn m;
+    private final int in, n, units, outs;
+    private final LifParams lp;
+    private final ReadoutParams rp;
+    private final Tensor headMean, tauMem0, tauSyn0;
+
+    // per-shape buffers
+    private int t = -1, b = -1;
+    private Tensor h, spk, tu, ti, ty, tir, hr, pred;
+    private Tensor u, i, y, ir, a, mm, tmp, tmp2, tmpR, tmpR2;
+    private Tensor dU, dI, dS, dM, g, gx, dY, dIr, gyu, ghr;
+
+    NaiveRsnn(Rsnn model) {
+        m = model;
+        be = model.backend();
+        RecurrentLifLayer hid = model.hiddenLayer();
+        LeakyReadout ro = model.readout();
+        in = model.inputs();
+        n = model.config().hidden();
+        outs = model.outputs();
+        units = ro.units();
+        lp = hid.params();
+        rp = ro.params();
+        int heads = rp.headCount();
+        float[] mean = new float[units * outs], tm = new float[units], ts = new float[units];
+        for (int hd = 0; hd < heads; hd++) {
+            for (int o = 0; o < outs; o++) {
+                int uo = hd * outs + o;
+                mean[uo * outs + o] = 1f / heads;
+                tm[uo] = (float) rp.heads().get(hd).tauMemS();
+                ts[uo] = (float) rp.heads().get(hd).tauSynS();
+            }
+        }
+        headMean = be.fromHost(mean, units, outs);
+        tauMem0 = be.fromHost(tm, units);
+        tauSyn0 = be.fromHost(ts, units);
+    }
+
+    private void buffers(int steps, int batch) {
+        if (steps == t && batch == b) return;
+        t = steps;
+        b = batch;
+        h = be.zeros(t, b, n); spk = be.zeros(t, b, n); tu = be.zeros(t, b, n); ti = be.zeros(t, b, n);
+        ty = be.zeros(t, b, units); tir = be.zeros(t, b, units); hr = be.zeros(t, b, units); pred = be.zeros(t, b, outs);
+        u = be.zeros(b, n); i = be.zeros(b, n); a = be.zeros(b, n); mm = be.zeros(b, n);
+        tmp = be.zeros(b, n); tmp2 = be.zeros(b, n);
+        y = be.zeros(b, units); ir = be.zeros(b, units); tmpR = be.zeros(b, units); tmpR2 = be.zeros(b, units);
+        dU = be.zeros(b, n); dI = be.zeros(b, n); dS = be.zeros(b, n); dM = be.zeros(b, n); g = be.zeros(b, n);
+        gx = be.zeros(b, in);
+        dY = be.zeros(b, units); dIr = be.zeros(b, units); gyu = be.zeros(b, units); ghr = be.zeros(b, units);
+    }
+
+    /** What backward needs besides the buffers: the input and the decays of this forward. */
+    record Pass(Tensor x, Tensor prediction, Tensor spikes, LifCoeffs c, Tensor oneMinusBm, Tensor rbm, Tensor rbs,
+                Tensor oneMinusRbm) {}
+
+    /**
+     * Forward without dropout over {@code x [T, B, in]}. The returned tensors are this object's
+     * buffers: valid until the next call with another shape or the next forward.
+     */
+    Pass forward(Tensor x) {
+        x.requireShape("NaiveRsnn input", x.dim(0), x.dim(1), in);
+        buffers(x.dim(0), x.dim(1));
+        RecurrentLifLayer hid = m.hiddenLayer();
+        LeakyReadout ro = m.readout();
+        LifCoeffs c = hid.coefficients();
+        Tensor obm = be.zeros(n);
+        be.affine(c.betaMem(), -1f, 1f, obm);
+        Tensor rbm = Timescales.betas(be, ro.tauMemRaw().value(), tauMem0, rp.dtS());
+        Tensor rbs = Timescales.betas(be, ro.tauSynRaw().value(), tauSyn0, rp.dtS());
+        Tensor robm = be.zeros(units);
+        be.affine(rbm, -1f, 1f, robm);
+        Tensor w = hid.w().value(), v = hid.v().value(), wro = ro.w().value();
+        be.fill(u, 0f);
+        be.fill(i, 0f);
+        be.fill(y, rp.y0());
+        be.fill(ir, 0f);
+        boolean zero = lp.reset() == ResetMode.ZERO;
+        for (int k = 0; k < t; k++) {
+            Tensor hk = h.slice0(k), s = spk.slice0(k), hrk = hr.slice0(k);
+            be.gemm(false, false, 1f, x.slice0(k), w, 0f, hk);          // input projection of this step
+            be.copy(u, tu.slice0(k));
+            be.copy(i, ti.slice0(k));
+            be.zipRow(BinaryOp.SUB, u, c.theta(), a);
+            lp.surrogate().spikeRef(be, a, s);
+            be.gemm(false, false, 1f, s, v, 1f, hk);                     // recurrent input S·V
+            be.zipRow(BinaryOp.MUL, u, c.betaMem(), mm);                 // M = β_mem·U + (1 − β_mem)·I
+            be.zipRow(BinaryOp.MUL, i, obm, tmp);
+            be.zip(BinaryOp.ADD, mm, tmp, mm);
+            be.zipRow(BinaryOp.MUL, i, c.betaSyn(), i);                  // I ← β_syn·I + h
+            be.zip(BinaryOp.ADD, i, hk, i);
+            if (zero) {
+                be.affine(s, -1f, 1f, tmp);
+                be.zip(BinaryOp.MUL, mm, tmp, u);
+            } else {
+                be.zipRow(BinaryOp.MUL, s, c.theta(), tmp);
+                be.zip(BinaryOp.SUB, mm, tmp, u);
+            }
+            // readout (its synapse adds one step of delay through Ir)
+            be.gemm(false, false, 1f, s, wro, 0f, hrk);
+            be.copy(y, ty.slice0(k));
+            be.copy(ir, tir.slice0(k));
+            be.zipRow(BinaryOp.MUL, y, rbm, y);
+            be.zipRow(BinaryOp.MUL, ir, robm, tmpR);
+            be.zip(BinaryOp.ADD, y, tmpR, y);
+            be.zipRow(BinaryOp.MUL, ir, rbs, ir);
+            be.zip(BinaryOp.ADD, ir, hrk, ir);
+            be.gemm(false, false, 1f, y, headMean, 0f, pred.slice0(k));
+        }
+        return new Pass(x, pred, spk, c, obm, rbm, rbs, robm);
+    }
+
+    /** BPTT of the last {@link #forward}; ADDS into the model's parameter gradients (as {@link Rsnn#backward}). */
+    void backward(Pass p, Tensor gradPrediction) {
+        gradPrediction.requireShape("NaiveRsnn gradPrediction", t, b, outs);
+        RecurrentLifLayer hid = m.hiddenLayer();
+        LeakyReadout ro = m.readout();
+        LifCoeffs c = p.c();
+        Tensor w = hid.w().value(), v = hid.v().value(), wro = ro.w().value();
+        Tensor gBm = be.zeros(n), gBs = be.zeros(n), gTh = be.zeros(n), gRbm = be.zeros(units), gRbs = be.zeros(units);
+        be.fill(dU, 0f); be.fill(dI, 0f); be.fill(dY, 0f); be.fill(dIr, 0f);
+        boolean zero = lp.reset() == ResetMode.ZERO, detach = lp.detachReset();
+        for (int k = t - 1; k >= 0; k--) {
+            Tensor s = p.spikes().slice0(k), uk = tu.slice0(k), ik = ti.slice0(k);
+            // readout step k
+            be.gemm(false, true, 1f, gradPrediction.slice0(k), headMean, 0f, gyu);
+            be.zip(BinaryOp.ADD, dY, gyu, dY);                           // dL/dY[k+1]
+            be.copy(dIr, ghr);                                           // dL/dh_ro[k] = dL/dIr[k+1]
+            be.zip(BinaryOp.SUB, ty.slice0(k), tir.slice0(k), tmpR);
+            be.zip(BinaryOp.MUL, tmpR, dY, tmpR);
+            be.sumRows(tmpR, 1f, gRbm);
+            be.zip(BinaryOp.MUL, dIr, tir.slice0(k), tmpR);
+            be.sumRows(tmpR, 1f, gRbs);
+            be.zipRow(BinaryOp.MUL, dIr, p.rbs(), tmpR);
+            be.zipRow(BinaryOp.MUL, dY, p.oneMinusRbm(), tmpR2);
+            be.zip(BinaryOp.ADD, tmpR, tmpR2, dIr);
+            be.zipRow(BinaryOp.MUL, dY, p.rbm(), dY);
+            be.gemm(true, false, 1f, s, ghr, 1f, ro.w().grad());         // dW_ro += S[k]ᵀ·dh_ro[k]
+            be.gemm(false, true, 1f, ghr, wro, 0f, dS);                  // dS = dh_ro·W_roᵀ
+            // hidden step k; dI = dL/dI[k+1] = dL/dh[k]
+            be.gemm(false, true, 1f, dI, v, 1f, dS);                     // dS += dI·Vᵀ
+            be.gemm(true, false, 1f, s, dI, 1f, hid.v().grad());        // dV += S[k]ᵀ·dI
+            be.gemm(true, false, 1f, p.x().slice0(k), dI, 1f, hid.w().grad());   // dW += x[k]ᵀ·dh[k]
+            be.gemm(false, true, 1f, dI, w, 0f, gx);                     // dx[k] = dh[k]·Wᵀ
+            if (zero) {
+                be.affine(s, -1f, 1f, tmp);
+                be.zip(BinaryOp.MUL, dU, tmp, dM);
+                if (!detach) {
+                    be.zipRow(BinaryOp.MUL, uk, c.betaMem(), mm);
+                    be.zipRow(BinaryOp.MUL, ik, p.oneMinusBm(), tmp);
+                    be.zip(BinaryOp.ADD, mm, tmp, mm);
+                    be.zip(BinaryOp.MUL, dU, mm, tmp);
+                    be.axpby(-1f, tmp, 1f, dS);
+                }
+            } else {
+                be.copy(dU, dM);
+                if (!detach) {
+                    be.zipRow(BinaryOp.MUL, dU, c.theta(), tmp);
+                    be.axpby(-1f, tmp, 1f, dS);
+                }
+                be.zip(BinaryOp.MUL, dU, s, tmp);
+                be.sumRows(tmp, 1f, gTh);
+            }
+            be.zipRow(BinaryOp.SUB, uk, c.theta(), a);
+            lp.surrogate().gradRef(be, a, g, tmp);
+            be.zip(BinaryOp.MUL, dS, g, g);                              // dL/d(U − θ)
+            be.sumRows(g, 1f, gTh);
+            be.zip(BinaryOp.SUB, uk, ik, tmp);
+            be.zip(BinaryOp.MUL, tmp, dM, tmp);
+            be.sumRows(tmp, 1f, gBm);
+            be.zip(BinaryOp.MUL, dI, ik, tmp);
+            be.sumRows(tmp, 1f, gBs);
+            be.zipRow(BinaryOp.MUL, dM, c.betaMem(), tmp);
+            be.zip(BinaryOp.ADD, tmp, g, dU);
+            be.zipRow(BinaryOp.MUL, dI, c.betaSyn(), tmp);
+            be.zipRow(BinaryOp.MUL, dM, p.oneMinusBm(), tmp2);
+            be.zip(BinaryOp.ADD, tmp, tmp2, dI);
+        }
+        Timescales.backward(be, hid.tauMemRaw().value(), c.betaMem(), lp.tauMemS(), lp.dtS(), gBm, hid.tauMemRaw().grad());
+        Timescales.backward(be, hid.tauSynRaw().value(), c.betaSyn(), lp.tauSynS(), lp.dtS(), gBs, hid.tauSynRaw().grad());
+        be.axpby(-1f, gTh, 1f, hid.threshold().grad());
+        Timescales.backward(be, ro.tauMemRaw().value(), p.rbm(), tauMem0, rp.dtS(), gRbm, ro.tauMemRaw().grad());
+        Timescales.backward(be, ro.tauSynRaw().value(), p.rbs(), tauSyn0, rp.dtS(), gRbs, ro.tauSynRaw().grad());
+    }
+}
