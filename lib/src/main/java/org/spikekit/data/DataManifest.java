@@ -181,7 +181,7 @@ public record DataManifest(Path file, List<Entry> entries) {
      * null; {@code remedy} ends the message of a refused file (null: the {@code make data} advice).
      */
     static Status checkFile(Path p, Entry e, DigestCache cache, Digests precomputed, String remedy) {
-        if (remedy == null) remedy = "delete it and run make data again";
+        if (remedy == null) remedy = remedy(e);
         if (!Files.isRegularFile(p)) return new Status(e, p, State.MISSING, p + " is not present (fetch: " + e.fetch() + ")", null, null);
         try {
             long size = Files.size(p);
@@ -211,8 +211,10 @@ public record DataManifest(Path file, List<Entry> entries) {
                 try {
                     layout.get().check(p);
                 } catch (IOException | RuntimeException ex) {
+                    String why = String.valueOf(ex.getMessage());
+                    if (why.startsWith(p + ": ")) why = why.substring(p.toString().length() + 2);
                     return new Status(e, p, State.BAD_LAYOUT, p + ": no checksum is known for this file and it does not read as "
-                            + layout.get().format() + ": " + ex.getMessage() + "; " + remedy, null, d);
+                            + layout.get().format() + ": " + why + "; " + remedy, null, d);
                 }
                 cache.layoutOk(p, d);
             }
@@ -221,6 +223,13 @@ public record DataManifest(Path file, List<Entry> entries) {
         } catch (IOException ex) {
             throw new UncheckedIOException("checking " + p + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** What to do about a refused file, by how it is obtained. */
+    static String remedy(Entry e) {
+        if (e.fetch().startsWith("npm:")) return "delete it and run make data again";
+        if (e.url().isPresent()) return "delete it and download it again from " + e.url().get() + " (see data/README.md)";
+        return "replace it with a good copy (see data/README.md)";
     }
 
     /** A format check for files whose checksum is unknown: reads the file, throws if it is not that format. */
