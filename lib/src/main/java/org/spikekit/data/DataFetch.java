@@ -216,8 +216,12 @@ public final class DataFetch {
                 throw new Unreachable(ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()), ex);
             }
             if (code / 100 == 3 && c.getHeaderField("Location") != null && hop < 10) {
-                at = at.resolve(c.getHeaderField("Location"));
+                URI next = at.resolve(c.getHeaderField("Location"));
                 c.disconnect();
+                if ("https".equalsIgnoreCase(at.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                    throw new IOException("refusing the redirect from " + at + " to the insecure " + next);
+                }
+                at = next;
                 continue;
             }
             if (code != 200) {

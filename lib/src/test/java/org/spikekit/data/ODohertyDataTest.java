@@ -264,6 +264,20 @@ class ODohertyDataTest {
     }
 
     @Test
+    void notebookFormUsesItsSettingsAndRecordsTheFile() throws IOException {
+        data("-", "-");
+        Files.createDirectories(root.resolve("notebooks"));
+        var nb = org.spikekit.report.Notebook.begin("t", "t", java.util.Map.of("SPIKEKIT_HOME", root.toString(),
+                "DATA", "synthetic", "MODE", "quick")::get, root);
+        ReachSession s = ODohertyData.session(nb, L1);
+        assertEquals(192, s.channels());
+        var files = nb.provenance("x").dataFiles();
+        assertEquals(1, files.size());
+        assertEquals("synthetic", files.get(0).source());
+        assertEquals("data/synthetic/odoherty/" + L1 + ".mat", files.get(0).path());
+    }
+
+    @Test
     void realFileWithoutManifestEntryIsUnverified() throws IOException {
         ODohertyData d = data("-", "-");
         placeReal(d, "indy_20160624_03"); // not in this test manifest
