@@ -37,7 +37,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_OUT := results/notebooks/$(MODE)
 NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: help env lib data notebooks reproduce test unit runner-selftest bench notebook kernel-user clean distclean
+.PHONY: help env lib data fetch-odoherty notebooks reproduce test unit runner-selftest bench notebook kernel-user clean distclean
 
 help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
@@ -64,9 +64,18 @@ $(LIB_JAR): $(LIB_SRC)
 	$(MVN) -q package -DskipTests
 	@touch $@
 
-data: $(LIB_JAR) ## fetch the real data reachable here, verify data/raw against data/manifest
-	env/fetch-data.sh
-	$(JAVA) -cp '$(LIB_CP)' org.spikekit.data.DataCli verify $(CURDIR)
+DATA_CLI = $(JDK)/bin/java -cp '$(LIB_CP)' org.spikekit.data.DataCli
+
+# Each step skips what is up to date: fetch-data.sh only fetches absent files, verify re-hashes only
+# files changed since their digest was cached (data/.cache/), synth rewrites a stand-in only when it
+# is missing or its stored generator config differs (so switching MODE regenerates; none with DATA=real).
+data: $(LIB_JAR) ## fetch the real data reachable here, verify data/raw against data/manifest, write the synthetic stand-ins MODE needs
+	@env/fetch-data.sh
+	@$(DATA_CLI) verify $(CURDIR)
+	@$(if $(filter real,$(DATA)),echo "data: DATA=real: no synthetic stand-ins written",$(DATA_CLI) synth odoherty --mode $(MODE) $(CURDIR))
+
+fetch-odoherty: $(LIB_JAR) ## try to download the O'Doherty sessions from Zenodo into data/raw/odoherty (needs internet)
+	@$(DATA_CLI) fetch odoherty $(CURDIR)
 
 notebooks: $(NB_DONE) ## execute every notebooks/NN_*.ipynb headless, in order (copies in results/notebooks/MODE)
 

@@ -72,6 +72,24 @@ public final class ODohertyFile {
         }
     }
 
+    /**
+     * Only the generator description of a SpikeKit synthetic session ({@code spikekit_generator}),
+     * or "" when the file has none (real files); checks the container (signature, length) but not
+     * the other fields. Cheap: used to decide whether a stand-in must be regenerated.
+     */
+    public static String readGenerator(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException("O'Doherty file not found: " + file);
+        checkHdf5Container(file);
+        try (HdfFile h = new HdfFile(file)) {
+            Reader r = new Reader(file, h);
+            return r.child(GENERATOR) == null ? "" : r.chars(r.dataset(GENERATOR, true), GENERATOR);
+        } catch (IOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": cannot read as HDF5 (damaged file?): " + e.getMessage(), e);
+        }
+    }
+
     /** Finds the HDF5 signature (offset 0, 512, 1024, ...) and checks the file is as long as its superblock says. */
     private static void checkHdf5Container(Path file) throws IOException {
         long size = Files.size(file);
@@ -341,8 +359,16 @@ public final class ODohertyFile {
      * {@code t}, non-finite positions or spike times).
      */
     public static void write(ReachSession s, Path file) throws IOException {
+        write(s, file, ZonedDateTime.now());
+    }
+
+    /**
+     * As {@link #write(ReachSession, Path)} with the header's "Created on" time given: with a fixed
+     * time the same session always gives the same bytes (synthetic stand-ins use this).
+     */
+    public static void write(ReachSession s, Path file, ZonedDateTime created) throws IOException {
         validate(s);
-        layout(s).write(file);
+        layout(s, created).write(file);
     }
 
     private static void validate(ReachSession s) {
@@ -368,7 +394,11 @@ public final class ODohertyFile {
 
     /** The file content as an editable writer (tests break it on purpose). */
     static Hdf5Writer layout(ReachSession s) {
-        Hdf5Writer w = Hdf5Writer.matlab73("GLNXA64", ZonedDateTime.now());
+        return layout(s, ZonedDateTime.now());
+    }
+
+    static Hdf5Writer layout(ReachSession s, ZonedDateTime created) {
+        Hdf5Writer w = Hdf5Writer.matlab73("GLNXA64", created);
         Hdf5Writer.Group root = w.root();
         Hdf5Writer.Group refs = root.group("#refs#");
         int[] counter = {0};

@@ -56,11 +56,7 @@ public final class Environment {
             for (DataManifest.Status s : st) {
                 name.append(s.entry().name());
                 paper.append(s.entry().paper());
-                state.append(switch (s.state()) {
-                    case OK -> "real (verified)";
-                    case MISSING -> "absent: synthetic stand-in";
-                    default -> "BAD: " + s.state().name().toLowerCase();
-                });
+                state.append(s.summary());
                 detail.append(s.message());
             }
         }

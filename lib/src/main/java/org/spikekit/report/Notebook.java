@@ -98,7 +98,11 @@ public final class Notebook {
         return new Notebook(name, group, root, mode, data, backend, seed);
     }
 
-    static Path findRoot(String home, Path cwd) {
+    /**
+     * The project root: {@code home} (the value of {@code SPIKEKIT_HOME}) when set, else the first
+     * folder at or above {@code cwd} holding {@code pom.xml} and {@code notebooks/}.
+     */
+    public static Path findRoot(String home, Path cwd) {
         if (home != null && !home.isBlank()) {
             Path p = Path.of(home).toAbsolutePath().normalize();
             if (!Files.isDirectory(p)) {
