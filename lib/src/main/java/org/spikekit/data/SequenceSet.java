@@ -62,4 +62,29 @@ public record SequenceSet(float[] x, float[] y, int samples, int steps, int inpu
         }
         return sum / (rows * (double) (to - from) * dtS);
     }
+
+    /** The samples of several sets (same steps, inputs and outputs) one after the other. */
+    public static SequenceSet concat(java.util.List<SequenceSet> sets) {
+        if (sets == null || sets.isEmpty()) throw new IllegalArgumentException("SequenceSet.concat: no sets given");
+        SequenceSet f = sets.get(0);
+        int samples = 0;
+        for (int k = 0; k < sets.size(); k++) {
+            SequenceSet s = sets.get(k);
+            if (s.steps != f.steps || s.inputs != f.inputs || s.outputs != f.outputs) {
+                throw new IllegalArgumentException("SequenceSet.concat: set " + k + " is [" + s.steps + " steps, " + s.inputs
+                        + " inputs, " + s.outputs + " outputs], set 0 is [" + f.steps + ", " + f.inputs + ", " + f.outputs + "]");
+            }
+            samples += s.samples;
+        }
+        float[] x = new float[Math.multiplyExact(Math.multiplyExact(samples, f.steps), f.inputs)];
+        float[] y = new float[samples * f.steps * f.outputs];
+        int ox = 0, oy = 0;
+        for (SequenceSet s : sets) {
+            System.arraycopy(s.x, 0, x, ox, s.x.length);
+            System.arraycopy(s.y, 0, y, oy, s.y.length);
+            ox += s.x.length;
+            oy += s.y.length;
+        }
+        return new SequenceSet(x, y, samples, f.steps, f.inputs, f.outputs);
+    }
 }

@@ -137,4 +137,95 @@ public final class RsnnTables {
         }
         return t;
     }
+
+    /** One row per run (model, session, seed and every metric), for listing what a notebook trained. */
+    public static Table runs(List<RsnnRun> runs) {
+        Table t = Table.create("runs");
+        StringColumn model = StringColumn.create("model"), session = StringColumn.create("session"),
+                data = StringColumn.create("data"), variant = StringColumn.create("variant");
+        IntColumn seed = IntColumn.create("seed");
+        DoubleColumn r2 = DoubleColumn.create("r2"), r2x = DoubleColumn.create("r2_x"), r2y = DoubleColumn.create("r2_y"),
+                fp = DoubleColumn.create("footprint_bytes"), cs = DoubleColumn.create("conn_sparsity"),
+                as = DoubleColumn.create("act_sparsity"), dense = DoubleColumn.create("dense"),
+                macs = DoubleColumn.create("eff_macs"), acs = DoubleColumn.create("eff_acs"), wall = DoubleColumn.create("wall_s");
+        for (RsnnRun r : runs) {
+            model.append(r.model());
+            session.append(r.session());
+            seed.append((int) r.seed());
+            data.append(r.data());
+            r2.append(r.r2());
+            r2x.append(r.r2x());
+            r2y.append(r.r2y());
+            fp.append(r.footprintBytes());
+            cs.append(r.connSparsity());
+            as.append(r.actSparsity());
+            dense.append(r.dense());
+            macs.append(r.effMacs());
+            acs.append(r.effAcs());
+            wall.append(r.wallTimeS());
+            variant.append(r.variant());
+        }
+        t.addColumns(model, session, seed, data, r2, r2x, r2y, fp, cs, as, dense, macs, acs, wall, variant);
+        return t;
+    }
+
+    /**
+     * Mean R² over sessions per model (models with runs), kit and paper, with the rank of each
+     * (1 = best) — the paper's ordering is bigRSNN ≥ tinyRSNN ≥ SNN3 ≥ SNN2.
+     */
+    public static Table ordering(List<RsnnRun> runs, PublishedNumbers paper) {
+        var st = stats(runs, RsnnRun::r2);
+        List<String> present = MODELS.stream().filter(m -> st.get(m).get("mean").n() > 0).toList();
+        double[] kit = present.stream().mapToDouble(m -> st.get(m).get("mean").mean()).toArray();
+        double[] pub = present.stream().mapToDouble(m -> paper.value("r2", m, "mean")).toArray();
+        Table t = Table.create("model_ordering");
+        t.addColumns(StringColumn.create("model", present), DoubleColumn.create("kit_mean_r2", kit),
+                IntColumn.create("kit_rank", ranks(kit)), IntColumn.create("sessions", present.stream().mapToInt(m -> st.get(m).get("mean").n()).toArray()),
+                DoubleColumn.create("paper_mean_r2", pub), IntColumn.create("paper_rank", ranks(pub)));
+        return t;
+    }
+
+    /** Ordering of {@link #ordering(List, PublishedNumbers)} with the published numbers of this paper. */
+    public static Table ordering(List<RsnnRun> runs) { return ordering(runs, PublishedNumbers.load("rsnn")); }
+
+    private static int[] ranks(double[] v) {
+        int[] r = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = 1;
+            for (double x : v) if (x > v[i]) r[i]++;
+        }
+        return r;
+    }
+
+    /** R² per session: kit mean with s.d. over seeds, and the published value, per model with runs. */
+    public static org.knowm.xchart.CategoryChart r2BarChart(List<RsnnRun> runs, PublishedNumbers paper) {
+        var st = stats(runs, RsnnRun::r2);
+        Map<String, double[]> series = new LinkedHashMap<>(), err = new LinkedHashMap<>();
+        for (String m : MODELS) {
+            if (st.get(m).get("mean").n() == 0) continue;
+            series.put(m + " (kit)", SESSIONS.stream().mapToDouble(s -> st.get(m).get(s).mean()).toArray());
+            err.put(m + " (kit)", SESSIONS.stream().mapToDouble(s -> st.get(m).get(s).sd()).toArray());
+            series.put(m + " (paper)", SESSIONS.stream().mapToDouble(s -> paper.value("r2", m, s)).toArray());
+        }
+        String data = runs.stream().map(RsnnRun::data).distinct().sorted().reduce((a, b) -> a + "+" + b).orElse("");
+        return org.spikekit.report.Charts.bars("R² per session (kit on " + data + " data vs paper)", "R²", SESSIONS, series, err);
+    }
+
+    /** R² vs effective synaptic operations (ACs + MACs per 4-ms step, log axis), per session, kit and paper. */
+    public static org.knowm.xchart.XYChart tradeoffChart(List<RsnnRun> runs, PublishedNumbers paper) {
+        var r2 = stats(runs, RsnnRun::r2);
+        var ops = stats(runs, r -> r.effAcs() + r.effMacs());
+        Map<String, double[][]> pts = new LinkedHashMap<>();
+        for (String m : MODELS) {
+            if (r2.get(m).get("mean").n() > 0) {
+                pts.put(m + " (kit)", new double[][] {
+                        SESSIONS.stream().mapToDouble(s -> ops.get(m).get(s).mean()).toArray(),
+                        SESSIONS.stream().mapToDouble(s -> r2.get(m).get(s).mean()).toArray()});
+            }
+            pts.put(m + " (paper)", new double[][] {
+                    SESSIONS.stream().mapToDouble(s -> paper.value("eff_acs", m, s) + paper.value("eff_macs", m, s)).toArray(),
+                    SESSIONS.stream().mapToDouble(s -> paper.value("r2", m, s)).toArray()});
+        }
+        return org.spikekit.report.Charts.scatter("Decoding accuracy vs cost per 4-ms step", "effective ACs + MACs (log)", "R²", true, pts);
+    }
 }

@@ -1,0 +1,473 @@
+package org.spikekit.paper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.Tensor;
+import org.spikekit.data.ODohertyData;
+import org.spikekit.data.PrimateReaching;
+import org.spikekit.data.SequenceSet;
+import org.spikekit.metrics.DType;
+import org.spikekit.model.HalfRsnn;
+import org.spikekit.model.NeuroBenchEval;
+import org.spikekit.model.NeuroBenchModel;
+import org.spikekit.model.Rsnn;
+import org.spikekit.model.Snn2;
+import org.spikekit.model.Snn3;
+import org.spikekit.report.AtomicFiles;
+import org.spikekit.report.DataChoice;
+import org.spikekit.report.DataRecord;
+import org.spikekit.report.GitInfo;
+import org.spikekit.report.RunMode;
+import org.spikekit.train.Checkpoint;
+import org.spikekit.train.FineTune;
+import org.spikekit.train.Half;
+import org.spikekit.train.Pruning;
+import org.spikekit.train.SpikeRegularizer;
+import org.spikekit.train.Trainer;
+
+/**
+ * The RSNN paper (Liu et al., BioCAS 2024; {@code papers/rsnn.md}) end to end: the entry point the
+ * notebooks 10–19 call. One {@link #run} = one model × session × seed through the paper's recipe
+ * (§2.3), written as one {@link RsnnRun} file under {@code results/rsnn/runs/<mode>/}:
+ * <ul>
+ *   <li>tinyRSNN / bigRSNN: pretraining per monkey on every session with its channel count (each
+ *       session's own train split), fine-tuning per session from the pretrained state with a new
+ *       optimiser; tinyRSNN then iterative magnitude pruning and float16 export.</li>
+ *   <li>SNN2 / SNN3 (NeuroBench baselines; their training scripts are not public): trained per
+ *       session from scratch with the same trainer, loss and data, no activity regulariser.</li>
+ *   <li>Evaluation: the NeuroBench metrics on the whole test span as one sequence from reset.</li>
+ * </ul>
+ * Runs whose file exists with the same settings are read back, not recomputed, so a killed
+ * {@code make reproduce} resumes where it stopped; pretraining states are cached as checkpoints.
+ *
+ * <p>Variants (rsnn.md §2.8): the validation split and the upper activity bound default to the
+ * released code ({@code split=as-released}: 61.7/13.3/25 %; {@code upper=as-released}: 10 spikes
+ * per 2-s sample = 5 Hz); {@link Settings#withPaperText()} selects the text's 65/10/25 % and 10 Hz.
+ * Every run file names its variant.
+ */
+public final class RsnnPaper {
+
+    /** The four models of Table 1. */
+    public enum Model {
+        SNN2("SNN2"), SNN3("SNN3"), TINY("tinyRSNN"), BIG("bigRSNN");
+
+        public final String label;
+
+        Model(String label) { this.label = label; }
+
+        public static Model parse(String s) {
+            for (Model m : values()) if (m.label.equalsIgnoreCase(s) || m.name().equalsIgnoreCase(s)) return m;
+            throw new IllegalArgumentException("unknown RSNN-paper model '" + s + "', expected one of SNN2, SNN3, tinyRSNN, bigRSNN");
+        }
+    }
+
+    /**
+     * How much of the recipe runs.
+     *
+     * @param seeds          training seeds
+     * @param pretrain       pretraining epochs (0: none) and its cosine T_max
+     * @param finetune       fine-tuning (or, for the baselines, training) epochs and T_max
+     * @param pruneEpochs    retraining epochs per pruning trial (0: no pruning)
+     * @param fp16           export and evaluate in float16
+     * @param batchSize      samples per batch
+     * @param extend         the five overlapping tilings of the released code (false: one tiling)
+     * @param paperText      the text's split and 10 Hz bound instead of the released code's
+     */
+    public record Settings(RunMode mode, List<Long> seeds, int pretrain, int pretrainTMax, int finetune, int finetuneTMax,
+                           int pruneEpochs, boolean fp16, int batchSize, boolean extend, boolean paperText) {
+        public Settings {
+            seeds = List.copyOf(seeds);
+            if (seeds.isEmpty()) throw new IllegalArgumentException("RsnnPaper.Settings.seeds must not be empty");
+            if (pretrain < 0 || finetune <= 0 || pruneEpochs < 0 || batchSize <= 0) {
+                throw new IllegalArgumentException("RsnnPaper.Settings: epochs must be >= 0 (finetune > 0) and batchSize > 0, got pretrain "
+                        + pretrain + ", finetune " + finetune + ", prune " + pruneEpochs + ", batch " + batchSize);
+            }
+        }
+
+        /**
+         * The settings of {@code model} in {@code mode}. FULL = the paper (§2.3): seeds 1–5, batch
+         * 250, pretraining 100 epochs with T_max 200, fine-tuning 200, pruning retrains of 100,
+         * baselines 200 epochs. QUICK = the same stages shrunk to run on 2 cores in minutes: batch
+         * 32 (more steps per epoch on the short stand-ins), few epochs; bigRSNN one tiling.
+         */
+        public static Settings of(Model model, RunMode mode) {
+            boolean rsnn = model == Model.TINY || model == Model.BIG;
+            boolean tiny = model == Model.TINY;
+            if (mode == RunMode.FULL) {
+                return new Settings(mode, List.of(1L, 2L, 3L, 4L, 5L), rsnn ? 100 : 0, 200, 200, 200,
+                        tiny ? 100 : 0, tiny, 250, true, false);
+            }
+            return switch (model) {
+                case TINY -> new Settings(mode, List.of(1L, 2L), 6, 12, 12, 12, 4, true, 32, true, false);
+                case BIG -> new Settings(mode, List.of(1L), 2, 4, 6, 6, 0, false, 32, false, false);
+                case SNN2, SNN3 -> new Settings(mode, List.of(1L), 0, 0, 12, 12, 0, false, 32, true, false);
+            };
+        }
+
+        public Settings withSeeds(List<Long> s) {
+            return new Settings(mode, s, pretrain, pretrainTMax, finetune, finetuneTMax, pruneEpochs, fp16, batchSize, extend, paperText);
+        }
+
+        public Settings withPaperText() {
+            return new Settings(mode, seeds, pretrain, pretrainTMax, finetune, finetuneTMax, pruneEpochs, fp16, batchSize, extend, true);
+        }
+
+        /** The variant label written into every run. */
+        public String variant() {
+            return paperText ? "split=paper-text(65/10/25), upper-bound=paper-text(10 Hz)"
+                    : "split=as-released(61.7/13.3/25), upper-bound=as-released(10 spikes/2 s = 5 Hz)";
+        }
+
+        /** Epochs per stage, as written into every run. */
+        public Map<String, Integer> stages() {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            m.put("pretrain", pretrain);
+            m.put("pretrainTMax", pretrainTMax);
+            m.put("finetune", finetune);
+            m.put("finetuneTMax", finetuneTMax);
+            m.put("prune", pruneEpochs);
+            m.put("fp16", fp16 ? 1 : 0);
+            m.put("batch", batchSize);
+            m.put("extend", extend ? 1 : 0);
+            return m;
+        }
+    }
+
+    /** Short label (I1 … L3) of a challenge session file name. */
+    public static String label(String session) {
+        int i = ODohertyData.challengeSessions().indexOf(session);
+        if (i < 0) throw new IllegalArgumentException("'" + session + "' is not one of the six NeuroBench sessions " + ODohertyData.challengeSessions());
+        return RsnnTables.SESSIONS.get(i);
+    }
+
+    /** Session file name of a label I1 … L3 (or a file name, returned as is). */
+    public static String session(String labelOrName) {
+        int i = RsnnTables.SESSIONS.indexOf(labelOrName);
+        if (i >= 0) return ODohertyData.challengeSessions().get(i);
+        label(labelOrName);
+        return labelOrName;
+    }
+
+    /** A preprocessed session: the NeuroBench cut and the RSNN paper's tiles. */
+    public record Prepared(String name, DataRecord record, PrimateReaching data, PrimateReaching.RsnnData rsnn) {}
+
+    private final ODohertyData data;
+    private final DataChoice choice;
+    private final RunMode mode;
+    private final Backend backend;
+    private final Path resultsDir;
+    private final Consumer<String> log;
+    private final Map<String, Prepared> prepared = new HashMap<>();
+    private final List<DataRecord> used = new ArrayList<>();
+
+    /**
+     * @param data       where the sessions are (real in data/raw, else stand-ins in data/synthetic)
+     * @param resultsDir {@code results/rsnn}: runs, checkpoints and traces go below it
+     * @param log        progress lines (e.g. {@code System.out::println})
+     */
+    public RsnnPaper(ODohertyData data, DataChoice choice, RunMode mode, Backend backend, Path resultsDir, Consumer<String> log) {
+        this.data = Objects.requireNonNull(data, "data");
+        this.choice = Objects.requireNonNull(choice, "choice");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.resultsDir = Objects.requireNonNull(resultsDir, "resultsDir");
+        this.log = log == null ? s -> {} : log;
+    }
+
+    /** The paper for a notebook: its data choice, mode, backend and {@code results/<group>} folder. */
+    public static RsnnPaper of(org.spikekit.report.Notebook nb) {
+        return new RsnnPaper(ODohertyData.of(nb), nb.data(), nb.mode(), org.spikekit.compute.Backends.get(nb.backend()),
+                nb.resultsDir(), System.out::println);
+    }
+
+    /** Records every data file read so far in the notebook's provenance. */
+    public void recordData(org.spikekit.report.Notebook nb) {
+        for (DataRecord r : used) nb.dataFile(r);
+    }
+
+    /** Run files of this mode: {@code runs/<mode>/} (quick runs never overwrite full ones). */
+    public Path runsDir() { return resultsDir.resolve("runs").resolve(mode.id()); }
+
+    /** Every run file of this mode, merged (see {@link RsnnRun#readAll}). */
+    public List<RsnnRun> runs() {
+        try {
+            return RsnnRun.readAll(runsDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    public Path checkpointsDir() { return resultsDir.resolve("checkpoints").resolve(mode.id()); }
+
+    public Path tracesDir() { return resultsDir.resolve("traces").resolve(mode.id()); }
+
+    /** Data files read so far (for provenance). */
+    public List<DataRecord> dataRecords() { return List.copyOf(used); }
+
+    /** Loads and preprocesses a session (NeuroBench benchmark options, 4 ms bins), cached. */
+    public Prepared prepare(String session, Settings s) {
+        String key = session + "|" + s.extend() + "|" + s.paperText();
+        Prepared p = prepared.get(key);
+        if (p != null) return p;
+        ODohertyData.Loaded l = data.load(session, choice, mode);
+        if (!used.contains(l.record())) used.add(l.record());
+        PrimateReaching pr = PrimateReaching.of(l.session(), PrimateReaching.Options.benchmark());
+        PrimateReaching.RsnnOptions ro = PrimateReaching.RsnnOptions.defaults()
+                .withValSplit(s.paperText() ? PrimateReaching.ValSplit.PAPER_TEXT : PrimateReaching.ValSplit.AS_RELEASED);
+        if (!s.extend()) ro = new PrimateReaching.RsnnOptions(ro.ratioVal(), ro.valSplit(), ro.sampleSteps(), false, ro.tileStep());
+        p = new Prepared(session, l.record(), pr, pr.rsnn(ro));
+        prepared.put(key, p);
+        return p;
+    }
+
+    /**
+     * One row per session: label, file, real or synthetic, channels, duration, reach segments,
+     * NeuroBench train/val/test steps, RSNN train/val samples of 2 s, test steps, mean input rate.
+     */
+    public tech.tablesaw.api.Table sessionSummary(List<String> sessions, Settings s) {
+        var t = tech.tablesaw.api.Table.create("sessions");
+        var lab = tech.tablesaw.api.StringColumn.create("session");
+        var file = tech.tablesaw.api.StringColumn.create("file");
+        var src = tech.tablesaw.api.StringColumn.create("data");
+        var ch = tech.tablesaw.api.IntColumn.create("channels");
+        var dur = tech.tablesaw.api.DoubleColumn.create("duration_s");
+        var seg = tech.tablesaw.api.IntColumn.create("segments");
+        var trS = tech.tablesaw.api.IntColumn.create("rsnn_train_samples");
+        var vaS = tech.tablesaw.api.IntColumn.create("rsnn_val_samples");
+        var teS = tech.tablesaw.api.IntColumn.create("test_steps");
+        var rate = tech.tablesaw.api.DoubleColumn.create("input_rate_hz");
+        for (String ses : sessions) {
+            String name = session(ses);
+            Prepared p = prepare(name, s);
+            lab.append(label(name));
+            file.append(name);
+            src.append(p.record().source());
+            ch.append(p.data().features());
+            dur.append(p.data().steps() * PrimateReaching.SAMPLING_RATE);
+            seg.append(p.data().segments().length);
+            trS.append(p.rsnn().train().samples());
+            vaS.append(p.rsnn().val().samples());
+            teS.append(p.rsnn().test().steps());
+            rate.append(p.rsnn().train().meanRateHz(0, p.data().features(), PrimateReaching.SAMPLING_RATE));
+        }
+        t.addColumns(lab, file, src, ch, dur, seg, trS, vaS, teS, rate);
+        return t;
+    }
+
+    private static SpikeRegularizer regularizer(Model m, Settings s) {
+        SpikeRegularizer r = m == Model.TINY ? SpikeRegularizer.tinyRsnn() : SpikeRegularizer.bigRsnn();
+        return s.paperText() ? r.withUpperRateHz(10, 500, 0.004) : r;
+    }
+
+    private Supplier<Rsnn> factory(Model m, int inputs, long seed) {
+        return () -> new Rsnn(backend, m == Model.TINY ? Rsnn.Config.tiny(inputs) : Rsnn.Config.big(inputs), seed);
+    }
+
+    /**
+     * The pretrained state of {@code model} (tinyRSNN or bigRSNN) for one monkey and seed: trained
+     * on the train tiles of every pretraining session of that monkey, validated on their val tiles.
+     * Cached as {@code checkpoints/pretrain_<model>_<monkey>_seed<k>.ckpt}; a killed pretraining
+     * resumes from its last epoch.
+     */
+    public Checkpoint pretrained(Model model, String monkey, long seed, Settings s) {
+        if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("pretraining is for tinyRSNN/bigRSNN, not " + model.label);
+        Path done = checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(s) + ".ckpt");
+        if (Files.exists(done)) return Checkpoint.read(done);
+        List<SequenceSet> tr = new ArrayList<>(), va = new ArrayList<>();
+        for (String name : ODohertyData.pretrainingSessions(monkey, mode)) {
+            Prepared p = prepare(name, s);
+            tr.add(p.rsnn().train());
+            va.add(p.rsnn().val());
+        }
+        SequenceSet train = SequenceSet.concat(tr), val = SequenceSet.concat(va);
+        Rsnn m = factory(model, train.inputs(), seed).get();
+        double nu = m.initFromData(train, seed);
+        Trainer.Config cfg = Trainer.Config.rsnn(s.pretrain(), seed).withCosineTMax(s.pretrainTMax())
+                .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+        long t0 = System.nanoTime();
+        Path partial = checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(s) + ".partial.ckpt");
+        Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val, null, 1);
+        Checkpoint ck = Checkpoint.of(m);
+        ck.write(done);
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log.accept(String.format(Locale.ROOT, "pretrained %s %s seed %d on %d sessions (%d samples, nu %.1f Hz): val R2 %.3f -> %.3f in %.1f s",
+                model.label, monkey, seed, tr.size(), train.samples(), nu, h.initialValR2(), h.last().valR2(), (System.nanoTime() - t0) / 1e9));
+        return ck;
+    }
+
+    private static String tag(Settings s) {
+        return Integer.toHexString(Objects.hash(s.stages(), s.variant(), s.mode()));
+    }
+
+    /**
+     * One run: trains {@code model} for {@code session} (label or name) with {@code seed}, evaluates
+     * it on the test span and writes its run file. A run file with the same settings and data is
+     * read back instead.
+     */
+    public RsnnRun run(Model model, String session, long seed, Settings s) {
+        String name = session(session);
+        String lab = label(name);
+        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        Prepared p = prepare(name, s);
+        String dataKind = p.record().source();
+        if (Files.exists(file)) {
+            try {
+                RsnnRun old = RsnnRun.read(file);
+                if (old.stages().equals(s.stages()) && old.variant().equals(variant(model, s)) && old.mode().equals(mode.id())
+                        && old.data().equals(dataKind)) {
+                    log.accept("kept " + file.getFileName() + " (same settings; delete it to rerun)");
+                    return old;
+                }
+            } catch (IOException e) {
+                log.accept("rerunning " + file.getFileName() + ": " + e.getMessage());
+            }
+        }
+        long t0 = System.nanoTime();
+        SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
+        Map<String, Double> extra = new LinkedHashMap<>();
+        NeuroBenchModel evalModel;
+        DType dtype = DType.FLOAT32;
+        Rsnn rsnnForHalf = null;
+        switch (model) {
+            case TINY, BIG -> {
+                String monkey = name.substring(0, 4);
+                Checkpoint pre = s.pretrain() > 0 ? pretrained(model, monkey, seed, s) : null;
+                Trainer.Config cfg = Trainer.Config.rsnn(s.finetune(), seed).withCosineTMax(s.finetuneTMax())
+                        .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+                Rsnn m;
+                Trainer.History h;
+                if (pre != null) {
+                    var r = FineTune.run(factory(model, train.inputs(), seed), pre, train, val, cfg, null);
+                    m = r.model();
+                    h = r.history();
+                } else {
+                    m = factory(model, train.inputs(), seed).get();
+                    m.initFromData(train, seed);
+                    h = new Trainer(cfg).fit(m, train, val, null);
+                }
+                extra.put("val_r2_pretrained", h.initialValR2());
+                extra.put("val_r2_finetuned", h.last().valR2());
+                extra.put("train_r2_finetuned", h.last().trainR2());
+                extra.put("test_r2_finetuned", testR2(m, test));
+                if (s.pruneEpochs() > 0) {
+                    Trainer.Config re = Trainer.Config.rsnn(s.pruneEpochs(), seed).withCosineTMax(s.pruneEpochs())
+                            .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+                    Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, h.last().trainR2(), re,
+                            Pruning.Schedule.rsnn(), null, t -> log.accept(String.format(Locale.ROOT,
+                                    "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
+                                    t.trainR2(), 0.98 * h.last().trainR2(), t.accepted() ? "accepted" : "rejected")));
+                    extra.put("pruned_fraction", pr.keptFraction());
+                    extra.put("pruning_trials", (double) pr.trials().size());
+                    extra.put("test_r2_pruned_fp32", testR2(m, test));
+                }
+                if (s.fp16()) {
+                    Half.roundParameters(m);
+                    dtype = DType.FLOAT16;
+                    rsnnForHalf = m;
+                }
+                evalModel = m;
+            }
+            case SNN2, SNN3 -> {
+                Trainer.Config cfg = Trainer.Config.rsnn(s.finetune(), seed).withCosineTMax(s.finetuneTMax())
+                        .withBatchSize(s.batchSize()).withRegularizer(SpikeRegularizer.none());
+                NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
+                        : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
+                Trainer.History h = new Trainer(cfg).fit(m, train, val, null);
+                extra.put("val_r2_trained", h.last().valR2());
+                extra.put("train_r2_trained", h.last().trainR2());
+                evalModel = m;
+            }
+            default -> throw new IllegalStateException();
+        }
+        Tensor x = backend.fromHost(test.x(), test.steps(), 1, test.inputs());
+        Tensor y = backend.fromHost(test.y(), test.steps(), 1, test.outputs());
+        NeuroBenchEval.Result r = NeuroBenchEval.evaluate(evalModel, x, y, dtype);
+        if (rsnnForHalf != null) {
+            extra.put("test_r2_fp16_weights_fp32_state", r.r2());
+            extra.put("test_r2_fp16_emulated", testR2(new HalfRsnn(rsnnForHalf, true), test));
+        }
+        if (seed == s.seeds().get(0)) writeTrace(model, lab, seed, evalModel, test);
+        double[] r2d = r.r2PerDimension();
+        RsnnRun run = new RsnnRun(model.label, lab, name, seed, dataKind, mode.id(),
+                variant(model, s),
+                s.stages(), r.r2(), r2d[0], r2d[1], r.footprintBytes(), r.connectionSparsity(), r.activationSparsity(),
+                r.denseOps(), r.effectiveMacs(), r.effectiveAcs(), extra, (System.nanoTime() - t0) / 1e9,
+                backend.name(), GitInfo.of(data.dataDir().toAbsolutePath().getParent()).commit());
+        try {
+            run.write(runsDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
+        }
+        log.accept(String.format(Locale.ROOT, "%s %s seed %d: test R2 %.3f, act. sparsity %.4f, eff. ACs %.0f, conn. sparsity %.3f (%.1f s)",
+                model.label, lab, seed, r.r2(), r.activationSparsity(), r.effectiveAcs(), r.connectionSparsity(), run.wallTimeS()));
+        return run;
+    }
+
+    /** The variant label of a run: the settings' variant and, with float16, how it was evaluated. */
+    static String variant(Model model, Settings s) {
+        boolean half = s.fp16() && (model == Model.TINY || model == Model.BIG);
+        return s.variant() + (half ? ", eval=fp16 weights with fp32 state (full fp16 emulation in extra)" : "");
+    }
+
+    /** Every session × seed of {@code model} with its default settings for this mode. */
+    public List<RsnnRun> runAll(Model model) {
+        return runAll(model, Settings.of(model, mode), RsnnTables.SESSIONS);
+    }
+
+    public List<RsnnRun> runAll(Model model, Settings s, List<String> sessions) {
+        List<RsnnRun> out = new ArrayList<>();
+        for (long seed : s.seeds()) for (String ses : sessions) out.add(run(model, ses, seed, s));
+        return out;
+    }
+
+    private double testR2(org.spikekit.train.SequenceModel m, SequenceSet test) {
+        return Trainer.evaluate(m, test, 1);
+    }
+
+    /** Writes the test-span prediction of the first seed: {@code traces/<model>_<session>.csv}. */
+    private void writeTrace(Model model, String lab, long seed, NeuroBenchModel m, SequenceSet test) {
+        Tensor x = backend.fromHost(test.x(), test.steps(), 1, test.inputs());
+        float[] pred = backend.toHost(m.forward(x, false, 0L).prediction());
+        StringBuilder sb = new StringBuilder("step,vx,vy,vx_pred,vy_pred\n");
+        for (int t = 0; t < test.steps(); t++) {
+            sb.append(t).append(',').append(test.y(t, 0, 0)).append(',').append(test.y(t, 0, 1)).append(',')
+                    .append(pred[2 * t]).append(',').append(pred[2 * t + 1]).append('\n');
+        }
+        byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            AtomicFiles.write(tracesDir().resolve(model.label + "_" + lab + ".csv"), out -> out.write(b));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a trace written by a run: columns step, vx, vy, vx_pred, vy_pred. */
+    public double[][] trace(String model, String sessionLabel) throws IOException {
+        Path p = tracesDir().resolve(model + "_" + sessionLabel + ".csv");
+        if (!Files.exists(p)) throw new IOException("no trace " + p + ": run " + model + " on " + sessionLabel + " first");
+        List<String> lines = Files.readAllLines(p);
+        double[][] c = new double[5][lines.size() - 1];
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            for (int k = 0; k < 5; k++) c[k][i - 1] = Double.parseDouble(f[k]);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,66 @@
+package org.spikekit.paper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.compute.CpuBackend;
+import org.spikekit.data.ODohertyData;
+import org.spikekit.report.DataChoice;
+import org.spikekit.report.RunMode;
+
+/** The paper pipeline on quick synthetic sessions with a one-epoch recipe. */
+class RsnnPaperTest {
+
+    static RsnnPaper.Settings tiny() {
+        return new RsnnPaper.Settings(RunMode.QUICK, List.of(3L), 1, 2, 1, 1, 1, true, 64, false, false);
+    }
+
+    @Test
+    void tinyRunIsComputedOnceThenReadBackAndCarriesNeuroBenchNumbers(@TempDir Path root) throws Exception {
+        List<String> log = new ArrayList<>();
+        RsnnPaper p = new RsnnPaper(ODohertyData.at(root.resolve("data")), DataChoice.AUTO, RunMode.QUICK, new CpuBackend(),
+                root.resolve("results/rsnn"), log::add);
+        RsnnRun r = p.run(RsnnPaper.Model.TINY, "I1", 3L, tiny());
+        assertEquals("tinyRSNN", r.model());
+        assertEquals("I1", r.session());
+        assertEquals("indy_20160622_01", r.sessionFile());
+        assertEquals("synthetic", r.data());
+        assertEquals(21000, r.footprintBytes(), 0, "tinyRSNN Indy footprint in float16 (rsnn.md 2.5)");
+        assertEquals(10368, r.dense(), 0, "tinyRSNN Indy dense SynOps");
+        assertEquals(0, r.effMacs(), 0, "spike inputs only: no MACs");
+        assertTrue(r.actSparsity() > 0.5 && r.actSparsity() < 1, "activation sparsity " + r.actSparsity());
+        assertTrue(r.extra().containsKey("test_r2_fp16_emulated"));
+        assertTrue(r.extra().containsKey("pruned_fraction"));
+        assertTrue(Files.exists(p.runsDir().resolve("tinyRSNN_I1_seed3.json")));
+        assertTrue(Files.exists(p.tracesDir().resolve("tinyRSNN_I1.csv")));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("pretrained tinyRSNN indy seed 3")), String.join("\n", log));
+        // same settings: read back, not retrained
+        RsnnRun again = p.run(RsnnPaper.Model.TINY, "I1", 3L, tiny());
+        assertEquals(r, again);
+        assertTrue(log.get(log.size() - 1).startsWith("kept tinyRSNN_I1_seed3.json"), log.get(log.size() - 1));
+        assertEquals(List.of(r), p.runs());
+        double[][] tr = p.trace("tinyRSNN", "I1");
+        assertEquals(5, tr.length);
+        assertTrue(tr[0].length > 1000);
+    }
+
+    @Test
+    void sessionLabelsAndModelsAreChecked() {
+        assertEquals("loco_20170301_05", RsnnPaper.session("L3"));
+        assertEquals("L1", RsnnPaper.label("loco_20170210_03"));
+        var e = assertThrows(IllegalArgumentException.class, () -> RsnnPaper.session("indy_20160624_03"));
+        assertTrue(e.getMessage().contains("six NeuroBench sessions"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RsnnPaper.Model.parse("midRSNN"));
+        assertTrue(e.getMessage().contains("tinyRSNN"), e.getMessage());
+        assertEquals(RsnnPaper.Model.BIG, RsnnPaper.Model.parse("bigRSNN"));
+        assertTrue(RsnnPaper.Settings.of(RsnnPaper.Model.TINY, RunMode.FULL).variant().contains("as-released"));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), RsnnPaper.Settings.of(RsnnPaper.Model.BIG, RunMode.FULL).seeds());
+    }
+}
