@@ -100,8 +100,10 @@ public final class RsnnPaper {
         /**
          * The settings of {@code model} in {@code mode}. FULL = the paper (§2.3): seeds 1–5, batch
          * 250, pretraining 100 epochs with T_max 200, fine-tuning 200, pruning retrains of 100,
-         * baselines 200 epochs. QUICK = the same stages shrunk to run on 2 cores in minutes: batch
-         * 32 (more steps per epoch on the short stand-ins), few epochs; bigRSNN one tiling.
+         * baselines 200 epochs. QUICK = the same stages shrunk to run on 2 cores in minutes, on
+         * 2-minute stand-ins: few epochs, small batches (more optimiser steps on little data);
+         * tinyRSNN 2 seeds, batch 32, all five tilings; bigRSNN and the baselines 1 seed and one
+         * tiling (bigRSNN batch 4, baselines batch 8) because they cost more per sample.
          */
         public static Settings of(Model model, RunMode mode) {
             boolean rsnn = model == Model.TINY || model == Model.BIG;
@@ -112,8 +114,8 @@ public final class RsnnPaper {
             }
             return switch (model) {
                 case TINY -> new Settings(mode, List.of(1L, 2L), 6, 12, 12, 12, 4, true, 32, true, false);
-                case BIG -> new Settings(mode, List.of(1L), 2, 4, 6, 6, 0, false, 32, false, false);
-                case SNN2, SNN3 -> new Settings(mode, List.of(1L), 0, 0, 12, 12, 0, false, 32, true, false);
+                case BIG -> new Settings(mode, List.of(1L), 2, 4, 8, 8, 0, false, 4, false, false);
+                case SNN2, SNN3 -> new Settings(mode, List.of(1L), 0, 0, 12, 12, 0, false, 8, false, false);
             };
         }
 

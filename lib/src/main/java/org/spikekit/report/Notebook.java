@@ -43,6 +43,8 @@ import tech.tablesaw.api.Table;
  */
 public final class Notebook {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_\\-]*");
+    /** Notebook names follow the file names, which may carry model names such as 11_train_tinyRSNN. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_\\-]*");
 
     private final String name;
     private final String group;
@@ -82,7 +84,10 @@ public final class Notebook {
 
     /** Testable form: {@code env} supplies environment variables, {@code cwd} the working folder. */
     public static Notebook begin(String name, String group, Function<String, String> env, Path cwd) {
-        requireSlug("notebook name", name);
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("notebook name '" + name + "' must match " + NAME.pattern()
+                    + " (letters, digits, '_' and '-')");
+        }
         requireSlug("output group", group);
         RunMode mode = RunMode.parse(or(env.apply(RunMode.ENV), "quick"), "environment variable " + RunMode.ENV);
         DataChoice data = DataChoice.parse(or(env.apply(DataChoice.ENV), "auto"), "environment variable " + DataChoice.ENV);
