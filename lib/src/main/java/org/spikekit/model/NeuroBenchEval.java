@@ -74,8 +74,22 @@ public final class NeuroBenchEval {
             throw new IllegalArgumentException("NeuroBenchEval: x must be [T, B, " + model.inputs() + "] and y [T, B, "
                     + model.outputs() + "] with the same T and B, got " + x + " and " + y);
         }
+        return evaluate(model, model.run(x), y, parameterType);
+    }
+
+    /**
+     * The metrics of a workload already run on the test span (for callers that also need its
+     * prediction, e.g. to plot decoded traces, without running the model twice).
+     *
+     * @param w what {@code model.run(x)} returned
+     */
+    public static Result evaluate(NeuroBenchModel model, Workload w, Tensor y, DType parameterType) {
+        Tensor pred = w.prediction();
+        if (y == null || !java.util.Arrays.equals(pred.shape(), y.shape())) {
+            throw new IllegalArgumentException("NeuroBenchEval: y must have the prediction's shape "
+                    + java.util.Arrays.toString(pred.shape()) + ", got " + y);
+        }
         MetricModel mm = model.describe(parameterType);
-        Workload w = model.run(x);
         R2 r2 = new R2();
         r2.update(w.prediction(), y);
         SynapticOperations ops = workloadOps(mm, w);

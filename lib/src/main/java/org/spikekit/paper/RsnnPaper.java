@@ -400,12 +400,13 @@ public final class RsnnPaper {
         }
         Tensor x = backend.fromHost(test.x(), test.steps(), 1, test.inputs());
         Tensor y = backend.fromHost(test.y(), test.steps(), 1, test.outputs());
-        NeuroBenchEval.Result r = NeuroBenchEval.evaluate(evalModel, x, y, dtype);
+        org.spikekit.model.Workload work = evalModel.run(x);
+        NeuroBenchEval.Result r = NeuroBenchEval.evaluate(evalModel, work, y, dtype);
         if (rsnnForHalf != null) {
             extra.put("test_r2_fp16_weights_fp32_state", r.r2());
             extra.put("test_r2_fp16_emulated", testR2(new HalfRsnn(rsnnForHalf, true), test));
         }
-        if (seed == s.seeds().get(0)) writeTrace(model, lab, seed, evalModel, test);
+        if (seed == s.seeds().get(0)) writeTrace(model, lab, backend.toHost(work.prediction()), test);
         double[] r2d = r.r2PerDimension();
         RsnnRun run = new RsnnRun(model.label, lab, name, seed, dataKind, mode.id(),
                 variant(model, s),
@@ -443,10 +444,8 @@ public final class RsnnPaper {
         return Trainer.evaluate(m, test, 1);
     }
 
-    /** Writes the test-span prediction of the first seed: {@code traces/<model>_<session>.csv}. */
-    private void writeTrace(Model model, String lab, long seed, NeuroBenchModel m, SequenceSet test) {
-        Tensor x = backend.fromHost(test.x(), test.steps(), 1, test.inputs());
-        float[] pred = backend.toHost(m.forward(x, false, 0L).prediction());
+    /** Writes the test-span prediction {@code pred} ([T, 1, 2] flattened) of the first seed: {@code traces/<model>_<session>.csv}. */
+    private void writeTrace(Model model, String lab, float[] pred, SequenceSet test) {
         StringBuilder sb = new StringBuilder("step,vx,vy,vx_pred,vy_pred\n");
         for (int t = 0; t < test.steps(); t++) {
             sb.append(t).append(',').append(test.y(t, 0, 0)).append(',').append(test.y(t, 0, 1)).append(',')
