@@ -332,8 +332,9 @@ public final class RsnnPaper {
         if (Files.exists(file)) {
             try {
                 RsnnRun old = RsnnRun.read(file);
+                boolean traceNeeded = seed == s.seeds().get(0);
                 if (old.stages().equals(s.stages()) && old.variant().equals(variant(model, s)) && old.mode().equals(mode.id())
-                        && old.data().equals(dataKind)) {
+                        && old.data().equals(dataKind) && (!traceNeeded || Files.exists(traceFile(model, lab)))) {
                     log.accept("kept " + file.getFileName() + " (same settings; delete it to rerun)");
                     return old;
                 }
@@ -453,11 +454,13 @@ public final class RsnnPaper {
         }
         byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
         try {
-            AtomicFiles.write(tracesDir().resolve(model.label + "_" + lab + ".csv"), out -> out.write(b));
+            AtomicFiles.write(traceFile(model, lab), out -> out.write(b));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    private Path traceFile(Model model, String lab) { return tracesDir().resolve(model.label + "_" + lab + ".csv"); }
 
     /** Reads a trace written by a run: columns step, vx, vy, vx_pred, vy_pred. */
     public double[][] trace(String model, String sessionLabel) throws IOException {

@@ -46,6 +46,11 @@ class RsnnPaperTest {
         assertEquals(r, again);
         assertTrue(log.get(log.size() - 1).startsWith("kept tinyRSNN_I1_seed3.json"), log.get(log.size() - 1));
         assertEquals(List.of(r), p.runs());
+        // a kept run whose trace was deleted is run again (deterministic: same numbers) and writes it
+        Files.delete(p.tracesDir().resolve("tinyRSNN_I1.csv"));
+        RsnnRun rerun = p.run(RsnnPaper.Model.TINY, "I1", 3L, tiny());
+        assertEquals(r.r2(), rerun.r2(), 0, "same seed, same result");
+        assertTrue(Files.exists(p.tracesDir().resolve("tinyRSNN_I1.csv")));
         double[][] tr = p.trace("tinyRSNN", "I1");
         assertEquals(5, tr.length);
         assertTrue(tr[0].length > 1000);
