@@ -1,6 +1,8 @@
 package org.spikekit.paper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,5 +69,18 @@ class RsnnPaperTest {
         assertEquals(RsnnPaper.Model.BIG, RsnnPaper.Model.parse("bigRSNN"));
         assertTrue(RsnnPaper.Settings.of(RsnnPaper.Model.TINY, RunMode.FULL).variant().contains("as-released"));
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), RsnnPaper.Settings.of(RsnnPaper.Model.BIG, RunMode.FULL).seeds());
+    }
+
+    @Test
+    void aLearningRateOtherThanTheRecipesIsRecordedInTheStages() {
+        var full = RsnnPaper.Settings.of(RsnnPaper.Model.BIG, RunMode.FULL);
+        assertEquals(RsnnPaper.Settings.RECIPE_LR, full.lr());
+        assertFalse(full.stages().containsKey("lr_1e-5"), "the paper's own rate needs no label");
+        var quick = RsnnPaper.Settings.of(RsnnPaper.Model.BIG, RunMode.QUICK);
+        assertEquals(400, quick.stages().get("lr_1e-5"));
+        assertNotEquals(full.withLr(5e-3f).stages(), full.stages(), "a run kept with another rate must not be reused");
+        var e = assertThrows(IllegalArgumentException.class, () -> full.withLr(Float.NaN));
+        assertTrue(e.getMessage().contains("lr"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> full.withLr(0f));
     }
 }
