@@ -517,9 +517,9 @@ public record SpikeNnConfig(Network network, Optimizer optimizer, Regularizer re
         return m;
     }
 
-    /** Field names that differ between configs of one grid, for labels. */
-    static Set<String> varying(List<SpikeNnConfig> grid) {
-        Set<String> out = new LinkedHashSet<>();
+    /** Field paths ({@code section.key}, sorted) whose values differ between configs of a grid, for labels. */
+    public static Set<String> varying(List<SpikeNnConfig> grid) {
+        Set<String> out = new java.util.TreeSet<>();
         if (grid.isEmpty()) return out;
         JsonNode a = grid.get(0).toTree();
         for (SpikeNnConfig c : grid) diff(a, c.toTree(), "", out);
