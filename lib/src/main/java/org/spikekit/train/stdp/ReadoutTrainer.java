@@ -43,10 +43,10 @@ public final class ReadoutTrainer {
     private final SplittableRandom dropRng;
     private final boolean recordStats;
     // scratch
-    private final int[] idx;
-    private final float[] ts;
-    private final int[] idxDrop;
-    private final float[] tsDrop;
+    private int[] idx;
+    private float[] ts;
+    private int[] idxDrop;
+    private float[] tsDrop;
     private final SingleSpikeLayer.Output out;
     private final boolean[] silenced;
     private final float[] thrSample;
@@ -66,7 +66,7 @@ public final class ReadoutTrainer {
      *
      * @param inputs      D
      * @param classes     C; {@code n_neurons} must be a multiple
-     * @param maxSpikes   longest sample (scratch size)
+     * @param maxSpikes   longest sample expected (scratch size; grows when a longer one comes)
      * @param seed        run seed (the fold index in the K-fold protocol)
      * @param recordStats keep {@link TrainStats}
      */
@@ -223,9 +223,15 @@ public final class ReadoutTrainer {
             throw new IllegalArgumentException("data has input size " + ds.inputSize() + " and " + ds.numClasses()
                     + " classes; this readout was built for " + inputs + " and " + classes);
         }
-        if (ds.size() > 0 && ds.maxCount() > idx.length) {
-            throw new IllegalArgumentException("a sample has " + ds.maxCount() + " spikes; this readout was built for at most " + idx.length);
-        }
+        if (ds.size() > 0 && ds.maxCount() > idx.length) grow(ds.maxCount());
+    }
+
+    /** Enlarges the per-sample scratch arrays. */
+    private void grow(int cap) {
+        idx = new int[cap];
+        ts = new float[cap];
+        idxDrop = new int[cap];
+        tsDrop = new float[cap];
     }
 
     // ---- training -------------------------------------------------------------------------------
@@ -308,6 +314,7 @@ public final class ReadoutTrainer {
      * @return whether the training-mode prediction was correct
      */
     public boolean trainSample(int[] sIdx, float[] sTs, int count, int y) {
+        if (count > idxDrop.length) grow(count);
         if (y < 0 || y >= classes) throw new IllegalArgumentException("label " + y + " outside 0.." + (classes - 1));
         SpikeNnConfig.Trainer tr = cfg.trainer();
         SpikeNnConfig.Optimizer o = cfg.optimizer();
@@ -410,7 +417,10 @@ public final class ReadoutTrainer {
     /**
      * S2-STDP and SSTDP (spikenn.md §1.3): desired times around the base time T̄ with gaps
      * g_t, g_nt; error e_i = (t_i − T_i)/t_max; Δw_ij = e_i·a⁺ (t_j ≤ t_i) or e_i·a⁻ (other inputs),
-     * i.e. STDP scaled by |e| when late and anti-STDP when early.
+     * i.e. STDP scaled by |e| when late and anti-STDP when early. U and n_t: with NCG the C group
+     * winners and n_t = 1; without, every neuron that is not silenced and n_t = M − nt_neurons (the
+     * target-labelled neurons of a class); |U| in the gaps is C resp. N from the config, not
+     * reduced by dropout (our reading).
      */
     private void s2stdp(int y, float[] t, boolean[] sil, int[] xi, float[] xt, int cnt) {
         SpikeNnConfig.Optimizer o = cfg.optimizer();
@@ -546,10 +556,10 @@ public final class ReadoutTrainer {
         }
         for (int k = 0; k < cnt; k++) spiked[xi[k]] = false;
         if (norm) {
-            for (int k = 0; k < m; k++) {
-                if (sums[k] == 0) continue;
-                float f = (float) (norm0[lanes[k]] / sums[k]);
-                for (int j = 0, a = lanes[k]; j < inputs; j++, a += n) w[a] *= f;
+            final float[] f = ds;                      // reuse: per-lane factor (1 for an all-zero row)
+            for (int k = 0; k < m; k++) f[k] = sums[k] == 0 ? 1f : (float) (norm0[lanes[k]] / sums[k]);
+            for (int j = 0, row = 0; j < inputs; j++, row += n) {
+                for (int k = 0; k < m; k++) w[row + lanes[k]] *= f[k];
             }
         }
     }
