@@ -62,6 +62,15 @@ public final class SpikeNn {
         this.log = log == null ? s -> {} : log;
     }
 
+    /**
+     * The protocols for a notebook: run files under {@code results/<group>/runs/<mode>/}, all
+     * cores, progress printed.
+     */
+    public static SpikeNn of(org.spikekit.report.Notebook nb, boolean recordStats) {
+        return new SpikeNn(nb.resultsDir().resolve("runs").resolve(nb.mode().id()), Runtime.getRuntime().availableProcessors(),
+                recordStats, System.out::println);
+    }
+
     public Path runsDir() { return runsDir; }
 
     /** Worker threads. */
