@@ -1,0 +1,286 @@
+package org.spikekit.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.spikekit.data.SpikingSplit;
+import org.spikekit.train.stdp.ReadoutTrainer;
+import org.spikekit.train.stdp.SpikeNnConfig;
+
+/**
+ * The SpikeNN readout paper (Goupy, Tirilly, Bilasco, NeurIPS 2024; {@code papers/spikenn.md})
+ * protocols, the entry point notebooks and the paper driver call:
+ * <ul>
+ *   <li>{@link #train}: one run (train / val / test, early stopping), nothing stored;</li>
+ *   <li>{@link #run}: the same, kept as one {@link SpikeNnRun} JSON file under the runs folder and
+ *       read back instead of recomputed when present;</li>
+ *   <li>{@link #kfold}: one run per fold, seeded with the fold index (§1.5), mean ± population
+ *       std of the final test accuracies;</li>
+ *   <li>{@link #gridsearch}: every config of a grid ({@link SpikeNnConfig#readGrid}) on one split
+ *       with one seed, runs aborted by {@code gridsearch_stop_acc}, ranked by validation
+ *       accuracy.</li>
+ * </ul>
+ * Runs of one call execute in parallel on {@code threads} worker threads. Each run is
+ * independent and deterministic (own trainer and RNG; data read-only), so the thread count never
+ * changes a result; runs are merged by reading the files back, in the caller's order.
+ */
+public final class SpikeNn {
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+=-]*");
+
+    private final Path runsDir;
+    private final int threads;
+    private final boolean recordStats;
+    private final Consumer<String> log;
+
+    /**
+     * @param runsDir     folder of the run files (created when needed)
+     * @param threads     worker threads (≥ 1), e.g. {@code Runtime.getRuntime().availableProcessors()}
+     * @param recordStats keep per-epoch neuron statistics in every run (Fig. 2, appendix)
+     * @param log         progress lines, or null
+     */
+    public SpikeNn(Path runsDir, int threads, boolean recordStats, Consumer<String> log) {
+        this.runsDir = Objects.requireNonNull(runsDir, "runsDir");
+        if (threads < 1) throw new IllegalArgumentException("SpikeNn.threads must be >= 1, got " + threads);
+        this.threads = threads;
+        this.recordStats = recordStats;
+        this.log = log == null ? s -> {} : log;
+    }
+
+    /**
+     * The protocols for a notebook: run files under {@code results/<group>/runs/<mode>/}, all
+     * cores, progress printed.
+     */
+    public static SpikeNn of(org.spikekit.report.Notebook nb, boolean recordStats) {
+        return new SpikeNn(nb.resultsDir().resolve("runs").resolve(nb.mode().id()), Runtime.getRuntime().availableProcessors(),
+                recordStats, System.out::println);
+    }
+
+    public Path runsDir() { return runsDir; }
+
+    /** Worker threads. */
+    public int threads() { return threads; }
+
+    // ---- one run --------------------------------------------------------------------------------
+
+    /**
+     * One run, not stored.
+     *
+     * @param gridsearch apply {@code gridsearch_stop_acc} after epoch 3
+     */
+    public static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
+                                   boolean recordStats) {
+        checkLabel(label);
+        long t0 = System.nanoTime();
+        int maxSpikes = Math.max(split.train().maxCount(), Math.max(split.val().maxCount(), split.test().maxCount()));
+        ReadoutTrainer tr = new ReadoutTrainer(cfg, split.inputSize(), split.numClasses(), maxSpikes, seed, recordStats);
+        ReadoutTrainer.History h = tr.fit(split, gridsearch, null);
+        double wall = (System.nanoTime() - t0) * 1e-9;
+        String protocol = gridsearch ? "gridsearch" : "single";
+        return new SpikeNnRun(key(cfg, split, seed, protocol, recordStats), label, protocol, seed, split.digest(), cfg.toTree(),
+                split.inputSize(), split.numClasses(), new int[] {split.train().size(), split.val().size(), split.test().size()},
+                h.epochs(), h.bestValEpoch(), h.stop(), h.finalTrain(), h.finalVal(), h.finalTest(), h.trainAcc(), h.valAcc(),
+                h.testAcc(), tr.stats(), wall);
+    }
+
+    /**
+     * The identity of a run: SHA-256 (first 16 hex digits) of the canonical config JSON, the data
+     * digests, the seed, the protocol and whether statistics are recorded.
+     */
+    public static String key(SpikeNnConfig cfg, SpikingSplit split, long seed, String protocol, boolean stats) {
+        String text = cfg.canonicalJson() + "\n" + split.digest() + "\n" + seed + "\n" + protocol + "\n" + stats;
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One run, reused from its file when present (stored otherwise). */
+    public SpikeNnRun run(String label, SpikeNnConfig cfg, SpikingSplit split, long seed) {
+        return runAll(List.of(new Job(label, cfg, split, seed, false))).get(0);
+    }
+
+    /** A run to do. */
+    record Job(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch) {}
+
+    /**
+     * Runs every job whose file is missing or unreadable, on the worker threads, then returns all
+     * runs read back from their files, in job order.
+     */
+    List<SpikeNnRun> runAll(List<Job> jobs) {
+        List<Path> files = new ArrayList<>();
+        List<Job> todo = new ArrayList<>();
+        for (Job j : jobs) {
+            checkLabel(j.label());
+            String key = key(j.cfg(), j.split(), j.seed(), j.gridsearch() ? "gridsearch" : "single", recordStats);
+            Path f = runsDir.resolve(SpikeNnRun.fileName(j.label(), key));
+            files.add(f);
+            if (readOrNull(f, key) == null) todo.add(j);
+        }
+        log.accept("spikenn: " + (jobs.size() - todo.size()) + " of " + jobs.size() + " runs kept, " + todo.size() + " to run on "
+                + Math.min(threads, Math.max(1, todo.size())) + " threads");
+        if (!todo.isEmpty()) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, todo.size()));
+            try {
+                List<Future<?>> fs = new ArrayList<>();
+                for (Job j : todo) {
+                    fs.add(pool.submit(() -> {
+                        SpikeNnRun r = train(j.label(), j.cfg(), j.split(), j.seed(), j.gridsearch(), recordStats);
+                        r.write(runsDir);
+                        log.accept(String.format(java.util.Locale.ROOT, "spikenn: %s seed %d: test %.4f val %.4f after %d epochs (%s, %.1f s)",
+                                j.label(), j.seed(), r.testAcc(), r.valAcc(), r.epochs(), r.stop(), r.wallTimeS()));
+                        return null;
+                    }));
+                }
+                for (Future<?> f : fs) f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("SpikeNn: interrupted while running", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) throw re;
+                if (c instanceof IOException io) throw new UncheckedIOException("SpikeNn: cannot write a run file in " + runsDir, io);
+                throw new IllegalStateException(c);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        List<SpikeNnRun> out = new ArrayList<>();
+        for (int k = 0; k < files.size(); k++) {
+            SpikeNnRun r = readOrNull(files.get(k), null);
+            if (r == null) throw new IllegalStateException("SpikeNn: run file " + files.get(k) + " missing or unreadable after running it");
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** The run in {@code f}, or null when it is absent, unreadable, or of another key. */
+    private static SpikeNnRun readOrNull(Path f, String key) {
+        if (!Files.isRegularFile(f)) return null;
+        try {
+            SpikeNnRun r = SpikeNnRun.read(f);
+            return key == null || r.key().equals(key) ? r : null;
+        } catch (IOException | RuntimeException e) {
+            return null;                    // a broken file is simply run again
+        }
+    }
+
+    private static void checkLabel(String label) {
+        if (label == null || !LABEL.matcher(label).matches()) {
+            throw new IllegalArgumentException("SpikeNn run label must match " + LABEL.pattern() + ", got '" + label + "'");
+        }
+    }
+
+    // ---- K-fold ---------------------------------------------------------------------------------
+
+    /**
+     * Outcome of {@link #kfold}.
+     *
+     * @param label label of the config
+     * @param folds one run per fold, fold order
+     * @param mean  mean of the folds' final test accuracies
+     * @param std   population standard deviation of them (numpy default, ddof = 0)
+     */
+    public record KFold(String label, List<SpikeNnRun> folds, double mean, double std) {
+        public KFold {
+            folds = List.copyOf(folds);
+        }
+
+        /** Final test accuracy per fold. */
+        public double[] testAccs() { return folds.stream().mapToDouble(SpikeNnRun::testAcc).toArray(); }
+    }
+
+    /**
+     * K-fold protocol (spikenn.md §1.3, §1.5): fold k trained with seed k on {@code folds.get(k)};
+     * score = mean ± population std of the final test accuracies. Run files are named
+     * {@code <label>_fold<k>-<key>.json}.
+     */
+    public KFold kfold(String label, SpikeNnConfig cfg, List<SpikingSplit> folds) {
+        if (folds.isEmpty()) throw new IllegalArgumentException("SpikeNn.kfold: no folds");
+        List<Job> jobs = new ArrayList<>();
+        for (int k = 0; k < folds.size(); k++) jobs.add(new Job(label + "_fold" + k, cfg, folds.get(k), k, false));
+        List<SpikeNnRun> runs = runAll(jobs);
+        return aggregate(label, runs);
+    }
+
+    /** Mean ± population std over the runs' final test accuracies. */
+    public static KFold aggregate(String label, List<SpikeNnRun> runs) {
+        double[] a = runs.stream().mapToDouble(SpikeNnRun::testAcc).toArray();
+        double[] ms = meanStd(a);
+        return new KFold(label, runs, ms[0], ms[1]);
+    }
+
+    /** {mean, population std} of {@code v}. */
+    public static double[] meanStd(double[] v) {
+        if (v.length == 0) return new double[] {Double.NaN, Double.NaN};
+        double s = 0;
+        for (double x : v) s += x;
+        double m = s / v.length, q = 0;
+        for (double x : v) q += (x - m) * (x - m);
+        return new double[] {m, Math.sqrt(q / v.length)};
+    }
+
+    // ---- grid search ----------------------------------------------------------------------------
+
+    /**
+     * Outcome of one grid point.
+     *
+     * @param index position in the grid (cartesian order)
+     * @param run   its run
+     */
+    public record GridPoint(int index, SpikeNnRun run) {}
+
+    /**
+     * Grid search (spikenn.md §1.4): every config of {@code grid} on {@code split} with
+     * {@code seed} (0 in the paper, on the {@code gs/} split), with the gridsearch abort rule. Run
+     * files are named {@code <label>_g<index>-<key>.json}. Returns the points ranked by final
+     * validation accuracy (descending; ties and NaN by grid index) — the original's
+     * {@code get_gs_best.py} ranks by validation accuracy.
+     */
+    public List<GridPoint> gridsearch(String label, List<SpikeNnConfig> grid, SpikingSplit split, long seed) {
+        if (grid.isEmpty()) throw new IllegalArgumentException("SpikeNn.gridsearch: empty grid");
+        List<Job> jobs = new ArrayList<>();
+        for (int k = 0; k < grid.size(); k++) jobs.add(new Job(label + "_g" + k, grid.get(k), split, seed, true));
+        List<SpikeNnRun> runs = runAll(jobs);
+        List<GridPoint> pts = new ArrayList<>();
+        for (int k = 0; k < runs.size(); k++) pts.add(new GridPoint(k, runs.get(k)));
+        pts.sort(Comparator.comparingDouble((GridPoint p) -> Double.isNaN(p.run().valAcc()) ? Double.POSITIVE_INFINITY : -p.run().valAcc())
+                .thenComparingInt(GridPoint::index));
+        return pts;
+    }
+
+    /** Every readable run file in the runs folder (e.g. for tables that merge all runs). */
+    public List<SpikeNnRun> storedRuns() {
+        List<SpikeNnRun> out = new ArrayList<>();
+        if (!Files.isDirectory(runsDir)) return out;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(runsDir, "*.json")) {
+            List<Path> ps = new ArrayList<>();
+            ds.forEach(ps::add);
+            ps.sort(Comparator.naturalOrder());
+            for (Path p : ps) {
+                SpikeNnRun r = readOrNull(p, null);
+                if (r != null) out.add(r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("SpikeNn: cannot list " + runsDir, e);
+        }
+        return out;
+    }
+}
