@@ -34,6 +34,7 @@ public final class BenchMain {
         m.put("gemm", GemmBench::run);
         m.put("lif", LifBench::run);
         m.put("rsnn", RsnnBench::run);
+        m.put("blocks", BlocksBench::run);
         return m;
     }
 

@@ -77,6 +77,7 @@ public final class HostBlocksKernel implements AlifKernel {
         final int nc = Math.max(1, Math.min(b, threads));
         AlifHost.forChunks(nc, ch -> {
             int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
+            Scan sc = new Scan(n);
             for (int i = 0; i < nb; i++) {
                 int t0 = i * len, lb = Math.min(len, t - t0);
                 for (int r = b0; r < b1; r++) {
@@ -84,7 +85,7 @@ public final class HostBlocksKernel implements AlifKernel {
                         System.arraycopy(v0, r * n, tv0, (i * b + r) * n, n);
                         System.arraycopy(a, r * n, ta, (i * b + r) * n, n);
                     }
-                    blockRow(beta, p, bb, cur, S, t0, lb, b, r, n, w, v0, a, kPrev, tv, tth, sBits, mBits);
+                    blockRow(beta, p, bb, cur, S, t0, lb, b, r, n, w, v0, a, kPrev, tv, tth, sBits, mBits, sc);
                     if (R != null) {
                         for (int k = 0; k < lb && t0 + k + len < t; k++) {
                             AlifHost.addRecurrent(sBits, ((t0 + k) * b + r) * w, n, R, ro, cur, ((t0 + k + len) * b + r) * n);
@@ -97,70 +98,84 @@ public final class HostBlocksKernel implements AlifKernel {
         return new AlifForward(spikes, tape);
     }
 
-    /** One block of one batch row: scan the block's positions with the neurons in SIMD lanes. */
+    /** Per-thread scan state of one row: Ṽ, faulty and carried adaptation, done flag, spike position. */
+    static final class Scan {
+        final float[] vt, af, acar, done, kSpike;
+        Scan(int n) { vt = new float[n]; af = new float[n]; acar = new float[n]; done = new float[n]; kSpike = new float[n]; }
+    }
+
+    /**
+     * One block of one batch row: the block's positions one after another (each a contiguous pass
+     * over the row's neurons in SIMD lanes, so memory is read in order), state in {@code sc}.
+     */
     private static void blockRow(float[] beta, float[] p, float[] bb, float[] cur, float[] S, int t0, int lb, int b,
                                  int r, int n, int w, float[] v0, float[] a, float[] kPrev, float[] tv, float[] tth,
-                                 long[] sBits, long[] mBits) {
-        final int st = r * n, bound = SP.loopBound(n), rowStride = b * n;
+                                 long[] sBits, long[] mBits, Scan sc) {
+        final int st = r * n, bound = SP.loopBound(n);
+        System.arraycopy(v0, st, sc.vt, 0, n);
+        System.arraycopy(a, st, sc.af, 0, n);
+        System.arraycopy(a, st, sc.acar, 0, n);
+        java.util.Arrays.fill(sc.done, 0f);
+        java.util.Arrays.fill(sc.kSpike, 0f);
         FloatVector zero = FloatVector.zero(SP), one = FloatVector.broadcast(SP, 1f);
-        int j = 0;
-        for (; j < bound; j += LANES) {
-            FloatVector bet = FloatVector.fromArray(SP, beta, j), pv = FloatVector.fromArray(SP, p, j);
-            FloatVector bv = FloatVector.fromArray(SP, bb, j), kp = FloatVector.fromArray(SP, kPrev, st + j);
-            FloatVector vt = FloatVector.fromArray(SP, v0, st + j);
-            FloatVector af = FloatVector.fromArray(SP, a, st + j), acar = af, kSpike = zero;
-            VectorMask<Float> done = SP.maskAll(false);
-            int o = (t0 * b + r) * n + j, rw = (t0 * b + r) * w;
-            for (int k = 0; k < lb; k++, o += rowStride, rw += b * w) {
-                VectorMask<Float> m = kp.compare(VectorOperators.LE, (float) k);
-                FloatVector in = zero.blend(FloatVector.fromArray(SP, cur, o), m);
-                vt = vt.mul(bet).add(in);
-                FloatVector th = af.mul(bv).add(1f);
-                VectorMask<Float> first = vt.sub(th).compare(VectorOperators.GT, 0f).andNot(done);
-                done = done.or(first);
+        for (int k = 0; k < lb; k++) {
+            final int o = ((t0 + k) * b + r) * n, rw = ((t0 + k) * b + r) * w;
+            final float kf = k;
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                VectorMask<Float> m = FloatVector.fromArray(SP, kPrev, st + j).compare(VectorOperators.LE, kf);
+                FloatVector in = zero.blend(FloatVector.fromArray(SP, cur, o + j), m);
+                FloatVector vt = FloatVector.fromArray(SP, sc.vt, j).mul(FloatVector.fromArray(SP, beta, j)).add(in);
+                FloatVector af = FloatVector.fromArray(SP, sc.af, j);
+                FloatVector th = af.mul(FloatVector.fromArray(SP, bb, j)).add(1f);
+                FloatVector dn = FloatVector.fromArray(SP, sc.done, j);
+                VectorMask<Float> first = vt.sub(th).compare(VectorOperators.GT, 0f).andNot(dn.compare(VectorOperators.NE, 0f));
                 FloatVector s = zero.blend(one, first);
-                s.intoArray(S, o);
+                s.intoArray(S, o + j);
                 long fb = first.toLong();
-                if (fb != 0) AlifHost.storeBits(sBits, rw, j, fb);
+                if (fb != 0) {
+                    AlifHost.storeBits(sBits, rw, j, fb);
+                    dn.blend(one, first).intoArray(sc.done, j);
+                    FloatVector.fromArray(SP, sc.kSpike, j).blend(kf, first).intoArray(sc.kSpike, j);
+                }
                 if (tv != null) {
-                    vt.intoArray(tv, o);
-                    th.intoArray(tth, o);
+                    vt.intoArray(tv, o + j);
+                    th.intoArray(tth, o + j);
                     AlifHost.storeBits(mBits, rw, j, m.toLong());
                 }
-                acar = acar.mul(pv).add(s);
-                af = af.mul(pv);
-                kSpike = kSpike.blend((float) k, first);
+                vt.intoArray(sc.vt, j);
+                FloatVector pv = FloatVector.fromArray(SP, p, j);
+                FloatVector.fromArray(SP, sc.acar, j).mul(pv).add(s).intoArray(sc.acar, j);
+                af.mul(pv).intoArray(sc.af, j);
             }
-            vt.blend(0f, done).intoArray(v0, st + j);
-            acar.intoArray(a, st + j);
-            zero.blend(kSpike, done).intoArray(kPrev, st + j);
-        }
-        for (; j < n; j++) {
-            float vt = v0[st + j], af = a[st + j], acar = af, kp = kPrev[st + j], kSpike = 0f;
-            boolean done = false;
-            int o = (t0 * b + r) * n + j, rw = (t0 * b + r) * w;
-            for (int k = 0; k < lb; k++, o += rowStride, rw += b * w) {
-                boolean m = kp <= k;
-                float in = m ? cur[o] : 0f;
-                vt = vt * beta[j] + in;
-                float th = af * bb[j] + 1f;
-                boolean first = vt - th > 0f && !done;
-                done |= first;
+            for (; j < n; j++) {
+                boolean m = kPrev[st + j] <= kf;
+                float in = m ? cur[o + j] : 0f;
+                float vt = sc.vt[j] * beta[j] + in;
+                float th = sc.af[j] * bb[j] + 1f;
+                boolean first = vt - th > 0f && sc.done[j] == 0f;
                 float s = first ? 1f : 0f;
-                S[o] = s;
-                if (first) AlifHost.setBit(sBits, rw, j);
+                S[o + j] = s;
+                if (first) {
+                    AlifHost.setBit(sBits, rw, j);
+                    sc.done[j] = 1f;
+                    sc.kSpike[j] = kf;
+                }
                 if (tv != null) {
-                    tv[o] = vt;
-                    tth[o] = th;
+                    tv[o + j] = vt;
+                    tth[o + j] = th;
                     if (m) AlifHost.setBit(mBits, rw, j);
                 }
-                acar = acar * p[j] + s;
-                af = af * p[j];
-                if (first) kSpike = k;
+                sc.vt[j] = vt;
+                sc.acar[j] = sc.acar[j] * p[j] + s;
+                sc.af[j] = sc.af[j] * p[j];
             }
-            v0[st + j] = done ? 0f : vt;
-            a[st + j] = acar;
-            kPrev[st + j] = done ? kSpike : 0f;
+        }
+        for (int j = 0; j < n; j++) {
+            boolean done = sc.done[j] != 0f;
+            v0[st + j] = done ? 0f : sc.vt[j];
+            a[st + j] = sc.acar[j];
+            kPrev[st + j] = done ? sc.kSpike[j] : 0f;
         }
     }
 
@@ -190,6 +205,7 @@ public final class HostBlocksKernel implements AlifKernel {
             int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
             float[] g = new float[len * n], x = new float[n];
             float[] gV0n = new float[n], gAn = new float[n];
+            BScan q = new BScan(n);
             for (int r = b0; r < b1; r++) {
                 java.util.Arrays.fill(gV0n, 0f);
                 java.util.Arrays.fill(gAn, 0f);
@@ -200,7 +216,7 @@ public final class HostBlocksKernel implements AlifKernel {
                         for (int j = 0; j < n; j++) x[j] = tp.vt()[o + j] - tp.th()[o + j];
                         AlifHost.surrogateGrad(sur, x, 0, g, k * n, n);
                     }
-                    backwardBlock(tp, GS, gCur, g, pw, dpw, i, t0, lb, len, r, gV0n, gAn, gBetaR, gPR, gBR);
+                    backwardBlock(tp, GS, gCur, g, pw, dpw, i, t0, lb, len, r, gV0n, gAn, gBetaR, gPR, gBR, q);
                 }
             }
         });
@@ -209,79 +225,92 @@ public final class HostBlocksKernel implements AlifKernel {
                 AlifHost.sumRows(be, gBR, b, n));
     }
 
+    /** Per-thread backward state of one row and block. */
+    static final class BScan {
+        final float[] c1, c2, lam, gBeta, gB, gP, gA, carry;
+        BScan(int n) {
+            c1 = new float[n]; c2 = new float[n]; lam = new float[n]; gBeta = new float[n];
+            gB = new float[n]; gP = new float[n]; gA = new float[n]; carry = new float[n];
+        }
+        void clear() {
+            for (float[] f : new float[][] {c1, c2, lam, gBeta, gB, gP, gA}) java.util.Arrays.fill(f, 0f);
+        }
+    }
+
+    /** One block of one row in reverse; positions one after another, neurons in SIMD lanes (memory in order). */
     private static void backwardBlock(Tape tp, float[] GS, float[] gCur, float[] g, float[] pw, float[] dpw, int i,
                                       int t0, int lb, int len, int r, float[] gV0n, float[] gAn,
-                                      float[] gBetaR, float[] gPR, float[] gBR) {
+                                      float[] gBetaR, float[] gPR, float[] gBR, BScan q) {
         final int b = tp.bt(), n = tp.n(), w = AlifHost.words(n), st = r * n, bound = SP.loopBound(n);
-        final int blk = (i * b + r) * n, rowStride = b * n;
-        final float[] vtT = tp.vt();
-        FloatVector zero = FloatVector.zero(SP);
-        int j = 0;
-        for (; j < bound; j += LANES) {
-            FloatVector bet = FloatVector.fromArray(SP, tp.beta(), j), bv = FloatVector.fromArray(SP, tp.b(), j);
-            FloatVector av = FloatVector.fromArray(SP, tp.a(), blk + j), v0 = FloatVector.fromArray(SP, tp.v0(), blk + j);
-            FloatVector gan = FloatVector.fromArray(SP, gAn, j);
-            VectorMask<Float> spiked = SP.maskAll(false);
-            for (int k = 0; k < lb; k++) spiked = spiked.or(AlifHost.loadMask(tp.sBits(), ((t0 + k) * b + r) * w, j));
-            FloatVector carryV = zero.blend(FloatVector.fromArray(SP, gV0n, j), spiked.not());
-            FloatVector c1 = zero, c2 = zero, lam = zero, gBeta = zero, gB = zero, gP = zero, gA = zero;
-            int o = ((t0 + lb - 1) * b + r) * n + j, rw = ((t0 + lb - 1) * b + r) * w;
-            for (int k = lb - 1; k >= 0; k--, o -= rowStride, rw -= b * w) {
-                c1 = c1.add(FloatVector.fromArray(SP, GS, o));
-                c2 = c2.add(c1);                                         // dS̃[k] = Σ_{k'≥k} (k'−k+1)·dS[k']
-                FloatVector gx = c2.mul(FloatVector.fromArray(SP, g, k * n + j));
-                FloatVector gv = k == len - 1 ? gx.add(carryV) : gx;
-                lam = lam.mul(bet).add(gv);                              // dL/dI[k]
-                FloatVector vPrev = k > 0 ? FloatVector.fromArray(SP, vtT, o - rowStride) : v0;
-                gBeta = gBeta.add(lam.mul(vPrev));
-                zero.blend(lam, AlifHost.loadMask(tp.mBits(), rw, j)).intoArray(gCur, o);
-                FloatVector pk = FloatVector.fromArray(SP, pw, k * n + j);
-                FloatVector apk = av.mul(pk);
-                gB = gB.sub(gx.mul(apk));                                // dθ/db = A·p^k
-                gP = gP.sub(gx.mul(bv).mul(av).mul(FloatVector.fromArray(SP, dpw, k * n + j)));
-                gA = gA.sub(gx.mul(bv).mul(pk));
-                VectorMask<Float> sk = AlifHost.loadMask(tp.sBits(), rw, j);
-                if (!sk.anyTrue()) continue;
-                // A' = A·p^L + m·p^{L−1−k0}: the spike term's p-derivative
-                gP = gP.add(zero.blend(gan.mul(FloatVector.fromArray(SP, dpw, (len - 1 - k) * n + j)), sk));
-            }
-            gA = gA.add(gan.mul(FloatVector.fromArray(SP, pw, len * n + j)));
-            gP = gP.add(gan.mul(av).mul(FloatVector.fromArray(SP, dpw, len * n + j)));
-            lam.mul(bet).intoArray(gV0n, j);
-            gA.intoArray(gAn, j);
-            FloatVector.fromArray(SP, gBetaR, st + j).add(gBeta).intoArray(gBetaR, st + j);
-            FloatVector.fromArray(SP, gPR, st + j).add(gP).intoArray(gPR, st + j);
-            FloatVector.fromArray(SP, gBR, st + j).add(gB).intoArray(gBR, st + j);
+        final int blk = (i * b + r) * n;
+        final float[] vtT = tp.vt(), beta = tp.beta(), bb = tp.b(), aT = tp.a(), v0T = tp.v0();
+        q.clear();
+        // V0' = Ṽ[L−1]·(1 − m): the carried gradient reaches Ṽ[L−1] only where the neuron did not spike
+        System.arraycopy(gV0n, 0, q.carry, 0, n);
+        for (int k = 0; k < lb; k++) {
+            int rw = ((t0 + k) * b + r) * w;
+            for (int j = 0; j < n; j++) if (AlifHost.bit(tp.sBits(), rw, j)) q.carry[j] = 0f;
         }
-        for (; j < n; j++) {
-            float bet = tp.beta()[j], bv = tp.b()[j], av = tp.a()[blk + j], v0 = tp.v0()[blk + j], gan = gAn[j];
-            boolean spiked = false;
-            for (int k = 0; k < lb; k++) spiked |= AlifHost.bit(tp.sBits(), ((t0 + k) * b + r) * w, j);
-            float carryV = spiked ? 0f : gV0n[j];
-            float c1 = 0, c2 = 0, lam = 0, gBeta = 0, gB = 0, gP = 0, gA = 0;
-            int o = ((t0 + lb - 1) * b + r) * n + j, rw = ((t0 + lb - 1) * b + r) * w;
-            for (int k = lb - 1; k >= 0; k--, o -= rowStride, rw -= b * w) {
-                c1 += GS[o];
-                c2 += c1;
-                float gx = c2 * g[k * n + j];
-                float gv = k == len - 1 ? gx + carryV : gx;
-                lam = lam * bet + gv;
-                float vPrev = k > 0 ? vtT[o - rowStride] : v0;
-                gBeta += lam * vPrev;
-                gCur[o] = AlifHost.bit(tp.mBits(), rw, j) ? lam : 0f;
-                float pk = pw[k * n + j];
-                gB -= gx * (av * pk);
-                gP -= gx * bv * av * dpw[k * n + j];
-                gA -= gx * bv * pk;
-                if (AlifHost.bit(tp.sBits(), rw, j)) gP += gan * dpw[(len - 1 - k) * n + j];
+        FloatVector zero = FloatVector.zero(SP);
+        for (int k = lb - 1; k >= 0; k--) {
+            final int o = ((t0 + k) * b + r) * n, rw = ((t0 + k) * b + r) * w, gk = k * n;
+            final boolean last = k == len - 1;
+            final int dk = (len - 1 - k) * n;
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector c1 = FloatVector.fromArray(SP, q.c1, j).add(FloatVector.fromArray(SP, GS, o + j));
+                FloatVector c2 = FloatVector.fromArray(SP, q.c2, j).add(c1);       // dS̃[k] = Σ_{k'≥k} (k'−k+1)·dS[k']
+                c1.intoArray(q.c1, j);
+                c2.intoArray(q.c2, j);
+                FloatVector gx = c2.mul(FloatVector.fromArray(SP, g, gk + j));
+                FloatVector gv = last ? gx.add(FloatVector.fromArray(SP, q.carry, j)) : gx;
+                FloatVector bet = FloatVector.fromArray(SP, beta, j);
+                FloatVector lam = FloatVector.fromArray(SP, q.lam, j).mul(bet).add(gv);   // dL/dI[k]
+                lam.intoArray(q.lam, j);
+                FloatVector vPrev = k > 0 ? FloatVector.fromArray(SP, vtT, o - b * n + j) : FloatVector.fromArray(SP, v0T, blk + j);
+                FloatVector.fromArray(SP, q.gBeta, j).add(lam.mul(vPrev)).intoArray(q.gBeta, j);
+                zero.blend(lam, AlifHost.loadMask(tp.mBits(), rw, j)).intoArray(gCur, o + j);
+                FloatVector av = FloatVector.fromArray(SP, aT, blk + j), bv = FloatVector.fromArray(SP, bb, j);
+                FloatVector pk = FloatVector.fromArray(SP, pw, gk + j);
+                FloatVector.fromArray(SP, q.gB, j).sub(gx.mul(av.mul(pk))).intoArray(q.gB, j);        // dθ/db = A·p^k
+                FloatVector gP = FloatVector.fromArray(SP, q.gP, j).sub(gx.mul(bv).mul(av).mul(FloatVector.fromArray(SP, dpw, gk + j)));
+                VectorMask<Float> sk = AlifHost.loadMask(tp.sBits(), rw, j);
+                if (sk.anyTrue()) {   // A' = A·p^L + m·p^{L−1−k0}: the spike term's p-derivative
+                    gP = gP.add(zero.blend(FloatVector.fromArray(SP, gAn, j).mul(FloatVector.fromArray(SP, dpw, dk + j)), sk));
+                }
+                gP.intoArray(q.gP, j);
+                FloatVector.fromArray(SP, q.gA, j).sub(gx.mul(bv).mul(pk)).intoArray(q.gA, j);
             }
-            gA += gan * pw[len * n + j];
-            gP += gan * av * dpw[len * n + j];
-            gV0n[j] = lam * bet;
+            for (; j < n; j++) {
+                float c1 = q.c1[j] + GS[o + j];
+                float c2 = q.c2[j] + c1;
+                q.c1[j] = c1;
+                q.c2[j] = c2;
+                float gx = c2 * g[gk + j];
+                float gv = last ? gx + q.carry[j] : gx;
+                float lam = q.lam[j] * beta[j] + gv;
+                q.lam[j] = lam;
+                float vPrev = k > 0 ? vtT[o - b * n + j] : v0T[blk + j];
+                q.gBeta[j] += lam * vPrev;
+                gCur[o + j] = AlifHost.bit(tp.mBits(), rw, j) ? lam : 0f;
+                float av = aT[blk + j], bv = bb[j], pk = pw[gk + j];
+                q.gB[j] -= gx * (av * pk);
+                float gP = q.gP[j] - gx * bv * av * dpw[gk + j];
+                if (AlifHost.bit(tp.sBits(), rw, j)) gP += gAn[j] * dpw[dk + j];
+                q.gP[j] = gP;
+                q.gA[j] -= gx * bv * pk;
+            }
+        }
+        final int pl = len * n;
+        for (int j = 0; j < n; j++) {
+            float gan = gAn[j], av = aT[blk + j];
+            float gA = q.gA[j] + gan * pw[pl + j];
+            float gP = q.gP[j] + gan * av * dpw[pl + j];
+            gV0n[j] = q.lam[j] * beta[j];
             gAn[j] = gA;
-            gBetaR[st + j] += gBeta;
+            gBetaR[st + j] += q.gBeta[j];
             gPR[st + j] += gP;
-            gBR[st + j] += gB;
+            gBR[st + j] += q.gB[j];
         }
     }
 }
