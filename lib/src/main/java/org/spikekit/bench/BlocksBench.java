@@ -141,7 +141,7 @@ public final class BlocksBench {
      * Input currents {@code W·x [T, B, N]} of the paper's synthetic input, built in time chunks (the
      * input itself, {@code [T, B, 1000]}, is never held whole). {@code proj} receives the times of
      * the projection gemms in ms: forward, and forward plus the backward {@code xᵀ·dI} and
-     * {@code dI·Wᵀ} (measured once, on the first chunk, and scaled to T).
+     * {@code dI·Wᵀ} (median of 3 timed rounds on the first chunk after a warm-up round, scaled to T).
      */
     static Tensor projectedInput(Backend be, Tensor w, int t, int b, long seed, double[] proj) {
         int n = w.dim(1), chunk = Math.min(t, 64);
@@ -161,21 +161,31 @@ public final class BlocksBench {
             }
             Tensor x = be.fromHost(Arrays.copyOf(xs, len * b * N_IN), len, b, N_IN);
             Tensor dst = current.narrow0(t0, len);
-            be.synchronize();
-            long s0 = System.nanoTime();
-            be.gemm(false, false, 1f, x, w, 0f, dst);
-            be.synchronize();
-            long s1 = System.nanoTime();
-            if (t0 == 0) {
-                Tensor gx = be.zeros(len, b, N_IN);
+            if (t0 > 0) {
+                be.gemm(false, false, 1f, x, w, 0f, dst);
+                continue;
+            }
+            // first chunk: one warm-up round, then the timed round (median of 3), scaled to T
+            Tensor gx = be.zeros(len, b, N_IN);
+            double[] f = new double[3], fb = new double[3];
+            for (int rep = -1; rep < 3; rep++) {
+                be.synchronize();
+                long s0 = System.nanoTime();
+                be.gemm(false, false, 1f, x, w, 0f, dst);
+                be.synchronize();
+                long s1 = System.nanoTime();
                 be.gemm(true, false, 1f, x, dst, 0f, gW);
                 be.gemm(false, true, 1f, dst, w, 0f, gx);
                 be.synchronize();
                 long s2 = System.nanoTime();
-                double scale = (double) t / len;
-                proj[0] = (s1 - s0) * 1e-6 * scale;
-                proj[1] = (s2 - s0) * 1e-6 * scale;
+                if (rep >= 0) {
+                    f[rep] = (s1 - s0) * 1e-6;
+                    fb[rep] = (s2 - s0) * 1e-6;
+                }
             }
+            double scale = (double) t / len;
+            proj[0] = median(f) * scale;
+            proj[1] = median(fb) * scale;
         }
         return current;
     }
