@@ -35,6 +35,7 @@ public final class BenchMain {
         m.put("lif", LifBench::run);
         m.put("rsnn", RsnnBench::run);
         m.put("spikenn", SpikeNnBench::run);
+        m.put("blocks", BlocksBench::run);
         return m;
     }
 

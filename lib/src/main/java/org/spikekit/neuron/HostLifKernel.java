@@ -433,6 +433,12 @@ public final class HostLifKernel implements LifKernel {
                 yield sg.mul(one.sub(sg)).mul(sc);
             }
             case TRIANGLE -> x.abs().fma(-1f / sc, 1f).max(0f);
+            case MULTI_GAUSSIAN, BOXCAR -> {
+                // scalar per lane (java.lang.Math): same bits in every JIT tier, see VectorKernels.scalarOnly
+                float[] lanes = x.toArray();
+                for (int l = 0; l < lanes.length; l++) lanes[l] = sur.grad(lanes[l]);
+                yield FloatVector.fromArray(SP, lanes, 0);
+            }
         };
     }
 }

@@ -25,6 +25,13 @@ import org.spikekit.compute.UnaryOp;
  *   <li>{@link Kind#TRIANGLE}: {@code max(0, 1 − |x|/scale)} with {@code scale} = half-width,
  *       peak 1.</li>
  *   <li>{@link Kind#SMOOTH_SIGMOID}: as {@link Kind#SIGMOID}, but the forward is the sigmoid too.</li>
+ *   <li>{@link Kind#MULTI_GAUSSIAN} ("mg", Yin et al. 2021; the Blocks paper's surrogate for all main
+ *       results, blocks.md §2.2, {@code src/snn/surrogate.py} class {@code MG}):
+ *       {@code γ·[(1 + h)·N(x; 0, σ) − h·N(x; σ, sσ) − h·N(x; −σ, sσ)]} with {@code σ = scale}
+ *       (0.5 in the paper), fixed {@code h = 0.15}, {@code s = 6}, {@code γ = 0.5};
+ *       {@code N(x; μ, σ)} is the normal density.</li>
+ *   <li>{@link Kind#BOXCAR} (blocks.md §2.2, class {@code BoxCar}): 1 on {@code (−scale, scale]}, else 0
+ *       ({@code scale = 0.5} in the paper).</li>
  * </ul>
  *
  * <pre>{@code
@@ -38,7 +45,10 @@ import org.spikekit.compute.UnaryOp;
 public record Surrogate(Kind kind, float scale) {
 
     /** The available surrogate functions. */
-    public enum Kind { SUPERSPIKE, SIGMOID, TRIANGLE, SMOOTH_SIGMOID }
+    public enum Kind { SUPERSPIKE, SIGMOID, TRIANGLE, SMOOTH_SIGMOID, MULTI_GAUSSIAN, BOXCAR }
+
+    /** Multi-Gaussian constants of the Blocks code ({@code MG.backward}): height h, width ratio s, gain γ. */
+    static final double MG_HEIGHT = 0.15, MG_WIDTH_RATIO = 6.0, MG_GAIN = 0.5;
 
     public Surrogate {
         if (kind == null) throw new IllegalArgumentException("Surrogate.kind must not be null");
@@ -54,12 +64,19 @@ public record Surrogate(Kind kind, float scale) {
 
     public static Surrogate triangle(float halfWidth) { return new Surrogate(Kind.TRIANGLE, halfWidth); }
 
+    /** Multi-Gaussian with width {@code sigma}; {@code multiGaussian(0.5f)} is the Blocks paper's "mg". */
+    public static Surrogate multiGaussian(float sigma) { return new Surrogate(Kind.MULTI_GAUSSIAN, sigma); }
+
+    /** Boxcar of half-width {@code halfWidth}; {@code boxcar(0.5f)} is the Blocks paper's "box_car". */
+    public static Surrogate boxcar(float halfWidth) { return new Surrogate(Kind.BOXCAR, halfWidth); }
+
     /** Test mode: sigmoid forward AND backward (no surrogate mismatch), for finite-difference checks. */
     public static Surrogate smoothSigmoid(float scale) { return new Surrogate(Kind.SMOOTH_SIGMOID, scale); }
 
     /**
      * By name, case-insensitive: {@code superspike}, {@code fast_sigmoid} (alias of superspike),
-     * {@code sigmoid}, {@code triangle}, {@code smooth_sigmoid}.
+     * {@code sigmoid}, {@code triangle}, {@code smooth_sigmoid}, {@code mg} / {@code multi_gaussian},
+     * {@code boxcar} / {@code box_car}.
      */
     public static Surrogate of(String name, float scale) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
@@ -68,8 +85,10 @@ public record Surrogate(Kind kind, float scale) {
             case "sigmoid" -> Kind.SIGMOID;
             case "triangle" -> Kind.TRIANGLE;
             case "smooth_sigmoid", "smoothsigmoid" -> Kind.SMOOTH_SIGMOID;
+            case "mg", "multi_gaussian", "multigaussian" -> Kind.MULTI_GAUSSIAN;
+            case "boxcar", "box_car" -> Kind.BOXCAR;
             default -> throw new IllegalArgumentException("unknown surrogate '" + name
-                    + "'; expected one of superspike, fast_sigmoid, sigmoid, triangle, smooth_sigmoid");
+                    + "'; expected one of superspike, fast_sigmoid, sigmoid, triangle, smooth_sigmoid, mg, boxcar");
         };
         return new Surrogate(k, scale);
     }
@@ -108,7 +127,18 @@ public record Surrogate(Kind kind, float scale) {
                 yield s * sg * (1.0 - sg);
             }
             case TRIANGLE -> Math.max(0.0, 1.0 - Math.abs(x) / s);
+            case MULTI_GAUSSIAN -> {
+                double wide = MG_WIDTH_RATIO * s;
+                yield MG_GAIN * ((1.0 + MG_HEIGHT) * normalPdf(x, 0.0, s)
+                        - MG_HEIGHT * normalPdf(x, s, wide) - MG_HEIGHT * normalPdf(x, -s, wide));
+            }
+            case BOXCAR -> x > -s && x <= s ? 1.0 : 0.0;
         };
+    }
+
+    private static double normalPdf(double x, double mu, double sigma) {
+        double z = (x - mu) / sigma;
+        return Math.exp(-0.5 * z * z) / (Math.sqrt(2 * Math.PI) * sigma);
     }
 
     // ---- composed references (Backend primitives only) ---------------------------------------
@@ -144,6 +174,30 @@ public record Surrogate(Kind kind, float scale) {
                 be.affine(out, -1f / scale, 1f, out);
                 be.map(UnaryOp.RELU, out, out);
             }
+            case MULTI_GAUSSIAN -> {
+                double wide = MG_WIDTH_RATIO * scale;
+                gaussianRef(be, x, 0.0, scale, MG_GAIN * (1.0 + MG_HEIGHT), out);
+                gaussianRef(be, x, scale, wide, -MG_GAIN * MG_HEIGHT, tmp);
+                be.axpby(1f, tmp, 1f, out);
+                gaussianRef(be, x, -scale, wide, -MG_GAIN * MG_HEIGHT, tmp);
+                be.axpby(1f, tmp, 1f, out);
+            }
+            case BOXCAR -> {
+                be.affine(x, 1f, scale, out);
+                be.map(UnaryOp.HEAVISIDE, out, out);          // x > −scale
+                be.affine(x, 1f, -scale, tmp);
+                be.map(UnaryOp.HEAVISIDE, tmp, tmp);          // x > scale
+                be.axpby(-1f, tmp, 1f, out);
+            }
         }
+    }
+
+    /** {@code out = weight·N(x; mu, sigma)} from primitives. */
+    private static void gaussianRef(Backend be, Tensor x, double mu, double sigma, double weight, Tensor out) {
+        be.affine(x, (float) (1.0 / sigma), (float) (-mu / sigma), out);
+        be.map(UnaryOp.SQUARE, out, out);
+        be.affine(out, -0.5f, 0f, out);
+        be.map(UnaryOp.EXP, out, out);
+        be.affine(out, (float) (weight / (Math.sqrt(2 * Math.PI) * sigma)), 0f, out);
     }
 }
