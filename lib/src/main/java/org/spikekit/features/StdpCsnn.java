@@ -76,6 +76,8 @@ public final class StdpCsnn {
     private final float[] wT; // [patch input l][filter f]
     private final float[] th;
     private final int oh, ow, ph, pw;
+    /** Row, column and channel of each input index {@code (y·W + x)·C + c} (avoids divisions in the hot loops). */
+    private final int[] yOf, xOf, cOf;
 
     private StdpCsnn(CsnnConfig cfg, int h, int w, int cin, Prefilter prefilter, float[] min, float[] max, float[] wT, float[] th) {
         this.cfg = cfg;
@@ -94,6 +96,15 @@ public final class StdpCsnn {
         this.ph = (oh - cfg.pool()) / cfg.poolStride() + 1;
         this.pw = (ow - cfg.pool()) / cfg.poolStride() + 1;
         if (ph < 1 || pw < 1) throw new IllegalArgumentException("pooling " + cfg.pool() + " does not fit the " + oh + "x" + ow + " convolution output");
+        int nf = h * w * pc;
+        yOf = new int[nf];
+        xOf = new int[nf];
+        cOf = new int[nf];
+        for (int g = 0; g < nf; g++) {
+            cOf[g] = g % pc;
+            yOf[g] = g / pc / w;
+            xOf[g] = g / pc % w;
+        }
     }
 
     public CsnnConfig config() { return cfg; }
@@ -373,10 +384,9 @@ public final class StdpCsnn {
         int k = cfg.kernel(), m = 0;
         for (int s = tb.offset()[i]; s < tb.offset()[i + 1]; s++) {
             int g = tb.idx()[s] & 0xFFFF;
-            int c = g % pc, pix = g / pc, y = pix / w, x = pix % w;
-            int dy = y - py, dx = x - px;
+            int dy = yOf[g] - py, dx = xOf[g] - px;
             if (dy < 0 || dy >= k || dx < 0 || dx >= k) continue;
-            pIdx[m] = (dy * k + dx) * pc + c;
+            pIdx[m] = (dy * k + dx) * pc + cOf[g];
             pT[m++] = tb.t()[s];
         }
         return m;
@@ -433,79 +443,86 @@ public final class StdpCsnn {
 
     /** Per-worker buffers. */
     private final class Scratch {
-        final int nf = h * w * pc;
-        final float[] img = new float[h * w * cin], feat = new float[nf], t = new float[nf], bandT = new float[nf], v = new float[cfg.filters()],
-                first = new float[cfg.filters()];
-        final int[] idx = new int[nf], bandIdx = new int[nf];
+        final int nf = h * w * pc, np = oh * ow;
+        final float[] img = new float[h * w * cin], feat = new float[nf], t = new float[nf];
+        final float[] v = new float[np * cfg.filters()], first = new float[np * cfg.filters()];
+        final int[] idx = new int[nf], remaining = new int[np], touched = new int[np];
+        final boolean[] used = new boolean[np];
         final long[] keys = new long[nf];
     }
 
+    /**
+     * Event-driven convolution of one image: each input spike, in time order, is added to every
+     * conv position whose receptive field holds it (as the simulator's {@code forward}), vectorised
+     * over the filters; a position stops integrating once all its filters have fired. The first
+     * firing times are then pooled (minimum) into the output.
+     */
     private void extractOne(ImageSet s, int i, Scratch sc, float[] out, int at) {
         preprocess(s, i, sc.img, sc.feat);
         int n = spikes(sc.feat, sc.idx, sc.t, sc.keys);
-        int f = cfg.filters(), k = cfg.kernel(), pool = cfg.pool(), stride = cfg.poolStride();
-        Arrays.fill(out, at, at + features(), 1.0f);
-        for (int oy = 0; oy < oh; oy++) {
-            // pooled rows this conv row feeds
-            int pyLo = Math.max(0, ceilDiv(oy - pool + 1, stride)), pyHi = Math.min(ph - 1, oy / stride);
-            if (pyLo > pyHi) continue;
-            // spikes in rows [oy, oy + k), time order kept; patch-local row offset folded in later
-            int nb = 0;
-            for (int q = 0; q < n; q++) {
-                int g = sc.idx[q], y = g / pc / w;
-                if (y >= oy && y < oy + k) {
-                    sc.bandIdx[nb] = g;
-                    sc.bandT[nb++] = sc.t[q];
-                }
-            }
-            if (nb == 0) continue;
-            for (int ox = 0; ox < ow; ox++) {
-                int pxLo = Math.max(0, ceilDiv(ox - pool + 1, stride)), pxHi = Math.min(pw - 1, ox / stride);
-                if (pxLo > pxHi) continue;
-                if (!fire(sc, nb, oy, ox)) continue;
-                for (int py = pyLo; py <= pyHi; py++) {
-                    for (int px = pxLo; px <= pxHi; px++) {
-                        int o = at + (py * pw + px) * f;
-                        for (int z = 0; z < f; z++) out[o + z] = Math.min(out[o + z], sc.first[z]);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Integrates the band spikes inside the patch at {@code (oy, ox)}; first firing times into {@code sc.first}; false if the patch is empty. */
-    private boolean fire(Scratch sc, int nb, int oy, int ox) {
         int f = cfg.filters(), k = cfg.kernel();
         float[] v = sc.v, first = sc.first;
-        boolean any = false;
+        int nt = 0;
         int upper = S.loopBound(f);
-        for (int q = 0; q < nb; q++) {
-            int g = sc.bandIdx[q], c = g % pc, pix = g / pc, y = pix / w, x = pix % w;
-            int dx = x - ox;
-            if (dx < 0 || dx >= k) continue;
-            if (!any) {
-                Arrays.fill(v, 0f);
-                Arrays.fill(first, NO_SPIKE);
-                any = true;
-            }
-            int base = (((y - oy) * k + dx) * pc + c) * f;
-            float t = sc.bandT[q];
-            int z = 0;
-            for (; z < upper; z += S.length()) {
-                FloatVector vv = FloatVector.fromArray(S, v, z).add(FloatVector.fromArray(S, wT, base + z));
-                vv.intoArray(v, z);
-                VectorMask<Float> fired = vv.compare(VectorOperators.GE, FloatVector.fromArray(S, th, z));
-                if (fired.anyTrue()) {
-                    FloatVector fv = FloatVector.fromArray(S, first, z);
-                    fv.lanewise(VectorOperators.MIN, t, fired).intoArray(first, z);
+        for (int q = 0; q < n; q++) {
+            int g = sc.idx[q], c = cOf[g], y = yOf[g], x = xOf[g];
+            float t = sc.t[q];
+            int oy0 = Math.max(0, y - k + 1), oy1 = Math.min(y, oh - 1);
+            int ox0 = Math.max(0, x - k + 1), ox1 = Math.min(x, ow - 1);
+            for (int oy = oy0; oy <= oy1; oy++) {
+                int rowBase = (y - oy) * k;
+                for (int ox = ox0; ox <= ox1; ox++) {
+                    int pos = oy * ow + ox;
+                    if (!sc.used[pos]) {
+                        sc.used[pos] = true;
+                        sc.touched[nt++] = pos;
+                        sc.remaining[pos] = f;
+                        Arrays.fill(v, pos * f, pos * f + f, 0f);
+                        Arrays.fill(first, pos * f, pos * f + f, NO_SPIKE);
+                    } else if (sc.remaining[pos] == 0) {
+                        continue;
+                    }
+                    int wb = ((rowBase + x - ox) * pc + c) * f, vb = pos * f;
+                    int fired = 0, z = 0;
+                    for (; z < upper; z += S.length()) {
+                        FloatVector vv = FloatVector.fromArray(S, v, vb + z).add(FloatVector.fromArray(S, wT, wb + z));
+                        vv.intoArray(v, vb + z);
+                        VectorMask<Float> ge = vv.compare(VectorOperators.GE, FloatVector.fromArray(S, th, z));
+                        if (ge.anyTrue()) {
+                            FloatVector fv = FloatVector.fromArray(S, first, vb + z);
+                            VectorMask<Float> fresh = ge.and(fv.compare(VectorOperators.EQ, NO_SPIKE));
+                            if (fresh.anyTrue()) {
+                                fv.blend(t, fresh).intoArray(first, vb + z);
+                                fired += fresh.trueCount();
+                            }
+                        }
+                    }
+                    for (; z < f; z++) {
+                        v[vb + z] += wT[wb + z];
+                        if (v[vb + z] >= th[z] && first[vb + z] == NO_SPIKE) {
+                            first[vb + z] = t;
+                            fired++;
+                        }
+                    }
+                    sc.remaining[pos] -= fired;
                 }
             }
-            for (; z < f; z++) {
-                v[z] += wT[base + z];
-                if (v[z] >= th[z] && t < first[z]) first[z] = t;
+        }
+        int pool = cfg.pool(), stride = cfg.poolStride();
+        Arrays.fill(out, at, at + features(), 1.0f);
+        for (int e = 0; e < nt; e++) {
+            int pos = sc.touched[e];
+            sc.used[pos] = false;
+            int oy = pos / ow, ox = pos % ow;
+            int pyLo = Math.max(0, ceilDiv(oy - pool + 1, stride)), pyHi = Math.min(ph - 1, oy / stride);
+            int pxLo = Math.max(0, ceilDiv(ox - pool + 1, stride)), pxHi = Math.min(pw - 1, ox / stride);
+            for (int py = pyLo; py <= pyHi; py++) {
+                for (int px = pxLo; px <= pxHi; px++) {
+                    int o = at + (py * pw + px) * f;
+                    for (int z = 0; z < f; z++) out[o + z] = Math.min(out[o + z], first[pos * f + z]);
+                }
             }
         }
-        return any;
     }
 
     private static int ceilDiv(int a, int b) {
