@@ -91,6 +91,7 @@ reproduce: env lib data notebooks ## everything: env, lib, data, all notebooks â
 	@echo "Executed notebooks:    $(NB_OUT)/"
 
 test: unit runner-selftest ## every test: mvn verify (unit, gradient, conformance) + all notebooks in quick mode
+	$(MAKE) --no-print-directory data MODE=quick
 	$(MAKE) --no-print-directory notebooks MODE=quick
 
 runner-selftest: env ## check that a failing notebook cell fails the run and is named

@@ -218,6 +218,38 @@ public final class BlocksBench {
 
     private static String f(double v) { return String.format(Locale.ROOT, "%.4g", v); }
 
+    /** The results as a table (the columns of {@link #HEADER} without the note), for notebooks. */
+    public static tech.tablesaw.api.Table table(List<Result> rs) {
+        try {
+            return tech.tablesaw.api.Table.read().usingOptions(tech.tablesaw.io.csv.CsvReadOptions
+                    .builderFromString(csv(rs, "")).tableName("speed").build()).removeColumns("note");
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot tabulate Blocks speed results: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Paper Fig. 2 style: speedup of Blocks over the standard ALIF against the refractory period
+     * (the {@code arp} sweep, one line per steps × batch) for forward or forward+backward.
+     */
+    public static org.knowm.xchart.XYChart speedupChart(String title, List<Result> rs, boolean backward) {
+        java.util.Map<String, List<Result>> groups = new java.util.LinkedHashMap<>();
+        for (Result r : rs) {
+            if (!r.c().sweep().equals("arp")) continue;
+            groups.computeIfAbsent("T=" + r.c().steps() + " B=" + r.c().batch(), k -> new ArrayList<>()).add(r);
+        }
+        org.knowm.xchart.XYChart c = new org.knowm.xchart.XYChartBuilder().width(720).height(420).title(title)
+                .xAxisTitle("absolute refractory period (steps)").yAxisTitle((backward ? "forward+backward" : "forward") + " speedup (x)").build();
+        for (var e : groups.entrySet()) {
+            double[] x = e.getValue().stream().mapToDouble(r -> r.c().arp()).toArray();
+            double[] y = e.getValue().stream().mapToDouble(r -> backward ? r.fwdBwdSpeedup() : r.fwdSpeedup()).toArray();
+            c.addSeries(e.getKey(), x, y);
+        }
+        double[] x = rs.stream().filter(r -> r.c().sweep().equals("arp")).mapToDouble(r -> r.c().arp()).distinct().sorted().toArray();
+        if (x.length > 0) c.addSeries("1x (no speedup)", new double[] {x[0], x[x.length - 1]}, new double[] {1, 1});
+        return c;
+    }
+
     /** Writes {@link #csv} atomically (readers see the old file or the whole new one). */
     public static Path writeCsv(List<Result> rs, Path file, String note) {
         try {

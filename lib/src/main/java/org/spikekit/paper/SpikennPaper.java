@@ -1,0 +1,275 @@
+package org.spikekit.paper;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.spikekit.report.DataRecord;
+import org.spikekit.data.ImageData;
+import org.spikekit.data.ImageSet;
+import org.spikekit.data.SpikingDataset;
+import org.spikekit.data.SpikingSplit;
+import org.spikekit.data.Splits;
+import org.spikekit.data.TrainTest;
+import org.spikekit.features.CsnnConfig;
+import org.spikekit.features.CsnnFeatures;
+import org.spikekit.model.SpikeNn;
+import org.spikekit.model.SpikeNnRun;
+import org.spikekit.report.DataChoice;
+import org.spikekit.report.RunMode;
+import org.spikekit.train.stdp.SpikeNnConfig;
+
+/**
+ * The SpikeNN paper end to end (Goupy, Tirilly, Bilasco, NeurIPS 2024; {@code papers/spikenn.md}):
+ * real MNIST / Fashion-MNIST images → STDP-CSNN features re-trained on every fold's training part
+ * (extractor seed = fold index, §1.1) → first-spike {@link SpikingDataset}s → readouts trained
+ * with the authors' configs ({@code org/spikekit/spikenn/config/STDP-CSNN/<DATASET>/<name>.json})
+ * → K-fold mean ± population std of the final test accuracies (§1.3, §1.5). Table 1 (the six
+ * methods) and Table 2 (the ablation) are built from the per-run files of {@link SpikeNn}, so a
+ * killed notebook re-runs only the runs that are missing.
+ *
+ * <p>QUICK mode: a class-balanced subset of the official training set ({@link Settings#trainPerClass}
+ * per class) split by {@code StratifiedKFold(K=2, shuffle=False)} (so each fold trains on half
+ * and validates on the other half, where the paper trains on 9/10), a class-balanced subset of the
+ * official test set, the extractor trained for {@link Settings#csnnEpochs} epochs instead of 100
+ * and the readouts capped at {@link Settings#readoutEpochs} epochs (early stopping as configured).
+ * Every number is labelled with its mode, folds and sizes. FULL mode: the paper's protocol.
+ */
+public final class SpikennPaper {
+    /** The data sets whose real images are obtainable here (CIFAR-10/100 have stand-ins only). */
+    public static final List<String> DATASETS = List.of("mnist", "fashion-mnist");
+
+    /** Table 1's methods in the paper's row order, as config file names. */
+    public static final List<String> TABLE1 = List.of("rstdp-5n", "rstdp-20n", "sstdp", "sstdp+ncg", "s2stdp", "s2stdp+ncg");
+
+    /** Table 2's rows (README §5.3 of the original) → config file names. */
+    public static final Map<String, String> ABLATION;
+    static {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("M-1", "s2stdp");
+        m.put("M-5", "s2stdp+ncg-no-cr-no-nt");
+        m.put("M-5+CR-1", "s2stdp+ncg-cr-1-thr-no-nt");
+        m.put("M-5+CR-2", "s2stdp+ncg-no-nt");
+        m.put("M-5+CR-1+L", "s2stdp+ncg-cr-1-thr");
+        m.put("M-5+CR-2+L", "s2stdp+ncg");
+        m.put("M-5+Drop+L", "s2stdp+ncg-cr-drop");
+        ABLATION = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Display names of Table 1's methods. */
+    public static String methodName(String config) {
+        return switch (config) {
+            case "rstdp-5n" -> "R-STDP (5 neurons/class)";
+            case "rstdp-20n" -> "R-STDP (20 neurons/class)";
+            case "sstdp" -> "SSTDP";
+            case "sstdp+ncg" -> "SSTDP+NCG";
+            case "s2stdp" -> "S2-STDP";
+            case "s2stdp+ncg" -> "S2-STDP+NCG";
+            default -> config;
+        };
+    }
+
+    /** The config folder name of a data set. */
+    public static String configFolder(String dataset) {
+        return switch (dataset) {
+            case "mnist" -> "MNIST";
+            case "fashion-mnist" -> "F-MNIST";
+            default -> throw new IllegalArgumentException("no SpikeNN configs for data set '" + dataset + "'; expected one of " + DATASETS);
+        };
+    }
+
+    /**
+     * How much of the protocol runs.
+     *
+     * @param folds          K of the stratified K-fold (paper: 10)
+     * @param trainPerClass  training images per class taken from the official training set (0: all)
+     * @param testPerClass   test images per class from the official test set (0: all)
+     * @param csnnEpochs     STDP-CSNN training epochs (paper: 100)
+     * @param readoutEpochs  cap on the readout's epochs (0: the config's, i.e. 100)
+     */
+    public record Settings(RunMode mode, int folds, int trainPerClass, int testPerClass, int csnnEpochs, int readoutEpochs) {
+        public Settings {
+            Objects.requireNonNull(mode, "mode");
+            if (folds < 2) throw new IllegalArgumentException("SpikennPaper.Settings.folds must be >= 2, got " + folds);
+            if (trainPerClass < 0 || testPerClass < 0 || csnnEpochs < 1 || readoutEpochs < 0) {
+                throw new IllegalArgumentException("SpikennPaper.Settings: sizes and epochs must be >= 0 (csnnEpochs >= 1), got " + this);
+            }
+        }
+
+        public static Settings of(RunMode mode) {
+            return mode == RunMode.FULL ? new Settings(mode, 10, 0, 0, 100, 0) : new Settings(mode, 2, 300, 100, 5, 20);
+        }
+
+        /** A label that goes with every number this protocol produces. */
+        public String label() {
+            return String.format(Locale.ROOT, "%s: %d-fold, train %s/class, test %s/class, CSNN %d epochs, readout %s epochs",
+                    mode.id(), folds, trainPerClass == 0 ? "all" : Integer.toString(trainPerClass),
+                    testPerClass == 0 ? "all" : Integer.toString(testPerClass), csnnEpochs,
+                    readoutEpochs == 0 ? "config (100)" : "<= " + readoutEpochs);
+        }
+    }
+
+    private final ImageData images;
+    private final DataChoice choice;
+    private final Settings settings;
+    private final Path featuresRoot;
+    private final SpikeNn runner;
+    private final int threads;
+    private final Consumer<String> log;
+    private final Map<String, TrainTest> loaded = new LinkedHashMap<>();
+    private final Map<String, List<SpikingSplit>> foldCache = new LinkedHashMap<>();
+    private final List<DataRecord> used = new ArrayList<>();
+
+    /**
+     * @param featuresRoot cache of extracted features ({@code data/features}); null: none
+     * @param runner       the readout runner (its run files live in {@code results/spikenn/runs/<mode>})
+     */
+    public SpikennPaper(ImageData images, DataChoice choice, Settings settings, Path featuresRoot, SpikeNn runner, int threads,
+                        Consumer<String> log) {
+        this.images = Objects.requireNonNull(images, "images");
+        this.choice = Objects.requireNonNull(choice, "choice");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.featuresRoot = featuresRoot;
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.threads = Math.max(1, threads);
+        this.log = log == null ? s -> {} : log;
+    }
+
+    /** The paper for a notebook: its data choice and mode; run files in {@code results/spikenn/runs/<mode>}. */
+    public static SpikennPaper of(org.spikekit.report.Notebook nb) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        SpikeNn runner = new SpikeNn(nb.resultsDir().resolve("runs").resolve(nb.mode().id()), threads, true, System.out::println);
+        return new SpikennPaper(ImageData.at(nb.dataDir()), nb.data(), Settings.of(nb.mode()), nb.dataDir().resolve("features"),
+                runner, threads, System.out::println);
+    }
+
+    public Settings settings() { return settings; }
+
+    public SpikeNn runner() { return runner; }
+
+    /** Data files read so far (for provenance). */
+    public List<DataRecord> dataRecords() { return List.copyOf(used); }
+
+    /** Records every data file read so far in the notebook's provenance. */
+    public void recordData(org.spikekit.report.Notebook nb) {
+        for (DataRecord r : used) nb.dataFile(r);
+    }
+
+    /** The images of {@code dataset}, reduced to the settings' class-balanced subsets. */
+    public TrainTest images(String dataset) {
+        configFolder(dataset);
+        return loaded.computeIfAbsent(dataset, d -> {
+            TrainTest tt = images.load(d, choice, settings.mode());
+            used.add(tt.record());
+            ImageSet tr = tt.train(), te = tt.test();
+            if (settings.trainPerClass() > 0) tr = tr.subset(Splits.balancedSubset(tr.labels(), settings.trainPerClass()), "train");
+            if (settings.testPerClass() > 0) te = te.subset(Splits.balancedSubset(te.labels(), settings.testPerClass()), "test");
+            log.accept(String.format(Locale.ROOT, "%s: %d train / %d test images (%s)", d, tr.n(), te.n(), tt.record().source()));
+            return new TrainTest(tr, te, tt.record());
+        });
+    }
+
+    /** The STDP-CSNN config of {@code dataset} with the settings' epochs. */
+    public CsnnConfig csnn(String dataset) {
+        return CsnnConfig.forDataset(dataset).withEpochs(settings.csnnEpochs());
+    }
+
+    /**
+     * The K folds of {@code dataset} as spiking splits: fold k trains the extractor on its training
+     * part with seed k, then encodes train / val / test (cached in {@code data/features}).
+     */
+    public List<SpikingSplit> folds(String dataset) {
+        return foldCache.computeIfAbsent(dataset, d -> {
+            TrainTest tt = images(d);
+            List<Splits.Split> parts = Splits.stratifiedKFold(tt.train().labels(), settings.folds());
+            int[] classes = IntStream.range(0, tt.train().classNames().size()).toArray();
+            List<SpikingSplit> out = new ArrayList<>();
+            for (int k = 0; k < parts.size(); k++) {
+                CsnnFeatures.SplitFeatures f = CsnnFeatures.extract(tt, "kfold" + settings.folds() + "-" + k, parts.get(k), csnn(d), k,
+                        featuresRoot, threads);
+                log.accept(String.format(Locale.ROOT, "%s fold %d: %d features, %s in %.1f s", d, k, f.train().d(),
+                        f.cached() ? "read from the cache" : "extractor trained and features extracted", f.seconds()));
+                out.add(new SpikingSplit(spiking(f.train(), classes), spiking(f.val(), classes), spiking(f.test(), classes)));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    private static SpikingDataset spiking(CsnnFeatures.FeatureSet f, int[] classes) {
+        return SpikingDataset.fromDense(f.x(), f.n(), f.d(), f.y(), 1f, classes);
+    }
+
+    /** The authors' config {@code name} for {@code dataset}, with the settings' epoch cap. */
+    public SpikeNnConfig config(String dataset, String name) {
+        SpikeNnConfig c = SpikeNnConfig.resource("STDP-CSNN/" + configFolder(dataset) + "/" + name + ".json");
+        return capEpochs(c, settings.readoutEpochs());
+    }
+
+    static SpikeNnConfig capEpochs(SpikeNnConfig c, int cap) {
+        if (cap <= 0 || c.trainer().epochs() <= cap) return c;
+        SpikeNnConfig.Trainer t = c.trainer();
+        return new SpikeNnConfig(c.network(), c.optimizer(), c.regularizer(),
+                new SpikeNnConfig.Trainer(cap, t.earlyStopping(), t.ntNeurons(), t.dropoutIn(), t.dropoutOut(), t.gridsearchStopAcc()));
+    }
+
+    /** One method on one data set, K-fold. */
+    public SpikeNn.KFold kfold(String dataset, String configName) {
+        return kfold(dataset, configName, config(dataset, configName));
+    }
+
+    /** A given config on one data set, K-fold; runs are labelled {@code <dataset>_<label>}. */
+    public SpikeNn.KFold kfold(String dataset, String label, SpikeNnConfig cfg) {
+        List<SpikingSplit> f = folds(dataset);
+        SpikeNn.KFold r = runner.kfold(dataset + "_" + label, cfg, f);
+        log.accept(String.format(Locale.ROOT, "%s %s: test accuracy %.2f ± %.2f %% over %d folds", dataset, label, 100 * r.mean(), 100 * r.std(),
+                r.folds().size()));
+        return r;
+    }
+
+    /** One row of a results table. */
+    public record Row(String dataset, String method, String config, int neurons, SpikeNn.KFold result) {}
+
+    /** Table 1 on {@code datasets}: every method of {@link #TABLE1}. */
+    public List<Row> table1(List<String> datasets) {
+        List<Row> rows = new ArrayList<>();
+        for (String d : datasets) {
+            for (String c : TABLE1) {
+                SpikeNnConfig cfg = config(d, c);
+                rows.add(new Row(d, methodName(c), c, cfg.network().nNeurons(), kfold(d, c, cfg)));
+            }
+        }
+        return rows;
+    }
+
+    /** Table 2 (ablation, S2-STDP) on {@code datasets}. */
+    public List<Row> ablation(List<String> datasets) {
+        List<Row> rows = new ArrayList<>();
+        for (String d : datasets) {
+            for (var e : ABLATION.entrySet()) {
+                SpikeNnConfig cfg = config(d, e.getValue());
+                rows.add(new Row(d, e.getKey(), e.getValue(), cfg.network().nNeurons(), kfold(d, e.getValue(), cfg)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The two runs of the paper's Fig. 2: S2-STDP+NCG with (CR-2) and without competition
+     * regulation, both with the non-target-labelled neuron, on fold 0 of {@code dataset}
+     * (the paper used CIFAR-10; here the data sets available), with per-epoch statistics.
+     */
+    public Map<String, SpikeNnRun> competitionRuns(String dataset) {
+        SpikeNnConfig with = config(dataset, "s2stdp+ncg");
+        SpikeNnConfig without = new SpikeNnConfig(with.network(), with.optimizer(), null, with.trainer());
+        SpikingSplit fold0 = folds(dataset).get(0);
+        Map<String, SpikeNnRun> m = new LinkedHashMap<>();
+        m.put("without CR", runner.run(dataset + "_s2stdp+ncg-no-cr", without, fold0, 0));
+        m.put("with CR-2", runner.run(dataset + "_s2stdp+ncg", with, fold0, 0));
+        return m;
+    }
+}

@@ -1,0 +1,234 @@
+package org.spikekit.paper;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import org.spikekit.data.SpikingDataset;
+import org.spikekit.model.SpikeNnRun;
+import org.spikekit.report.Charts;
+import org.spikekit.train.stdp.TrainStats;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Tables and figures of the SpikeNN paper from {@link SpikennPaper} results. The paper's own
+ * Table 1 / Table 2 numbers could not be retrieved with the tools of the kit's build machines
+ * ({@code papers/spikenn.md} §1.6, §1.8-1): the {@code paper} column says so instead of
+ * showing a number; paste them from arXiv 2410.17066 into a user copy if needed.
+ */
+public final class SpikennTables {
+    private SpikennTables() {}
+
+    /** What the paper column holds while the published numbers are not retrieved. */
+    public static final String PAPER_NOT_RETRIEVED = "not retrieved (arXiv 2410.17066)";
+
+    /** One row per data set × method (Table 1) or ablation row (Table 2): mean ± population std in %. */
+    public static Table summary(String name, List<SpikennPaper.Row> rows, SpikennPaper.Settings s, String extractor) {
+        Table t = Table.create(name);
+        StringColumn ds = StringColumn.create("dataset"), ex = StringColumn.create("extractor"), method = StringColumn.create("method"),
+                cfg = StringColumn.create("config"), folds = StringColumn.create("fold_accuracies_pct"),
+                paper = StringColumn.create("paper"), protocol = StringColumn.create("protocol");
+        IntColumn n = IntColumn.create("neurons"), k = IntColumn.create("folds");
+        DoubleColumn mean = DoubleColumn.create("accuracy_mean_pct"), std = DoubleColumn.create("accuracy_std_pct");
+        for (SpikennPaper.Row r : rows) {
+            ds.append(r.dataset());
+            ex.append(extractor);
+            method.append(r.method());
+            cfg.append(r.config());
+            n.append(r.neurons());
+            mean.append(100 * r.result().mean());
+            std.append(100 * r.result().std());
+            k.append(r.result().folds().size());
+            StringBuilder sb = new StringBuilder();
+            for (double a : r.result().testAccs()) sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.2f", 100 * a));
+            folds.append(sb.toString());
+            paper.append(PAPER_NOT_RETRIEVED);
+            protocol.append(s.label());
+        }
+        t.addColumns(ds, ex, method, cfg, n, mean, std, k, folds, paper, protocol);
+        return t;
+    }
+
+    /** Every fold run behind {@code rows}. */
+    public static Table runs(List<SpikennPaper.Row> rows) {
+        Table t = Table.create("runs");
+        StringColumn ds = StringColumn.create("dataset"), method = StringColumn.create("method"), stop = StringColumn.create("stop"),
+                data = StringColumn.create("data");
+        IntColumn fold = IntColumn.create("fold"), seed = IntColumn.create("seed"), epochs = IntColumn.create("epochs"),
+                best = IntColumn.create("best_val_epoch");
+        DoubleColumn tr = DoubleColumn.create("train_acc"), va = DoubleColumn.create("val_acc"), te = DoubleColumn.create("test_acc"),
+                wall = DoubleColumn.create("wall_s");
+        for (SpikennPaper.Row r : rows) {
+            int f = 0;
+            for (SpikeNnRun run : r.result().folds()) {
+                ds.append(r.dataset());
+                method.append(r.method());
+                fold.append(f++);
+                seed.append((int) run.seed());
+                data.append(run.data());
+                epochs.append(run.epochs());
+                best.append(run.bestValEpoch());
+                stop.append(String.valueOf(run.stop()));
+                tr.append(run.trainAcc());
+                va.append(run.valAcc());
+                te.append(run.testAcc());
+                wall.append(run.wallTimeS());
+            }
+        }
+        t.addColumns(ds, method, fold, seed, data, epochs, best, stop, tr, va, te, wall);
+        return t;
+    }
+
+    /** Grouped bars of mean test accuracy (± std) per data set and method. */
+    public static CategoryChart accuracyBars(String title, List<SpikennPaper.Row> rows) {
+        List<String> methods = rows.stream().map(SpikennPaper.Row::method).distinct().toList();
+        Map<String, double[]> mean = new LinkedHashMap<>(), err = new LinkedHashMap<>();
+        for (String d : rows.stream().map(SpikennPaper.Row::dataset).distinct().toList()) {
+            double[] m = new double[methods.size()], e = new double[methods.size()];
+            java.util.Arrays.fill(m, Double.NaN);
+            for (SpikennPaper.Row r : rows) {
+                if (!r.dataset().equals(d)) continue;
+                int i = methods.indexOf(r.method());
+                m[i] = 100 * r.result().mean();
+                e[i] = 100 * r.result().std();
+            }
+            mean.put(d, m);
+            err.put(d, e);
+        }
+        CategoryChart c = Charts.bars(title, "test accuracy (%)", methods, mean, err);
+        c.getStyler().setYAxisMin(50.0);
+        c.getStyler().setXAxisLabelRotation(30);
+        return c;
+    }
+
+    /** Per-sample statistics of spiking inputs: count, mean spikes per sample, fraction of inputs that never fire. */
+    public static Table spikeStats(Map<String, SpikingDataset> sets) {
+        Table t = Table.create("feature_spikes");
+        StringColumn name = StringColumn.create("set");
+        IntColumn n = IntColumn.create("samples"), d = IntColumn.create("inputs");
+        DoubleColumn mean = DoubleColumn.create("spikes_per_sample"), silent = DoubleColumn.create("silent_fraction"),
+                median = DoubleColumn.create("median_time");
+        for (var e : sets.entrySet()) {
+            SpikingDataset s = e.getValue();
+            long total = 0;
+            double[] times = new double[0];
+            java.util.ArrayList<Float> all = new java.util.ArrayList<>();
+            for (int i = 0; i < s.size(); i++) {
+                total += s.count(i);
+                if (all.size() < 2_000_000) for (int j = s.start(i); j < s.end(i); j++) all.add(s.time(j));
+            }
+            times = all.stream().mapToDouble(Float::doubleValue).sorted().toArray();
+            name.append(e.getKey());
+            n.append(s.size());
+            d.append(s.inputSize());
+            mean.append((double) total / s.size());
+            silent.append(1 - (double) total / ((double) s.size() * s.inputSize()));
+            median.append(times.length == 0 ? Double.NaN : times[times.length / 2]);
+        }
+        t.addColumns(name, n, d, mean, silent, median);
+        return t;
+    }
+
+    /** Histogram (20 bins on [0, max_time)) of the spike times of {@code sets}, as lines. */
+    public static XYChart spikeTimeHistogram(String title, Map<String, SpikingDataset> sets) {
+        int bins = 20;
+        double[] x = new double[bins];
+        for (int b = 0; b < bins; b++) x[b] = (b + 0.5) / bins;
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (var e : sets.entrySet()) {
+            SpikingDataset s = e.getValue();
+            double[] h = new double[bins];
+            long total = 0;
+            for (int i = 0; i < s.size(); i++) {
+                for (int j = s.start(i); j < s.end(i); j++) {
+                    int b = (int) Math.min(bins - 1, Math.floor(s.time(j) / s.maxTime() * bins));
+                    h[b]++;
+                    total++;
+                }
+            }
+            for (int b = 0; b < bins; b++) h[b] = total == 0 ? 0 : h[b] / total;
+            series.put(e.getKey(), h);
+        }
+        return Charts.lines(title, "spike time (fraction of max_time)", "fraction of spikes", x, series);
+    }
+
+    /**
+     * Paper Fig. 2: weight updates received per epoch by each neuron of class {@code cls}
+     * (n1 … nM; with labelling, n1 = in-group index 0 is the non-target neuron). An update is
+     * counted when the neuron was its group's intra-class winner, on a sample of its class or of
+     * another class ({@code t_updates_trace} + {@code nt_updates_trace}); a zero temporal error
+     * makes such an update empty, which the original counts too.
+     */
+    public static XYChart updatesChart(String title, SpikeNnRun run, int cls, int epochs) {
+        TrainStats st = requireStats(run);
+        int m = run.sizes()[run.sizes().length - 1] / run.classes();
+        int e = Math.min(epochs, st.epochs());
+        double[] x = new double[e];
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (int k = 0; k < m; k++) series.put("n" + (k + 1), new double[e]);
+        for (int ep = 0; ep < e; ep++) {
+            x[ep] = ep + 1;
+            int[] tw = st.targetWins().get(ep), nw = st.nonTargetWins().get(ep);
+            for (int k = 0; k < m; k++) series.get("n" + (k + 1))[ep] = tw[cls * m + k] + nw[cls * m + k];
+        }
+        return Charts.lines(title, "epoch", "weight updates", x, series);
+    }
+
+    /** Training thresholds of the neurons of class {@code cls} at the end of every epoch. */
+    public static XYChart thresholdsChart(String title, SpikeNnRun run, int cls) {
+        TrainStats st = requireStats(run);
+        int m = run.sizes()[run.sizes().length - 1] / run.classes();
+        double[] x = new double[st.epochs()];
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (int k = 0; k < m; k++) series.put("n" + (k + 1), new double[st.epochs()]);
+        for (int ep = 0; ep < st.epochs(); ep++) {
+            x[ep] = ep + 1;
+            float[] th = st.trainThresholds().get(ep);
+            for (int k = 0; k < m; k++) series.get("n" + (k + 1))[ep] = th[cls * m + k];
+        }
+        return Charts.lines(title, "epoch", "training threshold", x, series);
+    }
+
+    /** Balance of the intra-class competition per epoch: max / mean of the target-sample updates inside each class group, averaged over classes (1 = perfectly balanced, M = one neuron takes all). */
+    public static Table updateBalance(Map<String, SpikeNnRun> runs, int epochs) {
+        Table t = Table.create("update_balance");
+        StringColumn name = StringColumn.create("run");
+        IntColumn ep = IntColumn.create("epoch");
+        DoubleColumn ratio = DoubleColumn.create("max_over_mean_target_updates"), acc = DoubleColumn.create("test_acc");
+        for (var e : runs.entrySet()) {
+            SpikeNnRun run = e.getValue();
+            TrainStats st = requireStats(run);
+            int m = run.sizes()[run.sizes().length - 1] / run.classes();
+            for (int i = 0; i < Math.min(epochs, st.epochs()); i++) {
+                int[] tw = st.targetWins().get(i);
+                double sum = 0;
+                double worst = 0;
+                for (int c = 0; c < run.classes(); c++) {
+                    double s = 0, mx = 0;
+                    for (int k = 0; k < m; k++) {
+                        s += tw[c * m + k];
+                        mx = Math.max(mx, tw[c * m + k]);
+                    }
+                    if (s > 0) worst += mx / (s / m);
+                    sum++;
+                }
+                name.append(e.getKey());
+                ep.append(i + 1);
+                ratio.append(worst / sum);
+                acc.append(run.testAccs()[i]);
+            }
+        }
+        t.addColumns(name, ep, ratio, acc);
+        return t;
+    }
+
+    private static TrainStats requireStats(SpikeNnRun run) {
+        if (run.stats() == null) throw new IllegalArgumentException("run " + run.label() + " has no recorded statistics (run it with recordStats)");
+        return run.stats();
+    }
+}
