@@ -90,8 +90,11 @@ reproduce: env lib data notebooks ## everything: env, lib, data, all notebooks â
 	@echo "Figures:               figures/<group>/*.png + *.svg"
 	@echo "Executed notebooks:    $(NB_OUT)/"
 
-test: unit runner-selftest ## every test: mvn verify (unit, gradient, conformance) + all notebooks in quick mode
+# Data first, so the unit tests that read the real MNIST / Fashion-MNIST files run instead of being skipped.
+test: ## every test: quick data, mvn verify (unit, gradient, conformance), runner self-test, all notebooks in quick mode
 	$(MAKE) --no-print-directory data MODE=quick
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory runner-selftest
 	$(MAKE) --no-print-directory notebooks MODE=quick
 
 runner-selftest: env ## check that a failing notebook cell fails the run and is named

@@ -169,11 +169,14 @@ public final class SpikennTables {
         int e = Math.min(epochs, st.epochs());
         double[] x = new double[e];
         Map<String, double[]> series = new LinkedHashMap<>();
-        for (int k = 0; k < m; k++) series.put("n" + (k + 1), new double[e]);
+        int nt = run.parsedConfig().trainer().ntNeurons();
+        List<String> names = new java.util.ArrayList<>();
+        for (int k = 0; k < m; k++) names.add("n" + (k + 1) + (k < nt ? " (non-target)" : ""));
+        for (String s : names) series.put(s, new double[e]);
         for (int ep = 0; ep < e; ep++) {
             x[ep] = ep + 1;
             int[] tw = st.targetWins().get(ep), nw = st.nonTargetWins().get(ep);
-            for (int k = 0; k < m; k++) series.get("n" + (k + 1))[ep] = tw[cls * m + k] + nw[cls * m + k];
+            for (int k = 0; k < m; k++) series.get(names.get(k))[ep] = tw[cls * m + k] + nw[cls * m + k];
         }
         return Charts.lines(title, "epoch", "weight updates", x, series);
     }
