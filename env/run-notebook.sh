@@ -11,7 +11,9 @@ log=$(mktemp)
 start=$(date +%s)
 # The Java kernel sometimes binds its sockets but never answers the first kernel_info request
 # (seen in about 1 of 4 starts here, with jupyter_client 7.4 and rapaio kernel 3.0.1); a healthy
-# start answers within seconds. So a start that gets no answer in STARTUP_TIMEOUT is retried.
+# start answers within seconds. So a start that gets no answer in STARTUP_TIMEOUT is retried, and
+# so is a kernel that exits before answering at all ("Kernel died before replying to kernel_info",
+# seen once on a loaded 2-core machine); no cell has run in either case.
 startup=${STARTUP_TIMEOUT:-15}
 for attempt in 1 2 3 4 5 6; do
   jupyter nbconvert --to notebook --execute "$nb" --output-dir "$outdir" --output "$name.part" \
@@ -20,6 +22,10 @@ for attempt in 1 2 3 4 5 6; do
   rc=$?
   if [ $rc -ne 0 ] && grep -q "Kernel didn't respond" "$log"; then
     echo "notebook $nb: kernel did not answer within ${startup} s (attempt $attempt), starting it again" >&2
+    continue
+  fi
+  if [ $rc -ne 0 ] && grep -q "Kernel died before replying to kernel_info" "$log"; then
+    echo "notebook $nb: kernel exited before answering (attempt $attempt), starting it again" >&2
     continue
   fi
   break
