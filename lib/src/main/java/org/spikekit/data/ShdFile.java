@@ -291,7 +291,13 @@ public final class ShdFile {
      * (0..0.1 s), per-spike time jitter, a ±12-channel spread around each formant, and background
      * noise on every channel. Spikes of a sample are sorted by time.
      */
-    public static ShdSet synthetic(Config cfg) {
+    public static ShdSet synthetic(Config cfg) { return synthetic(cfg, 0); }
+
+    /**
+     * Like {@link #synthetic(Config)}, with the samples drawn from stream {@code stream} (the
+     * class prototypes are the same for every stream): stream 0 for training, 1 for test.
+     */
+    public static ShdSet synthetic(Config cfg, int stream) {
         SplittableRandom proto = new SplittableRandom(cfg.seed());
         double[][][] f = new double[CLASSES][FORMANTS][3];    // start channel, end channel, bend
         for (int c = 0; c < CLASSES; c++) {
@@ -302,7 +308,7 @@ public final class ShdFile {
                 f[c][k][2] = (proto.nextDouble() - 0.5) * 160;
             }
         }
-        SplittableRandom r = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
+        SplittableRandom r = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL ^ (0x9E3779B97F4A7C15L * stream));
         int n = cfg.samples();
         int[] labels = new int[n], speakers = new int[n];
         for (int i = 0; i < n; i++) labels[i] = i % CLASSES;
@@ -350,7 +356,7 @@ public final class ShdFile {
                 units[i][e] = (int) ev.get(e)[1];
             }
         }
-        return new ShdSet("shd-synthetic", times, units, labels, speakers, KEYS, cfg.describe());
+        return new ShdSet("shd-synthetic", times, units, labels, speakers, KEYS, cfg.describe() + " stream=" + stream);
     }
 
     private static long poisson(SplittableRandom r, double mean) {
