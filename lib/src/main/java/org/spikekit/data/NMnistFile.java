@@ -208,7 +208,7 @@ public final class NMnistFile {
      * Simulates one recording of image {@code i} of {@code digits} (28×28 grey, 1 channel, label =
      * its class): the digit is centred in the 34×34 field and shifted along a triangle of three
      * saccades (each {@code saccadeMs}, displacement {@code amplitude} px, bilinear sampling);
-     * every 0.5 ms each pixel compares its log intensity {@code ln(0.05 + I)} with its reference
+     * every 1 ms each pixel compares its log intensity {@code ln(0.05 + I)} with its reference
      * level and emits ON (p = 1) / OFF (p = 0) events per whole contrast step (per-pixel threshold
      * mismatch 10 %, time uniformly within the step), plus Poisson background events. Events are
      * sorted by time. Seeded by {@code (cfg.seed, sample)}.
@@ -222,7 +222,7 @@ public final class NMnistFile {
         for (int y = 0; y < 28; y++) for (int x = 0; x < 28; x++) img[y * 28 + x] = digits.pixel(i, y, x, 0) / 255f;
         double[] thr = new double[PIXELS], ref = new double[PIXELS];
         for (int k = 0; k < PIXELS; k++) thr[k] = cfg.contrast() * (1 + 0.1 * r.nextGaussian());
-        double stepUs = 500, total = 3 * cfg.saccadeMs() * 1000;
+        double stepUs = 1000, total = 3 * cfg.saccadeMs() * 1000;
         int steps = (int) Math.round(total / stepUs);
         List<long[]> ev = new ArrayList<>();
         double[] level = new double[PIXELS];

@@ -68,4 +68,19 @@ class BlocksDataTest {
         assertEquals(4, n.test().size());
         assertEquals(3, n.train().get(3).label());
     }
+
+    @Test
+    void nmnistStandInIsSimulatedFromDigitsOnceAndReadBack() {
+        BlocksData d = BlocksData.at(dir);
+        long t0 = System.nanoTime();
+        BlocksData.NMnist a = d.nmnist(DataChoice.AUTO, RunMode.QUICK);
+        System.out.printf("nmnist stand-in %.2fs%n", (System.nanoTime() - t0) * 1e-9);
+        assertFalse(a.real());
+        assertEquals(600, a.train().size());
+        assertEquals(200, a.test().size());
+        assertTrue(a.record().generator().contains("digits=synthetic"), a.record().generator());
+        BlocksData.NMnist b = d.nmnist(DataChoice.SYNTHETIC, RunMode.QUICK);
+        assertTrue(b.record().verification().startsWith("generated earlier"), b.record().verification());
+        assertEquals(a.train().get(7).size(), b.train().get(7).size());
+    }
 }
