@@ -95,6 +95,12 @@ public final class AlifNetTrainer {
         public double meanEpochSeconds() { return epochs.stream().mapToDouble(Epoch::seconds).average().orElse(Double.NaN); }
 
         public Epoch last() { return epochs.get(epochs.size() - 1); }
+
+        /** Median epoch time: robust to the first epoch's JIT warm-up. */
+        public double medianEpochSeconds() {
+            double[] t = epochs.stream().mapToDouble(Epoch::seconds).sorted().toArray();
+            return t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
+        }
     }
 
     /** Trains {@code net} in place; {@code log} (may be null) sees each epoch as it ends. */
