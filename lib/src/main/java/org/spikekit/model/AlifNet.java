@@ -87,6 +87,7 @@ public final class AlifNet implements Module {
     private final Config cfg;
     private final AlifKernel kernel;
     private final Parameter wIn, bIn, rec, betaRaw, pRaw, bRaw, wOut, betaOutRaw;
+    private long kernelNanos;
 
     /** Parameters drawn from {@code seed} (the same for both kinds, so their outputs agree at initialisation). */
     public AlifNet(Backend be, Config cfg, long seed) {
@@ -137,6 +138,9 @@ public final class AlifNet implements Module {
     /** The clamped coefficients the hidden layer uses now. */
     public AlifCoeffs coeffs() { return AlifCoeffs.fromRaw(be, betaRaw.value(), pRaw.value(), bRaw.value()); }
 
+    /** Wall time spent inside the ALIF kernel's forward and backward calls since construction, ns. */
+    public long kernelNanos() { return kernelNanos; }
+
     /** Copies every parameter value from {@code other} (same configuration sizes). */
     public void copyFrom(AlifNet other) {
         List<Parameter> a = parameters(), b = other.parameters();
@@ -165,7 +169,9 @@ public final class AlifNet implements Module {
         Tensor cur = be.zeros(t, b, h);
         be.gemm(false, false, 1f, x, wIn.value(), 0f, cur);
         be.zipRow(BinaryOp.ADD, cur, bIn.value(), cur);
+        long k0 = System.nanoTime();
         AlifKernel.AlifForward f = kernel.forward(cfg.alif(), coeffs(), cur, rec == null ? null : rec.value(), keepTape);
+        kernelNanos += System.nanoTime() - k0;
         Tensor in = be.zeros(t, b, c);
         be.gemm(false, false, 1f, f.spikes(), wOut.value(), 0f, in);
         float[] bo = betaOut();
@@ -225,7 +231,9 @@ public final class AlifNet implements Module {
         be.gemm(true, false, 1f, p.spikes(), gIt, 1f, wOut.grad());               // dW_out += Sᵀ·gI
         Tensor gS = be.zeros(t, b, h);
         be.gemm(false, true, 1f, gIt, wOut.value(), 0f, gS);                     // dS = gI·W_outᵀ
+        long k0 = System.nanoTime();
         AlifKernel.AlifGrads g = kernel.backward(cfg.alif(), p.tape(), gS);
+        kernelNanos += System.nanoTime() - k0;
         be.gemm(true, false, 1f, p.x(), g.gradCurrent(), 1f, wIn.grad());        // dW_in += xᵀ·dX
         be.sumRows(g.gradCurrent(), 1f, bIn.grad());
         if (rec != null) be.axpby(1f, g.gradRec(), 1f, rec.grad());

@@ -84,8 +84,11 @@ public final class AlifNetTrainer {
         public Settings withDecay(int epoch, float factor) { return new Settings(epochs, batch, lr, eps, seed, epoch, factor); }
     }
 
-    /** One epoch: mean training loss and accuracy (during training), test accuracy after it, training seconds. */
-    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testAccuracy, double seconds) {}
+    /**
+     * One epoch: mean training loss and accuracy (during training), test accuracy after it,
+     * training seconds, and the part of them spent in the ALIF kernel (forward and backward).
+     */
+    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testAccuracy, double seconds, double kernelSeconds) {}
 
     /**
      * @param epochs every epoch
@@ -95,6 +98,12 @@ public final class AlifNetTrainer {
         public double meanEpochSeconds() { return epochs.stream().mapToDouble(Epoch::seconds).average().orElse(Double.NaN); }
 
         public Epoch last() { return epochs.get(epochs.size() - 1); }
+
+        /** Median ALIF-kernel time per epoch (forward and backward). */
+        public double medianKernelSeconds() {
+            double[] t = epochs.stream().mapToDouble(Epoch::kernelSeconds).sorted().toArray();
+            return t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
+        }
 
         /** Median epoch time: robust to the first epoch's JIT warm-up. */
         public double medianEpochSeconds() {
@@ -118,7 +127,7 @@ public final class AlifNetTrainer {
         for (int ep = 0; ep < s.epochs(); ep++) {
             if (ep == s.decayEpoch()) opt.setLr(s.lr() * s.decay());
             int[] perm = permutation(n, rng);
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), k0 = net.kernelNanos();
             double lossSum = 0;
             int correct = 0;
             for (int b0 = 0; b0 < n; b0 += s.batch()) {
@@ -133,9 +142,9 @@ public final class AlifNetTrainer {
                 net.backward(p, g);
                 opt.step();
             }
-            double secs = (System.nanoTime() - t0) * 1e-9;
+            double secs = (System.nanoTime() - t0) * 1e-9, ksecs = (net.kernelNanos() - k0) * 1e-9;
             double acc = accuracy(net, test, s.batch());
-            Epoch e = new Epoch(ep, lossSum / n, (double) correct / n, acc, secs);
+            Epoch e = new Epoch(ep, lossSum / n, (double) correct / n, acc, secs, ksecs);
             out.add(e);
             if (best == null || e.trainLoss() < best.trainLoss()) best = e;
             if (log != null) log.accept(e);

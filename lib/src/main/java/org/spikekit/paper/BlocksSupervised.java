@@ -106,12 +106,12 @@ public final class BlocksSupervised {
         for (int a : arps) runs.add(new int[] {1, a});
         for (int[] r : runs) {
             AlifNet.Kind k = r[0] == 0 ? AlifNet.Kind.STANDARD : AlifNet.Kind.BLOCKS;
-            Consumer<AlifNetTrainer.Epoch> log = e -> System.out.printf(Locale.ROOT, "  %s arp=%d epoch %d loss %.4f train %.3f test %.3f %.2fs%n",
-                    k, r[1], e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testAccuracy(), e.seconds());
+            Consumer<AlifNetTrainer.Epoch> log = e -> System.out.printf(Locale.ROOT, "  %s arp=%d epoch %d loss %.4f train %.3f test %.3f %.2fs (kernel %.2fs)%n",
+                    k, r[1], e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testAccuracy(), e.seconds(), e.kernelSeconds());
             Run run = shd != null ? shd(be, shd, s, k, r[1], 1L, log) : nmnist(be, nm, s, k, r[1], 1L, log);
-            System.out.printf(Locale.ROOT, "%s arp=%d: test accuracy %.3f (epoch %d, lowest train loss), last %.3f, epoch time median %.2fs mean %.2fs%n",
+            System.out.printf(Locale.ROOT, "%s arp=%d: test accuracy %.3f (epoch %d, lowest train loss), last %.3f, epoch time median %.2fs mean %.2fs, ALIF kernel median %.2fs%n",
                     k, r[1], run.result().selected().testAccuracy(), run.result().selected().epoch(), run.result().last().testAccuracy(),
-                    run.result().medianEpochSeconds(), run.result().meanEpochSeconds());
+                    run.result().medianEpochSeconds(), run.result().meanEpochSeconds(), run.result().medianKernelSeconds());
         }
     }
 }
