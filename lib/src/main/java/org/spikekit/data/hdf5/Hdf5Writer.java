@@ -25,7 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A minimal HDF5 writer for MATLAB v7.3-style files: groups, contiguous datasets of float64,
- * unsigned/signed integers and object references, and scalar attributes (strings, integers).
+ * float32, unsigned/signed integers, fixed-length strings, object references and one-dimensional
+ * variable-length sequences (h5py {@code vlen_dtype}, as in the SHD files), and scalar attributes
+ * (strings, integers).
  *
  * <p>What it writes (HDF5 File Format Specification 3.0 terms): an optional 512-byte user block
  * (MATLAB puts its 128-byte header text there); a <b>version 2 superblock</b> at the end of the
@@ -36,7 +38,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * for rank 0), Datatype (version 1), Fill Value (version 3, no fill value) and Data Layout (version
  * 3, contiguous; a zero-size dataset has an undefined address) messages; attributes as version 3
  * Attribute messages with a scalar dataspace. Raw data follows its object header. All integers are
- * little-endian, offsets and lengths 8 bytes. No free space, no chunking, no filters.
+ * little-endian, offsets and lengths 8 bytes. No free space, no chunking, no filters. A
+ * variable-length dataset's elements are (length, global heap collection address, object index);
+ * its sequences live in global heap collections ("GCOL", version 1, at least 4096 bytes, at most
+ * 65535 objects each, the rest described by free-space object 0) written right after the
+ * elements.
  *
  * <p>Dataset shapes are given as HDF5 (C, row-major) dimensions, the order h5py and jhdf show;
  * data arrays are in that row-major order.
@@ -91,9 +97,18 @@ public final class Hdf5Writer {
 
     // ------------------------------------------------------------------ datatypes
 
-    /** HDF5 datatype: class 0 fixed point, 1 floating point (IEEE double only), 3 string, 7 object reference. */
-    record DType(int cls, int size, boolean signed) {
+    /**
+     * HDF5 datatype: class 0 fixed point, 1 floating point (IEEE float32 or float64), 3 string,
+     * 7 object reference, 9 variable-length sequence of {@code base} (16-byte elements: length,
+     * global heap collection address, object index).
+     */
+    record DType(int cls, int size, boolean signed, DType base) {
+        DType(int cls, int size, boolean signed) {
+            this(cls, size, signed, null);
+        }
+
         static final DType FLOAT64 = new DType(1, 8, true);
+        static final DType FLOAT32 = new DType(1, 4, true);
         static final DType UINT8 = new DType(0, 1, false);
         static final DType UINT16 = new DType(0, 2, false);
         static final DType INT32 = new DType(0, 4, true);
@@ -112,12 +127,22 @@ public final class Hdf5Writer {
                     o.u16(0).u16(size * 8); // bit offset, precision
                 }
                 case 1 -> {
-                    // little-endian, implied-MSB mantissa normalisation, sign at bit 63
-                    o.u8(0x20).u8(63).u8(0).u32(size);
-                    o.u16(0).u16(64).u8(52).u8(11).u8(0).u8(52).u32(1023);
+                    if (size == 8) {
+                        // little-endian, implied-MSB mantissa normalisation, sign at bit 63
+                        o.u8(0x20).u8(63).u8(0).u32(size);
+                        o.u16(0).u16(64).u8(52).u8(11).u8(0).u8(52).u32(1023);
+                    } else {
+                        // IEEE binary32: sign at bit 31, exponent bits 23..30 (bias 127), mantissa 0..22
+                        o.u8(0x20).u8(31).u8(0).u32(size);
+                        o.u16(0).u16(32).u8(23).u8(8).u8(0).u8(23).u32(127);
+                    }
                 }
                 case 3 -> o.u8(0x00).u8(0).u8(0).u32(size); // null-terminated, ASCII
                 case 7 -> o.u8(0x00).u8(0).u8(0).u32(size); // object reference
+                case 9 -> {
+                    o.u8(0x00).u8(0).u8(0).u32(size); // type 0 = sequence, no padding/charset
+                    base.encode(o);
+                }
                 default -> throw new IllegalStateException("datatype class " + cls);
             }
         }
@@ -171,6 +196,51 @@ public final class Hdf5Writer {
             Out o = new Out();
             for (double d : data) o.u64(Double.doubleToRawLongBits(d));
             return add(name, new Dataset(DType.FLOAT64, dims, o.toBytes(), null, data.length));
+        }
+
+        /** A float32 dataset of the given HDF5 dimensions, data in row-major order. */
+        public Dataset float32(String name, long[] dims, float[] data) {
+            Out o = new Out();
+            for (float f : data) o.u32(Float.floatToRawIntBits(f));
+            return add(name, new Dataset(DType.FLOAT32, dims, o.toBytes(), null, data.length));
+        }
+
+        /**
+         * A one-dimensional dataset of variable-length float32 sequences (h5py
+         * {@code vlen_dtype(float32)}), one per row; the sequences go into global heap
+         * collections written right after the dataset's element descriptors.
+         */
+        public Dataset vlenFloat32(String name, float[][] rows) {
+            List<byte[]> objs = new ArrayList<>(rows.length);
+            for (float[] r : rows) {
+                Out o = new Out();
+                for (float f : r) o.u32(Float.floatToRawIntBits(f));
+                objs.add(o.toBytes());
+            }
+            return add(name, Dataset.vlen(DType.FLOAT32, objs));
+        }
+
+        /** Like {@link #vlenFloat32} for uint16 sequences (values 0..65535 in each {@code char}). */
+        public Dataset vlenUint16(String name, char[][] rows) {
+            List<byte[]> objs = new ArrayList<>(rows.length);
+            for (char[] r : rows) {
+                Out o = new Out();
+                for (char c : r) o.u16(c);
+                objs.add(o.toBytes());
+            }
+            return add(name, Dataset.vlen(DType.UINT16, objs));
+        }
+
+        /** A one-dimensional dataset of fixed-length, null-padded ASCII strings (h5py {@code S<n>}). */
+        public Dataset strings(String name, String[] values) {
+            int len = 1;
+            for (String v : values) len = Math.max(len, v.getBytes(StandardCharsets.US_ASCII).length);
+            Out o = new Out();
+            for (String v : values) {
+                byte[] b = v.getBytes(StandardCharsets.US_ASCII);
+                o.bytes(b).bytes(new byte[len - b.length]);
+            }
+            return add(name, new Dataset(new DType(3, len, false), new long[] {values.length}, o.toBytes(), null, values.length));
         }
 
         /** A uint16 dataset (MATLAB char arrays store UTF-16 code units this way). */
@@ -232,8 +302,14 @@ public final class Hdf5Writer {
         final long[] dims;
         final byte[] raw; // null for reference datasets resolved at write time
         final List<Node> targets;
+        final List<byte[]> vlen; // sequences of a vlen dataset (their bytes), else null
 
         Dataset(DType type, long[] dims, byte[] raw, List<Node> targets, long elements) {
+            this(type, dims, raw, targets, elements, null);
+        }
+
+        private Dataset(DType type, long[] dims, byte[] raw, List<Node> targets, long elements, List<byte[]> vlen) {
+            this.vlen = vlen;
             this.type = type;
             this.dims = dims.clone();
             this.raw = raw;
@@ -249,8 +325,82 @@ public final class Hdf5Writer {
             }
         }
 
+        static Dataset vlen(DType base, List<byte[]> objs) {
+            return new Dataset(new DType(9, VLEN_ELEMENT, false, base), new long[] {objs.size()}, null, null, objs.size(),
+                    List.copyOf(objs));
+        }
+
         long dataSize() {
+            if (vlen != null) return (long) VLEN_ELEMENT * vlen.size();
             return (long) type.size() * (targets != null ? targets.size() : raw.length / type.size());
+        }
+
+        /** Bytes of the global heap collections that follow the element descriptors (0 unless vlen). */
+        long heapSize() {
+            if (vlen == null) return 0;
+            long total = 0;
+            for (int c0 = 0; c0 < vlen.size(); c0 += HEAP_OBJECTS) total += collectionSize(vlen, c0);
+            return total;
+        }
+    }
+
+    /** Bytes of one vlen element: uint32 length, 8-byte collection address, uint32 object index. */
+    static final int VLEN_ELEMENT = 16;
+    /** Objects per global heap collection (object indices are 16-bit; index 0 is the free space). */
+    static final int HEAP_OBJECTS = 65535;
+    /** The HDF5 library's minimum collection size. */
+    static final int MIN_COLLECTION = 4096;
+
+    private static long pad8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /** Size of the collection holding objects {@code c0 ..} (at most HEAP_OBJECTS of them, empty ones excluded). */
+    static long collectionSize(List<byte[]> objs, int c0) {
+        long used = 16; // "GCOL", version, 3 reserved, collection size
+        for (int i = c0; i < Math.min(objs.size(), c0 + HEAP_OBJECTS); i++) {
+            if (objs.get(i).length > 0) used += 16 + pad8(objs.get(i).length);
+        }
+        long total = Math.max(MIN_COLLECTION, used);
+        long free = total - used;
+        if (free > 0 && free < 16) total += 16;
+        return total;
+    }
+
+    /**
+     * Writes the element descriptors of a vlen dataset whose heap collections start at
+     * {@code heapAddr}, then the collections: objects numbered from 1, each with reference count
+     * 1 and data padded to 8 bytes, then object 0 describing the free space (its size field counts
+     * its own 16-byte header). An empty sequence is written as length 0, address 0, index 0.
+     */
+    static void writeVlen(Out o, List<byte[]> objs, long heapAddr, int elemSize) {
+        long addr = heapAddr;
+        for (int c0 = 0; c0 < objs.size(); c0 += HEAP_OBJECTS) {
+            int idx = 1;
+            for (int i = c0; i < Math.min(objs.size(), c0 + HEAP_OBJECTS); i++) {
+                byte[] b = objs.get(i);
+                if (b.length == 0) {
+                    o.u32(0).u64(0).u32(0);
+                } else {
+                    o.u32(b.length / elemSize).u64(addr).u32(idx++);
+                }
+            }
+            addr += collectionSize(objs, c0);
+        }
+        for (int c0 = 0; c0 < objs.size(); c0 += HEAP_OBJECTS) {
+            long size = collectionSize(objs, c0);
+            int start = o.size();
+            o.bytes("GCOL".getBytes(StandardCharsets.US_ASCII)).u8(1).u8(0).u8(0).u8(0).u64(size);
+            int idx = 1;
+            for (int i = c0; i < Math.min(objs.size(), c0 + HEAP_OBJECTS); i++) {
+                byte[] b = objs.get(i);
+                if (b.length == 0) continue;
+                o.u16(idx++).u16(1).u32(0).u64(b.length).bytes(b).bytes(new byte[(int) (pad8(b.length) - b.length)]);
+            }
+            long free = size - (o.size() - start);
+            if (free > 0) {
+                o.u16(0).u16(0).u32(0).u64(free).bytes(new byte[(int) free - 16]);
+            }
         }
     }
 
@@ -327,7 +477,7 @@ public final class Hdf5Writer {
             cur += hdr;
             if (n instanceof Dataset d && d.dataSize() > 0) {
                 dataAddr.put(n, cur);
-                cur += d.dataSize();
+                cur += d.dataSize() + d.heapSize();
             }
         }
         long eof = cur;
@@ -342,6 +492,11 @@ public final class Hdf5Writer {
             if (n instanceof Dataset d && d.dataSize() > 0) {
                 if (d.targets != null) {
                     for (Node t : d.targets) o.u64(addr.get(t));
+                } else if (d.vlen != null) {
+                    long heapAddr = dataAddr.get(d) + d.dataSize();
+                    int before = o.size();
+                    writeVlen(o, d.vlen, heapAddr, d.type.base().size());
+                    if (o.size() - before != d.dataSize() + d.heapSize()) throw new IllegalStateException("vlen layout mismatch");
                 } else {
                     o.bytes(d.raw);
                 }

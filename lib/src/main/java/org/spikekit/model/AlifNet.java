@@ -1,0 +1,259 @@
+package org.spikekit.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.BinaryOp;
+import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.AlifCoeffs;
+import org.spikekit.neuron.AlifKernel;
+import org.spikekit.neuron.AlifParams;
+import org.spikekit.neuron.AlifTape;
+import org.spikekit.neuron.Surrogate;
+import org.spikekit.train.Init;
+import org.spikekit.train.Losses;
+import org.spikekit.train.Module;
+import org.spikekit.train.Parameter;
+
+/**
+ * A small supervised classifier after the Blocks paper's {@code AuditoryModel} (blocks.md §2.3;
+ * authors' {@code src/models.py}), with one hidden layer: input → ALIF layer (standard or Blocks
+ * kernel, recurrent or feedforward) → non-spiking leaky-integrator readout → logits → softmax
+ * cross-entropy. Per batch row, time step t, hidden neuron h, class o:
+ * <pre>
+ *   X[t, h] = Σ_i x[t, i]·W_in[i, h] + b_in[h]                    W_in ~ U(±1/√inputs), b_in = 0
+ *   S = ALIF(X; R, β, p, b, arp)                                   {@link AlifKernel}: standard or Blocks
+ *   I[t, o] = Σ_h S[t, h]·W_out[h, o]                              W_out ~ U(±1/√hidden)
+ *   Y[t, o] = β_o·Y[t−1, o] + I[t, o]                              Y[−1] = 0 ("BlocksIntegrator")
+ *   logit_o = Σ_t Y[t, o]   (SUM, the paper)   or   max_t Y[t, o]  (MAX)
+ * </pre>
+ * β, p, b and β_o are learnable through the paper's clamps ({@link AlifCoeffs#fromRaw}); R is
+ * initialised to the identity as in the paper. The backward pass is hand-written: readout scan in
+ * reverse, then the kernel's own backward (so Blocks gets the reformulated graph's gradients),
+ * then the input projection.
+ *
+ * <p>With the same seed, the same {@code arp ≥ 0} and b ≥ 0, the standard and Blocks networks
+ * compute identical spikes and logits (the kernels' equivalence); their gradients differ.
+ */
+public final class AlifNet implements Module {
+
+    public enum Kind { STANDARD, BLOCKS }
+
+    public enum Pool { SUM, MAX }
+
+    /**
+     * @param inputs input units (700 SHD, 2312 or 1156 N-MNIST)
+     * @param hidden ALIF neurons (paper: 256 per layer, two layers)
+     * @param classes outputs (20 SHD, 10 N-MNIST)
+     * @param recurrent whether the hidden layer has recurrent weights R
+     * @param kind which kernel
+     * @param alif refractory period and surrogate (paper: multi-Gaussian; Blocks' ARP 10..50 steps, standard ARP 0)
+     * @param beta0 initial β = exp(−dt/τ_mem) (paper: τ_mem 20 ms)
+     * @param p0 initial p = exp(−dt/τ_adapt) (paper: τ_adapt 150 ms)
+     * @param b0 initial raw b (paper 1.8; the clamp makes it 1)
+     * @param betaOut0 initial readout decay (paper: τ 20 ms)
+     * @param pool how logits are taken from the readout trace
+     */
+    public record Config(int inputs, int hidden, int classes, boolean recurrent, Kind kind, AlifParams alif,
+                         float beta0, float p0, float b0, float betaOut0, Pool pool) {
+        public Config {
+            if (inputs < 1 || hidden < 1 || classes < 2) {
+                throw new IllegalArgumentException("AlifNet.Config: need inputs >= 1, hidden >= 1, classes >= 2; got "
+                        + inputs + ", " + hidden + ", " + classes);
+            }
+            if (kind == null || alif == null || pool == null) throw new IllegalArgumentException("AlifNet.Config: kind, alif and pool must not be null");
+        }
+
+        /** The paper's neuron settings at time step {@code dtMs}: τ_mem 20 ms, τ_adapt 150 ms, b 1.8, readout τ 20 ms, mg surrogate, SUM. */
+        public static Config paper(int inputs, int hidden, int classes, boolean recurrent, Kind kind, int arp, double dtMs) {
+            return new Config(inputs, hidden, classes, recurrent, kind, AlifParams.paper(arp),
+                    (float) Math.exp(-dtMs / 20), (float) Math.exp(-dtMs / 150), 1.8f, (float) Math.exp(-dtMs / 20), Pool.SUM);
+        }
+
+        public Config withKind(Kind k) { return new Config(inputs, hidden, classes, recurrent, k, alif, beta0, p0, b0, betaOut0, pool); }
+        public Config withArp(int arp) { return new Config(inputs, hidden, classes, recurrent, kind, alif.withArp(arp), beta0, p0, b0, betaOut0, pool); }
+        public Config withPool(Pool p) { return new Config(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b0, betaOut0, p); }
+        public Config withSurrogate(Surrogate s) { return new Config(inputs, hidden, classes, recurrent, kind, alif.withSurrogate(s), beta0, p0, b0, betaOut0, pool); }
+        public Config withB0(float b) { return new Config(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b, betaOut0, pool); }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "AlifNet %s %d-%d%s-%d arp=%d %s β0=%.4f p0=%.4f b0=%.2f βout0=%.4f %s", kind, inputs, hidden,
+                    recurrent ? "r" : "", classes, alif.arp(), alif.surrogate(), beta0, p0, b0, betaOut0, pool);
+        }
+    }
+
+    private final Backend be;
+    private final Config cfg;
+    private final AlifKernel kernel;
+    private final Parameter wIn, bIn, rec, betaRaw, pRaw, bRaw, wOut, betaOutRaw;
+    private long kernelNanos;
+
+    /** Parameters drawn from {@code seed} (the same for both kinds, so their outputs agree at initialisation). */
+    public AlifNet(Backend be, Config cfg, long seed) {
+        this(be, cfg, seed, cfg.kind() == Kind.BLOCKS ? AlifKernel.blocks(be) : AlifKernel.standard(be));
+    }
+
+    /** With an explicit kernel (it must implement {@code cfg.kind()}'s model). */
+    public AlifNet(Backend be, Config cfg, long seed, AlifKernel kernel) {
+        if (be == null || cfg == null || kernel == null) throw new IllegalArgumentException("AlifNet: backend, config and kernel must not be null");
+        this.be = be;
+        this.cfg = cfg;
+        this.kernel = kernel;
+        int h = cfg.hidden();
+        wIn = new Parameter("in.w", Init.fanInUniform(be, Init.seedFor(seed, "in.w"), 1f, cfg.inputs(), h), true);
+        bIn = new Parameter("in.b", be.zeros(h), true);
+        if (cfg.recurrent()) {
+            float[] eye = new float[h * h];
+            for (int i = 0; i < h; i++) eye[i * h + i] = 1f;
+            rec = new Parameter("rec.w", be.fromHost(eye, h, h), true);
+        } else {
+            rec = null;
+        }
+        betaRaw = new Parameter("alif.betaRaw", filled(h, cfg.beta0()), true);
+        pRaw = new Parameter("alif.pRaw", filled(h, cfg.p0()), true);
+        bRaw = new Parameter("alif.bRaw", filled(h, cfg.b0()), true);
+        wOut = new Parameter("out.w", Init.fanInUniform(be, Init.seedFor(seed, "out.w"), 1f, h, cfg.classes()), true);
+        betaOutRaw = new Parameter("out.betaRaw", filled(cfg.classes(), cfg.betaOut0()), true);
+    }
+
+    private Tensor filled(int n, float v) {
+        Tensor t = be.zeros(n);
+        be.fill(t, v);
+        return t;
+    }
+
+    public Config config() { return cfg; }
+    public Backend backend() { return be; }
+    public AlifKernel kernel() { return kernel; }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(List.of(wIn, bIn));
+        if (rec != null) ps.add(rec);
+        ps.addAll(List.of(betaRaw, pRaw, bRaw, wOut, betaOutRaw));
+        return List.copyOf(ps);
+    }
+
+    /** The clamped coefficients the hidden layer uses now. */
+    public AlifCoeffs coeffs() { return AlifCoeffs.fromRaw(be, betaRaw.value(), pRaw.value(), bRaw.value()); }
+
+    /** Wall time spent inside the ALIF kernel's forward and backward calls since construction, ns. */
+    public long kernelNanos() { return kernelNanos; }
+
+    /** Copies every parameter value from {@code other} (same configuration sizes). */
+    public void copyFrom(AlifNet other) {
+        List<Parameter> a = parameters(), b = other.parameters();
+        if (a.size() != b.size()) throw new IllegalArgumentException("AlifNet.copyFrom: different parameter lists");
+        for (int i = 0; i < a.size(); i++) be.copy(b.get(i).value(), a.get(i).value());
+    }
+
+    // ------------------------------------------------------------------ forward / backward
+
+    /**
+     * @param logits {@code [B, classes]}
+     * @param spikes hidden spikes {@code [T, B, hidden]}
+     * @param trace readout trace Y {@code [T, B, classes]} (host array)
+     */
+    public record Pass(Tensor x, Tensor logits, Tensor spikes, float[] trace, AlifTape tape, float[] betaOut, int[] argmax) {
+        public int steps() { return x.dim(0); }
+        public int batch() { return x.dim(1); }
+    }
+
+    /** Forward over {@code x [T, B, inputs]}; keeps what {@link #backward} needs when {@code keepTape}. */
+    public Pass forward(Tensor x, boolean keepTape) {
+        if (x == null || x.rank() != 3 || x.dim(2) != cfg.inputs()) {
+            throw new IllegalArgumentException("AlifNet: input must be [T, B, " + cfg.inputs() + "], got " + x);
+        }
+        int t = x.dim(0), b = x.dim(1), h = cfg.hidden(), c = cfg.classes();
+        Tensor cur = be.zeros(t, b, h);
+        be.gemm(false, false, 1f, x, wIn.value(), 0f, cur);
+        be.zipRow(BinaryOp.ADD, cur, bIn.value(), cur);
+        long k0 = System.nanoTime();
+        AlifKernel.AlifForward f = kernel.forward(cfg.alif(), coeffs(), cur, rec == null ? null : rec.value(), keepTape);
+        kernelNanos += System.nanoTime() - k0;
+        Tensor in = be.zeros(t, b, c);
+        be.gemm(false, false, 1f, f.spikes(), wOut.value(), 0f, in);
+        float[] bo = betaOut();
+        float[] y = be.toHost(in);
+        for (int k = 1; k < t; k++) {
+            int o = k * b * c, po = o - b * c;
+            for (int j = 0; j < b * c; j++) y[o + j] += bo[j % c] * y[po + j];
+        }
+        float[] logits = new float[b * c];
+        int[] arg = cfg.pool() == Pool.MAX ? new int[b * c] : null;
+        for (int j = 0; j < b * c; j++) {
+            if (arg == null) {
+                double s = 0;
+                for (int k = 0; k < t; k++) s += y[k * b * c + j];
+                logits[j] = (float) s;
+            } else {
+                int best = 0;
+                for (int k = 1; k < t; k++) if (y[k * b * c + j] > y[best * b * c + j]) best = k;
+                arg[j] = best;
+                logits[j] = y[best * b * c + j];
+            }
+        }
+        return new Pass(x, be.fromHost(logits, b, c), f.spikes(), y, keepTape ? f.tape() : null, bo, arg);
+    }
+
+    private float[] betaOut() {
+        float[] r = be.toHost(betaOutRaw.value());
+        for (int i = 0; i < r.length; i++) r[i] = Math.min(Math.max(r[i], AlifCoeffs.MIN_BETA), AlifCoeffs.MAX_BETA);
+        return r;
+    }
+
+    /** Mean cross-entropy of the logits and its gradient {@code [B, classes]} (fresh). */
+    public static double loss(Pass p, int[] labels, Tensor gradLogits) {
+        return Losses.crossEntropy(p.logits(), labels, gradLogits);
+    }
+
+    /** Backpropagation from dL/dlogits {@code [B, classes]}; ADDS into the parameter gradients. */
+    public void backward(Pass p, Tensor gradLogits) {
+        if (p == null || p.tape() == null) throw new IllegalArgumentException("AlifNet.backward needs the Pass of forward(x, keepTape = true)");
+        int t = p.steps(), b = p.batch(), h = cfg.hidden(), c = cfg.classes();
+        gradLogits.requireShape("AlifNet.backward gradLogits", b, c);
+        float[] gl = be.toHost(gradLogits), bo = p.betaOut(), y = p.trace();
+        float[] gI = new float[t * b * c], gBo = new float[c];
+        for (int j = 0; j < b * c; j++) {
+            float lam = 0f;
+            for (int k = t - 1; k >= 0; k--) {
+                float gy = p.argmax() == null ? gl[j] : (p.argmax()[j] == k ? gl[j] : 0f);
+                lam = gy + (k < t - 1 ? bo[j % c] * lam : 0f);
+                gI[k * b * c + j] = lam;
+                if (k > 0) gBo[j % c] += lam * y[(k - 1) * b * c + j];
+            }
+        }
+        float[] braw = be.toHost(betaOutRaw.value());
+        for (int o = 0; o < c; o++) if (braw[o] < AlifCoeffs.MIN_BETA || braw[o] > AlifCoeffs.MAX_BETA) gBo[o] = 0f;
+        be.axpby(1f, be.fromHost(gBo, c), 1f, betaOutRaw.grad());
+        Tensor gIt = be.fromHost(gI, t, b, c);
+        be.gemm(true, false, 1f, p.spikes(), gIt, 1f, wOut.grad());               // dW_out += Sᵀ·gI
+        Tensor gS = be.zeros(t, b, h);
+        be.gemm(false, true, 1f, gIt, wOut.value(), 0f, gS);                     // dS = gI·W_outᵀ
+        long k0 = System.nanoTime();
+        AlifKernel.AlifGrads g = kernel.backward(cfg.alif(), p.tape(), gS);
+        kernelNanos += System.nanoTime() - k0;
+        be.gemm(true, false, 1f, p.x(), g.gradCurrent(), 1f, wIn.grad());        // dW_in += xᵀ·dX
+        be.sumRows(g.gradCurrent(), 1f, bIn.grad());
+        if (rec != null) be.axpby(1f, g.gradRec(), 1f, rec.grad());
+        Tensor[] raw = AlifCoeffs.rawGrads(be, betaRaw.value(), pRaw.value(), bRaw.value(), g.gradBeta(), g.gradP(), g.gradB());
+        be.axpby(1f, raw[0], 1f, betaRaw.grad());
+        be.axpby(1f, raw[1], 1f, pRaw.grad());
+        be.axpby(1f, raw[2], 1f, bRaw.grad());
+    }
+
+    /** Predicted classes (argmax of the logits) of {@code x}. */
+    public int[] predict(Tensor x) {
+        Pass p = forward(x, false);
+        float[] z = be.toHost(p.logits());
+        int b = p.batch(), c = cfg.classes();
+        int[] out = new int[b];
+        for (int r = 0; r < b; r++) {
+            int best = 0;
+            for (int o = 1; o < c; o++) if (z[r * c + o] > z[r * c + best]) best = o;
+            out[r] = best;
+        }
+        return out;
+    }
+}
