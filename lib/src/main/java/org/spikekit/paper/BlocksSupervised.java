@@ -78,6 +78,37 @@ public final class BlocksSupervised {
     }
 
     /**
+     * The comparison as a table: one row per run (data set, model, kind, ARP, seed), accuracy of the
+     * epoch with the lowest training loss (the one reported) and of the last epoch, median epoch
+     * time and the part of it inside the ALIF kernel.
+     */
+    public static tech.tablesaw.api.Table table(java.util.List<Run> runs) {
+        var ds = tech.tablesaw.api.StringColumn.create("dataset");
+        var kind = tech.tablesaw.api.StringColumn.create("neuron");
+        var setup = tech.tablesaw.api.StringColumn.create("setup");
+        var arp = tech.tablesaw.api.IntColumn.create("arp");
+        var seed = tech.tablesaw.api.IntColumn.create("seed");
+        var sel = tech.tablesaw.api.IntColumn.create("selected_epoch");
+        var acc = tech.tablesaw.api.DoubleColumn.create("test_acc");
+        var last = tech.tablesaw.api.DoubleColumn.create("test_acc_last_epoch");
+        var ep = tech.tablesaw.api.DoubleColumn.create("epoch_s_median");
+        var ker = tech.tablesaw.api.DoubleColumn.create("kernel_s_median");
+        for (Run r : runs) {
+            ds.append(r.setup().dataset());
+            kind.append(r.kind().name().toLowerCase(Locale.ROOT));
+            setup.append(r.setup().describe());
+            arp.append(r.arp());
+            seed.append((int) r.seed());
+            sel.append(r.result().selected().epoch());
+            acc.append(r.result().selected().testAccuracy());
+            last.append(r.result().last().testAccuracy());
+            ep.append(r.result().medianEpochSeconds());
+            ker.append(r.result().medianKernelSeconds());
+        }
+        return tech.tablesaw.api.Table.create("supervised").addColumns(ds, kind, arp, seed, sel, acc, last, ep, ker, setup);
+    }
+
+    /**
      * Runs the comparison on the project's data: {@code main quick|full|timing shd|nmnist arp...}
      * (standard ARP 0, standard at each ARP, Blocks at each ARP); prints one line per epoch and a
      * summary. {@code timing}: the paper's network and time step (FULL setup) for 3 epochs on the
