@@ -272,4 +272,37 @@ public final class SpikennPaper {
         m.put("with CR-2", runner.run(dataset + "_s2stdp+ncg", with, fold0, 0));
         return m;
     }
+
+    /**
+     * One fold at full scale, outside the notebooks: {@code java -cp ... org.spikekit.paper.SpikennPaper
+     * <mnist|fashion-mnist> <config[,config...]> [fold=0] [readout epoch cap, 0 = the config's]}.
+     * Uses the whole official training/test sets, 10-fold split, STDP-CSNN trained 100 epochs (seed =
+     * fold), features cached in {@code data/features}; prints one line per config. Data folder:
+     * {@code $SPIKEKIT_HOME/data}, else {@code ./data}.
+     */
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: SpikennPaper <mnist|fashion-mnist> <config[,config...]> [fold=0] [readoutEpochCap=0]");
+            System.exit(2);
+        }
+        String dataset = args[0];
+        int fold = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int cap = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        String home = System.getenv("SPIKEKIT_HOME");
+        Path data = Path.of(home == null || home.isBlank() ? "." : home).resolve("data");
+        int threads = Runtime.getRuntime().availableProcessors();
+        TrainTest tt = ImageData.at(data).load(dataset, DataChoice.AUTO, RunMode.FULL);
+        CsnnFeatures.SplitFeatures f = CsnnFeatures.kfold(tt, fold, CsnnConfig.forDataset(dataset), data.resolve("features"), threads);
+        System.out.printf(Locale.ROOT, "%s fold %d (%s): %d/%d/%d samples, features %s in %.1f s%n", dataset, fold, tt.record().source(),
+                f.train().n(), f.val().n(), f.test().n(), f.cached() ? "read from the cache" : "extracted", f.seconds());
+        int[] classes = IntStream.range(0, tt.train().classNames().size()).toArray();
+        SpikingSplit split = new SpikingSplit(spiking(f.train(), classes), spiking(f.val(), classes), spiking(f.test(), classes));
+        for (String name : args[1].split(",")) {
+            SpikeNnConfig cfg = capEpochs(SpikeNnConfig.resource("STDP-CSNN/" + configFolder(dataset) + "/" + name + ".json"), cap);
+            long t0 = System.nanoTime();
+            SpikeNnRun r = SpikeNn.train(dataset + "_" + name + "_fold" + fold, cfg, split, fold, false, false);
+            System.out.printf(Locale.ROOT, "%s %s fold %d: test %.4f, val %.4f after %d epochs (best val epoch %d, %s), %.1f s%n",
+                    dataset, name, fold, r.testAcc(), r.valAcc(), r.epochs(), r.bestValEpoch(), r.stop(), (System.nanoTime() - t0) / 1e9);
+        }
+    }
 }
