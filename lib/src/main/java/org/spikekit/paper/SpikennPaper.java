@@ -194,10 +194,15 @@ public final class SpikennPaper {
                         featuresRoot, threads);
                 log.accept(String.format(Locale.ROOT, "%s fold %d: %d features, %s in %.1f s", d, k, f.train().d(),
                         f.cached() ? "read from the cache" : "extractor trained and features extracted", f.seconds()));
-                out.add(new SpikingSplit(spiking(f.train(), classes), spiking(f.val(), classes), spiking(f.test(), classes)));
+                out.add(spiking(f, classes));
             }
             return List.copyOf(out);
         });
+    }
+
+    /** First-spike datasets of a split's features (max_time 1, classes fixed so every split maps labels alike). */
+    private static SpikingSplit spiking(CsnnFeatures.SplitFeatures f, int[] classes) {
+        return new SpikingSplit(spiking(f.train(), classes), spiking(f.val(), classes), spiking(f.test(), classes));
     }
 
     private static SpikingDataset spiking(CsnnFeatures.FeatureSet f, int[] classes) {
@@ -261,15 +266,17 @@ public final class SpikennPaper {
     /**
      * The two runs of the paper's Fig. 2: S2-STDP+NCG with (CR-2) and without competition
      * regulation, both with the non-target-labelled neuron, on fold 0 of {@code dataset}
-     * (the paper used CIFAR-10; here the data sets available), with per-epoch statistics.
+     * (the paper used CIFAR-10; here the data sets available), with per-epoch statistics. The CR-2
+     * run is Table 1's fold-0 run (same label, config, split and seed as {@link #kfold}), read back
+     * from its file when notebook 31 has run.
      */
     public Map<String, SpikeNnRun> competitionRuns(String dataset) {
         SpikeNnConfig with = config(dataset, "s2stdp+ncg");
         SpikeNnConfig without = new SpikeNnConfig(with.network(), with.optimizer(), null, with.trainer());
         SpikingSplit fold0 = folds(dataset).get(0);
         Map<String, SpikeNnRun> m = new LinkedHashMap<>();
-        m.put("without CR", runner.run(dataset + "_s2stdp+ncg-no-cr", without, fold0, 0));
-        m.put("with CR-2", runner.run(dataset + "_s2stdp+ncg", with, fold0, 0));
+        m.put("without CR", runner.run(dataset + "_s2stdp+ncg-no-cr_fold0", without, fold0, 0));
+        m.put("with CR-2", runner.run(dataset + "_s2stdp+ncg_fold0", with, fold0, 0));
         return m;
     }
 
@@ -296,7 +303,7 @@ public final class SpikennPaper {
         System.out.printf(Locale.ROOT, "%s fold %d (%s): %d/%d/%d samples, features %s in %.1f s%n", dataset, fold, tt.record().source(),
                 f.train().n(), f.val().n(), f.test().n(), f.cached() ? "read from the cache" : "extracted", f.seconds());
         int[] classes = IntStream.range(0, tt.train().classNames().size()).toArray();
-        SpikingSplit split = new SpikingSplit(spiking(f.train(), classes), spiking(f.val(), classes), spiking(f.test(), classes));
+        SpikingSplit split = spiking(f, classes);
         for (String name : args[1].split(",")) {
             SpikeNnConfig cfg = capEpochs(SpikeNnConfig.resource("STDP-CSNN/" + configFolder(dataset) + "/" + name + ".json"), cap);
             long t0 = System.nanoTime();

@@ -115,13 +115,10 @@ public final class SpikennTables {
                 median = DoubleColumn.create("median_time");
         for (var e : sets.entrySet()) {
             SpikingDataset s = e.getValue();
-            long total = 0;
-            java.util.ArrayList<Float> all = new java.util.ArrayList<>();
-            for (int i = 0; i < s.size(); i++) {
-                total += s.count(i);
-                if (all.size() < 2_000_000) for (int j = s.start(i); j < s.end(i); j++) all.add(s.time(j));
-            }
-            double[] times = all.stream().mapToDouble(Float::doubleValue).sorted().toArray();
+            long total = s.size() == 0 ? 0 : s.end(s.size() - 1) - s.start(0);
+            float[] times = new float[(int) total];
+            for (int j = 0; j < times.length; j++) times[j] = s.time(s.start(0) + j);
+            java.util.Arrays.sort(times);
             name.append(e.getKey());
             n.append(s.size());
             d.append(s.inputSize());

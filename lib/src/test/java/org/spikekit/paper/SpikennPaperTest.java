@@ -85,11 +85,9 @@ class SpikennPaperTest {
         assertEquals(5, chart.getSeriesMap().size(), "one line per neuron of the class group");
         double total = 0;
         for (var s : chart.getSeriesMap().values()) for (double y : s.getYData()) total += y;
-        int[] tw = r0.stats().targetWins().get(0), nw = r0.stats().nonTargetWins().get(0);
         double expect = 0;
         for (int ep = 0; ep < r0.stats().epochs(); ep++) {
-            tw = r0.stats().targetWins().get(ep);
-            nw = r0.stats().nonTargetWins().get(ep);
+            int[] tw = r0.stats().targetWins().get(ep), nw = r0.stats().nonTargetWins().get(ep);
             for (int j = 0; j < 5; j++) expect += tw[j] + nw[j];
         }
         assertEquals(expect, total, 1e-9);
