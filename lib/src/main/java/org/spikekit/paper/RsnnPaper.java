@@ -146,13 +146,6 @@ public final class RsnnPaper {
             return new Settings(mode, seeds, pretrain, pretrainTMax, finetune, finetuneTMax, pruneEpochs, fp16, batchSize, extend, paperText, l);
         }
 
-        public Settings withEpochs(int pre, int preTMax, int fine, int fineTMax, int prune) {
-            return new Settings(mode, seeds, pre, preTMax, fine, fineTMax, prune, fp16, batchSize, extend, paperText, lr);
-        }
-
-        public Settings withBatch(int b, boolean ext) {
-            return new Settings(mode, seeds, pretrain, pretrainTMax, finetune, finetuneTMax, pruneEpochs, fp16, b, ext, paperText, lr);
-        }
 
         /** The variant label written into every run. */
         public String variant() {
