@@ -20,12 +20,9 @@ for attempt in 1 2 3 4 5 6; do
     --ExecutePreprocessor.kernel_name=spikekit --ExecutePreprocessor.timeout="$timeout" \
     --ExecutePreprocessor.startup_timeout="$startup" >"$log" 2>&1
   rc=$?
-  if [ $rc -ne 0 ] && grep -q "Kernel didn't respond" "$log"; then
-    echo "notebook $nb: kernel did not answer within ${startup} s (attempt $attempt), starting it again" >&2
-    continue
-  fi
-  if [ $rc -ne 0 ] && grep -q "Kernel died before replying to kernel_info" "$log"; then
-    echo "notebook $nb: kernel exited before answering (attempt $attempt), starting it again" >&2
+  if [ $rc -ne 0 ] && why=$(grep -m1 -oE "Kernel didn't respond|Kernel died before replying to kernel_info" "$log"); then
+    [ "$why" = "Kernel didn't respond" ] && why="kernel did not answer within ${startup} s" || why="kernel exited before answering"
+    echo "notebook $nb: $why (attempt $attempt), starting it again" >&2
     continue
   fi
   break
