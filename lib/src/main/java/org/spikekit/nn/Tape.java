@@ -1,0 +1,93 @@
+package org.spikekit.nn;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.spikekit.compute.CounterRng;
+
+/**
+ * The record of one forward pass: whether the model trains (dropout live, batch statistics
+ * used and updated), a seed for random masks, the LIFO stack of per-layer records that backward
+ * passes pop, and activity statistics (spike rates per spiking layer) read by energy estimates and
+ * sparsity losses.
+ *
+ * <p>Random streams are handed out in call order ({@link #nextSeed()}), so the same model run on
+ * a fresh tape with the same seed draws the same dropout masks; that is what makes finite
+ * differences and resumed runs reproducible.
+ */
+public final class Tape {
+    private final boolean training;
+    private final boolean keep;
+    private final long seed;
+    private long streams;
+    private final Deque<Object> stack = new ArrayDeque<>();
+    private final Map<String, Activity> activity = new LinkedHashMap<>();
+
+    /** Spike count and neuron-steps of one spiking layer during this pass (summed over calls). */
+    public record Activity(String layer, int neurons, double spikes, double neuronSteps) {
+        /** Fraction of neuron-steps with a spike. */
+        public double rate() { return neuronSteps > 0 ? spikes / neuronSteps : 0; }
+    }
+
+    private Tape(boolean training, boolean keep, long seed) {
+        this.training = training;
+        this.keep = keep;
+        this.seed = seed;
+    }
+
+    /** Training pass: dropout live, batch statistics, records kept for backward. */
+    public static Tape training(long seed) { return new Tape(true, true, seed); }
+
+    /** Evaluation pass: no dropout, running statistics, nothing kept. */
+    public static Tape inference() { return new Tape(false, false, 0L); }
+
+    /**
+     * Evaluation-mode arithmetic (no dropout, running statistics) that still keeps records, for
+     * gradients of a deterministic model (gradient checks, attribution).
+     */
+    public static Tape evalWithGrad() { return new Tape(false, true, 0L); }
+
+    public boolean training() { return training; }
+
+    /** True when layers must push records for a backward pass. */
+    public boolean keeps() { return keep; }
+
+    /** A fresh seed for the next random mask (deterministic in call order). */
+    public long nextSeed() { return CounterRng.child(seed, streams++); }
+
+    /** Pushes a record (ignored unless {@link #keeps()}). */
+    public void push(Object record) {
+        if (keep) stack.push(record);
+    }
+
+    /** Pops the most recent record, which must be of the given type. */
+    public <T> T pop(Class<T> type) {
+        if (!keep) throw new IllegalStateException("backward on a tape that keeps no records (use Tape.training or Tape.evalWithGrad)");
+        Object o = stack.poll();
+        if (o == null) throw new IllegalStateException("backward: tape is empty, expected a " + type.getSimpleName() + " record (more backward than forward calls?)");
+        if (!type.isInstance(o)) {
+            throw new IllegalStateException("backward: expected a " + type.getSimpleName() + " record on the tape, found "
+                    + o.getClass().getSimpleName() + " (backward calls out of order?)");
+        }
+        return type.cast(o);
+    }
+
+    /** Records still on the tape (0 after a complete backward pass). */
+    public int pending() { return stack.size(); }
+
+    /** Adds a spiking layer's spikes over {@code neuronSteps} neuron-steps to the activity record. */
+    public void recordSpikes(String layer, int neurons, double spikes, double neuronSteps) {
+        activity.merge(layer, new Activity(layer, neurons, spikes, neuronSteps),
+                (a, b) -> new Activity(layer, a.neurons(), a.spikes() + b.spikes(), a.neuronSteps() + b.neuronSteps()));
+    }
+
+    /** Per-layer activity in call order. */
+    public List<Activity> activity() { return Collections.unmodifiableList(new ArrayList<>(activity.values())); }
+
+    /** Activity of one layer, or null. */
+    public Activity activity(String layer) { return activity.get(layer); }
+}
