@@ -24,6 +24,44 @@ public final class Losses {
     }
 
     /**
+     * Weighted mean squared error over rows (Spikachu's training loss, after POYO's weighted
+     * {@code mse}: spikachu.md §1.4): for predictions {@code [rows, D]} (any leading shape, last axis
+     * D) and one weight per row,
+     * {@code L = Σ_r w_r · mean_d (pred_rd − target_rd)² / Σ_r w_r}. Rows of weight 0 (padding,
+     * masked samples) do not count. Returns 0 (and a zero gradient) when all weights are 0.
+     */
+    public static double weightedMse(Tensor pred, Tensor target, float[] weight, Tensor grad) {
+        check("weightedMse", pred, target, grad);
+        Backend be = pred.backend();
+        int d = pred.dim(-1);
+        int rows = Math.toIntExact(pred.size() / d);
+        if (weight == null || weight.length != rows) {
+            throw new IllegalArgumentException("weightedMse: expected " + rows + " row weights, got " + (weight == null ? "null" : weight.length));
+        }
+        float[] p = be.toHost(pred), y = be.toHost(target), g = grad == null ? null : new float[p.length];
+        double wsum = 0, loss = 0;
+        for (int r = 0; r < rows; r++) {
+            if (!(weight[r] >= 0) || Float.isInfinite(weight[r])) throw new IllegalArgumentException("weightedMse: weight of row " + r + " is " + weight[r] + ", expected a finite value >= 0");
+            wsum += weight[r];
+        }
+        if (wsum > 0) {
+            for (int r = 0; r < rows; r++) {
+                if (weight[r] == 0) continue;
+                double rowSq = 0;
+                for (int j = 0; j < d; j++) {
+                    double e = p[r * d + j] - y[r * d + j];
+                    rowSq += e * e;
+                    if (g != null) g[r * d + j] = (float) (2 * weight[r] * e / (d * wsum));
+                }
+                loss += weight[r] * rowSq / d;
+            }
+            loss /= wsum;
+        }
+        if (g != null) be.copy(be.fromHost(g, pred.shape()), grad);
+        return loss;
+    }
+
+    /**
      * {@code L = sqrt(mean((pred − target)²))} (the RSNN paper's training loss);
      * {@code dL/dpred = (pred − target)/(n·L)} (zero when L = 0).
      */
