@@ -64,7 +64,12 @@ public final class DecodingWindows {
     public record Window(int session, double start, double end) {}
 
     /** Which intervals {@link #evalWindows} covers. */
-    public enum Split { VALID, TEST }
+    public enum Split {
+        /** The validation trials. */
+        VALID,
+        /** The test trials. */
+        TEST
+    }
 
     /** Windows of 1.0 s in 10 ms bins over {@code sessions}. */
     public DecodingWindows(List<PerichSession> sessions) { this(sessions, WINDOW_S, BIN_S); }
@@ -96,6 +101,7 @@ public final class DecodingWindows {
     /** Windows of 1.0 s in 10 ms bins over the sessions of {@code data}, in its order. */
     public static DecodingWindows of(PerichData data) { return new DecodingWindows(data.sessions()); }
 
+    /** The sessions, in the order that defines session indices and unit offsets. */
     public List<PerichSession> sessions() { return sessions; }
 
     /** Window length in seconds. */

@@ -92,6 +92,7 @@ public final class Intervals {
     /** Number of disjoint intervals. */
     public int size() { return start.length; }
 
+    /** Whether the set covers no time. */
     public boolean isEmpty() { return start.length == 0; }
 
     /** Start of interval {@code i} (sorted ascending). */

@@ -297,7 +297,14 @@ public final class PerichData {
     // ================================================================== generation (make data)
 
     /** What {@link #synthesizeAll} did for one session. */
-    public enum SynthAction { WRITTEN, UP_TO_DATE, REAL_PRESENT }
+    public enum SynthAction {
+        /** The stand-in was (re)written. */
+        WRITTEN,
+        /** An up-to-date stand-in was there. */
+        UP_TO_DATE,
+        /** The session has a real file; no stand-in is needed. */
+        REAL_PRESENT
+    }
 
     /** One session's outcome; {@code reason} says why it was (re)written or skipped. */
     public record SynthResult(String id, Path file, SynthAction action, String reason, double seconds) {}

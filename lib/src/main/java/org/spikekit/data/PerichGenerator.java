@@ -84,6 +84,7 @@ public final class PerichGenerator {
                          double excursionsPerMin, int poolSize, double rateHz, double rateLogSd, double tunedFraction,
                          double depthMin, double depthMax, double speedGain, double vRefCmS, double leadS, double leadSdS,
                          double gainDrift, double driftPdRadPerDay, double driftLogRatePerDay, double driftPresencePerDay) {
+        /** Validates every parameter; throws {@link IllegalArgumentException} naming the first bad one. */
         public Config {
             if (subject == null || !subject.matches("[a-z]")) {
                 throw new IllegalArgumentException("PerichGenerator.Config.subject must be one lower-case letter, got " + subject);

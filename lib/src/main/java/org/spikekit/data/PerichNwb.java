@@ -42,7 +42,8 @@ import org.spikekit.data.hdf5.Hdf5Writer;
  *       target);</li>
  *   <li>{@value #UNITS}: the NWB ragged array {@code spike_times} (float64, all units
  *       concatenated, finite) with {@code spike_times_index} (integer end offsets per unit,
- *       non-decreasing, the last one equal to the length of {@code spike_times});</li>
+ *       non-decreasing, the last one equal to the length of {@code spike_times}; a unit's times
+ *       are sorted if they are not already);</li>
  *   <li>{@value #SUBJECT} (optional): the subject, else the letter of the file name.</li>
  * </ul>
  * Floating-point data may be float32 or float64; integer columns any integer width.
@@ -125,6 +126,7 @@ public final class PerichNwb {
      */
     public record Trials(double[] start, double[] stop, String[] result, double[] targetId, double[] numAttempted,
                          double[] targetOn, double[] goCue, double[][] goCueArray) {
+        /** Checks that every column has one entry per trial. */
         public Trials {
             int n = start.length;
             if (stop.length != n || result.length != n || targetId.length != n || numAttempted.length != n
@@ -133,6 +135,7 @@ public final class PerichNwb {
             }
         }
 
+        /** Number of trials. */
         public int size() { return start.length; }
 
         /** Duration {@code stop − start} of trial {@code i}, seconds. */
@@ -164,6 +167,7 @@ public final class PerichNwb {
      */
     public record Recording(String id, String subject, Task task, String date, double[] t, double[] pos, double[] vel,
                             double[] acc, Trials trials, double[][] spikes, String generator) {
+        /** Checks that pos, vel and acc hold two values per sample. */
         public Recording {
             int k = t.length;
             if (pos.length != 2 * k || vel.length != 2 * k || acc.length != 2 * k) {
@@ -641,7 +645,7 @@ public final class PerichNwb {
             for (int i = 0; i < n; i++) na[i] = (long) tr.numAttempted()[i];
             trials.uint64("num_attempted", new long[] {n}, na);
         }
-        if (tr.goCueArray() != null) {
+        if (tr.goCueArray() != null && n > 0) {
             int m = n == 0 ? 0 : tr.goCueArray()[0].length;
             double[] flat = new double[n * m];
             for (int i = 0; i < n; i++) System.arraycopy(tr.goCueArray()[i], 0, flat, i * m, m);

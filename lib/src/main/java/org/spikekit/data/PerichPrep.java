@@ -89,6 +89,7 @@ public final class PerichPrep {
                           int accelerationDilation, double positionLimit, int positionDilation, int positionErosion,
                           double trainFraction, double validFraction, double testFraction, long splitSeed,
                           double heldOutDilationS, float[] labelWeights) {
+        /** Validates the settings and copies the weights. */
         public Options {
             if (!(coMaxDurationS > 0) || !(rtMaxDurationS > 0) || !(accelerationLimit > 0) || !(positionLimit > 0)) {
                 throw new IllegalArgumentException("PerichPrep.Options: durations and limits must be > 0");
@@ -126,6 +127,7 @@ public final class PerichPrep {
                     positionDilation, positionErosion, trainFraction, validFraction, testFraction, seed, heldOutDilationS, labelWeights);
         }
 
+        /** A copy of the weights per label. */
         @Override
         public float[] labelWeights() { return labelWeights.clone(); }
 
@@ -273,6 +275,7 @@ public final class PerichPrep {
      * @param samples number of samples fitted on
      */
     public record Scaler(double[] mean, double[] std, long samples) {
+        /** Checks the dimensions and copies the arrays. */
         public Scaler {
             if (mean.length != 2 || std.length != 2) throw new IllegalArgumentException("Scaler: 2-D mean and std expected");
             mean = mean.clone();
@@ -305,9 +308,11 @@ public final class PerichPrep {
             return new Scaler(mean, std, n);
         }
 
+        /** A copy of the mean (x, y). */
         @Override
         public double[] mean() { return mean.clone(); }
 
+        /** A copy of the standard deviation (x, y). */
         @Override
         public double[] std() { return std.clone(); }
 

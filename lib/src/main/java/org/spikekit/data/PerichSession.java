@@ -32,6 +32,7 @@ import org.spikekit.data.PerichNwb.Task;
 public record PerichSession(String id, String subject, Task task, String source, int units, double[] spikeTimes,
                             int[] spikeUnits, double[] t, double[] velocity, byte[] labels, float[] weights, Intervals domain,
                             Intervals train, Intervals valid, Intervals test, int validTrials) {
+    /** Checks that the per-sample and per-spike arrays have matching lengths. */
     public PerichSession {
         int k = t.length;
         if (velocity.length != 2 * k || labels.length != k || weights.length != k) {

@@ -36,6 +36,7 @@ import java.util.SplittableRandom;
  * @param asReleased draw as the released code does (see above)
  */
 public record UnitDropout(int minUnits, int modeUnits, int maxUnits, double peak, double m, int maxAttempts, boolean asReleased) {
+    /** Validates the settings. */
     public UnitDropout {
         if (!(0 < minUnits && minUnits < modeUnits && modeUnits < maxUnits)) {
             throw new IllegalArgumentException("UnitDropout: need 0 < min < mode < max, got " + minUnits + ", " + modeUnits + ", " + maxUnits);
