@@ -38,8 +38,8 @@ import org.spikekit.data.hdf5.Hdf5Writer;
  *       {@code target_id} (float, NaN allowed; required for center-out), {@code target_on_time},
  *       {@code go_cue_time} (float, NaN allowed; required for center-out),
  *       {@code num_attempted} (required for random-target, optional otherwise) and
- *       {@code go_cue_time_array} (optional {@code [n, m]}, random-target: one go cue per
- *       target);</li>
+ *       {@code go_cue_time_array} (optional, random-target: the go cues of each trial; a
+ *       {@code [n, m]} dataset or an NWB ragged column with {@code go_cue_time_array_index});</li>
  *   <li>{@value #UNITS}: the NWB ragged array {@code spike_times} (float64, all units
  *       concatenated, finite) with {@code spike_times_index} (integer end offsets per unit,
  *       non-decreasing, the last one equal to the length of {@code spike_times}; a unit's times
@@ -122,7 +122,8 @@ public final class PerichNwb {
      * @param numAttempted {@code num_attempted} (random-target), NaN when absent
      * @param targetOn {@code target_on_time}, NaN when none
      * @param goCue {@code go_cue_time}, NaN when none
-     * @param goCueArray {@code go_cue_time_array} {@code [n][m]} (random-target), or null
+     * @param goCueArray {@code go_cue_time_array} per trial its go cues (random-target; rows of a
+     *     ragged column may differ in length), or null
      */
     public record Trials(double[] start, double[] stop, String[] result, double[] targetId, double[] numAttempted,
                          double[] targetOn, double[] goCue, double[][] goCueArray) {
@@ -461,11 +462,15 @@ public final class PerichNwb {
             double[] numAttempted = column(g, "num_attempted", n, !co, false);
             double[][] goArray = null;
             Dataset ga = optionalDataset(g, p, "go_cue_time_array");
-            if (ga != null) {
+            Dataset gi = optionalDataset(g, p, "go_cue_time_array_index");
+            if (ga != null && gi != null) {
+                goArray = ragged(ga, p + "/go_cue_time_array", gi, p + "/go_cue_time_array_index", n);
+            } else if (ga != null) {
                 String path = p + "/go_cue_time_array";
                 int[] dims = ga.getDimensions();
                 if (dims.length != 2 || dims[0] != n || dims[1] < 1) {
-                    throw err(path, "expected shape n × m with n = " + n + " trials and m >= 1 go cues, got " + shape(dims));
+                    throw err(path, "expected shape n × m with n = " + n + " trials and m >= 1 go cues (or a ragged column with "
+                            + "go_cue_time_array_index), got " + shape(dims));
                 }
                 double[] flat = floats(ga, path, 2);
                 goArray = new double[n][];
@@ -473,6 +478,27 @@ public final class PerichNwb {
             }
             double[] goCue = column(g, "go_cue_time", n, co || goArray == null, false);
             return new Trials(start, stop, result, targetId, numAttempted, targetOn, goCue, goArray);
+        }
+
+        /** An NWB ragged column: rank-1 float data split by n integer end offsets. */
+        double[][] ragged(Dataset data, String dataPath, Dataset index, String indexPath, int n) {
+            double[] v = floats(data, dataPath, 1);
+            double[] ends = numbers(index, indexPath, false);
+            if (ends.length != n) throw err(indexPath, "expected " + n + " end offsets (one per trial), got " + ends.length);
+            double[][] out = new double[n][];
+            int prev = 0;
+            for (int i = 0; i < n; i++) {
+                double e = ends[i];
+                if (e < prev || e > v.length || e != Math.rint(e)) {
+                    throw err(indexPath, "entry " + i + " = " + e + ": expected non-decreasing end offsets in " + prev + ".." + v.length);
+                }
+                out[i] = Arrays.copyOfRange(v, prev, (int) e);
+                prev = (int) e;
+            }
+            if (prev != v.length) {
+                throw err(indexPath, "the last end offset is " + prev + " but " + dataPath + " holds " + v.length + " values: expected them equal");
+            }
+            return out;
         }
 
         /** A rank-1 numeric column of n values; absent and not required: all NaN. */

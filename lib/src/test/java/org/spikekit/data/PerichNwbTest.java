@@ -182,6 +182,36 @@ class PerichNwbTest {
     }
 
     @Test
+    void raggedGoCueArrayIsReadToo() {
+        PerichNwb.Trials tr = rt.trials();
+        int n = tr.size();
+        double[] flat = new double[4 * n - 1];
+        long[] ends = new long[n];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            int m = i == 0 ? 3 : 4;                       // the first trial lists 3 go cues
+            System.arraycopy(tr.goCueArray()[i], 0, flat, at, m);
+            ends[i] = at += m;
+        }
+        Path f = broken(rt, w -> {
+            Hdf5Writer.Group g = group(w, "intervals/trials");
+            g.float64("go_cue_time_array", new long[] {flat.length}, flat);
+            g.uint64("go_cue_time_array_index", new long[] {n}, ends);
+        });
+        PerichNwb.Trials back = PerichNwb.read(f).trials();
+        assertEquals(3, back.goCueArray()[0].length);
+        for (int i = 0; i < n; i++) assertEquals(tr.firstGoCue(i), back.firstGoCue(i));
+        long[] bad = ends.clone();
+        bad[n - 1] = flat.length - 1;
+        Path g = broken(rt, w -> {
+            Hdf5Writer.Group t = group(w, "intervals/trials");
+            t.float64("go_cue_time_array", new long[] {flat.length}, flat);
+            t.uint64("go_cue_time_array_index", new long[] {n}, bad);
+        });
+        refused(g, PerichNwb.TRIALS + "/go_cue_time_array_index", "the last end offset is " + (flat.length - 1));
+    }
+
+    @Test
     void wrongRankShapeAndLength() {
         int k = co.samples();
         refused(broken(co, w -> group(w, "processing/behavior/Position/cursor_pos").float64("timestamps", new long[] {k, 1}, co.t())),
