@@ -72,7 +72,7 @@ DATA_CLI = $(JDK)/bin/java -cp '$(LIB_CP)' org.spikekit.data.DataCli
 data: $(LIB_JAR) ## fetch the real data reachable here, verify data/raw against data/manifest, write the synthetic stand-ins MODE needs
 	@env/fetch-data.sh
 	@$(DATA_CLI) verify $(CURDIR)
-	@$(if $(filter real,$(DATA)),echo "data: DATA=real: no synthetic stand-ins written",$(DATA_CLI) synth odoherty --mode $(MODE) $(CURDIR) && $(DATA_CLI) synth images --mode $(MODE) $(CURDIR))
+	@$(if $(filter real,$(DATA)),echo "data: DATA=real: no synthetic stand-ins written",$(DATA_CLI) synth odoherty --mode $(MODE) $(CURDIR) && $(DATA_CLI) synth images --mode $(MODE) $(CURDIR) && $(DATA_CLI) synth perich --mode $(MODE) $(CURDIR))
 
 fetch-odoherty: $(LIB_JAR) ## try to download the O'Doherty sessions from Zenodo into data/raw/odoherty (needs internet)
 	@$(DATA_CLI) fetch odoherty $(CURDIR)

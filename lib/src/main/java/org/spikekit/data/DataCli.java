@@ -32,6 +32,10 @@ import org.spikekit.report.RunMode;
  *     writes the SpikeNN image stand-ins (ImageData: data/synthetic/mnist/, fashion-mnist/,
  *     cifar/cifar-10-binary.tar.gz, cifar/cifar-100-binary.tar.gz) for every data set that has no
  *     real file in data/raw, unless an up-to-date one exists.
+ * DataCli synth perich [--mode quick|full] [root]
+ *     writes the Spikachu stand-ins data/synthetic/perich/&lt;session&gt;.nwb of the mode
+ *     (PerichGenerator: quick 6 sessions, full 14), skipping up-to-date ones and sessions whose
+ *     real DANDI file is under data/raw/perich/.
  * DataCli fetch odoherty [--base URL] [--timeout SECONDS] [--only a,b] [root]
  *     tries to download the sessions missing from data/raw/odoherty/ from their manifest URL
  *     (Zenodo) or the same file names under --base (also SPIKEKIT_ODOHERTY_BASE); offline, says
@@ -46,6 +50,7 @@ public final class DataCli {
             usage: DataCli verify [--verbose] [project-root]
                    DataCli synth odoherty [--mode quick|full] [project-root]
                    DataCli synth images [--mode quick|full] [project-root]
+                   DataCli synth perich [--mode quick|full] [project-root]
                    DataCli fetch odoherty [--base URL] [--timeout SECONDS] [--only a,b] [project-root]""";
 
     public static void main(String[] args) {
@@ -115,9 +120,10 @@ public final class DataCli {
 
     private static int synth(Args a, PrintStream out, Function<String, String> env) throws Usage, IOException {
         a.allow("--mode");
-        String what = a.positional(0, "data set (odoherty or images)");
+        String what = a.positional(0, "data set (odoherty, images or perich)");
         if (what.equals("images")) return synthImages(a, out, env);
-        if (!what.equals("odoherty")) throw new Usage("synth knows the data sets 'odoherty' and 'images', got '" + what + "'");
+        if (what.equals("perich")) return synthPerich(a, out, env);
+        if (!what.equals("odoherty")) throw new Usage("synth knows the data sets 'odoherty', 'images' and 'perich', got '" + what + "'");
         RunMode mode = mode(a, env);
         Path root = a.root(1);
         long t0 = System.nanoTime();
@@ -165,6 +171,29 @@ public final class DataCli {
         }
         out.printf(Locale.ROOT, "synth images (%s): %d data sets: %d written, %d up to date, %d with a real file; %.1f s%n",
                 mode.id(), ImageData.DATASETS.size(), written, current, real, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    private static int synthPerich(Args a, PrintStream out, Function<String, String> env) throws Usage {
+        RunMode mode = mode(a, env);
+        Path root = a.root(1);
+        long t0 = System.nanoTime();
+        int written = 0, current = 0, real = 0;
+        for (PerichData.SynthResult r : PerichData.synthesizeAll(root.resolve("data"), mode)) {
+            switch (r.action()) {
+                case WRITTEN -> {
+                    written++;
+                    out.printf(Locale.ROOT, "wrote   %s (%s; %.1f s)%n", root.relativize(r.file()), r.reason(), r.seconds());
+                }
+                case UP_TO_DATE -> current++;
+                case REAL_PRESENT -> {
+                    real++;
+                    out.printf("real    %s: %s, no stand-in needed%n", r.id(), r.reason());
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "synth perich (%s): %d sessions: %d written, %d up to date, %d with a real file; %.1f s%n",
+                mode.id(), written + current + real, written, current, real, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 

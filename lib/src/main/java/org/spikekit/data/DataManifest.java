@@ -245,8 +245,20 @@ public record DataManifest(Path file, List<Entry> entries) {
         void check(Path file) throws IOException;
     }
 
-    /** The layout check for an entry's format: O'Doherty sessions ({@code odoherty/*.mat}); none for others. */
+    /**
+     * The layout check for an entry's format: O'Doherty sessions ({@code odoherty/*.mat}), Perich
+     * sessions ({@code perich/**.nwb}); none for others.
+     */
     public static Optional<LayoutCheck> layoutCheck(Entry e) {
+        if (e.path().startsWith(PerichData.FOLDER + "/") && e.path().endsWith(".nwb")) {
+            return Optional.of(new LayoutCheck() {
+                @Override
+                public String format() { return "a Perich session (NWB / HDF5, DANDI 000688 layout)"; }
+
+                @Override
+                public void check(Path file) { PerichNwb.read(file); }
+            });
+        }
         if (e.path().startsWith("odoherty/") && e.path().endsWith(".mat")) {
             return Optional.of(new LayoutCheck() {
                 @Override

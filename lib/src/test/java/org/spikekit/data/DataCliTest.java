@@ -86,6 +86,24 @@ class DataCliTest {
     }
 
     @Test
+    void synthPerichWritesTheModesStandInsOnce() throws IOException {
+        manifest("");
+        Run r = cli(Map.of("MODE", "quick"), "synth", "perich", root.toString());
+        assertEquals(0, r.status(), r.err());
+        assertMentions(r.out(), "wrote   data/synthetic/perich/c_20150311_center_out_reaching.nwb (missing;",
+                "synth perich (quick): 6 sessions: 6 written, 0 up to date, 0 with a real file");
+        for (String id : PerichGenerator.sessionIds(org.spikekit.report.RunMode.QUICK)) {
+            assertTrue(Files.isRegularFile(root.resolve("data/synthetic/perich/" + id + ".nwb")), id);
+        }
+        r = cli("synth", "perich", "--mode", "quick", root.toString());
+        assertMentions(r.out(), "0 written, 6 up to date, 0 with a real file");
+        assertFalse(r.out().contains("wrote"), r.out());
+        Run bad = cli("synth", "nothing", root.toString());
+        assertEquals(2, bad.status());
+        assertMentions(bad.err(), "'odoherty', 'images' and 'perich'", "synth perich");
+    }
+
+    @Test
     void fetchOfflineSaysWhereToPlaceTheFilesAndSucceeds() throws IOException {
         manifest(I1 + "\todoherty/" + I1 + ".mat\tmd5:c33d5fff\t-\turl:https://zenodo.org/record/583331/files/" + I1 + ".mat\trsnn\n"
                 + "indy_20160624_03\todoherty/indy_20160624_03.mat\t-\t-\turl:https://zenodo.org/record/583331/files/indy_20160624_03.mat\trsnn\n");

@@ -25,9 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A minimal HDF5 writer for MATLAB v7.3-style files: groups, contiguous datasets of float64,
- * float32, unsigned/signed integers, fixed-length strings, object references and one-dimensional
- * variable-length sequences (h5py {@code vlen_dtype}, as in the SHD files), and scalar attributes
- * (strings, integers).
+ * float32, unsigned/signed integers, fixed-length strings, object references, one-dimensional
+ * variable-length sequences (h5py {@code vlen_dtype}, as in the SHD files), variable-length UTF-8
+ * strings (scalar or one-dimensional, as pynwb writes text), and scalar attributes (strings,
+ * integers).
  *
  * <p>What it writes (HDF5 File Format Specification 3.0 terms): an optional 512-byte user block
  * (MATLAB puts its 128-byte header text there); a <b>version 2 superblock</b> at the end of the
@@ -102,9 +103,18 @@ public final class Hdf5Writer {
      * 7 object reference, 9 variable-length sequence of {@code base} (16-byte elements: length,
      * global heap collection address, object index).
      */
-    record DType(int cls, int size, boolean signed, DType base) {
+    record DType(int cls, int size, boolean signed, DType base, boolean string) {
         DType(int cls, int size, boolean signed) {
-            this(cls, size, signed, null);
+            this(cls, size, signed, null, false);
+        }
+
+        DType(int cls, int size, boolean signed, DType base) {
+            this(cls, size, signed, base, false);
+        }
+
+        /** A variable-length UTF-8 string (h5py {@code string_dtype()}): a vlen of uint8 marked as a string. */
+        static DType vlenString() {
+            return new DType(9, VLEN_ELEMENT, false, UINT8, true);
         }
 
         static final DType FLOAT64 = new DType(1, 8, true);
@@ -140,7 +150,11 @@ public final class Hdf5Writer {
                 case 3 -> o.u8(0x00).u8(0).u8(0).u32(size); // null-terminated, ASCII
                 case 7 -> o.u8(0x00).u8(0).u8(0).u32(size); // object reference
                 case 9 -> {
-                    o.u8(0x00).u8(0).u8(0).u32(size); // type 0 = sequence, no padding/charset
+                    if (string) {
+                        o.u8(0x01).u8(0x01).u8(0).u32(size); // type 1 = string, null-terminated padding, UTF-8
+                    } else {
+                        o.u8(0x00).u8(0).u8(0).u32(size); // type 0 = sequence, no padding/charset
+                    }
                     base.encode(o);
                 }
                 default -> throw new IllegalStateException("datatype class " + cls);
@@ -217,7 +231,7 @@ public final class Hdf5Writer {
                 for (float f : r) o.u32(Float.floatToRawIntBits(f));
                 objs.add(o.toBytes());
             }
-            return add(name, Dataset.vlen(DType.FLOAT32, objs));
+            return add(name, Dataset.vlen(new DType(9, VLEN_ELEMENT, false, DType.FLOAT32), new long[] {objs.size()}, objs));
         }
 
         /** Like {@link #vlenFloat32} for uint16 sequences (values 0..65535 in each {@code char}). */
@@ -228,7 +242,22 @@ public final class Hdf5Writer {
                 for (char c : r) o.u16(c);
                 objs.add(o.toBytes());
             }
-            return add(name, Dataset.vlen(DType.UINT16, objs));
+            return add(name, Dataset.vlen(new DType(9, VLEN_ELEMENT, false, DType.UINT16), new long[] {objs.size()}, objs));
+        }
+
+        /**
+         * A one-dimensional dataset of variable-length UTF-8 strings (h5py {@code string_dtype()},
+         * what pynwb writes for text columns such as an NWB trials table's {@code result}).
+         */
+        public Dataset vlenStrings(String name, String[] values) {
+            List<byte[]> objs = new ArrayList<>(values.length);
+            for (String v : values) objs.add(v.getBytes(StandardCharsets.UTF_8));
+            return add(name, Dataset.vlen(DType.vlenString(), new long[] {values.length}, objs));
+        }
+
+        /** A scalar variable-length UTF-8 string dataset (pynwb's {@code session_start_time}, {@code subject_id}). */
+        public Dataset vlenString(String name, String value) {
+            return add(name, Dataset.vlen(DType.vlenString(), new long[0], List.of(value.getBytes(StandardCharsets.UTF_8))));
         }
 
         /** A one-dimensional dataset of fixed-length, null-padded ASCII strings (h5py {@code S<n>}). */
@@ -325,9 +354,9 @@ public final class Hdf5Writer {
             }
         }
 
-        static Dataset vlen(DType base, List<byte[]> objs) {
-            return new Dataset(new DType(9, VLEN_ELEMENT, false, base), new long[] {objs.size()}, null, null, objs.size(),
-                    List.copyOf(objs));
+        /** A vlen dataset of type {@code type} (class 9) with one sequence per element, in row-major order. */
+        static Dataset vlen(DType type, long[] dims, List<byte[]> objs) {
+            return new Dataset(type, dims, null, null, objs.size(), List.copyOf(objs));
         }
 
         long dataSize() {

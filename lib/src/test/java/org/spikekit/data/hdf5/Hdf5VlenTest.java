@@ -100,4 +100,33 @@ class Hdf5VlenTest {
         assertEquals(0, q.waitFor(), out2);
         org.junit.jupiter.api.Assertions.assertTrue(out2.contains("(0.25, 1.5), (), (0.25, 1.5)"), out2);
     }
+
+    @Test
+    void vlenStringsRoundTripThroughJhdfAndTheReferenceLibrary() throws Exception {
+        String[] result = {"R", "A", "F", "", "Ünïcode"};
+        Hdf5Writer w = new Hdf5Writer();
+        Hdf5Writer.Group trials = w.root().group("intervals").group("trials");
+        trials.vlenStrings("result", result);
+        w.root().vlenString("session_start_time", "2015-03-11T00:00:00+00:00");
+        Path f = dir.resolve("s.h5");
+        w.write(f);
+        try (HdfFile h = new HdfFile(f)) {
+            Dataset d = (Dataset) h.getByPath("/intervals/trials/result");
+            assertArrayEquals(new int[] {5}, d.getDimensions());
+            assertArrayEquals(result, (String[]) d.getData());
+            Dataset s = (Dataset) h.getByPath("/session_start_time");
+            assertEquals(0, s.getDimensions().length);
+            assertEquals("2015-03-11T00:00:00+00:00", s.getData());
+        }
+        Path h5dump = Path.of("/usr/bin/h5dump");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(h5dump), "h5dump not installed");
+        Process p = new ProcessBuilder(h5dump.toString(), "-d", "/intervals/trials/result", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        org.junit.jupiter.api.Assertions.assertTrue(out.contains("STRSIZE H5T_VARIABLE") && out.contains("\"R\", \"A\", \"F\""), out);
+        Process q = new ProcessBuilder(h5dump.toString(), "-d", "/session_start_time", f.toString()).redirectErrorStream(true).start();
+        String out2 = new String(q.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, q.waitFor(), out2);
+        org.junit.jupiter.api.Assertions.assertTrue(out2.contains("SCALAR") && out2.contains("\"2015-03-11T00:00:00+00:00\""), out2);
+    }
 }
