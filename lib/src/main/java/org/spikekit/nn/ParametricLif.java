@@ -190,28 +190,33 @@ public final class ParametricLif implements Layer {
 
     /** The forward recursion; fills h and out, returns Σ S. */
     private double run(float[] x, float[] h, float[] out, int steps, int n, float k, float th) {
-        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES;
+        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, smooth = o.spike().smooth();
         final float vr = soft ? 0f : o.vReset(), keep = 1f - k;
         final SpikeFunction f = o.spike();
         float[] v = new float[n];
         Arrays.fill(v, vr);
-        double total = 0;
+        long count = 0;         // spikes of the Heaviside forward (an int add per element, no float dependency chain)
+        double smoothSum = 0;   // Σ S of the smooth test mode
         for (int t = 0; t < steps; t++) {
             int base = t * n;
-            double count = 0;
             for (int i = 0; i < n; i++) {
                 float vp = v[i], xi = x[base + i];
                 float hi = decay ? vp + (xi - (vp - vr)) * k : vp * keep + vr * k + xi;
-                float si = f.fire(hi - th);
+                float si;
+                if (smooth) {
+                    si = f.fire(hi - th);
+                    smoothSum += si;
+                } else {
+                    si = SpikeFunction.step(hi - th);
+                    count += (int) si;
+                }
                 float vi = soft ? hi - th * si : hi * (1f - si) + vr * si;
                 h[base + i] = hi;
                 v[i] = vi;
                 out[base + i] = spikesOut ? si : vi;
-                count += si;
             }
-            total += count;
         }
-        return total;
+        return smooth ? smoothSum : count;
     }
 
     @Override
@@ -229,10 +234,10 @@ public final class ParametricLif implements Layer {
         final float[] h = r.h(), x = r.x();
         float[] gx = new float[h.length];
         float[] gv = new float[n];
-        double gk = 0, gth = 0;
+        // per-neuron partial sums of dL/dk and dL/dV_th: no loop-carried dependency across neurons
+        float[] gkn = new float[n], gthn = new float[n];
         for (int t = r.steps() - 1; t >= 0; t--) {
             int base = t * n, prev = base - n;
-            double gkT = 0, gthT = 0;
             for (int i = 0; i < n; i++) {
                 float hi = h[base + i], u = hi - th;
                 float si = f.fire(u), sg = f.grad(u);
@@ -241,8 +246,7 @@ public final class ParametricLif implements Layer {
                 float gs = spikesOut ? go : 0f;
                 if (!detach) gs += gvt * (soft ? -th : vr - hi);
                 float gh = gvt * (soft ? 1f : 1f - si) + gs * sg;
-                gthT -= gs * sg;
-                if (soft) gthT -= gvt * si;
+                gthn[i] -= soft ? gs * sg + gvt * si : gs * sg;
                 float vp;
                 if (t == 0) {
                     vp = vr;
@@ -252,15 +256,18 @@ public final class ParametricLif implements Layer {
                 }
                 if (decay) {
                     gx[base + i] = gh * k;
-                    gkT += gh * (x[base + i] - vp + vr);
+                    gkn[i] += gh * (x[base + i] - vp + vr);
                 } else {
                     gx[base + i] = gh;
-                    gkT += gh * (vr - vp);
+                    gkn[i] += gh * (vr - vp);
                 }
                 gv[i] = gh * keep;
             }
-            gk += gkT;
-            gth += gthT;
+        }
+        double gk = 0, gth = 0;
+        for (int i = 0; i < n; i++) {
+            gk += gkn[i];
+            gth += gthn[i];
         }
         be.axpby(1f, be.fromHost(new float[] {(float) (gk * k * (1 - k))}, 1), 1f, w.grad());
         if (o.learnThreshold()) be.axpby(1f, be.fromHost(new float[] {(float) gth}, 1), 1f, vth.grad());

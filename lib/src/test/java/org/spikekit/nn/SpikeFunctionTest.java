@@ -29,6 +29,9 @@ class SpikeFunctionTest {
         assertEquals(Math.atan(z) / Math.PI + 0.5, f.primitive(0.3f), 1e-6);
         assertEquals(1f, f.fire(0f));                                          // Θ fires at equality
         assertEquals(0f, f.fire(-1e-6f));
+        assertEquals(1f, f.fire(-0f));
+        assertEquals(1f, f.fire(Float.MAX_VALUE));
+        assertEquals(0f, f.fire(-Float.MIN_VALUE));
         assertEquals(f.primitive(0.3f), f.asSmooth().fire(0.3f));
         assertEquals(f, f.asSmooth().asSpiking());
         SpikeFunction s = SpikeFunction.sigmoid();
