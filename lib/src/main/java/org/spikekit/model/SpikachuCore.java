@@ -186,7 +186,17 @@ public final class SpikachuCore implements Layer {
      * tape), any other Linear {@code in·out} MACs; a bias adds {@code out} ACs; a BatchNorm
      * {@code 6·F} MACs; each LIF {@code F·r} spikes at E_AC each; the SSA's products q·kᵀ and A·v
      * count {@code heads·S·S·head_dim} MACs each. Modules inside the SSA block process S tokens per
-     * step and sample and count S times. Energy = MACs·E_MAC + (ACs + spikes)·E_AC.
+     * step and sample and count S times. Energy = MACs·E_MAC + (ACs + spikes)·E_AC. The
+     * readout integrator is not a spiking layer and costs nothing itself; its Linear counts MACs.
+     *
+     * <p>Where this follows the spec's rules literally and the released {@code network_profiling.py}
+     * does not: the released script pairs a Linear with the LIF registered just before it, not the
+     * one feeding it (so the SSA's k/v projections and the MLP's first Linear, whose input is a
+     * LayerNorm output, are counted there as ACs at another LIF's rate; here they are MACs); it counts
+     * every module once per step, not once per scale token (here SSA modules count S times); and it
+     * does not count the attention products (class name {@code SSA} does not match its
+     * "attention" test). With {@link Config#asReleased()} the discarded attention path still runs
+     * and is counted, as the released code computes it.
      *
      * @param entries per module, in model order
      * @param macs    MACs per step and sample

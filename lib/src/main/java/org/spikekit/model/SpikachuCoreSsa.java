@@ -142,9 +142,9 @@ final class SpikachuCoreSsa implements Layer {
             be.zip(BinaryOp.ADD, x1, attention(x1, tape), x2);
         }
         Tensor x3 = ln2.forward(x2, tape);
-        Tensor h = lif(lif1, bn1.forward(fc1.forward(x3, tape), tape), tape);
-        h = lif(lif2, bn2.forward(fc2.forward(h, tape), tape), tape);
-        h = lif(mlpDrop, h, tape);
+        Tensor h = overTime(lif1, bn1.forward(fc1.forward(x3, tape), tape), tape);
+        h = overTime(lif2, bn2.forward(fc2.forward(h, tape), tape), tape);
+        h = overTime(mlpDrop, h, tape);
         Tensor y = be.zeros(s);
         be.zip(BinaryOp.ADD, x3, h, y);
         tape.push(new Rec(s));
@@ -155,9 +155,9 @@ final class SpikachuCoreSsa implements Layer {
     public Tensor backward(Tensor gradOut, Tape tape) {
         tape.pop(Rec.class);
         Backend be = gradOut.backend();
-        Tensor g = lifBack(mlpDrop, gradOut, tape);
-        g = fc2.backward(bn2.backward(lifBack(lif2, g, tape), tape), tape);
-        g = fc1.backward(bn1.backward(lifBack(lif1, g, tape), tape), tape);
+        Tensor g = overTimeBack(mlpDrop, gradOut, tape);
+        g = fc2.backward(bn2.backward(overTimeBack(lif2, g, tape), tape), tape);
+        g = fc1.backward(bn1.backward(overTimeBack(lif1, g, tape), tape), tape);
         be.axpby(1f, gradOut, 1f, g);
         Tensor gx2 = ln2.backward(g, tape);
         Tensor gx1 = be.zeros(gx2.shape());
@@ -170,12 +170,12 @@ final class SpikachuCoreSsa implements Layer {
     }
 
     /** Runs a time-axis layer (LIF, time-shared dropout) on [T, B, ...], folding T·B into time when released. */
-    private Tensor lif(Layer l, Tensor x, Tape tape) {
+    private Tensor overTime(Layer l, Tensor x, Tape tape) {
         int[] s = x.shape();
         return l.forward(fold(x), tape).reshape(s);
     }
 
-    private Tensor lifBack(Layer l, Tensor g, Tape tape) {
+    private Tensor overTimeBack(Layer l, Tensor g, Tape tape) {
         int[] s = g.shape();
         return l.backward(fold(g), tape).reshape(s);
     }
@@ -196,9 +196,9 @@ final class SpikachuCoreSsa implements Layer {
         Backend be = x1.backend();
         int[] s = x1.shape();
         int rows = s[0] * s[1], n = s[2];
-        Tensor qs = lif(qLif, qBn.forward(q.forward(x1, tape), tape), tape);
-        Tensor ks = lif(kLif, kBn.forward(k.forward(x1, tape), tape), tape);
-        Tensor vs = lif(vLif, vBn.forward(v.forward(x1, tape), tape), tape);
+        Tensor qs = overTime(qLif, qBn.forward(q.forward(x1, tape), tape), tape);
+        Tensor ks = overTime(kLif, kBn.forward(k.forward(x1, tape), tape), tape);
+        Tensor vs = overTime(vLif, vBn.forward(v.forward(x1, tape), tape), tape);
         float[] qh = be.toHost(qs), kh = be.toHost(ks), vh = be.toHost(vs);
         float[] a = new float[rows * heads * n * n];
         for (int r = 0; r < rows; r++) {
@@ -215,7 +215,7 @@ final class SpikachuCoreSsa implements Layer {
                 }
             }
         }
-        Tensor at = lif(attnDrop, be.fromHost(a, s[0], s[1], heads, n, n), tape);
+        Tensor at = overTime(attnDrop, be.fromHost(a, s[0], s[1], heads, n, n), tape);
         float[] ad = be.toHost(at);
         float[] o = new float[rows * n * qkv];
         for (int r = 0; r < rows; r++) {
@@ -233,14 +233,14 @@ final class SpikachuCoreSsa implements Layer {
             }
         }
         tape.push(new AttnRec(qh, kh, vh, ad, rows, n));
-        Tensor os = lif(attnLif, be.fromHost(o, s[0], s[1], n, qkv), tape);
-        return lif(projLif, projBn.forward(proj.forward(os, tape), tape), tape);
+        Tensor os = overTime(attnLif, be.fromHost(o, s[0], s[1], n, qkv), tape);
+        return overTime(projLif, projBn.forward(proj.forward(os, tape), tape), tape);
     }
 
     private Tensor attentionBackward(Tensor g, Tape tape) {
         Backend be = g.backend();
         int[] s = g.shape();
-        Tensor go = lifBack(attnLif, proj.backward(projBn.backward(lifBack(projLif, g, tape), tape), tape), tape);
+        Tensor go = overTimeBack(attnLif, proj.backward(projBn.backward(overTimeBack(projLif, g, tape), tape), tape), tape);
         AttnRec r = tape.pop(AttnRec.class);
         int rows = r.rows(), n = r.tokens();
         float[] gov = be.toHost(go), qh = r.q(), kh = r.k(), vh = r.v(), ad = r.a();
@@ -262,7 +262,7 @@ final class SpikachuCoreSsa implements Layer {
                 }
             }
         }
-        float[] gs = be.toHost(lifBack(attnDrop, be.fromHost(ga, s[0], s[1], heads, n, n), tape));
+        float[] gs = be.toHost(overTimeBack(attnDrop, be.fromHost(ga, s[0], s[1], heads, n, n), tape));
         float[] gq = new float[qh.length], gk = new float[kh.length];
         for (int row = 0; row < rows; row++) {
             for (int h = 0; h < heads; h++) {
@@ -282,9 +282,9 @@ final class SpikachuCoreSsa implements Layer {
             }
         }
         int[] qs = {s[0], s[1], n, qkv};
-        Tensor gx = v.backward(vBn.backward(lifBack(vLif, be.fromHost(gv, qs), tape), tape), tape);
-        be.axpby(1f, k.backward(kBn.backward(lifBack(kLif, be.fromHost(gk, qs), tape), tape), tape), 1f, gx);
-        be.axpby(1f, q.backward(qBn.backward(lifBack(qLif, be.fromHost(gq, qs), tape), tape), tape), 1f, gx);
+        Tensor gx = v.backward(vBn.backward(overTimeBack(vLif, be.fromHost(gv, qs), tape), tape), tape);
+        be.axpby(1f, k.backward(kBn.backward(overTimeBack(kLif, be.fromHost(gk, qs), tape), tape), tape), 1f, gx);
+        be.axpby(1f, q.backward(qBn.backward(overTimeBack(qLif, be.fromHost(gq, qs), tape), tape), tape), 1f, gx);
         return gx;
     }
 
