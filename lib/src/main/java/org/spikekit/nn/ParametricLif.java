@@ -1,0 +1,283 @@
+package org.spikekit.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.Tensor;
+import org.spikekit.train.Parameter;
+
+/**
+ * SpikingJelly's multi-step {@code ParametricLIFNode} (Fang et al. 2021, PLIF) with Spikachu's
+ * learnable threshold ("LTLIF", spikachu.md §1.2): one learnable time constant and one threshold per
+ * layer, shared by all neurons, run over a whole time-major sequence.
+ *
+ * <p>Input {@code x [T, ..., F]}: the first axis is time, every other axis is flattened into
+ * independent neurons (batch × tokens × features). Per neuron and step, with {@code k = 1/τ = σ(w)}:
+ * <ul>
+ *   <li>charge, {@code decayInput = false} (Spikachu's LTLIF):
+ *       {@code H[t] = V[t−1] − (V[t−1] − V_reset)·k + X[t]};
+ *       {@code decayInput = true} (SpikingJelly's default, Spikachu's SSA/MLP neurons):
+ *       {@code H[t] = V[t−1] + (X[t] − (V[t−1] − V_reset))·k}
+ *       (with a soft reset, {@code V_reset} reads 0 in the charge);</li>
+ *   <li>fire: {@code S[t] = Θ(H[t] − V_th)} ({@link SpikeFunction});</li>
+ *   <li>reset, hard: {@code V[t] = H[t](1 − S[t]) + V_reset·S[t]}; soft: {@code V[t] = H[t] − V_th·S[t]};</li>
+ *   <li>{@code V[−1] = V_reset} (hard) or 0 (soft).</li>
+ * </ul>
+ * The output is the spike sequence S ({@link Output#SPIKES}) or the membrane sequence V after the
+ * reset ({@link Output#MEMBRANE}, SpikingJelly's {@code v_seq}); Spikachu's readout (step F) is the
+ * membrane output with {@code V_th = 0} and a soft reset, i.e. a leaky integrator that never resets.
+ *
+ * <p>Parameters: {@code name.w} (scalar, init {@code −ln(τ0 − 1)} so that {@code 1/τ = 1/τ0}) and
+ * {@code name.vth} (scalar, init {@code V_th0}); the threshold is trainable when
+ * {@link Options#learnThreshold()} and otherwise a frozen parameter. A learnable threshold is
+ * clamped to {@code ≥ V_th,min} (0.1) at the start of every forward pass by writing the clamped value
+ * back into the parameter, as the released {@code LTLIFNode} does with
+ * {@code v_threshold.data.clamp_(min=0.1)}: a projection, so the gradient is the ordinary one at the
+ * clamped value and an optimiser can move the threshold back up at once.
+ *
+ * <p>Backward: backpropagation through time over the whole sequence in one call, with the
+ * surrogate derivative in place of {@code dS/dH}; gradients for x, w and (if learnable) V_th. When
+ * {@code detachReset} is false (SpikingJelly's default) the gradient also flows through the spike in
+ * the reset. Every forward adds the spike count to {@link Tape#recordSpikes} under this layer's
+ * name (spiking output only), which the energy estimate (spikachu.md §1.5) reads.
+ */
+public final class ParametricLif implements Layer {
+
+    /** What the layer emits. */
+    public enum Output { SPIKES, MEMBRANE }
+
+    /**
+     * Neuron options.
+     *
+     * @param tau0           initial time constant in steps, &gt; 1
+     * @param vth0           initial threshold
+     * @param learnThreshold threshold trainable (LTLIF) or frozen
+     * @param vthMin         lower clamp of a learnable threshold (0.1 in Spikachu)
+     * @param softReset      true: subtract V_th on a spike (SpikingJelly {@code v_reset=None}); false: hard reset
+     * @param vReset         hard-reset potential (ignored with a soft reset)
+     * @param decayInput     whether the input is scaled by 1/τ in the charge
+     * @param detachReset    stop the gradient through the spike in the reset
+     * @param spike          spike function and surrogate
+     * @param output         spikes or membrane sequence
+     */
+    public record Options(float tau0, float vth0, boolean learnThreshold, float vthMin, boolean softReset, float vReset,
+                          boolean decayInput, boolean detachReset, SpikeFunction spike, Output output) {
+        public Options {
+            if (!(tau0 > 1) || !Float.isFinite(tau0)) throw new IllegalArgumentException("ParametricLif.Options.tau0 must be finite and > 1 (1/τ = σ(w)), got " + tau0);
+            if (!Float.isFinite(vth0)) throw new IllegalArgumentException("ParametricLif.Options.vth0 must be finite, got " + vth0);
+            if (!Float.isFinite(vthMin)) throw new IllegalArgumentException("ParametricLif.Options.vthMin must be finite, got " + vthMin);
+            if (learnThreshold && vth0 < vthMin) {
+                throw new IllegalArgumentException("ParametricLif.Options.vth0 must be >= vthMin " + vthMin + " for a learnable threshold, got " + vth0);
+            }
+            if (!Float.isFinite(vReset)) throw new IllegalArgumentException("ParametricLif.Options.vReset must be finite, got " + vReset);
+            if (spike == null) throw new IllegalArgumentException("ParametricLif.Options.spike must not be null");
+            if (output == null) throw new IllegalArgumentException("ParametricLif.Options.output must not be null");
+        }
+
+        /**
+         * Spikachu's LTLIF: learnable threshold clamped at 0.1, hard reset to 0, {@code decayInput = false},
+         * ATan(α = 2) surrogate, spike output.
+         */
+        public static Options ltlif(float tau0, float vth0) {
+            return new Options(tau0, vth0, true, 0.1f, false, 0f, false, false, SpikeFunction.atan(), Output.SPIKES);
+        }
+
+        /**
+         * Spikachu's readout (step F): SpikingJelly ParametricLIF with {@code V_th = 0} (fixed),
+         * {@code v_reset = None} (soft reset by 0, so it never resets), {@code decayInput = false},
+         * membrane output.
+         */
+        public static Options readout(float tau0) {
+            return new Options(tau0, 0f, false, 0.1f, true, 0f, false, false, SpikeFunction.atan(), Output.MEMBRANE);
+        }
+
+        public Options withDecayInput(boolean d) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, d, detachReset, spike, output); }
+
+        public Options withLearnThreshold(boolean l) { return new Options(tau0, vth0, l, vthMin, softReset, vReset, decayInput, detachReset, spike, output); }
+
+        public Options withSpike(SpikeFunction s) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, decayInput, detachReset, s, output); }
+
+        public Options withOutput(Output o) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, decayInput, detachReset, spike, o); }
+
+        public Options withDetachReset(boolean d) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, decayInput, d, spike, output); }
+
+        /** Soft reset (subtract V_th), SpikingJelly's {@code v_reset=None}. */
+        public Options withSoftReset() { return new Options(tau0, vth0, learnThreshold, vthMin, true, 0f, decayInput, detachReset, spike, output); }
+
+        /** Hard reset to {@code v}. */
+        public Options withHardReset(float v) { return new Options(tau0, vth0, learnThreshold, vthMin, false, v, decayInput, detachReset, spike, output); }
+    }
+
+    private final String name;
+    private final int features;
+    private final Options o;
+    private final Parameter w, vth;
+
+    /**
+     * @param name     parameter prefix ({@code name.w}, {@code name.vth}) and the activity key on the tape
+     * @param features size F of the last input axis (the layer width, used for the activity record)
+     */
+    public ParametricLif(Backend be, String name, int features, Options options) {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("ParametricLif: name must not be blank");
+        if (features < 1) throw new IllegalArgumentException("ParametricLif " + name + ": features must be >= 1, got " + features);
+        if (options == null) throw new IllegalArgumentException("ParametricLif " + name + ": options must not be null");
+        this.name = name;
+        this.features = features;
+        this.o = options;
+        this.w = new Parameter(name + ".w", be.fromHost(new float[] {(float) -Math.log(options.tau0() - 1.0)}, 1), true);
+        this.vth = new Parameter(name + ".vth", be.fromHost(new float[] {options.vth0()}, 1), options.learnThreshold());
+    }
+
+    public String name() { return name; }
+
+    public int features() { return features; }
+
+    public Options options() { return o; }
+
+    /** The time-constant parameter w (1/τ = σ(w)). */
+    public Parameter tauParameter() { return w; }
+
+    /** The threshold parameter (trainable only when {@link Options#learnThreshold()}). */
+    public Parameter thresholdParameter() { return vth; }
+
+    /** Current τ = 1/σ(w) in steps. */
+    public double tau() {
+        double wv = w.backend().toHost(w.value())[0];
+        return 1 + Math.exp(-wv);
+    }
+
+    /** Current threshold as the next forward pass will use it (after the clamp). */
+    public float threshold() {
+        float v = vth.backend().toHost(vth.value())[0];
+        return o.learnThreshold() ? Math.max(v, o.vthMin()) : v;
+    }
+
+    @Override
+    public List<Parameter> parameters() { return List.of(w, vth); }
+
+    private record Rec(float[] x, float[] h, int steps, int n, float k, float th, int[] shape) {}
+
+    @Override
+    public Tensor forward(Tensor x, Tape tape) {
+        int[] s = Shapes.lastDim(x, features, "ParametricLif " + name);
+        if (s.length < 2) {
+            throw new IllegalArgumentException("ParametricLif " + name + ": expected a time-major input [T, ..., " + features + "], got " + Arrays.toString(s));
+        }
+        Backend be = x.backend();
+        float th = clampThreshold(be);
+        double wv = be.toHost(w.value())[0];
+        float k = (float) (1.0 / (1.0 + Math.exp(-wv)));
+        int steps = s[0];
+        int n = steps == 0 ? 0 : x.sizeInt() / steps;
+        float[] xv = be.toHost(x);
+        float[] h = new float[xv.length];
+        float[] out = new float[xv.length];
+        double spikes = run(xv, h, out, steps, n, k, th);
+        if (o.output() == Output.SPIKES) tape.recordSpikes(name, features, spikes, (double) steps * n);
+        tape.push(new Rec(o.decayInput() ? xv : null, h, steps, n, k, th, s));
+        return be.fromHost(out, s);
+    }
+
+    /** Projects a learnable threshold onto [vthMin, ∞) in place (LTLIF's clamp_) and returns the value used. */
+    private float clampThreshold(Backend be) {
+        float t = be.toHost(vth.value())[0];
+        if (o.learnThreshold() && t < o.vthMin()) {
+            t = o.vthMin();
+            be.fill(vth.value(), t);
+        }
+        return t;
+    }
+
+    /** The forward recursion; fills h and out, returns Σ S. */
+    private double run(float[] x, float[] h, float[] out, int steps, int n, float k, float th) {
+        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, smooth = o.spike().smooth();
+        final float vr = soft ? 0f : o.vReset(), keep = 1f - k;
+        final SpikeFunction f = o.spike();
+        float[] v = new float[n];
+        Arrays.fill(v, vr);
+        long count = 0;         // spikes of the Heaviside forward (an int add per element, no float dependency chain)
+        double smoothSum = 0;   // Σ S of the smooth test mode
+        for (int t = 0; t < steps; t++) {
+            int base = t * n;
+            for (int i = 0; i < n; i++) {
+                float vp = v[i], xi = x[base + i];
+                float hi = decay ? vp + (xi - (vp - vr)) * k : vp * keep + vr * k + xi;
+                float si;
+                if (smooth) {
+                    si = f.fire(hi - th);
+                    smoothSum += si;
+                } else {
+                    si = SpikeFunction.step(hi - th);
+                    count += (int) si;
+                }
+                float vi = soft ? hi - th * si : hi * (1f - si) + vr * si;
+                h[base + i] = hi;
+                v[i] = vi;
+                out[base + i] = spikesOut ? si : vi;
+            }
+        }
+        return smooth ? smoothSum : count;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOut, Tape tape) {
+        Rec r = tape.pop(Rec.class);
+        Backend be = gradOut.backend();
+        float[] g = be.toHost(gradOut);
+        if (g.length != r.h().length) {
+            throw new IllegalArgumentException("ParametricLif " + name + ": gradient has " + g.length + " elements, forward output had " + r.h().length);
+        }
+        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, detach = o.detachReset();
+        final float vr = soft ? 0f : o.vReset(), k = r.k(), th = r.th(), keep = 1f - k;
+        final SpikeFunction f = o.spike();
+        final int n = r.n();
+        final float[] h = r.h(), x = r.x();
+        float[] gx = new float[h.length];
+        float[] gv = new float[n];
+        // per-neuron partial sums of dL/dk and dL/dV_th: no loop-carried dependency across neurons
+        float[] gkn = new float[n], gthn = new float[n];
+        for (int t = r.steps() - 1; t >= 0; t--) {
+            int base = t * n, prev = base - n;
+            for (int i = 0; i < n; i++) {
+                float hi = h[base + i], u = hi - th;
+                float si = f.fire(u), sg = f.grad(u);
+                float go = g[base + i];
+                float gvt = spikesOut ? gv[i] : gv[i] + go;
+                float gs = spikesOut ? go : 0f;
+                if (!detach) gs += gvt * (soft ? -th : vr - hi);
+                float gh = gvt * (soft ? 1f : 1f - si) + gs * sg;
+                gthn[i] -= soft ? gs * sg + gvt * si : gs * sg;
+                float vp;
+                if (t == 0) {
+                    vp = vr;
+                } else {
+                    float hp = h[prev + i], sp = f.fire(hp - th);
+                    vp = soft ? hp - th * sp : hp * (1f - sp) + vr * sp;
+                }
+                if (decay) {
+                    gx[base + i] = gh * k;
+                    gkn[i] += gh * (x[base + i] - vp + vr);
+                } else {
+                    gx[base + i] = gh;
+                    gkn[i] += gh * (vr - vp);
+                }
+                gv[i] = gh * keep;
+            }
+        }
+        double gk = 0, gth = 0;
+        for (int i = 0; i < n; i++) {
+            gk += gkn[i];
+            gth += gthn[i];
+        }
+        be.axpby(1f, be.fromHost(new float[] {(float) (gk * k * (1 - k))}, 1), 1f, w.grad());
+        if (o.learnThreshold()) be.axpby(1f, be.fromHost(new float[] {(float) gth}, 1), 1f, vth.grad());
+        return be.fromHost(gx, r.shape());
+    }
+
+    @Override
+    public String describe() {
+        return "ParametricLif(" + features + ", τ0=" + o.tau0() + ", Vth0=" + o.vth0() + (o.learnThreshold() ? " learnable" : " fixed")
+                + (o.softReset() ? ", soft reset" : ", hard reset " + o.vReset()) + (o.decayInput() ? ", decay input" : "") + (o.detachReset() ? ", detach reset" : "")
+                + ", " + o.spike() + (o.output() == Output.MEMBRANE ? ", membrane out" : "") + ")";
+    }
+}
