@@ -48,6 +48,13 @@ import org.spikekit.train.Parameter;
  * training with live residual dropout each empty row draws its own masks and is computed on its
  * own (the attention step is still skipped).
  *
+ * <p><b>Speed.</b> The queries are computed once per forward; keys, values and scores of all
+ * tokens of the batch are single gemms ({@code [n, D]·[D, D]}, {@code K·Qᵀ [n, L]}), and the
+ * per-latent layers (out, MLP, projection) are gemms over all computed rows; only the softmax over
+ * each row's tokens and the weighted sums of values are per-row loops, split across threads by
+ * rows. GELU, dropout masks and the large LayerNorm are vectorised or threaded host loops whose
+ * results do not depend on the thread count.
+ *
  * <p><b>Input.</b> {@link Tokens}: per row, a CSR list of global unit ids (multi-session:
  * global id = session offset + local unit, {@link #sessionOffsets}); the vocabulary is the union of
  * all sessions' units and the rest of the homogenizer is shared across sessions. Output: a
@@ -60,7 +67,9 @@ import org.spikekit.train.Parameter;
  *
  * <p><b>Tape contract</b> as {@link Layer}'s (the input is tokens, not a tensor, so this is a
  * {@link Module} with its own forward/backward): {@link #forward} pushes one record after those of
- * its inner Linear/LayerNorm layers; {@link #backward} pops them in reverse and ADDS into every
+ * its inner {@link Linear} and {@link LayerNorm} layers (the LayerNorm before the MLP, which runs on
+ * rows·L vectors, keeps its parameters in a {@link LayerNorm} but runs the same arithmetic split
+ * across threads); {@link #backward} pops them in reverse and ADDS into every
  * parameter's gradient, including a scatter-add into the embedding rows that were used. Dropout
  * masks come from the tape's next seeds (attention, attention branch, MLP, in that order, each
  * drawn when its probability is above 0 in training); the mask of the attention weight of token
@@ -431,6 +440,10 @@ public final class Homogenizer implements Module {
             }
         }
         final int rc = comp.length;
+        if ((long) rc * l * Math.max(d, h) > Integer.MAX_VALUE - 16 || (long) n * Math.max(l, d) > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("Homogenizer " + name + ": " + rc + " rows of " + l + "×" + h + " MLP activations or "
+                    + n + " tokens exceed one Java array; split the batch (steps·batch = " + rows + ")");
+        }
 
         // Queries, shared by every row: LN_q(latents)·Wq + bq, scaled by 1/√D.
         Tensor qt = q.forward(lnQ.forward(latents.value(), tape), tape);
@@ -556,13 +569,13 @@ public final class Homogenizer implements Module {
      */
     public void backward(Tensor gradOut, Tape tape) {
         if (tape == null) throw new IllegalArgumentException("Homogenizer.backward: tape is null");
+        if (gradOut == null) throw new IllegalArgumentException("Homogenizer.backward: gradOut is null");
         Rec rec = tape.pop(Rec.class);
         Tokens tok = rec.tok();
         final int d = cfg.dim(), l = cfg.latents(), c = cfg.channels(), h = cfg.hidden(), ld = l * d;
         final int rows = tok.rows(), n = tok.count();
         final int[] comp = rec.comp(), off = tok.offsets(), uid = tok.units();
         final int rc = comp.length;
-        if (gradOut == null) throw new IllegalArgumentException("Homogenizer.backward: gradOut is null");
         gradOut.requireShape("Homogenizer " + name + " backward: gradOut", tok.steps(), tok.batch(), c);
 
         // Gradient per computed row; the shared empty row collects the sum over empty rows.
