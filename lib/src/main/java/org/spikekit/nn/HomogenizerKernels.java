@@ -16,8 +16,9 @@ import org.spikekit.compute.Tensor;
 
 /**
  * Host-side loops of {@link Homogenizer}: zero-copy host access on the cpu backend, a row-range
- * splitter over the common fork-join pool, dropout masks indexed by a global element number, and
- * a fast, vectorised GELU of the exact (erf) form.
+ * splitter over the common fork-join pool (the convention of the host neuron kernels), dropout
+ * masks indexed by a global element number, a threaded LayerNorm and a fast, vectorised GELU of the
+ * exact (erf) form.
  *
  * <p>Every loop split by {@link #forRanges} writes disjoint output elements and computes each
  * element in a fixed order, so results do not depend on the number of threads.

@@ -25,9 +25,9 @@ class HomogenizerTimingTest {
         for (Homogenizer.Config c : new Homogenizer.Config[] {Homogenizer.Config.quick(300), Homogenizer.Config.paper(300)}) {
             Homogenizer h = new Homogenizer(be, "homog", c, 1);
             for (boolean training : new boolean[] {true, false}) {
-                int reps = c.dim() > 16 ? 5 : 20;
+                int reps = c.dim() > 16 ? 8 : 50;
                 double[] fwd = new double[reps], all = new double[reps];
-                for (int i = -3; i < reps; i++) {
+                for (int i = -5; i < reps; i++) {
                     Tape t = training ? Tape.training(i + 10) : Tape.evalWithGrad();
                     long t0 = System.nanoTime();
                     Tensor y = h.forward(tok, t);
