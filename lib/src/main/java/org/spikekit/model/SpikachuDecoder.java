@@ -1,0 +1,129 @@
+package org.spikekit.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.Tensor;
+import org.spikekit.data.DecodingBatch;
+import org.spikekit.metrics.EnergyConstants;
+import org.spikekit.nn.Homogenizer;
+import org.spikekit.nn.Tape;
+import org.spikekit.train.Parameter;
+
+/**
+ * Spikachu end to end (spikachu.md §1.2): the causal {@link Homogenizer} turns each bin's spikes
+ * (unit tokens) into real-valued virtual channels, the {@link SpikachuCore} (multi-scale SNN, SSA
+ * block, feed-forward layer, integrator, leaky readout) maps them to {@code (v_x, v_y)} per bin.
+ * Every stage is per-bin or runs forward in time, so the prediction at bin t depends on bins ≤ t
+ * only ({@link Config#core()} {@code asReleased} adds the released T·B-flattened LIF state inside
+ * the SSA block, which is still causal in time but leaks state across the windows of a batch).
+ *
+ * <p>Single-session and multi-session models are the same network: the vocabulary is the number
+ * of units of every session the model may see ({@link org.spikekit.data.DecodingWindows#totalUnits()}),
+ * and a new session joins a trained model through {@link #withVocabulary} and unit-identification
+ * fine-tuning of {@link #unitIdentificationParameters()} only.
+ */
+public final class SpikachuDecoder implements WindowDecoder {
+
+    /** The homogenizer and core configurations (the homogenizer's channels feed the core). */
+    public record Config(Homogenizer.Config homogenizer, SpikachuCore.Config core) {
+        public Config {
+            if (homogenizer == null || core == null) throw new IllegalArgumentException("SpikachuDecoder.Config: homogenizer and core configs are required");
+            if (homogenizer.channels() != core.channels()) {
+                throw new IllegalArgumentException("SpikachuDecoder.Config: homogenizer channels " + homogenizer.channels()
+                        + " must equal the core's input channels " + core.channels());
+            }
+        }
+
+        /** The paper's sizes (kit defaults: live SSA, learnable thresholds). */
+        public static Config paper(int vocab) { return new Config(Homogenizer.Config.paper(vocab), SpikachuCore.Config.paper()); }
+
+        /** Quick mode: every stage, scaled down (homogenizer D 16, L 16, C 32; core H 64). */
+        public static Config quick(int vocab) { return new Config(Homogenizer.Config.quick(vocab), SpikachuCore.Config.quick()); }
+
+        /** The same sizes with the released core ({@link SpikachuCore.Config#released()}). */
+        public Config released() { return new Config(homogenizer, core.released()); }
+
+        public Config withVocab(int vocab) { return new Config(homogenizer.withVocab(vocab), core); }
+
+        public int vocab() { return homogenizer.vocab(); }
+    }
+
+    private final String kind;
+    private final Config cfg;
+    private final Homogenizer homogenizer;
+    private final SpikachuCore core;
+    private final List<Parameter> params;
+
+    /**
+     * @param kind table name ({@code spikachu}, {@code spikachu-released}); parameters are named
+     *     {@code spikachu.h.*} and {@code spikachu.core.*} whatever the kind, so checkpoints of the
+     *     variants share names
+     */
+    public SpikachuDecoder(Backend be, String kind, Config cfg, long seed) {
+        this(kind, cfg, new Homogenizer(be, "spikachu.h", cfg.homogenizer(), seed), new SpikachuCore(be, "spikachu.core", cfg.core(), seed));
+    }
+
+    private SpikachuDecoder(String kind, Config cfg, Homogenizer h, SpikachuCore c) {
+        if (kind == null || kind.isBlank()) throw new IllegalArgumentException("SpikachuDecoder: kind must be a non-empty name");
+        this.kind = kind;
+        this.cfg = cfg;
+        this.homogenizer = h;
+        this.core = c;
+        List<Parameter> p = new ArrayList<>(h.parameters());
+        p.addAll(c.parameters());
+        this.params = List.copyOf(p);
+    }
+
+    @Override
+    public String kind() { return kind; }
+
+    public Config config() { return cfg; }
+
+    public Homogenizer homogenizer() { return homogenizer; }
+
+    public SpikachuCore core() { return core; }
+
+    @Override
+    public List<Parameter> parameters() { return params; }
+
+    /** The unit embeddings: what unit-identification fine-tuning trains. */
+    public List<Parameter> unitIdentificationParameters() { return homogenizer.unitIdentificationParameters(); }
+
+    /** Parameter count without the unit embeddings (the size the spec's ≈3.9 M refers to). */
+    public long sharedParameterCount() { return numel() - homogenizer.unitEmbeddings().numel(); }
+
+    /**
+     * This model with a vocabulary of {@code vocab} units: every trained value is kept (the same
+     * core tensors, the homogenizer's copied) and the new unit embeddings start N(0, 0.02²).
+     */
+    public SpikachuDecoder withVocabulary(int vocab, long seed) {
+        return new SpikachuDecoder(kind, cfg.withVocab(vocab), homogenizer.withVocabulary(vocab, seed), core);
+    }
+
+    @Override
+    public Tensor forward(DecodingBatch batch, Tape tape) {
+        if (batch == null) throw new IllegalArgumentException("SpikachuDecoder.forward: batch is null");
+        Tensor x = homogenizer.forward(batch.steps(), batch.batch(), batch.tokenOffsets(), batch.tokenUnits(), tape);
+        return core.forward(x, tape);
+    }
+
+    @Override
+    public void backward(Tensor gradPrediction, Tape tape) {
+        homogenizer.backward(core.backward(gradPrediction, tape), tape);
+    }
+
+    /**
+     * Core counts from the spike rates on the tape plus the homogenizer's per-step counts at
+     * {@code meanTokensPerStep} tokens ({@link Homogenizer.Config#opsPerStep}).
+     */
+    @Override
+    public DecoderEnergy energy(Tape inferenceTape, double meanTokensPerStep, int steps) {
+        SpikachuCore.Energy e = core.energy(inferenceTape, steps, EnergyConstants.HOROWITZ_45NM);
+        Homogenizer.OpCounts h = cfg.homogenizer().opsPerStep(meanTokensPerStep);
+        return new DecoderEnergy(kind, e.macs() + h.macs(), e.acs() + h.acs(), e.spikes(), e.meanRate(), steps, EnergyConstants.HOROWITZ_45NM);
+    }
+
+    @Override
+    public String toString() { return kind + ": " + homogenizer + " → " + core.describe(); }
+}

@@ -1,0 +1,35 @@
+package org.spikekit.model;
+
+import org.spikekit.compute.Tensor;
+import org.spikekit.data.DecodingBatch;
+import org.spikekit.nn.Tape;
+import org.spikekit.train.Module;
+
+/**
+ * A hand-velocity decoder of the Spikachu paper (Spikachu itself or one of its MLP/RNN/GRU/LSTM
+ * baselines) as {@link org.spikekit.train.DecoderTrainer} trains it: one {@link DecodingBatch} of
+ * 1-s windows in, raw velocity predictions {@code [T, B, 2]} out (before the output smoothing,
+ * which the trainer applies to every model alike).
+ */
+public interface WindowDecoder extends Module {
+
+    /** Short model name used in tables ({@code spikachu}, {@code gru}, ...). */
+    String kind();
+
+    /** Runs the decoder; pushes what {@link #backward} needs when {@code tape.keeps()}. */
+    Tensor forward(DecodingBatch batch, Tape tape);
+
+    /** Backpropagates dL/d(prediction) {@code [T, B, 2]}, adding into the parameter gradients. */
+    void backward(Tensor gradPrediction, Tape tape);
+
+    /**
+     * Operation counts and energy per 10-ms step and sample (spikachu.md §1.5).
+     *
+     * @param inferenceTape the tape of inference passes of this model (spiking models read their
+     *     spike rates from it; the ANN baselines' counts are analytic and ignore it)
+     * @param meanTokensPerStep mean spikes per bin and sample over the same passes (the
+     *     homogenizer's attention cost grows with it; ignored by the baselines)
+     * @param steps time steps of a window (100 for 1 s of 10-ms bins)
+     */
+    DecoderEnergy energy(Tape inferenceTape, double meanTokensPerStep, int steps);
+}

@@ -1,0 +1,254 @@
+package org.spikekit.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.CounterRng;
+import org.spikekit.compute.Tensor;
+import org.spikekit.data.DecodingBatch;
+import org.spikekit.metrics.R2;
+import org.spikekit.model.WindowDecoder;
+import org.spikekit.nn.MovingAverage;
+import org.spikekit.nn.Tape;
+
+/**
+ * The one trainer of the Spikachu paper's decoders (Spikachu and the MLP/RNN/GRU/LSTM baselines,
+ * spikachu.md §1.4): per batch of 1-s windows, prediction → 20-tap output smoothing → weighted MSE
+ * against the z-scored cursor velocity (REACH samples weight 5) → backward → LAMB step; the learning
+ * rate constant for 75 % of the epochs, then cosine-annealed ({@link ConstantThenCosine}); every
+ * {@code evalEvery} epochs (and after the last) the model is evaluated on the selection set and the
+ * parameters with the lowest selection loss are kept and restored at the end.
+ *
+ * <p>Which split selects the checkpoint is the caller's choice: the kit's default passes the
+ * validation windows; the released code used the test windows ("Switched to test set for
+ * validation"), which {@code SpikachuPaper} reproduces only in its as-released variant.
+ *
+ * <p>Deterministic for a seed: the training batches of an epoch come from the caller as a pure
+ * function of the epoch, and each batch's dropout masks from {@code (seed, epoch, batch)}.
+ */
+public final class DecoderTrainer {
+
+    /**
+     * @param epochs epochs (an epoch = the batches {@link Batches#epoch} returns)
+     * @param lr LAMB learning rate (Spikachu 1e-3, baselines 2e-3)
+     * @param weightDecay LAMB weight decay (1e-4)
+     * @param evalEvery epochs between selection evaluations (released: 25)
+     * @param smoothingTaps output smoothing width (20)
+     * @param smoothing TRAILING (causal, kit default) or CENTRED (released)
+     * @param gradClip max global gradient norm, or 0 for none (the recipe has none)
+     * @param seed seed of dropout masks
+     */
+    public record Config(int epochs, double lr, double weightDecay, int evalEvery, int smoothingTaps,
+                         MovingAverage.Alignment smoothing, double gradClip, long seed) {
+        public Config {
+            if (epochs < 1) throw new IllegalArgumentException("DecoderTrainer.Config.epochs must be >= 1, got " + epochs);
+            if (!(lr > 0)) throw new IllegalArgumentException("DecoderTrainer.Config.lr must be > 0, got " + lr);
+            if (evalEvery < 1) throw new IllegalArgumentException("DecoderTrainer.Config.evalEvery must be >= 1, got " + evalEvery);
+            if (smoothingTaps < 1) throw new IllegalArgumentException("DecoderTrainer.Config.smoothingTaps must be >= 1, got " + smoothingTaps);
+            if (smoothing == null) throw new IllegalArgumentException("DecoderTrainer.Config.smoothing must not be null");
+            if (!(gradClip >= 0)) throw new IllegalArgumentException("DecoderTrainer.Config.gradClip must be >= 0, got " + gradClip);
+        }
+
+        /** Spikachu's recipe: LAMB lr 1e-3, weight decay 1e-4, selection every 25 epochs, 20 taps. */
+        public static Config spikachu(int epochs, MovingAverage.Alignment smoothing, long seed) {
+            return new Config(epochs, 1e-3, 1e-4, 25, 20, smoothing, 0, seed);
+        }
+
+        /** The baselines' recipe: as {@link #spikachu} with lr 2e-3. */
+        public static Config baseline(int epochs, MovingAverage.Alignment smoothing, long seed) {
+            return new Config(epochs, 2e-3, 1e-4, 25, 20, smoothing, 0, seed);
+        }
+
+        public Config withEpochs(int e) { return new Config(e, lr, weightDecay, evalEvery, smoothingTaps, smoothing, gradClip, seed); }
+        public Config withLr(double l) { return new Config(epochs, l, weightDecay, evalEvery, smoothingTaps, smoothing, gradClip, seed); }
+        public Config withEvalEvery(int n) { return new Config(epochs, lr, weightDecay, n, smoothingTaps, smoothing, gradClip, seed); }
+        public Config withGradClip(double c) { return new Config(epochs, lr, weightDecay, evalEvery, smoothingTaps, smoothing, c, seed); }
+
+        public MovingAverage smoother() { return new MovingAverage(smoothingTaps, smoothing); }
+    }
+
+    /** The training batches of each epoch (a pure function of the epoch index, for reproducibility). */
+    @FunctionalInterface
+    public interface Batches {
+        List<DecodingBatch> epoch(int epoch);
+    }
+
+    /** One epoch's record; selection fields are NaN on epochs without a selection evaluation. */
+    public record Epoch(int epoch, double lr, double trainLoss, double selectionLoss, double selectionR2, boolean kept) {}
+
+    /** The run: per-epoch records, the epoch whose parameters were kept, and wall time. */
+    public record History(List<Epoch> epochs, int keptEpoch, double bestSelectionLoss, double seconds) {
+        public History { epochs = List.copyOf(epochs); }
+    }
+
+    /** Scores of one evaluation: loss, R² per session and pooled, MSE per dimension, sign agreement. */
+    public record Evaluation(double loss, Map<Integer, Double> r2BySession, Map<Integer, Long> scoredBySession,
+                             double meanSessionR2, double[] msePerDim, double signAgreement, long scoredSamples) {}
+
+    private final Config cfg;
+
+    public DecoderTrainer(Config cfg) {
+        if (cfg == null) throw new IllegalArgumentException("DecoderTrainer: config must not be null");
+        this.cfg = cfg;
+    }
+
+    public Config config() { return cfg; }
+
+    /**
+     * Trains {@code model} in place.
+     *
+     * @param only names of the parameters to optimise (e.g. only the unit embeddings for the
+     *             few-shot unit-identification fine-tune), or null for every trainable parameter
+     * @param selection windows that pick the kept checkpoint (validation by default), or null to keep the last
+     * @param log progress lines, or null
+     */
+    public History fit(WindowDecoder model, Batches train, List<DecodingBatch> selection, Set<String> only, Consumer<String> log) {
+        long t0 = System.nanoTime();
+        List<Parameter> params = new ArrayList<>();
+        for (Parameter p : model.trainableParameters()) if (only == null || only.contains(p.name())) params.add(p);
+        if (params.isEmpty()) throw new IllegalArgumentException("DecoderTrainer: no parameter to train (only = " + only + ")");
+        if (only != null) {
+            Set<String> names = model.byName().keySet();
+            for (String n : only) if (!names.contains(n)) throw new IllegalArgumentException("DecoderTrainer: model has no parameter '" + n + "' (has " + names + ")");
+        }
+        Lamb opt = new Lamb(params, new Lamb.Config(cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false));
+        ConstantThenCosine sched = new ConstantThenCosine(cfg.lr(), cfg.epochs(), 0.75);
+        MovingAverage smooth = cfg.smoother();
+        List<Epoch> hist = new ArrayList<>();
+        Map<String, HostArray> best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = -1;
+        for (int e = 0; e < cfg.epochs(); e++) {
+            double lr = sched.lr(e);
+            opt.setLr(lr);
+            List<DecodingBatch> batches = train.epoch(e);
+            if (batches.isEmpty()) throw new IllegalStateException("DecoderTrainer: epoch " + e + " has no training batches");
+            double sum = 0;
+            for (int b = 0; b < batches.size(); b++) {
+                DecodingBatch batch = batches.get(b);
+                model.zeroGrad();
+                Tape tape = Tape.training(CounterRng.child(CounterRng.child(cfg.seed(), e), b));
+                Tensor pred = model.forward(batch, tape);
+                Tensor sm = smooth.forward(pred, tape);
+                Backend be = pred.backend();
+                Tensor g = be.zeros(sm.shape());
+                double loss = Losses.weightedMse(sm, be.fromHost(batch.target(), sm.shape()), batch.weight(), g);
+                if (!Double.isFinite(loss)) {
+                    throw new IllegalStateException(String.format(Locale.ROOT, "DecoderTrainer: %s loss is %s at epoch %d batch %d (lr %.3g)",
+                            model.kind(), loss, e, b, lr));
+                }
+                model.backward(smooth.backward(g, tape), tape);
+                if (cfg.gradClip() > 0) GradClip.clipGlobalNorm(() -> params, cfg.gradClip());
+                opt.step();
+                sum += loss;
+            }
+            double trainLoss = sum / batches.size();
+            boolean evalNow = selection != null && ((e + 1) % cfg.evalEvery() == 0 || e == cfg.epochs() - 1);
+            double selLoss = Double.NaN, selR2 = Double.NaN;
+            boolean kept = false;
+            if (evalNow) {
+                Evaluation ev = evaluate(model, selection, smooth);
+                selLoss = ev.loss();
+                selR2 = ev.meanSessionR2();
+                if (selLoss < bestLoss) {
+                    bestLoss = selLoss;
+                    bestEpoch = e;
+                    best = snapshot(model);
+                    kept = true;
+                }
+            }
+            hist.add(new Epoch(e, lr, trainLoss, selLoss, selR2, kept));
+            if (log != null && (evalNow || e == 0)) {
+                log.accept(String.format(Locale.ROOT, "  %s epoch %d/%d lr %.2e train loss %.4f%s", model.kind(), e + 1, cfg.epochs(), lr,
+                        trainLoss, evalNow ? String.format(Locale.ROOT, " | selection loss %.4f R2 %.3f%s", selLoss, selR2, kept ? " (kept)" : "") : ""));
+            }
+        }
+        if (best != null) restore(model, best);
+        else bestEpoch = cfg.epochs() - 1;
+        return new History(hist, bestEpoch, bestLoss, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Evaluates on fixed windows: loss as in training, and R² per session as the released code
+     * scores it (torcheval R2Score over all windows of the session, per dimension, averaged over x
+     * and y): only REACH samples (weight 5) when the session has any, else every sample of weight > 0.
+     */
+    public static Evaluation evaluate(WindowDecoder model, List<DecodingBatch> windows, MovingAverage smooth) {
+        if (windows == null || windows.isEmpty()) throw new IllegalArgumentException("evaluate: no windows");
+        // two pools per session: REACH rows and all weighted rows
+        Map<Integer, List<float[]>> reachP = new TreeMap<>(), reachY = new TreeMap<>(), allP = new TreeMap<>(), allY = new TreeMap<>();
+        double lossSum = 0, wSum = 0, sign = 0, n = 0;
+        double[] mse = new double[2];
+        for (DecodingBatch b : windows) {
+            Tape tape = Tape.inference();
+            Tensor sm = smooth.forward(model.forward(b, tape), tape);
+            float[] p = sm.backend().toHost(sm), y = b.target(), w = b.weight();
+            double bw = 0;
+            for (float v : w) bw += v;
+            lossSum += Losses.weightedMse(sm, sm.backend().fromHost(y, sm.shape()), w, null) * bw;
+            wSum += bw;
+            int rows = w.length, bsz = b.batch();
+            for (int r = 0; r < rows; r++) {
+                if (w[r] <= 0) continue;
+                int sess = b.sessionOf()[r % bsz];
+                float[] pr = {p[2 * r], p[2 * r + 1]}, yr = {y[2 * r], y[2 * r + 1]};
+                allP.computeIfAbsent(sess, k -> new ArrayList<>()).add(pr);
+                allY.computeIfAbsent(sess, k -> new ArrayList<>()).add(yr);
+                if (w[r] >= 5f) {
+                    reachP.computeIfAbsent(sess, k -> new ArrayList<>()).add(pr);
+                    reachY.computeIfAbsent(sess, k -> new ArrayList<>()).add(yr);
+                }
+            }
+        }
+        Map<Integer, Double> r2 = new LinkedHashMap<>();
+        Map<Integer, Long> counts = new LinkedHashMap<>();
+        long scored = 0;
+        for (int s : allP.keySet()) {
+            boolean reach = reachP.containsKey(s);
+            List<float[]> ps = reach ? reachP.get(s) : allP.get(s), ys = reach ? reachY.get(s) : allY.get(s);
+            R2 m = new R2();
+            float[] fp = flat(ps), fy = flat(ys);
+            m.update(fp, fy, 2);
+            r2.put(s, m.compute());
+            counts.put(s, (long) ps.size());
+            scored += ps.size();
+            for (int i = 0; i < ps.size(); i++) {
+                for (int d = 0; d < 2; d++) {
+                    double e = fp[2 * i + d] - fy[2 * i + d];
+                    mse[d] += e * e;
+                    if (Math.signum(fp[2 * i + d]) == Math.signum(fy[2 * i + d])) sign++;
+                    n++;
+                }
+            }
+        }
+        double mean = r2.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        mse[0] /= Math.max(1, scored);
+        mse[1] /= Math.max(1, scored);
+        return new Evaluation(wSum > 0 ? lossSum / wSum : Double.NaN, r2, counts, mean, mse, n > 0 ? sign / n : Double.NaN, scored);
+    }
+
+    private static float[] flat(List<float[]> rows) {
+        float[] f = new float[rows.size() * 2];
+        for (int i = 0; i < rows.size(); i++) {
+            f[2 * i] = rows.get(i)[0];
+            f[2 * i + 1] = rows.get(i)[1];
+        }
+        return f;
+    }
+
+    static Map<String, HostArray> snapshot(Module m) {
+        Map<String, HostArray> s = new LinkedHashMap<>();
+        for (Parameter p : m.parameters()) s.put(p.name(), HostArray.of(p.value()));
+        return s;
+    }
+
+    static void restore(Module m, Map<String, HostArray> s) {
+        for (Parameter p : m.parameters()) s.get(p.name()).copyTo(p.value());
+    }
+}
