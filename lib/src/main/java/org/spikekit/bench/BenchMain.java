@@ -36,6 +36,7 @@ public final class BenchMain {
         m.put("rsnn", RsnnBench::run);
         m.put("spikenn", SpikeNnBench::run);
         m.put("blocks", BlocksBench::run);
+        m.put("spikachu", SpikachuBench::run);
         return m;
     }
 
