@@ -371,6 +371,51 @@ public final class SpikachuCore implements Layer {
         return new Energy(List.copyOf(es), macs, acs, spikes, joules, steps, c);
     }
 
+    /**
+     * The released profiler's count ({@code network_profiling.py}, spikachu.md §1.5 and the
+     * differences listed at {@link Energy}): every module once per step (not once per scale token), a
+     * Linear counted as {@code in·out·r} ACs at the rate r of the LIF that comes last before it in
+     * the model (else {@code in·out} MACs), bias {@code out} ACs, BatchNorm {@code 6·F} MACs, each LIF
+     * {@code F·r} spikes, the attention products not counted. "Last before it" is taken in this
+     * model's forward order, which is the released modules' registration order except where a
+     * module is registered out of order; it is the kit's reading of that script, not a rerun of it.
+     */
+    public Energy energyAsProfiled(Tape tape, int steps, EnergyConstants c) {
+        if (tape == null) throw new IllegalArgumentException("SpikachuCore.energyAsProfiled: tape is null");
+        if (steps < 1) throw new IllegalArgumentException("SpikachuCore.energyAsProfiled: steps must be >= 1, got " + steps);
+        List<Energy.Entry> es = new ArrayList<>();
+        double macs = 0, acs = 0, spikes = 0;
+        String lastLif = null;
+        for (SpikachuCoreOps.Op op : ops) {
+            double rate = 0, m = 0, a = 0, sp = 0;
+            switch (op.kind()) {
+                case LIF -> {
+                    rate = rate(tape, op.module());
+                    sp = op.in() * rate;
+                    lastLif = op.module();
+                }
+                case LINEAR -> {
+                    double io = (double) op.in() * op.out();
+                    if (lastLif != null) {
+                        rate = rate(tape, lastLif);
+                        a = io * rate;
+                    } else {
+                        m = io;
+                    }
+                    if (op.bias()) a += op.out();
+                }
+                case BATCHNORM -> m = 6.0 * op.out();
+                case ATTENTION -> { }
+            }
+            es.add(new Energy.Entry(op.module(), op.kind().name(), rate, m, a, sp));
+            macs += m;
+            acs += a;
+            spikes += sp;
+        }
+        double joules = (macs * c.macPicojoule() + (acs + spikes) * c.acPicojoule()) * 1e-12;
+        return new Energy(List.copyOf(es), macs, acs, spikes, joules, steps, c);
+    }
+
     private static double rate(Tape tape, String lif) {
         Tape.Activity a = tape.activity(lif);
         if (a == null) {

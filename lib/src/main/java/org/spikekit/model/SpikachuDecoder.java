@@ -124,6 +124,18 @@ public final class SpikachuDecoder implements WindowDecoder {
         return new DecoderEnergy(kind, e.macs() + h.macs(), e.acs() + h.acs(), e.spikes(), e.meanRate(), steps, EnergyConstants.HOROWITZ_45NM);
     }
 
+    /**
+     * The released profiler's reading ({@link SpikachuCore#energyAsProfiled} and
+     * {@link Homogenizer.Config#opsPerStepAsReleased}, whose attention cost uses the padded token
+     * count: the largest spike count of any bin in the batch, as the released code pads to it).
+     */
+    public DecoderEnergy energyAsProfiled(Tape inferenceTape, double paddedTokens, int steps) {
+        SpikachuCore.Energy e = core.energyAsProfiled(inferenceTape, steps, EnergyConstants.HOROWITZ_45NM);
+        Homogenizer.OpCounts h = cfg.homogenizer().opsPerStepAsReleased(paddedTokens);
+        return new DecoderEnergy(kind + " (released profiler)", e.macs() + h.macs(), e.acs() + h.acs(), e.spikes(), e.meanRate(), steps,
+                EnergyConstants.HOROWITZ_45NM);
+    }
+
     @Override
     public String toString() { return kind + ": " + homogenizer + " → " + core.describe(); }
 }

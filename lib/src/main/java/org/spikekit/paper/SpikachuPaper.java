@@ -292,6 +292,66 @@ public final class SpikachuPaper {
         return out;
     }
 
+    // ================================================================== energy at the paper's sizes
+
+    /**
+     * The energy estimate of the paper-size models on one session's test windows, under both
+     * counting rules: the spec's (kit) and the released profiler's. The spiking models are the
+     * paper-size Spikachu (kit default and released core) <b>at initialisation</b> (training them is
+     * a full-mode job), so their spike rates are those of an untrained network; the baselines'
+     * counts are analytic and do not depend on training.
+     */
+    public tech.tablesaw.api.Table paperSizeEnergy(String sessionId) {
+        DecodingWindows w = DecodingWindows.of(data.subset(List.of(sessionId)));
+        List<DecodingBatch> test = evalBatches(w, Split.TEST);
+        int n = w.sessions().getFirst().units(), steps = w.steps();
+        tech.tablesaw.api.StringColumn model = tech.tablesaw.api.StringColumn.create("model"), rule = tech.tablesaw.api.StringColumn.create("counting_rule");
+        tech.tablesaw.api.LongColumn params = tech.tablesaw.api.LongColumn.create("parameters");
+        tech.tablesaw.api.DoubleColumn macs = tech.tablesaw.api.DoubleColumn.create("macs_per_step"), acs = tech.tablesaw.api.DoubleColumn.create("acs_per_step"),
+                spikes = tech.tablesaw.api.DoubleColumn.create("spikes_per_step"), rate = tech.tablesaw.api.DoubleColumn.create("mean_spike_rate"),
+                uj = tech.tablesaw.api.DoubleColumn.create("uJ_per_window"), ratio = tech.tablesaw.api.DoubleColumn.create("x_spikachu_energy");
+        List<Object[]> rows = new ArrayList<>();
+        for (Model mk : Model.values()) {
+            WindowDecoder m;
+            if (mk.spiking()) {
+                SpikachuDecoder.Config c = SpikachuDecoder.Config.paper(n);
+                m = new SpikachuDecoder(backend, mk.label, mk == Model.SPIKACHU_RELEASED ? c.released() : c, settings.seed());
+            } else {
+                m = BaselineDecoder.paper(backend, Baselines.Kind.valueOf(mk.name()), n, settings.seed());
+            }
+            Tape tape = Tape.inference();
+            long tokens = 0, count = 0;
+            int padded = 0;
+            for (DecodingBatch b : test) {
+                if (mk.spiking()) m.forward(b, tape);
+                tokens += b.tokenCount();
+                count += (long) b.steps() * b.batch();
+                padded = Math.max(padded, b.maxTokensPerRow());
+            }
+            DecoderEnergy kit = m.energy(tape, (double) tokens / count, steps);
+            rows.add(new Object[] {mk.label, "spec (kit)", sharedParameters(m), kit});
+            if (m instanceof SpikachuDecoder sd) rows.add(new Object[] {mk.label, "released profiler", sharedParameters(m), sd.energyAsProfiled(tape, padded, steps)});
+            else rows.add(new Object[] {mk.label, "released profiler", sharedParameters(m), kit});
+            log.accept("paper-size energy: " + mk.label + " done");
+        }
+        for (Object[] r : rows) {
+            DecoderEnergy e = (DecoderEnergy) r[3];
+            DecoderEnergy ref = rows.stream().filter(x -> x[0].equals("spikachu") && x[1].equals(r[1])).map(x -> (DecoderEnergy) x[3]).findFirst().orElseThrow();
+            model.append((String) r[0]);
+            rule.append((String) r[1]);
+            params.append((Long) r[2]);
+            macs.append(e.macs());
+            acs.append(e.acs());
+            spikes.append(e.spikes());
+            rate.append(e.meanRate());
+            uj.append(e.joulesPerWindow() * 1e6);
+            ratio.append(e.joulesPerWindow() / ref.joulesPerWindow());
+        }
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("paper_size_energy");
+        t.addColumns(model, rule, params, macs, acs, spikes, rate, uj, ratio);
+        return t;
+    }
+
     // ================================================================== helpers
 
     private SpikachuRun existing(String setting, String model, String session) {
@@ -366,12 +426,15 @@ public final class SpikachuPaper {
         // energy from one inference tape over every test batch
         Tape tape = Tape.inference();
         long tokens = 0, rows = 0;
+        int padded = 0;
         for (DecodingBatch b : test) {
             m.forward(b, tape);
             tokens += b.tokenCount();
             rows += (long) b.steps() * b.batch();
+            padded = Math.max(padded, b.maxTokensPerRow());
         }
         DecoderEnergy e = m.energy(tape, (double) tokens / rows, test.getFirst().steps());
+        DecoderEnergy prof = m instanceof SpikachuDecoder sd ? sd.energyAsProfiled(tape, padded, test.getFirst().steps()) : e;
         // latency: batch-1 forward over one window
         DecodingBatch first = test.getFirst();
         DecodingBatch one = firstWindow(first);
@@ -387,7 +450,7 @@ public final class SpikachuPaper {
         SpikachuRun run = new SpikachuRun(setting, model, s.id(), variant, settings.fingerprint(), data.real() ? "real" : "synthetic", mode.id(),
                 settings.seed(), s.units(), trainWindows, cfg.epochs(), h.keptEpoch(), ev.meanSessionR2(), (ev.msePerDim()[0] + ev.msePerDim()[1]) / 2,
                 ev.signAgreement(), ev.scoredSamples(), sharedParameters(m), e.macs(), e.acs(), e.spikes(), Double.isNaN(e.meanRate()) ? -1 : e.meanRate(),
-                e.joulesPerWindow(), best / first.steps(), c.maxChangeBefore(), Double.isNaN(c.maxChangeOtherWindow()) ? 0 : c.maxChangeOtherWindow(), losses, seconds, backend.name(),
+                e.joulesPerWindow(), prof.joulesPerWindow(), best / first.steps(), c.maxChangeBefore(), Double.isNaN(c.maxChangeOtherWindow()) ? 0 : c.maxChangeOtherWindow(), losses, seconds, backend.name(),
                 GitInfo.of(resultsDir.toAbsolutePath().getParent().getParent()).commit());
         try {
             org.spikekit.train.Checkpoint.of(m).withMeta("run", run.fileName()).withMeta("variant", variant).write(checkpoint(run));

@@ -48,6 +48,8 @@ import org.spikekit.report.AtomicFiles;
  * @param spikes         spikes per step and sample (0 for the ANN baselines)
  * @param meanRate       mean spike rate over the spiking layers (NaN-free: -1 for ANN baselines)
  * @param joulesPerWindow energy per 1-s window (100 steps) and sample, J (45-nm constants)
+ * @param profiledJoulesPerWindow the same energy counted as the released {@code network_profiling.py} does
+ *                       ({@link org.spikekit.model.SpikachuDecoder#energyAsProfiled}; equal to {@code joulesPerWindow} for the baselines)
  * @param latencyMsPerStep wall time of a batch-1 forward pass over one window divided by its steps
  * @param causalLeak     largest change of a prediction before a spike was added (0: causal)
  * @param batchLeak      largest change of another window's predictions when one window's spikes changed (0: windows independent)
@@ -58,7 +60,7 @@ import org.spikekit.report.AtomicFiles;
 public record SpikachuRun(String setting, String model, String session, String variant, String settings, String data, String mode,
                           long seed, int units, int trainWindows, int epochs, int keptEpoch, double r2, double mse, double signAgreement,
                           long scoredSamples, long parameters, double macs, double acs, double spikes, double meanRate,
-                          double joulesPerWindow, double latencyMsPerStep, double causalLeak, double batchLeak, List<Double> trainLoss,
+                          double joulesPerWindow, double profiledJoulesPerWindow, double latencyMsPerStep, double causalLeak, double batchLeak, List<Double> trainLoss,
                           double wallTimeS, String backend, String gitCommit) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -93,7 +95,8 @@ public record SpikachuRun(String setting, String model, String session, String v
         try {
             return JSON.readValue(Files.readString(file), SpikachuRun.class);
         } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": not a readable Spikachu run record (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new IOException(file + ": not a readable Spikachu run record (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); if an older kit wrote it, run notebooks 21-23 again (they retrain and rewrite such files)", e);
         }
     }
 

@@ -104,15 +104,18 @@ public final class SpikachuTables {
         LongColumn params = LongColumn.create("parameters");
         DoubleColumn macs = DoubleColumn.create("macs_per_step"), acs = DoubleColumn.create("acs_per_step"), spikes = DoubleColumn.create("spikes_per_step"),
                 rate = DoubleColumn.create("mean_spike_rate"), uj = DoubleColumn.create("uJ_per_window"), ratio = DoubleColumn.create("x_spikachu_energy"),
-                lat = DoubleColumn.create("latency_ms_per_step"), pmin = DoubleColumn.create("paper_ratio_min"), pmax = DoubleColumn.create("paper_ratio_max");
+                lat = DoubleColumn.create("latency_ms_per_step"), ujp = DoubleColumn.create("uJ_per_window_released_profiler"),
+                ratiop = DoubleColumn.create("x_spikachu_energy_released_profiler"), pmin = DoubleColumn.create("paper_ratio_min"), pmax = DoubleColumn.create("paper_ratio_max");
         Map<String, double[]> mean = new LinkedHashMap<>();
         for (String m : modelsOf(runs, "single")) {
             List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m)).toList();
             mean.put(m, new double[] {avg(rs, SpikachuRun::macs), avg(rs, SpikachuRun::acs), avg(rs, SpikachuRun::spikes), avg(rs, SpikachuRun::meanRate),
-                    avg(rs, SpikachuRun::joulesPerWindow) * 1e6, avg(rs, SpikachuRun::latencyMsPerStep), avg(rs, r -> r.parameters())});
+                    avg(rs, SpikachuRun::joulesPerWindow) * 1e6, avg(rs, SpikachuRun::latencyMsPerStep), avg(rs, r -> r.parameters()),
+                    avg(rs, SpikachuRun::profiledJoulesPerWindow) * 1e6});
             variant.append(rs.getFirst().variant());
         }
         double ref = mean.containsKey("spikachu") ? mean.get("spikachu")[4] : Double.NaN;
+        double refP = mean.containsKey("spikachu") ? mean.get("spikachu")[7] : Double.NaN;
         for (var e : mean.entrySet()) {
             double[] v = e.getValue();
             model.append(e.getKey());
@@ -124,11 +127,13 @@ public final class SpikachuTables {
             uj.append(v[4]);
             ratio.append(v[4] / ref);
             lat.append(v[5]);
+            ujp.append(v[7]);
+            ratiop.append(v[7] / refP);
             boolean base = !e.getKey().startsWith("spikachu");
             pmin.append(base ? paper.value("energy_ratio_min", "baselines", "all") : Double.NaN);
             pmax.append(base ? paper.value("energy_ratio_max", "baselines", "all") : Double.NaN);
         }
-        t.addColumns(model, params, macs, acs, spikes, rate, uj, ratio, lat, pmin, pmax, variant);
+        t.addColumns(model, params, macs, acs, spikes, rate, uj, ratio, ujp, ratiop, lat, pmin, pmax, variant);
         return t;
     }
 

@@ -340,6 +340,13 @@ class SpikachuCoreTest {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> core.energy(Tape.inference(), 10));
         assertTrue(ex.getMessage().contains("e.ms.b0.u0.lif"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> core.energy(tape, 0));
+        // the released profiler's reading: every module once per step, no attention products, and
+        // every Linear comes after some LIF here (the first module is a LIF), so only BatchNorms are MACs
+        SpikachuCore.Energy p = core.energyAsProfiled(tape, 10, EnergyConstants.HOROWITZ_45NM);
+        assertEquals(6 * (3 + 3) + 3 * 6 * 2 + 6 * 3 + 6 * 3 + 6 * 3 + 6 * 2 + 6 * 2, p.macs(), 1e-9);
+        assertEquals(2 * rb0 + 2 * rb1 + 2 * (rq + rk + rv + ra) + 3 * (rp + r1 + r2) + 6 * rf + 2 * ri, p.spikes(), 1e-9);
+        assertTrue(p.entries().stream().filter(x -> x.kind().equals("ATTENTION")).allMatch(x -> x.macs() == 0 && x.acs() == 0));
+        assertTrue(p.acs() > 0 && p.joules() > 0);
     }
 
     // ---- shapes and configs ----------------------------------------------------------------------

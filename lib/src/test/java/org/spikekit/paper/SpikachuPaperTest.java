@@ -89,6 +89,20 @@ class SpikachuPaperTest {
     }
 
     @Test
+    void paperSizeEnergyUnderBothCountingRules(@TempDir Path dir) {
+        SpikachuPaper p = new SpikachuPaper(data, DataChoice.SYNTHETIC, RunMode.QUICK, new CpuBackend(), dir, tiny(), null);
+        Table t = p.paperSizeEnergy(RT);
+        assertEquals(12, t.rowCount());
+        for (int i = 0; i < t.rowCount(); i++) {
+            assertTrue(t.doubleColumn("uJ_per_window").get(i) > 0, t.row(i).toString());
+            if (t.stringColumn("model").get(i).equals("spikachu")) assertEquals(1.0, t.doubleColumn("x_spikachu_energy").get(i), 1e-12);
+        }
+        // the baselines' counts are analytic: the same under both rules
+        assertEquals(t.doubleColumn("macs_per_step").get(8), t.doubleColumn("macs_per_step").get(9), 0);
+        assertTrue(t.longColumn("parameters").get(0) > 3_000_000, "paper-size Spikachu " + t.longColumn("parameters").get(0));
+    }
+
+    @Test
     void unknownSessionsAndModelsAreNamed(@TempDir Path dir) {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> new SpikachuPaper(data, DataChoice.SYNTHETIC, RunMode.QUICK,
                 new CpuBackend(), dir, tiny().withSingleSessions(List.of("x_20200101_center_out_reaching")), null));
