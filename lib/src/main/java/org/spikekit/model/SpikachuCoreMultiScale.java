@@ -6,12 +6,12 @@ import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.nn.BatchNorm;
+import org.spikekit.nn.Dropout;
 import org.spikekit.nn.Layer;
 import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Residual;
 import org.spikekit.nn.Sequential;
-import org.spikekit.nn.SharedDropout;
 import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Module;
@@ -60,7 +60,7 @@ final class SpikachuCoreMultiScale implements Layer {
         ops.lif(lif.name(), in, 1);
         ops.linear(prefix + ".fc", in, out, true, 1, lif.name());
         ops.batchNorm(prefix + ".bn", out, 1);
-        return dropout > 0 ? new Sequential(lif, fc, bn, new SharedDropout(dropout)) : new Sequential(lif, fc, bn);
+        return dropout > 0 ? new Sequential(lif, fc, bn, Dropout.sharedOverTime(dropout)) : new Sequential(lif, fc, bn);
     }
 
     static Sequential branch(Backend be, String prefix, int in, int hidden, int out, int layers, int skip, float tau0,

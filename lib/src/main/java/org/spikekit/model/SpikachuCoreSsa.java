@@ -6,11 +6,11 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
 import org.spikekit.nn.BatchNorm;
+import org.spikekit.nn.Dropout;
 import org.spikekit.nn.Layer;
 import org.spikekit.nn.LayerNorm;
 import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
-import org.spikekit.nn.SharedDropout;
 import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Module;
@@ -48,7 +48,7 @@ final class SpikachuCoreSsa implements Layer {
     private final Linear q, k, v, proj, fc1, fc2;
     private final BatchNorm qBn, kBn, vBn, projBn, bn1, bn2;
     private final ParametricLif qLif, kLif, vLif, attnLif, projLif, lif1, lif2;
-    private final SharedDropout attnDrop, mlpDrop;
+    private final Dropout attnDrop, mlpDrop;
     private final List<Parameter> params;
 
     /** Initial time constant of every SSA/MLP neuron (LTLIFNode(init_tau=2.0) in the released code). */
@@ -78,7 +78,7 @@ final class SpikachuCoreSsa implements Layer {
         v = new Linear(be, name + ".v.fc", dim, qkv, true, seed);
         vBn = new BatchNorm(be, name + ".v.bn", qkv);
         vLif = new ParametricLif(be, name + ".v.lif", qkv, o);
-        attnDrop = new SharedDropout(attnDropout);
+        attnDrop = Dropout.sharedOverTime(attnDropout);
         attnLif = new ParametricLif(be, name + ".attn.lif", qkv, o);
         int projOut = released ? qkv : dim;
         proj = new Linear(be, name + ".proj.fc", qkv, projOut, true, seed);
@@ -92,7 +92,7 @@ final class SpikachuCoreSsa implements Layer {
         fc2 = new Linear(be, name + ".mlp.fc2", mlpHidden, dim, true, seed);
         bn2 = new BatchNorm(be, name + ".mlp.bn2", dim);
         lif2 = new ParametricLif(be, name + ".mlp.lif2", dim, o);
-        mlpDrop = new SharedDropout(mlpDropout);
+        mlpDrop = Dropout.sharedOverTime(mlpDropout);
         params = Module.of(ln1, q, qBn, qLif, k, kBn, kLif, v, vBn, vLif, attnLif, proj, projBn, projLif,
                 ln2, fc1, bn1, lif1, fc2, bn2, lif2).parameters();
         for (String p : new String[] {"q", "k", "v"}) {

@@ -1,20 +1,13 @@
 package org.spikekit.paper;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.report.RunRecords;
 
 /**
  * Result of one run of the RSNN paper's recipe: one model, one session, one seed. Every run is its
@@ -49,11 +42,6 @@ public record RsnnRun(String model, String session, String sessionFile, long see
                       double footprintBytes, double connSparsity, double actSparsity, double dense, double effMacs,
                       double effAcs, Map<String, Double> extra, double wallTimeS, String backend, String gitCommit) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     public RsnnRun {
@@ -74,29 +62,14 @@ public record RsnnRun(String model, String session, String sessionFile, long see
     }
 
     /** Writes the run atomically into {@code dir}; returns the path. */
-    public Path write(Path dir) throws IOException {
-        Path p = dir.resolve(fileName());
-        byte[] bytes = JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8);
-        return AtomicFiles.write(p, out -> out.write(bytes));
-    }
+    public Path write(Path dir) throws IOException { return RunRecords.write(dir, fileName(), this); }
 
     /** Reads one run file; a damaged file is reported with its path. */
-    public static RsnnRun read(Path file) throws IOException {
-        try {
-            return JSON.readValue(Files.readString(file), RsnnRun.class);
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": not a readable RSNN run record (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
-    }
+    public static RsnnRun read(Path file) throws IOException { return RunRecords.read(file, RsnnRun.class, "RSNN run record", ""); }
 
     /** Every {@code *.json} run in {@code dir} (none when it does not exist), sorted by model, session, seed. */
     public static List<RsnnRun> readAll(Path dir) throws IOException {
-        List<RsnnRun> runs = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return runs;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
-            for (Path p : ds) runs.add(read(p));
-        }
-        runs.sort(Comparator.comparing(RsnnRun::model).thenComparing(RsnnRun::session).thenComparingLong(RsnnRun::seed));
-        return runs;
+        return RunRecords.readAll(dir, RsnnRun.class, "RSNN run record", "",
+                Comparator.comparing(RsnnRun::model).thenComparing(RsnnRun::session).thenComparingLong(RsnnRun::seed));
     }
 }

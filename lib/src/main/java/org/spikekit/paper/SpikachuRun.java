@@ -1,20 +1,11 @@
 package org.spikekit.paper;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.report.RunRecords;
 
 /**
  * Result of one Spikachu-paper evaluation: one trained model scored on one session's test split.
@@ -63,20 +54,18 @@ public record SpikachuRun(String setting, String model, String session, String v
                           double joulesPerWindow, double profiledJoulesPerWindow, double latencyMsPerStep, double causalLeak, double batchLeak, List<Double> trainLoss,
                           double wallTimeS, String backend, String gitCommit) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     public SpikachuRun {
-        for (var e : Map.of("setting", setting, "model", model, "session", session).entrySet()) {
-            Objects.requireNonNull(e.getValue(), e.getKey());
-            if (!LABEL.matcher(e.getValue()).matches()) throw new IllegalArgumentException("SpikachuRun." + e.getKey() + " must be a plain label, got '" + e.getValue() + "'");
-        }
+        label("setting", setting);
+        label("model", model);
+        label("session", session);
         if (!Double.isFinite(r2)) throw new IllegalArgumentException("SpikachuRun.r2 of " + model + "/" + session + " is not finite: " + r2);
         trainLoss = trainLoss == null ? List.of() : List.copyOf(trainLoss);
+    }
+
+    private static void label(String field, String v) {
+        if (v == null || !LABEL.matcher(v).matches()) throw new IllegalArgumentException("SpikachuRun." + field + " must be a plain label, got " + (v == null ? "null" : "'" + v + "'"));
     }
 
     public String fileName() { return fileName(setting, model, session); }
@@ -84,30 +73,17 @@ public record SpikachuRun(String setting, String model, String session, String v
     public static String fileName(String setting, String model, String session) { return setting + "_" + model + "_" + session + ".json"; }
 
     /** Writes the run atomically into {@code dir}; returns the path. */
-    public Path write(Path dir) throws IOException {
-        Path p = dir.resolve(fileName());
-        byte[] bytes = JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8);
-        return AtomicFiles.write(p, out -> out.write(bytes));
-    }
+    public Path write(Path dir) throws IOException { return RunRecords.write(dir, fileName(), this); }
+
+    /** What a damaged or outdated run file's message adds. */
+    private static final String HINT = "; if an older kit wrote it, run notebooks 21-23 again (they retrain and rewrite such files)";
 
     /** Reads one run file; a damaged file is reported with its path. */
-    public static SpikachuRun read(Path file) throws IOException {
-        try {
-            return JSON.readValue(Files.readString(file), SpikachuRun.class);
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": not a readable Spikachu run record (" + e.getMessage().lines().findFirst().orElse("")
-                    + "); if an older kit wrote it, run notebooks 21-23 again (they retrain and rewrite such files)", e);
-        }
-    }
+    public static SpikachuRun read(Path file) throws IOException { return RunRecords.read(file, SpikachuRun.class, "Spikachu run record", HINT); }
 
     /** Every {@code *.json} run in {@code dir} (none when it does not exist), sorted by setting, model, session. */
     public static List<SpikachuRun> readAll(Path dir) throws IOException {
-        List<SpikachuRun> runs = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return runs;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
-            for (Path p : ds) runs.add(read(p));
-        }
-        runs.sort(Comparator.comparing(SpikachuRun::setting).thenComparing(SpikachuRun::model).thenComparing(SpikachuRun::session));
-        return runs;
+        return RunRecords.readAll(dir, SpikachuRun.class, "Spikachu run record", HINT,
+                Comparator.comparing(SpikachuRun::setting).thenComparing(SpikachuRun::model).thenComparing(SpikachuRun::session));
     }
 }

@@ -10,12 +10,12 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 
-class SharedDropoutTest {
+class DropoutSharedOverTimeTest {
     private final Backend be = new CpuBackend();
 
     @Test
     void maskIsSharedAcrossTimeScaledAndSeeded() {
-        SharedDropout d = new SharedDropout(0.5f);
+        Dropout d = Dropout.sharedOverTime(0.5f);
         Tensor x = be.zeros(5, 40, 10);
         be.fill(x, 1f);
         float[] a = be.toHost(d.forward(x, Tape.training(3))), b = be.toHost(d.forward(x, Tape.training(3)));
@@ -31,7 +31,7 @@ class SharedDropoutTest {
         assertTrue(kept > 160 && kept < 240, "kept " + kept);
         assertSame(x, d.forward(x, Tape.inference()));
         LayerCheck.check(d, LayerCheck.randn(be, 1, 1f, 4, 6), () -> Tape.training(3), 1e-2, 1e-3, 24, true);
-        assertThrows(IllegalArgumentException.class, () -> new SharedDropout(1f));
+        assertThrows(IllegalArgumentException.class, () -> Dropout.sharedOverTime(1f));
         assertThrows(IllegalArgumentException.class, () -> d.forward(be.zeros(4), Tape.training(1)));
     }
 
