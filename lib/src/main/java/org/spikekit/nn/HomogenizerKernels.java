@@ -108,7 +108,7 @@ final class HomogenizerKernels {
 
     // ---- LayerNorm ----------------------------------------------------------------------------
     //
-    // The arithmetic of LayerNorm (biased variance, eps inside the root, double sums) over many
+    // LayerNorm (biased variance, eps inside the root, double sums; nn.LayerNorm runs on these too) over many
     // rows, split across threads; the parameter gradients are summed per block of BLOCK rows and
     // the blocks added in order, so the bits do not depend on the thread count.
 

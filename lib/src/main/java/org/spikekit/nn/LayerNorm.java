@@ -41,25 +41,7 @@ public final class LayerNorm implements Layer {
         float[] v = be.toHost(x), g = be.toHost(gamma.value()), b = be.toHost(beta.value());
         int rows = v.length / features;
         float[] xhat = new float[v.length], inv = new float[rows], y = new float[v.length];
-        for (int r = 0; r < rows; r++) {
-            int o = r * features;
-            double mean = 0;
-            for (int j = 0; j < features; j++) mean += v[o + j];
-            mean /= features;
-            double var = 0;
-            for (int j = 0; j < features; j++) {
-                double d = v[o + j] - mean;
-                var += d * d;
-            }
-            var /= features;
-            float is = (float) (1 / Math.sqrt(var + eps));
-            inv[r] = is;
-            for (int j = 0; j < features; j++) {
-                float h = (float) ((v[o + j] - mean) * is);
-                xhat[o + j] = h;
-                y[o + j] = h * g[j] + b[j];
-            }
-        }
+        HomogenizerKernels.layerNorm(v, g, b, eps, rows, features, y, xhat, inv);
         tape.push(new Rec(xhat, inv, s));
         return be.fromHost(y, s);
     }
@@ -70,21 +52,12 @@ public final class LayerNorm implements Layer {
         Backend be = gradOut.backend();
         float[] gy = be.toHost(gradOut), g = be.toHost(gamma.value()), xh = r.xhat();
         int rows = gy.length / features;
-        float[] dg = new float[features], db = new float[features], gx = new float[gy.length];
-        for (int row = 0; row < rows; row++) {
-            int o = row * features;
-            double sum = 0, sumXh = 0;
-            for (int j = 0; j < features; j++) {
-                float gh = gy[o + j] * g[j];
-                sum += gh;
-                sumXh += gh * xh[o + j];
-                dg[j] += gy[o + j] * xh[o + j];
-                db[j] += gy[o + j];
-            }
-            double m = sum / features, mx = sumXh / features;
-            for (int j = 0; j < features; j++) {
-                gx[o + j] = (float) (r.invStd()[row] * (gy[o + j] * g[j] - m - xh[o + j] * mx));
-            }
+        double[] dgd = new double[features], dbd = new double[features];
+        float[] gx = HomogenizerKernels.layerNormBackward(gy, xh, r.invStd(), g, rows, features, dgd, dbd);
+        float[] dg = new float[features], db = new float[features];
+        for (int j = 0; j < features; j++) {
+            dg[j] = (float) dgd[j];
+            db[j] = (float) dbd[j];
         }
         be.axpby(1f, be.fromHost(dg, features), 1f, gamma.grad());
         be.axpby(1f, be.fromHost(db, features), 1f, beta.grad());
