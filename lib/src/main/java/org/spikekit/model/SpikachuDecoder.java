@@ -90,8 +90,13 @@ public final class SpikachuDecoder implements WindowDecoder {
     /** The unit embeddings: what unit-identification fine-tuning trains. */
     public List<Parameter> unitIdentificationParameters() { return homogenizer.unitIdentificationParameters(); }
 
-    /** Parameter count without the unit embeddings (the size the spec's ≈3.9 M refers to). */
-    public long sharedParameterCount() { return numel() - homogenizer.unitEmbeddings().numel(); }
+    /**
+     * Trainable parameters without the unit embeddings (the size the spec's ≈3.9 M refers to;
+     * BatchNorm running statistics and frozen thresholds are not counted).
+     */
+    public long sharedParameterCount() {
+        return trainableParameters().stream().filter(p -> p != homogenizer.unitEmbeddings()).mapToLong(Parameter::numel).sum();
+    }
 
     /**
      * This model with a vocabulary of {@code vocab} units: every trained value is kept (the same
