@@ -217,8 +217,9 @@ public final class SpikachuPaper {
         DecoderTrainer.Config cfg = trainerConfig(model, align);
         List<DecodingBatch> selection = evalBatches(w, released ? Split.TEST : Split.VALID);
         log.accept(String.format(Locale.ROOT, "%s on %s: %d train windows/epoch, %,d parameters", model.label, sessionId, w.epochSize(), m.numel()));
-        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model)), selection, null, log);
-        return finish("single", model.label, variant(model), sessionId, m, w, 0, cfg, h, t0);
+        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model), si -> true), selection, null, log);
+        return score("single", model.label, variant(model), w.sessions().getFirst(), m, evalBatches(w, Split.TEST), cfg, h, w.epochSize(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
     // ================================================================== multi-subject and few-shot
@@ -234,16 +235,11 @@ public final class SpikachuPaper {
         List<String> train = data.ids().stream().filter(id -> !id.equals(settings.heldOut())).toList();
         if (train.isEmpty()) throw new IllegalStateException("multi-subject training needs a session besides the held-out " + settings.heldOut());
         List<SpikachuRun> out = new ArrayList<>();
-        boolean allDone = true;
-        for (String id : train) allDone &= existing("multi", Model.SPIKACHU.label, id) != null;
-        allDone &= existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut()) != null;
-        allDone &= existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut()) != null;
-        if (allDone) {
-            for (String id : train) out.add(existing("multi", Model.SPIKACHU.label, id));
-            out.add(existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut()));
-            out.add(existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut()));
-            return out;
-        }
+        for (String id : train) out.add(existing("multi", Model.SPIKACHU.label, id));
+        out.add(existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut()));
+        out.add(existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut()));
+        if (!out.contains(null)) return out;
+        out.clear();
         // one vocabulary over every session (sorted ids); training is locked to the non-held-out
         // sessions, whose windows alone feed the optimiser, so the held-out units' embeddings stay
         // at their initial values (up to LAMB's weight decay) until the few-shot fine-tune
@@ -255,8 +251,7 @@ public final class SpikachuPaper {
         int perEpoch = (int) all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() != held).count();
         log.accept(String.format(Locale.ROOT, "multi-subject spikachu on %d sessions: %d train windows/epoch, vocabulary %d units",
                 train.size(), perEpoch, all.totalUnits()));
-        DecoderTrainer.Batches multiBatches = e -> DecodingWindows.chunks(all.trainEpoch(settings.seed(), e).stream().filter(x -> x.session() != held).toList(),
-                settings.spikachuBatch()).stream().map(ws -> all.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
+        DecoderTrainer.Batches multiBatches = trainBatches(all, settings.spikachuBatch(), si -> si != held);
         List<DecodingBatch> multiValid = batches(all, all.evalWindows(Split.VALID).stream().filter(x -> x.session() != held).toList());
         DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, multiBatches, multiValid, null, log);
         double trainS = (System.nanoTime() - t0) / 1e9;
@@ -401,34 +396,27 @@ public final class SpikachuPaper {
 
     private long seedOf(int epoch, List<Window> ws) { return org.spikekit.compute.CounterRng.child(org.spikekit.compute.CounterRng.child(settings.seed(), epoch), ws.hashCode()); }
 
-    private DecoderTrainer.Batches trainBatches(DecodingWindows w, int batch) {
-        return e -> DecodingWindows.chunks(w.trainEpoch(settings.seed(), e), batch).stream()
+    /** Each epoch's shuffled training windows of the sessions {@code use} accepts, in batches with unit dropout. */
+    private DecoderTrainer.Batches trainBatches(DecodingWindows w, int batch, java.util.function.IntPredicate use) {
+        return e -> DecodingWindows.chunks(w.trainEpoch(settings.seed(), e).stream().filter(x -> use.test(x.session())).toList(), batch).stream()
                 .map(ws -> w.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
     }
 
-    private static List<DecodingBatch> evalBatches(DecodingWindows w, Split s) {
-        return DecodingWindows.chunks(w.evalWindows(s), 32).stream().map(w::batch).toList();
-    }
+    private static List<DecodingBatch> evalBatches(DecodingWindows w, Split s) { return batches(w, w.evalWindows(s)); }
 
     private static List<DecodingBatch> batches(DecodingWindows w, List<Window> ws) {
         return DecodingWindows.chunks(ws, 32).stream().map(w::batch).toList();
     }
 
-    private SpikachuRun finish(String setting, String model, String variant, String sessionId, WindowDecoder m, DecodingWindows w, int session,
-                               DecoderTrainer.Config cfg, DecoderTrainer.History h, long t0) {
-        return score(setting, model, variant, w.sessions().get(session), m, evalBatches(w, Split.TEST), cfg, h, w.epochSize(), (System.nanoTime() - t0) / 1e9);
-    }
-
     private SpikachuRun score(String setting, String model, String variant, PerichSession s, WindowDecoder m, List<DecodingBatch> test,
                               DecoderTrainer.Config cfg, DecoderTrainer.History h, int trainWindows, double seconds) {
         MovingAverage smooth = cfg.smoother();
-        DecoderTrainer.Evaluation ev = DecoderTrainer.evaluate(m, test, smooth);
-        // energy from one inference tape over every test batch
+        // energy from the spike activity of the evaluation's passes over every test batch
         Tape tape = Tape.inference();
+        DecoderTrainer.Evaluation ev = DecoderTrainer.evaluate(m, test, smooth, tape);
         long tokens = 0, rows = 0;
         int padded = 0;
         for (DecodingBatch b : test) {
-            m.forward(b, tape);
             tokens += b.tokenCount();
             rows += (long) b.steps() * b.batch();
             padded = Math.max(padded, b.maxTokensPerRow());

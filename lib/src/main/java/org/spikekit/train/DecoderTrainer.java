@@ -180,13 +180,23 @@ public final class DecoderTrainer {
      * and y): only REACH samples (weight 5) when the session has any, else every sample of weight > 0.
      */
     public static Evaluation evaluate(WindowDecoder model, List<DecodingBatch> windows, MovingAverage smooth) {
+        return evaluate(model, windows, smooth, null);
+    }
+
+    /**
+     * {@link #evaluate(WindowDecoder, List, MovingAverage)} whose forward passes all record their
+     * spike activity on {@code activity} (an inference tape, e.g. for {@link WindowDecoder#energy}),
+     * or each on a fresh inference tape when it is null.
+     */
+    public static Evaluation evaluate(WindowDecoder model, List<DecodingBatch> windows, MovingAverage smooth, Tape activity) {
         if (windows == null || windows.isEmpty()) throw new IllegalArgumentException("evaluate: no windows");
+        if (activity != null && activity.keeps()) throw new IllegalArgumentException("evaluate: the activity tape must be an inference tape");
         // two pools per session: REACH rows and all weighted rows
         Map<Integer, List<float[]>> reachP = new TreeMap<>(), reachY = new TreeMap<>(), allP = new TreeMap<>(), allY = new TreeMap<>();
         double lossSum = 0, wSum = 0, sign = 0, n = 0;
         double[] mse = new double[2];
         for (DecodingBatch b : windows) {
-            Tape tape = Tape.inference();
+            Tape tape = activity != null ? activity : Tape.inference();
             Tensor sm = smooth.forward(model.forward(b, tape), tape);
             float[] p = sm.backend().toHost(sm), y = b.target(), w = b.weight();
             double bw = 0;
