@@ -195,6 +195,26 @@ public final class RsnnPaper {
     private final Consumer<String> log;
     private final Map<String, Prepared> prepared = new HashMap<>();
     private final List<DataRecord> used = new ArrayList<>();
+    private Progress progress = (stage, done, total) -> {};
+
+    /** Told after every training epoch of a run: which stage (e.g. {@code finetune}, {@code prune p=0.40}) and how far it is. */
+    @FunctionalInterface
+    public interface Progress {
+        void epoch(String stage, int epochsDone, int epochsTotal);
+    }
+
+    /** Sets the listener told after every training epoch (progress bars, or a test that stops a run part-way); returns this. */
+    public RsnnPaper withProgress(Progress p) {
+        this.progress = Objects.requireNonNull(p, "progress");
+        return this;
+    }
+
+    private Trainer.EpochCallback tell(String stage, int total) {
+        return (m, e) -> {
+            progress.epoch(stage, e.epoch() + 1, total);
+            return null;
+        };
+    }
 
     /**
      * @param data       where the sessions are (real in data/raw, else stand-ins in data/synthetic)
@@ -322,7 +342,7 @@ public final class RsnnPaper {
                 .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
         long t0 = System.nanoTime();
         Path partial = checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(s) + ".partial.ckpt");
-        Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val, null, 1);
+        Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val, tell("pretrain " + monkey, s.pretrain()), 1);
         Checkpoint ck = Checkpoint.of(m);
         ck.write(done);
         try {
@@ -364,6 +384,7 @@ public final class RsnnPaper {
             }
         }
         long t0 = System.nanoTime();
+        Path state = runStateDir(model, lab, seed, s);
         SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
         Map<String, Double> extra = new LinkedHashMap<>();
         NeuroBenchModel evalModel;
@@ -377,14 +398,15 @@ public final class RsnnPaper {
                         .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
                 Rsnn m;
                 Trainer.History h;
+                Path ft = state.resolve("finetune.ckpt");
                 if (pre != null) {
-                    var r = FineTune.run(factory(model, train.inputs(), seed), pre, train, val, cfg, null);
+                    var r = FineTune.run(factory(model, train.inputs(), seed), pre, train, val, cfg, tell("finetune", s.finetune()), ft, 1);
                     m = r.model();
                     h = r.history();
                 } else {
                     m = factory(model, train.inputs(), seed).get();
                     m.initFromData(train, seed);
-                    h = new Trainer(cfg).fit(m, train, val, null);
+                    h = new Trainer(cfg).fitOrResume(ft, m, train, val, tell("finetune", s.finetune()), 1);
                 }
                 extra.put("val_r2_pretrained", h.initialValR2());
                 extra.put("val_r2_finetuned", h.last().valR2());
@@ -394,9 +416,10 @@ public final class RsnnPaper {
                     Trainer.Config re = Trainer.Config.rsnn(s.pruneEpochs(), seed).withLr(s.lr()).withCosineTMax(s.pruneEpochs())
                             .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
                     Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, h.last().trainR2(), re,
-                            Pruning.Schedule.rsnn(), null, t -> log.accept(String.format(Locale.ROOT,
+                            Pruning.Schedule.rsnn(), tell("prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
                                     "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
-                                    t.trainR2(), 0.98 * h.last().trainR2(), t.accepted() ? "accepted" : "rejected")));
+                                    t.trainR2(), 0.98 * h.last().trainR2(), t.accepted() ? "accepted" : "rejected")),
+                            state.resolve("prune"));
                     extra.put("pruned_fraction", pr.keptFraction());
                     extra.put("pruning_trials", (double) pr.trials().size());
                     extra.put("test_r2_pruned_fp32", testR2(m, test));
@@ -413,7 +436,7 @@ public final class RsnnPaper {
                         .withBatchSize(s.batchSize()).withRegularizer(SpikeRegularizer.none());
                 NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
                         : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
-                Trainer.History h = new Trainer(cfg).fit(m, train, val, null);
+                Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell("train", s.finetune()), 1);
                 extra.put("val_r2_trained", h.last().valR2());
                 extra.put("train_r2_trained", h.last().trainR2());
                 evalModel = m;
@@ -437,12 +460,32 @@ public final class RsnnPaper {
                 backend.name(), GitInfo.of(data.dataDir().toAbsolutePath().getParent()).commit());
         try {
             run.write(runsDir());
+            deleteTree(state);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
         }
         log.accept(String.format(Locale.ROOT, "%s %s seed %d: test R2 %.3f, act. sparsity %.4f, eff. ACs %.0f, conn. sparsity %.3f (%.1f s)",
                 model.label, lab, seed, r.r2(), r.activationSparsity(), r.effectiveAcs(), r.connectionSparsity(), run.wallTimeS()));
         return run;
+    }
+
+    /**
+     * Where a run keeps its training state until its run file is written ({@code checkpoints/<mode>/
+     * run_<model>_<session>_seed<k>_<settings>/}): the fine-tuning (or training) checkpoint of every
+     * epoch, and the pruning state ({@link Pruning#run(org.spikekit.train.SequenceModel, java.util.Collection,
+     * SequenceSet, SequenceSet, double, Trainer.Config, Pruning.Schedule, Trainer.EpochCallback,
+     * java.util.function.Consumer, Path)}). A run killed at any point and started again with the same
+     * settings continues from there and writes the same run file, bit for bit (but for its wall time).
+     */
+    public Path runStateDir(Model model, String session, long seed, Settings s) {
+        return checkpointsDir().resolve("run_" + model.label + "_" + label(session(session)) + "_seed" + seed + "_" + tag(s));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
     }
 
     /** The variant label of a run: the settings' variant and, with float16, how it was evaluated. */

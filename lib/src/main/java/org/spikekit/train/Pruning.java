@@ -1,5 +1,9 @@
 package org.spikekit.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -271,6 +275,25 @@ public final class Pruning {
     public static Result run(SequenceModel model, Collection<Parameter> weights, SequenceSet train, SequenceSet val,
                              double trainR2Before, Trainer.Config retrain, Schedule schedule,
                              Trainer.EpochCallback epochCallback, Consumer<Trial> onTrial) {
+        return run(model, weights, train, val, trainR2Before, retrain, schedule, epochCallback, onTrial, null);
+    }
+
+    /**
+     * Resumable {@link #run(SequenceModel, Collection, SequenceSet, SequenceSet, double, Trainer.Config, Schedule,
+     * Trainer.EpochCallback, Consumer)}: with a {@code stateDir}, the unpruned state is saved as
+     * {@code w0.ckpt}, every retraining epoch as {@code trial<i>.partial.ckpt} and every finished trial as
+     * {@code trial<i>.ckpt}. Called again on a freshly built model after the process died at any point,
+     * it reads W0 from the folder (the {@code model}'s own parameters are then ignored), replays the
+     * finished trials' outcomes through the schedule without retraining, resumes the interrupted
+     * trial from its last epoch and ends with the same weights, trials and histories, bit for bit,
+     * as an uninterrupted run. {@code onTrial} is called for replayed trials too. The caller deletes
+     * the folder when the result is safely stored.
+     *
+     * @param stateDir folder for the run's pruning state, or null for an in-memory run
+     */
+    public static Result run(SequenceModel model, Collection<Parameter> weights, SequenceSet train, SequenceSet val,
+                             double trainR2Before, Trainer.Config retrain, Schedule schedule,
+                             Trainer.EpochCallback epochCallback, Consumer<Trial> onTrial, Path stateDir) {
         Map<String, Parameter> byName = model.byName();
         for (Parameter w : weights) {
             if (byName.get(w.name()) != w) {
@@ -278,7 +301,14 @@ public final class Pruning {
             }
         }
         if (!Double.isFinite(trainR2Before)) throw new IllegalArgumentException("Pruning.run: trainR2Before must be finite, got " + trainR2Before);
-        Checkpoint w0 = Checkpoint.of(model);
+        Checkpoint w0;
+        Path w0File = stateDir == null ? null : stateDir.resolve("w0.ckpt");
+        if (w0File != null && Files.exists(w0File)) {
+            w0 = Checkpoint.read(w0File);
+        } else {
+            w0 = Checkpoint.of(model);
+            if (w0File != null) w0.write(w0File);
+        }
         Checkpoint keptState = w0;
         Masks keptMasks = Masks.none();
         Trial kept = null;
@@ -287,11 +317,32 @@ public final class Pruning {
         while (!walk.done()) {
             double p = walk.p();
             int index = trials.size();
-            w0.loadInto(model);
-            Masks masks = magnitude(weights, p);
             Trainer trainer = new Trainer(retrain.withSeed(CounterRng.child(retrain.seed(), index)));
-            Trainer.Run r = trainer.start(model, train, val, masks);
-            Trainer.History h = r.runTo(retrain.epochs(), epochCallback);
+            Path done = stateDir == null ? null : stateDir.resolve("trial" + index + ".ckpt");
+            Path partial = stateDir == null ? null : stateDir.resolve("trial" + index + ".partial.ckpt");
+            Masks masks;
+            Trainer.History h;
+            if (done != null && Files.exists(done)) {                 // finished before the process died: replay
+                Trainer.Run r = trainer.resume(done, model, train, val);
+                masks = r.masks();
+                h = r.history();
+            } else if (partial != null && Files.exists(partial)) {    // interrupted mid-retraining: continue
+                Trainer.Run r = trainer.resume(partial, model, train, val);
+                masks = r.masks();
+                h = r.runTo(retrain.epochs(), epochCallback, partial, 1);
+            } else {
+                w0.loadInto(model);
+                masks = magnitude(weights, p);
+                Trainer.Run r = trainer.start(model, train, val, masks);
+                h = r.runTo(retrain.epochs(), epochCallback, partial, 1);
+            }
+            if (done != null && !Files.exists(done)) {
+                try {
+                    Files.move(partial, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Pruning: cannot store finished trial " + done + ": " + e.getMessage(), e);
+                }
+            }
             double trainR2 = h.last().trainR2();
             boolean ok = schedule.accepts(trainR2, trainR2Before);
             Trial t = new Trial(index, p, masks.pruned(), h.initialValR2(), trainR2, h.last().valR2(),
