@@ -327,7 +327,7 @@ public final class RsnnPaper {
      */
     public Checkpoint pretrained(Model model, String monkey, long seed, Settings s) {
         if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("pretraining is for tinyRSNN/bigRSNN, not " + model.label);
-        Path done = checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(s) + ".ckpt");
+        Path done = pretrainedFile(model, monkey, seed, s);
         if (Files.exists(done)) return Checkpoint.read(done);
         List<SequenceSet> tr = new ArrayList<>(), va = new ArrayList<>();
         for (String name : ODohertyData.pretrainingSessions(monkey, mode)) {
@@ -356,7 +356,7 @@ public final class RsnnPaper {
     }
 
     private static String tag(Settings s) {
-        return Integer.toHexString(Objects.hash(s.stages(), s.variant(), s.mode()));
+        return Integer.toHexString(Objects.hash(new java.util.TreeMap<>(s.stages()), s.variant(), s.mode().id()));
     }
 
     /**
@@ -370,18 +370,10 @@ public final class RsnnPaper {
         Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
         Prepared p = prepare(name, s);
         String dataKind = p.record().source();
-        if (Files.exists(file)) {
-            try {
-                RsnnRun old = RsnnRun.read(file);
-                boolean traceNeeded = seed == s.seeds().get(0);
-                if (old.stages().equals(s.stages()) && old.variant().equals(variant(model, s)) && old.mode().equals(mode.id())
-                        && old.data().equals(dataKind) && (!traceNeeded || Files.exists(traceFile(model, lab)))) {
-                    log.accept("kept " + file.getFileName() + " (same settings; delete it to rerun)");
-                    return old;
-                }
-            } catch (IOException e) {
-                log.accept("rerunning " + file.getFileName() + ": " + e.getMessage());
-            }
+        RsnnRun old = kept(model, name, seed, s);
+        if (old != null) {
+            log.accept("kept " + file.getFileName() + " (same settings; delete it to rerun)");
+            return old;
         }
         long t0 = System.nanoTime();
         Path state = runStateDir(model, lab, seed, s);
@@ -467,6 +459,35 @@ public final class RsnnPaper {
         log.accept(String.format(Locale.ROOT, "%s %s seed %d: test R2 %.3f, act. sparsity %.4f, eff. ACs %.0f, conn. sparsity %.3f (%.1f s)",
                 model.label, lab, seed, r.r2(), r.activationSparsity(), r.effectiveAcs(), r.connectionSparsity(), run.wallTimeS()));
         return run;
+    }
+
+    /**
+     * The stored run of {@code model} on {@code session} with {@code seed} when it can be reused: its
+     * file exists, is readable and has the same stages, variant, mode and kind of data (and, for the
+     * first seed, its trace exists); otherwise null.
+     */
+    public RsnnRun kept(Model model, String session, long seed, Settings s) {
+        String name = session(session);
+        String lab = label(name);
+        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        if (!Files.exists(file)) return null;
+        String dataKind = prepare(name, s).record().source();
+        try {
+            RsnnRun old = RsnnRun.read(file);
+            boolean traceNeeded = seed == s.seeds().get(0);
+            if (old.stages().equals(s.stages()) && old.variant().equals(variant(model, s)) && old.mode().equals(mode.id())
+                    && old.data().equals(dataKind) && (!traceNeeded || Files.exists(traceFile(model, lab)))) {
+                return old;
+            }
+        } catch (IOException e) {
+            log.accept("rerunning " + file.getFileName() + ": " + e.getMessage());
+        }
+        return null;
+    }
+
+    /** The file the pretrained state of {@code model} for {@code monkey} and {@code seed} is cached in (see {@link #pretrained}). */
+    public Path pretrainedFile(Model model, String monkey, long seed, Settings s) {
+        return checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(s) + ".ckpt");
     }
 
     /**

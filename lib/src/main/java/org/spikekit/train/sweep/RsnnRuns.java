@@ -1,0 +1,237 @@
+package org.spikekit.train.sweep;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.spikekit.compute.Backends;
+import org.spikekit.data.ODohertyData;
+import org.spikekit.paper.RsnnPaper;
+import org.spikekit.paper.RsnnRun;
+import org.spikekit.paper.RsnnTables;
+import org.spikekit.report.RunMode;
+
+/**
+ * Sweep driver of the RSNN paper ({@link RsnnPaper}): models {@code tinyRSNN, bigRSNN, SNN2, SNN3},
+ * sessions {@code I1 … L3} (or their file names), any seed. tinyRSNN/bigRSNN runs with pretraining
+ * need {@code pretrain-<monkey>} (same model, seed and overrides) in phase 0. Results go to
+ * {@code <resultsDir>/rsnn} (no overrides) or {@code <resultsDir>/rsnn/<overridesTag>}, i.e. for the
+ * kit sweep exactly where notebooks 11–13 look. Settings are the paper's for the mode
+ * ({@link RsnnPaper.Settings#of}) with the overrides applied.
+ */
+final class RsnnRuns implements PaperRuns {
+    static final RsnnRuns INSTANCE = new RsnnRuns();
+    static final String PRETRAIN = "pretrain-";
+
+    private static final Map<String, String> KEYS = new LinkedHashMap<>();
+    static {
+        KEYS.put("pretrain", "pretraining epochs (0: none)");
+        KEYS.put("pretrainTMax", "cosine T_max of pretraining");
+        KEYS.put("finetune", "fine-tuning (baselines: training) epochs");
+        KEYS.put("finetuneTMax", "cosine T_max of fine-tuning");
+        KEYS.put("prune", "retraining epochs per pruning trial (0: no pruning)");
+        KEYS.put("fp16", "float16 export and evaluation (true/false)");
+        KEYS.put("batch", "samples per batch");
+        KEYS.put("extend", "the released five overlapping tilings (true/false)");
+        KEYS.put("paperText", "the text's split and 10 Hz bound instead of the released code's (true/false)");
+        KEYS.put("lr", "initial learning rate of every stage");
+    }
+
+    private RsnnRuns() {}
+
+    @Override public String paper() { return "rsnn"; }
+
+    @Override public Map<String, String> overrideKeys() { return KEYS; }
+
+    @Override
+    public List<RunSpec> kitRuns(RunMode mode) {
+        List<RunSpec> out = new ArrayList<>();
+        for (RsnnPaper.Model m : List.of(RsnnPaper.Model.TINY, RsnnPaper.Model.BIG, RsnnPaper.Model.SNN2, RsnnPaper.Model.SNN3)) {
+            for (long seed : RsnnPaper.Settings.of(m, mode).seeds()) {
+                for (String s : RsnnTables.SESSIONS) out.add(new RunSpec(paper(), m.label, s, seed));
+            }
+        }
+        return out;
+    }
+
+    static RsnnPaper.Model model(RunSpec spec) {
+        try {
+            return RsnnPaper.Model.parse(spec.model());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("run " + spec.id() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void check(RunSpec spec) {
+        RsnnPaper.Model m = model(spec);
+        if (spec.session().startsWith(PRETRAIN)) {
+            String monkey = spec.session().substring(PRETRAIN.length());
+            if (!ODohertyData.MONKEYS.contains(monkey)) {
+                throw new IllegalArgumentException("run " + spec.id() + ": no monkey '" + monkey + "', expected one of " + ODohertyData.MONKEYS);
+            }
+            if (m != RsnnPaper.Model.TINY && m != RsnnPaper.Model.BIG) {
+                throw new IllegalArgumentException("run " + spec.id() + ": pretraining is for tinyRSNN/bigRSNN, not " + m.label);
+            }
+        } else {
+            try {
+                RsnnPaper.label(RsnnPaper.session(spec.session()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("run " + spec.id() + ": session " + e.getMessage() + " or a label " + RsnnTables.SESSIONS);
+            }
+        }
+        settings(spec, null);
+    }
+
+    /**
+     * The paper's settings of the spec's model and mode with its overrides. Seeds: the paper's list
+     * when it holds the spec's seed, else the seeds the sweep gives this model with these overrides
+     * (the first seed writes the decoded trace).
+     */
+    static RsnnPaper.Settings settings(RunSpec spec, Sweep sweep) {
+        RsnnPaper.Model m = model(spec);
+        RunMode mode = sweep == null ? RunMode.QUICK : sweep.runMode();
+        RsnnPaper.Settings d = RsnnPaper.Settings.of(m, mode);
+        int pretrain = d.pretrain(), pretrainTMax = d.pretrainTMax(), finetune = d.finetune(), finetuneTMax = d.finetuneTMax();
+        int prune = d.pruneEpochs(), batch = d.batchSize();
+        boolean fp16 = d.fp16(), extend = d.extend(), paperText = d.paperText();
+        float lr = d.lr();
+        for (var e : spec.overrides().entrySet()) {
+            String k = e.getKey(), v = e.getValue();
+            switch (k) {
+                case "pretrain" -> pretrain = integer(spec, k, v);
+                case "pretrainTMax" -> pretrainTMax = integer(spec, k, v);
+                case "finetune" -> finetune = integer(spec, k, v);
+                case "finetuneTMax" -> finetuneTMax = integer(spec, k, v);
+                case "prune" -> prune = integer(spec, k, v);
+                case "batch" -> batch = integer(spec, k, v);
+                case "fp16" -> fp16 = bool(spec, k, v);
+                case "extend" -> extend = bool(spec, k, v);
+                case "paperText" -> paperText = bool(spec, k, v);
+                case "lr" -> {
+                    try {
+                        lr = Float.parseFloat(v);
+                    } catch (NumberFormatException x) {
+                        throw bad(spec, k, v, "a number");
+                    }
+                }
+                default -> throw new IllegalArgumentException("run " + spec.id() + ": unknown RSNN override '" + k + "'; allowed: " + KEYS.keySet());
+            }
+        }
+        List<Long> seeds = d.seeds();
+        if (!seeds.contains(spec.seed())) {
+            TreeSet<Long> s = new TreeSet<>();
+            s.add(spec.seed());
+            if (sweep != null) {
+                for (RunSpec r : sweep.runs()) {
+                    if (r.paper().equals(spec.paper()) && model(r) == m && r.overrides().equals(spec.overrides())) s.add(r.seed());
+                }
+            }
+            seeds = List.copyOf(s);
+        }
+        try {
+            return new RsnnPaper.Settings(mode, seeds, pretrain, pretrainTMax, finetune, finetuneTMax, prune, fp16, batch, extend, paperText, lr);
+        } catch (IllegalArgumentException x) {
+            throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + x.getMessage());
+        }
+    }
+
+    private static int integer(RunSpec spec, String k, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException x) {
+            throw bad(spec, k, v, "an integer");
+        }
+    }
+
+    private static boolean bool(RunSpec spec, String k, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw bad(spec, k, v, "true or false");
+        };
+    }
+
+    private static IllegalArgumentException bad(RunSpec spec, String k, String v, String expected) {
+        return new IllegalArgumentException("run " + spec.id() + ": override " + k + "='" + v + "' must be " + expected + " (" + KEYS.get(k) + ")");
+    }
+
+    @Override
+    public List<RunSpec> prerequisites(RunSpec spec, Sweep sweep) {
+        RsnnPaper.Model m = model(spec);
+        if (spec.session().startsWith(PRETRAIN) || (m != RsnnPaper.Model.TINY && m != RsnnPaper.Model.BIG)) return List.of();
+        if (settings(spec, sweep).pretrain() == 0) return List.of();
+        String monkey = RsnnPaper.session(spec.session()).substring(0, 4);
+        return List.of(new RunSpec(paper(), spec.model(), PRETRAIN + monkey, spec.seed(), spec.overrides()));
+    }
+
+    static Path resultsDir(RunSpec spec, Context ctx) {
+        Path p = ctx.sweep().resultsRoot(ctx.root()).resolve("rsnn");
+        return spec.overrides().isEmpty() ? p : p.resolve(spec.overridesTag());
+    }
+
+    private static RsnnPaper driver(RunSpec spec, Context ctx, java.util.function.Consumer<String> log) {
+        return new RsnnPaper(ODohertyData.at(ctx.root().resolve("data")), ctx.data(), ctx.mode(), Backends.get(ctx.backend()),
+                resultsDir(spec, ctx), log);
+    }
+
+    @Override
+    public boolean done(RunSpec spec, Context ctx) {
+        RsnnPaper.Settings s = settings(spec, ctx.sweep());
+        RsnnPaper p = driver(spec, ctx, x -> {});
+        if (spec.session().startsWith(PRETRAIN)) {
+            return Files.exists(p.pretrainedFile(model(spec), spec.session().substring(PRETRAIN.length()), spec.seed(), s));
+        }
+        return p.kept(model(spec), spec.session(), spec.seed(), s) != null;
+    }
+
+    @Override
+    public String run(RunSpec spec, Context ctx, Progress progress) {
+        RsnnPaper.Settings s = settings(spec, ctx.sweep());
+        RsnnPaper p = driver(spec, ctx, System.out::println).withProgress(progress::epoch);
+        RsnnPaper.Model m = model(spec);
+        if (spec.session().startsWith(PRETRAIN)) {
+            String monkey = spec.session().substring(PRETRAIN.length());
+            p.pretrained(m, monkey, spec.seed(), s);
+            return "pretrained " + m.label + " " + monkey + " seed " + spec.seed();
+        }
+        RsnnRun r = p.run(m, spec.session(), spec.seed(), s);
+        return String.format(Locale.ROOT, "test R2 %.4f, act. sparsity %.4f, conn. sparsity %.3f", r.r2(), r.actSparsity(), r.connSparsity());
+    }
+
+    @Override
+    public List<String> columns() {
+        return List.of("data", "variant", "stages", "r2", "r2x", "r2y", "footprint_bytes", "conn_sparsity", "act_sparsity",
+                "dense_synops", "eff_macs", "eff_acs", "backend");
+    }
+
+    @Override
+    public Map<String, String> row(RunSpec spec, Context ctx) throws IOException {
+        if (spec.session().startsWith(PRETRAIN)) return null;
+        RsnnRun r = driver(spec, ctx, x -> {}).kept(model(spec), spec.session(), spec.seed(), settings(spec, ctx.sweep()));
+        if (r == null) return null;
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("data", r.data());
+        m.put("variant", r.variant());
+        StringBuilder st = new StringBuilder();
+        r.stages().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> st.append(st.isEmpty() ? "" : " ").append(e.getKey()).append('=').append(e.getValue()));
+        m.put("stages", st.toString());
+        m.put("r2", Double.toString(r.r2()));
+        m.put("r2x", Double.toString(r.r2x()));
+        m.put("r2y", Double.toString(r.r2y()));
+        m.put("footprint_bytes", Double.toString(r.footprintBytes()));
+        m.put("conn_sparsity", Double.toString(r.connSparsity()));
+        m.put("act_sparsity", Double.toString(r.actSparsity()));
+        m.put("dense_synops", Double.toString(r.dense()));
+        m.put("eff_macs", Double.toString(r.effMacs()));
+        m.put("eff_acs", Double.toString(r.effAcs()));
+        m.put("backend", r.backend());
+        return m;
+    }
+}
