@@ -1,6 +1,7 @@
 # SpikeKit — build, data, notebooks, tests. `make help` lists the targets.
 # Settings (environment or command line): MODE=quick|full  BACKEND=cpu|cuda|nd4j
-# DATA=auto|real|synthetic  SEED=1  CELL_TIMEOUT=1800 (seconds per notebook cell).
+# DATA=auto|real|synthetic  SEED=1  CELL_TIMEOUT=1800 (seconds per notebook cell)
+# EXECUTOR=local|slurm (sweeps; reproduce with slurm sends the RSNN training runs to the cluster).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -13,6 +14,8 @@ SEED ?= 1
 CELL_TIMEOUT ?= 1800
 KERNEL_XMX ?= 8g
 BENCH_REPEATS ?= 5
+EXECUTOR ?= local
+SWEEP_ARGS ?=
 export MODE BACKEND DATA SEED
 export SPIKEKIT_HOME := $(CURDIR)
 export SPIKEKIT_BACKEND := $(BACKEND)
@@ -37,7 +40,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_OUT := results/notebooks/$(MODE)
 NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: help env lib data fetch-odoherty notebooks reproduce test unit runner-selftest bench notebook kernel-user clean distclean
+.PHONY: help env lib data fetch-odoherty notebooks reproduce test unit runner-selftest test-slurm sweep kit-sweeps bench notebook kernel-user clean distclean
 
 help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
@@ -85,20 +88,35 @@ $(NB_OUT)/%.ipynb: notebooks/%.ipynb $(LIB_JAR) $(KERNELSPEC) $(JUPYTER_OK)
 	@env/run-notebook.sh $< $(NB_OUT) $(CELL_TIMEOUT)
 $(foreach i,$(shell seq 2 $(words $(NB_DONE))),$(eval $(word $(i),$(NB_DONE)): $(word $(shell expr $(i) - 1),$(NB_DONE))))
 
-reproduce: env lib data notebooks ## everything: env, lib, data, all notebooks → results/ and figures/
+SWEEP_CLI = $(JAVA) -cp '$(LIB_CP)' org.spikekit.train.sweep.SweepCli
+
+sweep: $(LIB_JAR) ## run a sweep: make sweep SWEEP=results/sweeps/NAME/sweep.json [EXECUTOR=local|slurm] [SWEEP_ARGS="--parallel 4"]
+	@test -n "$(SWEEP)" || { echo "make sweep: set SWEEP=path/to/sweep.json (write one with: java -cp ... org.spikekit.train.sweep.SweepCli plan NAME ..., see README)"; exit 2; }
+	$(SWEEP_CLI) run $(SWEEP) --executor $(EXECUTOR) $(SWEEP_ARGS)
+
+kit-sweeps: $(LIB_JAR) data ## the notebooks' RSNN training runs as one sweep on EXECUTOR (make reproduce does this first with EXECUTOR=slurm)
+	$(SWEEP_CLI) kit rsnn --mode $(MODE)
+	$(SWEEP_CLI) run results/sweeps/kit-rsnn-$(MODE)/sweep.json --executor $(EXECUTOR) $(SWEEP_ARGS)
+
+reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) notebooks ## everything: env, lib, data, all notebooks → results/ and figures/ (EXECUTOR=slurm: training runs on the cluster first)
 	@echo "Tables and provenance: results/<group>/*.csv + *.provenance.json"
 	@echo "Figures:               figures/<group>/*.png + *.svg"
 	@echo "Executed notebooks:    $(NB_OUT)/"
 
 # Data first, so the unit tests that read the real MNIST / Fashion-MNIST files run instead of being skipped.
-test: ## every test: quick data, mvn verify (unit, gradient, conformance), runner self-test, all notebooks in quick mode
+test: ## every test: quick data, mvn verify (unit, gradient, conformance), runner self-test, sweep/SLURM test, all notebooks in quick mode
 	$(MAKE) --no-print-directory data MODE=quick
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory runner-selftest
+	$(MAKE) --no-print-directory test-slurm
 	$(MAKE) --no-print-directory notebooks MODE=quick
 
 runner-selftest: env ## check that a failing notebook cell fails the run and is named
 	env/selftest-runner.sh
+
+test-slurm: $(LIB_JAR) ## sweeps end to end: local executor and a one-node SLURM cluster on loopback, runs killed and resumed
+	$(need_jdk)
+	env/test-sweeps.sh "$(JDK)/bin/java" "$(CURDIR)/$(LIB_JAR):$(CURDIR)/lib/target/lib/*"
 
 unit: ## mvn verify only
 	$(need_jdk)

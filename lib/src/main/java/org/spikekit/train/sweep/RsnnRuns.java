@@ -175,15 +175,16 @@ final class RsnnRuns implements PaperRuns {
         return spec.overrides().isEmpty() ? p : p.resolve(spec.overridesTag());
     }
 
-    private static RsnnPaper driver(RunSpec spec, Context ctx, java.util.function.Consumer<String> log) {
-        return new RsnnPaper(ODohertyData.at(ctx.root().resolve("data")), ctx.data(), ctx.mode(), Backends.get(ctx.backend()),
+    /** The paper's driver; only a run computes, so only a run starts the sweep's backend (a login node may have no GPU). */
+    private static RsnnPaper driver(RunSpec spec, Context ctx, java.util.function.Consumer<String> log, boolean computes) {
+        return new RsnnPaper(ODohertyData.at(ctx.root().resolve("data")), ctx.data(), ctx.mode(), Backends.get(computes ? ctx.backend() : "cpu"),
                 resultsDir(spec, ctx), log);
     }
 
     @Override
     public boolean done(RunSpec spec, Context ctx) {
         RsnnPaper.Settings s = settings(spec, ctx.sweep());
-        RsnnPaper p = driver(spec, ctx, x -> {});
+        RsnnPaper p = driver(spec, ctx, x -> {}, false);
         if (spec.session().startsWith(PRETRAIN)) {
             return Files.exists(p.pretrainedFile(model(spec), spec.session().substring(PRETRAIN.length()), spec.seed(), s));
         }
@@ -193,7 +194,7 @@ final class RsnnRuns implements PaperRuns {
     @Override
     public String run(RunSpec spec, Context ctx, Progress progress) {
         RsnnPaper.Settings s = settings(spec, ctx.sweep());
-        RsnnPaper p = driver(spec, ctx, System.out::println).withProgress(progress::epoch);
+        RsnnPaper p = driver(spec, ctx, System.out::println, true).withProgress(progress::epoch);
         RsnnPaper.Model m = model(spec);
         if (spec.session().startsWith(PRETRAIN)) {
             String monkey = spec.session().substring(PRETRAIN.length());
@@ -213,7 +214,7 @@ final class RsnnRuns implements PaperRuns {
     @Override
     public Map<String, String> row(RunSpec spec, Context ctx) throws IOException {
         if (spec.session().startsWith(PRETRAIN)) return null;
-        RsnnRun r = driver(spec, ctx, x -> {}).kept(model(spec), spec.session(), spec.seed(), settings(spec, ctx.sweep()));
+        RsnnRun r = driver(spec, ctx, x -> {}, false).kept(model(spec), spec.session(), spec.seed(), settings(spec, ctx.sweep()));
         if (r == null) return null;
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", r.data());
