@@ -29,7 +29,7 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
         echo "slurm-cluster: SLURM is not installed and installing it needs root: apt-get install slurmctld slurmd slurm-client munge" >&2
         exit 1
     fi
-    echo "slurm-cluster: installing Debian's slurmctld slurmd slurm-client munge"
+    echo "slurm-cluster: installing the Debian packages slurmctld slurmd slurm-client munge" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get install -y -qq slurmctld slurmd slurm-client munge >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq slurmctld slurmd slurm-client munge >/dev/null; }
 fi

@@ -2,6 +2,7 @@ package org.spikekit.paper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,30 @@ public final class SpikachuPaper {
         if (data.sessions().size() > 1) data.session(settings.heldOut());
     }
 
+    private DecoderTrainer.Progress progress = null;
+
+    /** Sets a listener told after every training epoch of {@link #single} (progress bars, or a test that stops a run part-way); returns this. */
+    public SpikachuPaper withProgress(DecoderTrainer.Progress p) {
+        this.progress = p;
+        return this;
+    }
+
+    /** The stored single-session run of {@code model} on {@code sessionId} when it has this paper's settings and data kind, else null. */
+    public SpikachuRun kept(Model model, String sessionId) {
+        return existing("single", model.label, sessionId);
+    }
+
+    /**
+     * The training state of a single-session run while it trains
+     * ({@code checkpoints/<mode>/single_<model>_<session>_<settings>.partial.ckpt}, every epoch): a killed run
+     * started again with the same settings continues from it and writes the same run, bit for bit
+     * (but for its wall time); removed once the run file is written.
+     */
+    public Path partialCheckpoint(Model model, String sessionId) {
+        String tag = Integer.toHexString((settings.fingerprint() + "|" + (data.real() ? "real" : "synthetic")).hashCode());
+        return checkpointsDir().resolve("single_" + model.label + "_" + sessionId + "_" + tag + ".partial.ckpt");
+    }
+
     /** The paper for a notebook: its data (recorded in the provenance), mode, backend, {@code results/spikachu}. */
     public static SpikachuPaper of(Notebook nb) {
         return new SpikachuPaper(PerichData.load(nb), nb.data(), nb.mode(), org.spikekit.compute.Backends.get(nb.backend()),
@@ -217,9 +242,17 @@ public final class SpikachuPaper {
         DecoderTrainer.Config cfg = trainerConfig(model, align);
         List<DecodingBatch> selection = evalBatches(w, released ? Split.TEST : Split.VALID);
         log.accept(String.format(Locale.ROOT, "%s on %s: %d train windows/epoch, %,d parameters", model.label, sessionId, w.epochSize(), m.numel()));
-        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model), si -> true), selection, null, log);
-        return score("single", model.label, variant(model), w.sessions().getFirst(), m, evalBatches(w, Split.TEST), cfg, h, w.epochSize(),
-                (System.nanoTime() - t0) / 1e9);
+        Path partial = partialCheckpoint(model, sessionId);
+        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model), si -> true), selection, null, log,
+                partial, progress);
+        SpikachuRun run = score("single", model.label, variant(model), w.sessions().getFirst(), m, evalBatches(w, Split.TEST), cfg, h,
+                w.epochSize(), (System.nanoTime() - t0) / 1e9);
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException x) {
+            throw new UncheckedIOException("removing " + partial + ": " + x.getMessage(), x);
+        }
+        return run;
     }
 
     // ================================================================== multi-subject and few-shot

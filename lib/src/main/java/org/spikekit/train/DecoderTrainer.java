@@ -1,5 +1,7 @@
 package org.spikekit.train;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +82,29 @@ public final class DecoderTrainer {
     }
 
     /** One epoch's record; selection fields are NaN on epochs without a selection evaluation. */
-    public record Epoch(int epoch, double lr, double trainLoss, double selectionLoss, double selectionR2, boolean kept) {}
+    public record Epoch(int epoch, double lr, double trainLoss, double selectionLoss, double selectionR2, boolean kept) {
+        String text() { return epoch + " " + lr + " " + trainLoss + " " + selectionLoss + " " + selectionR2 + " " + kept; }
+
+        static Epoch parse(String t, String source) {
+            String[] f = t == null ? new String[0] : t.split(" ");
+            if (f.length != 6) throw new CheckpointException(source + ": damaged epoch record '" + t + "'");
+            return new Epoch(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4]), Boolean.parseBoolean(f[5]));
+        }
+    }
+
+    private void save(Path file, WindowDecoder model, Lamb opt, Map<String, HostArray> best, double bestLoss, int bestEpoch, List<Epoch> hist) {
+        Map<String, HostArray> arrays = new LinkedHashMap<>();
+        snapshot(model).forEach((k, v) -> arrays.put("model/" + k, v));
+        if (best != null) best.forEach((k, v) -> arrays.put("best/" + k, v));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("decoder.config", cfg.toString());
+        meta.put("decoder.epochsDone", Integer.toString(hist.size()));
+        meta.put("decoder.bestEpoch", Integer.toString(bestEpoch));
+        meta.put("decoder.bestLoss", Double.toString(bestLoss));
+        for (Epoch e : hist) meta.put("decoder.epoch." + e.epoch(), e.text());
+        Checkpoint.ofArrays(arrays).withOptimizer(opt.state()).withMeta(meta).write(file);
+    }
 
     /** The run: per-epoch records, the epoch whose parameters were kept, and wall time. */
     public record History(List<Epoch> epochs, int keptEpoch, double bestSelectionLoss, double seconds) {
@@ -109,6 +133,28 @@ public final class DecoderTrainer {
      * @param log progress lines, or null
      */
     public History fit(WindowDecoder model, Batches train, List<DecodingBatch> selection, Set<String> only, Consumer<String> log) {
+        return fit(model, train, selection, only, log, null, null);
+    }
+
+    /** Told after every epoch: epochs done and in all. */
+    @FunctionalInterface
+    public interface Progress {
+        void epoch(int done, int total);
+    }
+
+    /**
+     * {@link #fit(WindowDecoder, Batches, List, Set, Consumer)}, resumable: with a {@code checkpoint}
+     * path the whole training state (all parameters incl. running statistics, LAMB moments and step,
+     * the kept parameters and their selection loss, the history) is written there after every
+     * epoch; when the file exists at the start, training continues from it on the freshly built
+     * {@code model} and ends bit-identical to an uninterrupted run (each epoch's batches and dropout
+     * masks are functions of the seed and the epoch). The caller deletes the file when done.
+     *
+     * @param checkpoint resumable state, or null
+     * @param progress   told after every epoch, or null
+     */
+    public History fit(WindowDecoder model, Batches train, List<DecodingBatch> selection, Set<String> only, Consumer<String> log,
+                       Path checkpoint, Progress progress) {
         long t0 = System.nanoTime();
         List<Parameter> params = new ArrayList<>();
         for (Parameter p : model.trainableParameters()) if (only == null || only.contains(p.name())) params.add(p);
@@ -124,7 +170,32 @@ public final class DecoderTrainer {
         Map<String, HostArray> best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
-        for (int e = 0; e < cfg.epochs(); e++) {
+        int start = 0;
+        if (checkpoint != null && Files.exists(checkpoint)) {
+            Checkpoint ck = Checkpoint.read(checkpoint);
+            String src = ck.source();
+            String fp = ck.meta().get("decoder.config");
+            if (!cfg.toString().equals(fp)) {
+                throw new CheckpointException(src + ": saved by a trainer with config " + fp + ", this one has " + cfg + "; delete the file to start over");
+            }
+            Map<String, HostArray> cur = new LinkedHashMap<>(), saved = new LinkedHashMap<>();
+            ck.parameters().forEach((k, v) -> {
+                if (k.startsWith("model/")) cur.put(k.substring(6), v);
+                else if (k.startsWith("best/")) saved.put(k.substring(5), v);
+            });
+            for (Parameter p : model.parameters()) {
+                HostArray a = cur.get(p.name());
+                if (a == null || a.numel() != p.numel()) throw new CheckpointException(src + ": lacks or mis-sizes parameter '" + p.name() + "'");
+            }
+            restore(model, cur);
+            opt.restore(ck.optimizer(), src);
+            start = Integer.parseInt(ck.meta().get("decoder.epochsDone"));
+            bestEpoch = Integer.parseInt(ck.meta().get("decoder.bestEpoch"));
+            bestLoss = Double.parseDouble(ck.meta().get("decoder.bestLoss"));
+            best = saved.isEmpty() ? null : saved;
+            for (int e = 0; e < start; e++) hist.add(Epoch.parse(ck.meta().get("decoder.epoch." + e), src));
+        }
+        for (int e = start; e < cfg.epochs(); e++) {
             double lr = sched.lr(e);
             opt.setLr(lr);
             List<DecodingBatch> batches = train.epoch(e);
@@ -164,6 +235,8 @@ public final class DecoderTrainer {
                 }
             }
             hist.add(new Epoch(e, lr, trainLoss, selLoss, selR2, kept));
+            if (checkpoint != null) save(checkpoint, model, opt, best, bestLoss, bestEpoch, hist);
+            if (progress != null) progress.epoch(e + 1, cfg.epochs());
             if (log != null && (evalNow || e == 0)) {
                 log.accept(String.format(Locale.ROOT, "  %s epoch %d/%d lr %.2e train loss %.4f%s", model.kind(), e + 1, cfg.epochs(), lr,
                         trainLoss, evalNow ? String.format(Locale.ROOT, " | selection loss %.4f R2 %.3f%s", selLoss, selR2, kept ? " (kept)" : "") : ""));

@@ -12,7 +12,7 @@ import org.spikekit.report.RunMode;
  * What a sweep needs from a paper's driver: check a run spec, name its preparatory steps, say
  * whether it is done, run it (resuming whatever it left behind) and give its row of the merged table.
  * Implementations call the paper's own entry point, so a sweep run and a notebook run write the same
- * files. Registered papers: {@code rsnn} ({@link RsnnRuns}).
+ * files. Registered papers: {@code rsnn} ({@link RsnnRuns}), {@code spikachu} ({@link SpikachuRuns}).
  */
 public interface PaperRuns {
 
@@ -65,6 +65,7 @@ public interface PaperRuns {
     static PaperRuns of(String paper) {
         return switch (paper) {
             case "rsnn" -> RsnnRuns.INSTANCE;
+            case "spikachu" -> SpikachuRuns.INSTANCE;
             default -> throw new IllegalArgumentException("no sweep driver for paper '" + paper + "'; known: " + known().keySet());
         };
     }
@@ -73,6 +74,7 @@ public interface PaperRuns {
     static Map<String, PaperRuns> known() {
         Map<String, PaperRuns> m = new LinkedHashMap<>();
         m.put("rsnn", RsnnRuns.INSTANCE);
+        m.put("spikachu", SpikachuRuns.INSTANCE);
         return m;
     }
 }

@@ -183,4 +183,27 @@ class SweepTest {
         assertEquals(null, SweepCli.Progress.parse("epoch 3"));
         assertEquals("\"a,b\"", SweepTable.quote("a,b"));
     }
+
+    @Test
+    void theSpikachuDriverChecksItsRunsAndKnowsTheNotebooksRuns() {
+        PaperRuns p = PaperRuns.of("spikachu");
+        p.check(new RunSpec("spikachu", "gru", "c_20150311_center_out_reaching", 42, Map.of("epochs", "3", "paperSizes", "true")));
+        String m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikachu", "transformer", "c_20150311_center_out_reaching", 42))).getMessage();
+        assertTrue(m.contains("transformer") && m.contains("lstm"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikachu", "gru", "I1", 42))).getMessage();
+        assertTrue(m.contains("not a Perich session id"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikachu", "gru", "c_20150311_center_out_reaching", 42, Map.of("finetune", "3")))).getMessage();
+        assertTrue(m.contains("unknown Spikachu override 'finetune'") && m.contains("epochs"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikachu", "gru", "c_20150311_center_out_reaching", 42, Map.of("epochs", "0")))).getMessage();
+        assertTrue(m.contains(">= 1"), m);
+        var s = SpikachuRuns.settings(new RunSpec("spikachu", "mlp", "c_20150311_center_out_reaching", 5, Map.of("epochs", "7", "lr", "1e-3")), RunMode.QUICK);
+        assertEquals(7, s.spikachuEpochs());
+        assertEquals(7, s.baselineEpochs());
+        assertEquals(1e-3, s.baselineLr());
+        assertEquals(5L, s.seed());
+        Sweep kit = Sweep.kit("spikachu", RunMode.QUICK);
+        assertEquals(6, kit.runs().size(), "quick: the six models on the one single-session comparison session");
+        assertTrue(kit.phases().get(0).isEmpty());
+        assertEquals(14 * 6, PaperRuns.of("spikachu").kitRuns(RunMode.FULL).size(), "full: every stand-in session");
+    }
 }
