@@ -1,7 +1,7 @@
 # SpikeKit — build, data, notebooks, tests. `make help` lists the targets.
 # Settings (environment or command line): MODE=quick|full  BACKEND=cpu|cuda|nd4j
 # DATA=auto|real|synthetic  SEED=1  CELL_TIMEOUT=1800 (seconds per notebook cell)
-# EXECUTOR=local|slurm (sweeps; reproduce with slurm sends the RSNN and Spikachu training runs to the cluster).
+# EXECUTOR=local|slurm (sweeps; reproduce with slurm sends the RSNN, Spikachu and SpikeNN training runs to the cluster).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -94,14 +94,14 @@ sweep: $(LIB_JAR) ## run a sweep: make sweep SWEEP=results/sweeps/NAME/sweep.jso
 	@test -n "$(SWEEP)" || { echo "make sweep: set SWEEP=path/to/sweep.json (write one with: java -cp ... org.spikekit.train.sweep.SweepCli plan NAME ..., see README)"; exit 2; }
 	$(SWEEP_CLI) run $(SWEEP) --executor $(EXECUTOR) $(SWEEP_ARGS)
 
-KIT_SWEEPS ?= rsnn spikachu
-kit-sweeps: $(LIB_JAR) data ## the notebooks' RSNN and Spikachu single-session training runs as sweeps on EXECUTOR (make reproduce does this first with EXECUTOR=slurm)
+KIT_SWEEPS ?= rsnn spikachu spikenn
+kit-sweeps: $(LIB_JAR) data ## the notebooks' RSNN, Spikachu single-session and SpikeNN K-fold runs as sweeps on EXECUTOR (make reproduce does this first with EXECUTOR=slurm)
 	@set -e; for p in $(KIT_SWEEPS); do \
 	  $(SWEEP_CLI) kit $$p --mode $(MODE); \
 	  $(SWEEP_CLI) run results/sweeps/kit-$$p-$(MODE)/sweep.json --executor $(EXECUTOR) $(SWEEP_ARGS); \
 	done
 
-reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) notebooks ## everything: env, lib, data, all notebooks → results/ and figures/ (EXECUTOR=slurm: RSNN/Spikachu training runs on the cluster first)
+reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) notebooks ## everything: env, lib, data, all notebooks → results/ and figures/ (EXECUTOR=slurm: training runs on the cluster first)
 	@echo "Tables and provenance: results/<group>/*.csv + *.provenance.json"
 	@echo "Figures:               figures/<group>/*.png + *.svg"
 	@echo "Executed notebooks:    $(NB_OUT)/"

@@ -122,7 +122,7 @@ public final class SpikennPaper {
     private final int threads;
     private final Consumer<String> log;
     private final Map<String, TrainTest> loaded = new LinkedHashMap<>();
-    private final Map<String, List<SpikingSplit>> foldCache = new LinkedHashMap<>();
+    private final Map<String, SpikingSplit> foldCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<DataRecord> used = new ArrayList<>();
 
     /**
@@ -184,20 +184,36 @@ public final class SpikennPaper {
      * part with seed k, then encodes train / val / test (cached in {@code data/features}).
      */
     public List<SpikingSplit> folds(String dataset) {
-        return foldCache.computeIfAbsent(dataset, d -> {
-            TrainTest tt = images(d);
+        List<SpikingSplit> out = new ArrayList<>();
+        for (int k = 0; k < settings.folds(); k++) out.add(fold(dataset, k));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Fold {@code k} of the K-fold protocol on {@code dataset}: STDP-CSNN trained on the fold's
+     * training part with seed k, features of its train/val/test extracted (cached in
+     * {@code data/features/}), as first-spike datasets.
+     */
+    public SpikingSplit fold(String dataset, int k) {
+        if (k < 0 || k >= settings.folds()) throw new IllegalArgumentException("fold " + k + " of a " + settings.folds() + "-fold protocol");
+        return foldCache.computeIfAbsent(dataset + "|" + k, key -> {
+            TrainTest tt = images(dataset);
             List<Splits.Split> parts = Splits.stratifiedKFold(tt.train().labels(), settings.folds());
             int[] classes = IntStream.range(0, tt.train().classNames().size()).toArray();
-            List<SpikingSplit> out = new ArrayList<>();
-            for (int k = 0; k < parts.size(); k++) {
-                CsnnFeatures.SplitFeatures f = CsnnFeatures.extract(tt, "kfold" + settings.folds() + "-" + k, parts.get(k), csnn(d), k,
-                        featuresRoot, threads);
-                log.accept(String.format(Locale.ROOT, "%s fold %d: %d features, %s in %.1f s", d, k, f.train().d(),
-                        f.cached() ? "read from the cache" : "extractor trained and features extracted", f.seconds()));
-                out.add(spiking(f, classes));
-            }
-            return List.copyOf(out);
+            CsnnFeatures.SplitFeatures f = CsnnFeatures.extract(tt, "kfold" + settings.folds() + "-" + k, parts.get(k), csnn(dataset), k,
+                    featuresRoot, threads);
+            log.accept(String.format(Locale.ROOT, "%s fold %d: %d features, %s in %.1f s", dataset, k, f.train().d(),
+                    f.cached() ? "read from the cache" : "extractor trained and features extracted", f.seconds()));
+            return spiking(f, classes);
         });
+    }
+
+    /**
+     * Fold {@code k} of config {@code configName} on {@code dataset}, the unit a sweep runs: the same
+     * run (and run file, {@code <dataset>_<config>_fold<k>-<key>.json}) as fold k of {@link #kfold(String, String)}.
+     */
+    public SpikeNnRun foldRun(String dataset, String configName, int k) {
+        return runner.run(dataset + "_" + configName + "_fold" + k, config(dataset, configName), fold(dataset, k), k);
     }
 
     /** First-spike datasets of a split's features (max_time 1, classes fixed so every split maps labels alike). */

@@ -166,7 +166,7 @@ public final class LocalExecutor {
                         bar.stepTo(pr.done());
                         bar.setExtraMessage(pr.stage());
                     } else if (!pr.stage().equals(stage)) {
-                        out.println("  " + r.id() + ": " + pr.stage() + " (" + pr.total() + " epochs)");
+                        out.println("  " + r.id() + ": " + pr.stage() + (pr.total() > 1 ? " (" + pr.total() + " epochs)" : ""));
                     }
                     stage = pr.stage();
                 } else if (line.startsWith(SweepCli.DONE)) {

@@ -12,7 +12,7 @@ import org.spikekit.report.RunMode;
  * What a sweep needs from a paper's driver: check a run spec, name its preparatory steps, say
  * whether it is done, run it (resuming whatever it left behind) and give its row of the merged table.
  * Implementations call the paper's own entry point, so a sweep run and a notebook run write the same
- * files. Registered papers: {@code rsnn} ({@link RsnnRuns}), {@code spikachu} ({@link SpikachuRuns}).
+ * files. Registered papers: {@code rsnn} ({@link RsnnRuns}), {@code spikachu} ({@link SpikachuRuns}), {@code spikenn} ({@link SpikennRuns}).
  */
 public interface PaperRuns {
 
@@ -66,6 +66,7 @@ public interface PaperRuns {
         return switch (paper) {
             case "rsnn" -> RsnnRuns.INSTANCE;
             case "spikachu" -> SpikachuRuns.INSTANCE;
+            case "spikenn" -> SpikennRuns.INSTANCE;
             default -> throw new IllegalArgumentException("no sweep driver for paper '" + paper + "'; known: " + known().keySet());
         };
     }
@@ -75,6 +76,7 @@ public interface PaperRuns {
         Map<String, PaperRuns> m = new LinkedHashMap<>();
         m.put("rsnn", RsnnRuns.INSTANCE);
         m.put("spikachu", SpikachuRuns.INSTANCE);
+        m.put("spikenn", SpikennRuns.INSTANCE);
         return m;
     }
 }

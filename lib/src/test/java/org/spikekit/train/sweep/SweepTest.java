@@ -206,4 +206,28 @@ class SweepTest {
         assertTrue(kit.phases().get(0).isEmpty());
         assertEquals(14 * 6, PaperRuns.of("spikachu").kitRuns(RunMode.FULL).size(), "full: every stand-in session");
     }
+
+    @Test
+    void theSpikennDriverRunsFoldsAfterTheirFeatures() {
+        PaperRuns p = PaperRuns.of("spikenn");
+        RunSpec r = new RunSpec("spikenn", "s2stdp+ncg", "fashion-mnist", 1, Map.of("readoutEpochs", "3"));
+        p.check(r);
+        assertEquals("spikenn_s2stdp+ncg_fashion-mnist_seed1_" + r.overridesTag(), r.id());
+        Sweep sw = new Sweep("n", "quick", null, List.of(r, new RunSpec("spikenn", "sstdp", "fashion-mnist", 1, Map.of("readoutEpochs", "3"))));
+        assertEquals(List.of("spikenn_features_fashion-mnist_seed1_" + r.overridesTag()), sw.phases().get(0).stream().map(RunSpec::id).toList(),
+                "one feature extraction per data set and fold, shared by the configs");
+        String m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikenn", "s2stdp", "cifar10", 0))).getMessage();
+        assertTrue(m.contains("cifar10") && m.contains("mnist"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikenn", "s2stdp", "mnist", 2))).getMessage();
+        assertTrue(m.contains("fold index 2") && m.contains("2 folds"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikenn", "nope", "mnist", 0))).getMessage();
+        assertTrue(m.contains("no SpikeNN config 'nope'"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikenn", "s2stdp", "mnist", 0, Map.of("lr", "1")))).getMessage();
+        assertTrue(m.contains("unknown SpikeNN override 'lr'") && m.contains("readoutEpochs"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("spikenn", "s2stdp", "mnist", 0, Map.of("folds", "1")))).getMessage();
+        assertTrue(m.contains("folds must be >= 2"), m);
+        Sweep kit = Sweep.kit("spikenn", RunMode.QUICK);
+        assertEquals(2 * 11 * 2, kit.runs().size(), "quick: 2 data sets x 11 distinct configs (Table 1 and ablation) x 2 folds");
+        assertEquals(2 * 2, kit.phases().get(0).size(), "features per data set and fold");
+    }
 }
