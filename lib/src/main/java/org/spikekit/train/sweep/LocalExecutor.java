@@ -75,6 +75,8 @@ public final class LocalExecutor {
     private final Options opt;
     private final PrintStream out;
     private final Set<Process> live = Collections.synchronizedSet(new HashSet<>());
+    /** With bars: the runs' summary lines, printed when the phase's bars are closed. */
+    private final List<String> held = Collections.synchronizedList(new ArrayList<>());
 
     public LocalExecutor(PaperRuns.Context ctx, Path sweepFile, Options opt, PrintStream out) {
         this.ctx = ctx;
@@ -126,6 +128,10 @@ public final class LocalExecutor {
                     (ok ? ran : failed).add(todo.get(i).id());
                     if (!ok && ph == 0) failedPrep.add(todo.get(i).id());
                 }
+                synchronized (held) {
+                    held.forEach(out::println);
+                    held.clear();
+                }
             }
         } finally {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -173,18 +179,23 @@ public final class LocalExecutor {
                     summary = line.substring(SweepCli.DONE.length()).strip();
                 }
             }
+            int rc = p.waitFor();
+            live.remove(p);
+            int k = finished.incrementAndGet();
+            double s = (System.nanoTime() - t0) / 1e9;
+            String summaryLine = rc == 0 ? String.format(Locale.ROOT, "[%d/%d] done %s in %.1f s: %s", k, total, r.id(), s, summary)
+                    : String.format(Locale.ROOT, "[%d/%d] FAILED %s (exit %d after %.1f s; log %s) — run the sweep again to resume it",
+                            k, total, r.id(), rc, s, log);
+            if (bar != null) {
+                // the bar's last state is the run's summary line (a line printed between bars would be torn by their redraws)
+                bar.setExtraMessage(rc == 0 ? "done in " + Math.round(s) + " s: " + summary : "FAILED (exit " + rc + "), log " + log);
+            } else {
+                out.println(summaryLine);
+            }
+            if (bar != null) held.add(summaryLine);
+            return rc == 0;
         } finally {
             if (bar != null) bar.close();
         }
-        int rc = p.waitFor();
-        live.remove(p);
-        int k = finished.incrementAndGet();
-        double s = (System.nanoTime() - t0) / 1e9;
-        if (rc == 0) {
-            out.printf(Locale.ROOT, "[%d/%d] done %s in %.1f s: %s%n", k, total, r.id(), s, summary);
-            return true;
-        }
-        out.printf(Locale.ROOT, "[%d/%d] FAILED %s (exit %d after %.1f s; log %s) — run the sweep again to resume it%n", k, total, r.id(), rc, s, log);
-        return false;
     }
 }
