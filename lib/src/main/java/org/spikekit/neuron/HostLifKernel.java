@@ -26,8 +26,8 @@ import org.spikekit.compute.Tensor;
  * </ol>
  * Without recurrence (V = null) passes 1 and 3 are one loop: the purely elementwise kernel.
  *
- * <p>Backward mirrors it: per row and step one dense mat-vec {@code dI·Vᵀ} (vectorised dots over
- * rows of V), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-thread buffer, and one
+ * <p>Backward mirrors it: per step, {@code dI·Vᵀ} for all batch rows of a thread's chunk (each row
+ * of V loaded once per step and dotted with every row's dI), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-thread buffer, and one
  * fused elementwise pass; per-neuron gradients are accumulated per thread and summed at the end.
  *
  * <p>Tape: {@code 8·T·B·N} bytes for U and I plus {@code 8·T·B·ceil(N/64)} bytes of spike bits
@@ -293,10 +293,16 @@ public final class HostLifKernel implements LifKernel {
         IntStream.range(0, nc).parallel().forEach(ch -> {
             int b0 = (int) ((long) b * ch / nc), b1 = (int) ((long) b * (ch + 1) / nc);
             Acc acc = accs.get(ch);
-            float[] dS = new float[n];
+            float[] dS = new float[(b1 - b0) * n], lanes = new float[SP.length()];
             for (int k = t - 1; k >= 0; k--) {
+                for (int r = b0; r < b1; r++) {                  // dS = gS (+ dI·Vᵀ below)
+                    int d0 = (r - b0) * n;
+                    if (GS != null) System.arraycopy(GS, gso + (k * b + r) * n, dS, d0, n);
+                    else java.util.Arrays.fill(dS, d0, d0 + n, 0f);
+                }
+                if (V != null) matMatTransposed(dI, b0, b1, V, vo, n, dS, lanes);
                 for (int r = b0; r < b1; r++) {
-                    backwardRow(p, tape, k * b + r, r * n, n, dU, dI, dS, GS, gso, GH, V, vo, acc);
+                    backwardRow(p, tape, k * b + r, r * n, n, dU, dI, dS, (r - b0) * n, GH, V, acc);
                 }
             }
         });
@@ -318,17 +324,13 @@ public final class HostLifKernel implements LifKernel {
         for (; j < dst.length; j++) dst[j] += src[j];
     }
 
+    /** One row of one step; {@code dS[dso, dso + n)} holds gS + dI·Vᵀ of this row already. */
     private static void backwardRow(LifParams p, Tape tp, int row, int st, int n, float[] dU, float[] dI,
-                                    float[] dS, float[] GS, int gso, float[] GH, float[] V, int vo, Acc acc) {
+                                    float[] dS, int dso, float[] GH, float[] V, Acc acc) {
         final int ro = row * n;
         final int bound = SP.loopBound(n);
         System.arraycopy(dI, st, GH, ro, n);                     // dL/dh[k] = dL/dI[k+1]
-        // dS = gS + dI·Vᵀ
-        if (GS != null) System.arraycopy(GS, gso + ro, dS, 0, n); else java.util.Arrays.fill(dS, 0f);
-        if (V != null) {
-            matVecTransposed(dI, st, V, vo, n, dS);
-            accumulateGradV(tp, row, ro, n, dI, st, acc.gv);
-        }
+        if (V != null) accumulateGradV(tp, row, ro, n, dI, st, acc.gv);
         final boolean zero = p.reset() == ResetMode.ZERO, detach = p.detachReset();
         final Surrogate sur = p.surrogate();
         final float[] bm = tp.bm(), bs = tp.bs(), th = tp.th(), tu = tp.u(), ti = tp.i();
@@ -340,7 +342,7 @@ public final class HostLifKernel implements LifKernel {
                     ? FloatVector.zero(SP).blend(one, loadBits(tp.bits(), row, n, j))
                     : FloatVector.fromArray(SP, tp.sf(), ro + j);
             FloatVector du = FloatVector.fromArray(SP, dU, st + j), di = FloatVector.fromArray(SP, dI, st + j);
-            FloatVector ds = FloatVector.fromArray(SP, dS, j);
+            FloatVector ds = FloatVector.fromArray(SP, dS, dso + j);
             FloatVector bmv = FloatVector.fromArray(SP, bm, j), tv = FloatVector.fromArray(SP, th, j);
             FloatVector obm = one.sub(bmv);
             FloatVector dm, gth = FloatVector.fromArray(SP, acc.gth, j);
@@ -362,7 +364,7 @@ public final class HostLifKernel implements LifKernel {
         for (; j < n; j++) {
             float u = tu[ro + j], i = ti[ro + j];
             float s = tp.bits() != null ? bit(tp.bits(), row, n, j) : tp.sf()[ro + j];
-            float du = dU[st + j], di = dI[st + j], ds = dS[j];
+            float du = dU[st + j], di = dI[st + j], ds = dS[dso + j];
             float obm = 1f - bm[j];
             float dm;
             if (zero) {
@@ -382,25 +384,58 @@ public final class HostLifKernel implements LifKernel {
         }
     }
 
-    /** {@code dS[k] += Σ_j dI[st + j]·V[k, j]} (one row of {@code dI·Vᵀ}). */
-    private static void matVecTransposed(float[] dI, int st, float[] V, int vo, int n, float[] dS) {
+    /**
+     * {@code dS[(r − b0)·n + k] += Σ_j dI[r·n + j]·V[k, j]} for the batch rows r of one chunk: the
+     * rows' {@code dI·Vᵀ} with each row of V loaded once per step for the whole chunk (it was once
+     * per batch row). Every dot is summed exactly as before (lanes in a fixed order, then the tail),
+     * so the result is bit-identical to row-by-row mat-vecs.
+     */
+    private static void matMatTransposed(float[] dI, int b0, int b1, float[] V, int vo, int n, float[] dS, float[] lanes) {
         int bound = SP.loopBound(n);
-        float[] lanes = new float[SP.length()];
         for (int k = 0; k < n; k++) {
             int vr = vo + k * n;
-            FloatVector accv = FloatVector.zero(SP);
-            int j = 0;
-            for (; j < bound; j += SP.length()) {
-                accv = FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.fromArray(SP, V, vr + j), accv);
+            int r = b0;
+            for (; r + 4 <= b1; r += 4) {                        // four rows share each load of V
+                int s0 = r * n, s1 = s0 + n, s2 = s1 + n, s3 = s2 + n;
+                FloatVector a0 = FloatVector.zero(SP), a1 = a0, a2 = a0, a3 = a0;
+                int j = 0;
+                for (; j < bound; j += SP.length()) {
+                    FloatVector vv = FloatVector.fromArray(SP, V, vr + j);
+                    a0 = FloatVector.fromArray(SP, dI, s0 + j).fma(vv, a0);
+                    a1 = FloatVector.fromArray(SP, dI, s1 + j).fma(vv, a1);
+                    a2 = FloatVector.fromArray(SP, dI, s2 + j).fma(vv, a2);
+                    a3 = FloatVector.fromArray(SP, dI, s3 + j).fma(vv, a3);
+                }
+                dS[(r - b0) * n + k] += finish(a0, lanes, dI, s0, V, vr, j, n);
+                dS[(r + 1 - b0) * n + k] += finish(a1, lanes, dI, s1, V, vr, j, n);
+                dS[(r + 2 - b0) * n + k] += finish(a2, lanes, dI, s2, V, vr, j, n);
+                dS[(r + 3 - b0) * n + k] += finish(a3, lanes, dI, s3, V, vr, j, n);
             }
-            // lanes summed in a fixed order: reduceLanes(ADD) reorders once C2 compiles it, which
-            // made training results depend on JIT timing
-            accv.intoArray(lanes, 0);
-            float sum = 0f;
-            for (float l : lanes) sum += l;
-            for (; j < n; j++) sum += dI[st + j] * V[vr + j];
-            dS[k] += sum;
+            for (; r < b1; r++) {
+                int st = r * n;
+                FloatVector accv = FloatVector.zero(SP);
+                int j = 0;
+                for (; j < bound; j += SP.length()) {
+                    accv = FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.fromArray(SP, V, vr + j), accv);
+                }
+                // lanes summed in a fixed order: reduceLanes(ADD) reorders once C2 compiles it, which
+                // made training results depend on JIT timing
+                accv.intoArray(lanes, 0);
+                float sum = 0f;
+                for (float l : lanes) sum += l;
+                for (; j < n; j++) sum += dI[st + j] * V[vr + j];
+                dS[(r - b0) * n + k] += sum;
+            }
         }
+    }
+
+    /** The dot's lanes summed in order, then its scalar tail from {@code j}: the same arithmetic as the one-row loop. */
+    private static float finish(FloatVector acc, float[] lanes, float[] dI, int st, float[] V, int vr, int j, int n) {
+        acc.intoArray(lanes, 0);
+        float sum = 0f;
+        for (float l : lanes) sum += l;
+        for (; j < n; j++) sum += dI[st + j] * V[vr + j];
+        return sum;
     }
 
     /** {@code dV[k, :] += S_k·dI} for the neurons k that spiked in this row and step. */
