@@ -59,13 +59,7 @@ final class RsnnRuns implements PaperRuns {
         return out;
     }
 
-    static RsnnPaper.Model model(RunSpec spec) {
-        try {
-            return RsnnPaper.Model.parse(spec.model());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("run " + spec.id() + ": " + e.getMessage());
-        }
-    }
+    static RsnnPaper.Model model(RunSpec spec) { return Overrides.named(spec, RsnnPaper.Model::parse, spec.model()); }
 
     @Override
     public void check(RunSpec spec) {
@@ -101,26 +95,19 @@ final class RsnnRuns implements PaperRuns {
         int prune = d.pruneEpochs(), batch = d.batchSize();
         boolean fp16 = d.fp16(), extend = d.extend(), paperText = d.paperText();
         float lr = d.lr();
-        for (var e : spec.overrides().entrySet()) {
-            String k = e.getKey(), v = e.getValue();
+        Overrides.requireKnown(spec, "RSNN", KEYS);
+        for (String k : spec.overrides().keySet()) {
             switch (k) {
-                case "pretrain" -> pretrain = integer(spec, k, v);
-                case "pretrainTMax" -> pretrainTMax = integer(spec, k, v);
-                case "finetune" -> finetune = integer(spec, k, v);
-                case "finetuneTMax" -> finetuneTMax = integer(spec, k, v);
-                case "prune" -> prune = integer(spec, k, v);
-                case "batch" -> batch = integer(spec, k, v);
-                case "fp16" -> fp16 = bool(spec, k, v);
-                case "extend" -> extend = bool(spec, k, v);
-                case "paperText" -> paperText = bool(spec, k, v);
-                case "lr" -> {
-                    try {
-                        lr = Float.parseFloat(v);
-                    } catch (NumberFormatException x) {
-                        throw bad(spec, k, v, "a number");
-                    }
-                }
-                default -> throw new IllegalArgumentException("run " + spec.id() + ": unknown RSNN override '" + k + "'; allowed: " + KEYS.keySet());
+                case "pretrain" -> pretrain = Overrides.integer(spec, k, KEYS);
+                case "pretrainTMax" -> pretrainTMax = Overrides.integer(spec, k, KEYS);
+                case "finetune" -> finetune = Overrides.integer(spec, k, KEYS);
+                case "finetuneTMax" -> finetuneTMax = Overrides.integer(spec, k, KEYS);
+                case "prune" -> prune = Overrides.integer(spec, k, KEYS);
+                case "batch" -> batch = Overrides.integer(spec, k, KEYS);
+                case "fp16" -> fp16 = Overrides.bool(spec, k, KEYS);
+                case "extend" -> extend = Overrides.bool(spec, k, KEYS);
+                case "paperText" -> paperText = Overrides.bool(spec, k, KEYS);
+                default -> lr = (float) Overrides.number(spec, k, KEYS);
             }
         }
         List<Long> seeds = d.seeds();
@@ -139,26 +126,6 @@ final class RsnnRuns implements PaperRuns {
         } catch (IllegalArgumentException x) {
             throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + x.getMessage());
         }
-    }
-
-    private static int integer(RunSpec spec, String k, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException x) {
-            throw bad(spec, k, v, "an integer");
-        }
-    }
-
-    private static boolean bool(RunSpec spec, String k, String v) {
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> throw bad(spec, k, v, "true or false");
-        };
-    }
-
-    private static IllegalArgumentException bad(RunSpec spec, String k, String v, String expected) {
-        return new IllegalArgumentException("run " + spec.id() + ": override " + k + "='" + v + "' must be " + expected + " (" + KEYS.get(k) + ")");
     }
 
     @Override

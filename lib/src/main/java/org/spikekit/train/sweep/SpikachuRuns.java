@@ -53,13 +53,7 @@ final class SpikachuRuns implements PaperRuns {
         return out;
     }
 
-    static SpikachuPaper.Model model(RunSpec spec) {
-        try {
-            return SpikachuPaper.Model.parse(spec.model());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("run " + spec.id() + ": " + e.getMessage());
-        }
-    }
+    static SpikachuPaper.Model model(RunSpec spec) { return Overrides.named(spec, SpikachuPaper.Model::parse, spec.model()); }
 
     @Override
     public void check(RunSpec spec) {
@@ -76,23 +70,14 @@ final class SpikachuRuns implements PaperRuns {
         boolean paperSizes = d.paperSizes();
         int sEp = d.spikachuEpochs(), bEp = d.baselineEpochs(), sB = d.spikachuBatch(), bB = d.baselineBatch(), eval = d.evalEvery();
         double sLr = d.spikachuLr(), bLr = d.baselineLr();
-        for (var e : spec.overrides().entrySet()) {
-            String k = e.getKey(), v = e.getValue();
-            try {
-                switch (k) {
-                    case "epochs" -> sEp = bEp = Integer.parseInt(v);
-                    case "batch" -> sB = bB = Integer.parseInt(v);
-                    case "evalEvery" -> eval = Integer.parseInt(v);
-                    case "lr" -> sLr = bLr = Double.parseDouble(v);
-                    case "paperSizes" -> paperSizes = switch (v.toLowerCase(Locale.ROOT)) {
-                        case "true", "1", "yes" -> true;
-                        case "false", "0", "no" -> false;
-                        default -> throw new NumberFormatException();
-                    };
-                    default -> throw new IllegalArgumentException("run " + spec.id() + ": unknown Spikachu override '" + k + "'; allowed: " + KEYS.keySet());
-                }
-            } catch (NumberFormatException x) {
-                throw new IllegalArgumentException("run " + spec.id() + ": override " + k + "='" + v + "' is not valid for " + KEYS.get(k));
+        Overrides.requireKnown(spec, "Spikachu", KEYS);
+        for (String k : spec.overrides().keySet()) {
+            switch (k) {
+                case "epochs" -> sEp = bEp = Overrides.integer(spec, k, KEYS);
+                case "batch" -> sB = bB = Overrides.integer(spec, k, KEYS);
+                case "evalEvery" -> eval = Overrides.integer(spec, k, KEYS);
+                case "lr" -> sLr = bLr = Overrides.number(spec, k, KEYS);
+                default -> paperSizes = Overrides.bool(spec, k, KEYS);
             }
         }
         try {

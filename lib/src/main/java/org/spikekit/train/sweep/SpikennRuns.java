@@ -87,18 +87,10 @@ final class SpikennRuns implements PaperRuns {
     static SpikennPaper.Settings settings(RunSpec spec, RunMode mode) {
         SpikennPaper.Settings d = SpikennPaper.Settings.of(mode);
         int folds = d.folds(), tr = d.trainPerClass(), te = d.testPerClass(), csnn = d.csnnEpochs(), ro = d.readoutEpochs();
-        for (var e : spec.overrides().entrySet()) {
-            if (!KEYS.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("run " + spec.id() + ": unknown SpikeNN override '" + e.getKey() + "'; allowed: " + KEYS.keySet());
-            }
-            int v;
-            try {
-                v = Integer.parseInt(e.getValue());
-            } catch (NumberFormatException x) {
-                throw new IllegalArgumentException("run " + spec.id() + ": override " + e.getKey() + "='" + e.getValue() + "' must be an integer ("
-                        + KEYS.get(e.getKey()) + ")");
-            }
-            switch (e.getKey()) {
+        Overrides.requireKnown(spec, "SpikeNN", KEYS);
+        for (String k : spec.overrides().keySet()) {
+            int v = Overrides.integer(spec, k, KEYS);
+            switch (k) {
                 case "folds" -> folds = v;
                 case "trainPerClass" -> tr = v;
                 case "testPerClass" -> te = v;
