@@ -341,7 +341,7 @@ public final class RsnnPaper {
         Trainer.Config cfg = Trainer.Config.rsnn(s.pretrain(), seed).withLr(s.lr()).withCosineTMax(s.pretrainTMax())
                 .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
         long t0 = System.nanoTime();
-        Path partial = checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(s) + ".partial.ckpt");
+        Path partial = done.resolveSibling(done.getFileName().toString().replaceFirst("\\.ckpt$", ".partial.ckpt"));
         Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val, tell("pretrain " + monkey, s.pretrain()), 1);
         Checkpoint ck = Checkpoint.of(m);
         ck.write(done);

@@ -89,9 +89,12 @@ public final class LocalExecutor {
         Sweep sw = ctx.sweep();
         Path logs = sw.dir(ctx.root()).resolve("logs");
         Files.createDirectories(logs);
-        List<String> ran = Collections.synchronizedList(new ArrayList<>()), before = new ArrayList<>(),
-                failed = Collections.synchronizedList(new ArrayList<>()), skipped = new ArrayList<>();
-        Thread hook = new Thread(() -> live.forEach(Process::destroyForcibly));
+        List<String> ran = new ArrayList<>(), before = new ArrayList<>(), failed = new ArrayList<>(), skipped = new ArrayList<>();
+        Thread hook = new Thread(() -> {                          // a killed executor takes its runs with it
+            synchronized (live) {
+                live.forEach(Process::destroyForcibly);
+            }
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         int slots = opt.slots();
         List<List<RunSpec>> phases = sw.phases();
