@@ -44,7 +44,7 @@ t1=$(date +%s)
 echo "== 2. local executor, one run killed mid-training, then the sweep run again"
 plan local
 victim=rsnn_SNN2_L1_seed1
-cli run "$sweeps/local/sweep.json" --parallel 1 --no-bars > "$work/local1.out" 2>&1 &
+cli run "$sweeps/local/sweep.json" --parallel 2 --no-bars > "$work/local1.out" 2>&1 &
 exec_pid=$!
 await "$sweeps/local/rsnn/*/checkpoints/quick/run_SNN2_L1_seed1_*/train.ckpt"
 pkill -9 -f "run-one $sweeps/local/sweep.json ${victim}_" || fail "no JVM of $victim to kill"
@@ -54,7 +54,7 @@ cat "$work/local1.out"
 grep -q "FAILED ${victim}_" "$work/local1.out" || fail "the killed run is not reported"
 st=$(cli status "$sweeps/local/sweep.json" || true)
 grep -q "^pending .*${victim}_" <<< "$st" || fail "the killed run is not pending: $st"
-cli run "$sweeps/local/sweep.json" --parallel 1 --no-bars | tee "$work/local2.out"
+cli run "$sweeps/local/sweep.json" --parallel 2 --no-bars | tee "$work/local2.out"
 grep -q "already done 5" "$work/local2.out" || fail "the second pass did not keep the 5 finished runs"
 log=$(ls "$sweeps/local/logs/${victim}"_*.log)
 first=$(awk '/local executor starts/ {n++} n==2 && /^@@progress/ {print $2; exit}' "$log")
