@@ -28,7 +28,8 @@ import org.spikekit.compute.Tensor;
  *
  * <p>Backward mirrors it: per step, {@code dI·Vᵀ} for all batch rows of a thread's chunk (each row
  * of V loaded once per step and dotted with every row's dI), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-thread buffer, and one
- * fused elementwise pass; per-neuron gradients are accumulated per thread and summed at the end.
+ * fused elementwise pass; per-neuron gradients are accumulated per batch chunk ({@link #backwardChunks}: a
+ * fixed count, not the core count, so results do not depend on the machine) and summed in chunk order.
  *
  * <p>Tape: {@code 8·T·B·N} bytes for U and I plus {@code 8·T·B·ceil(N/64)} bytes of spike bits
  * (binary surrogates) or {@code 4·T·B·N} bytes of float spikes (smooth test surrogate).
@@ -72,6 +73,18 @@ public final class HostLifKernel implements LifKernel {
 
     private static int chunks(int batch) {
         return Math.max(1, Math.min(batch, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Batch chunks of the backward pass, each with its own gradient accumulators. */
+    static final int BACKWARD_CHUNKS = 8;
+
+    /**
+     * The backward pass splits the batch into {@code min(batch, 8)} chunks whatever the core count and
+     * sums their per-neuron and recurrent-weight gradients in chunk order, so gradients (and every
+     * result trained with them) are the same bits on 1, 2 or 64 cores; it runs on up to 8 threads.
+     */
+    static int backwardChunks(int batch) {
+        return Math.max(1, Math.min(batch, BACKWARD_CHUNKS));
     }
 
     // ---- forward ------------------------------------------------------------------------------
@@ -287,7 +300,7 @@ public final class HostLifKernel implements LifKernel {
             be.toHost(gradLast.u(), dU, 0);
             be.toHost(gradLast.i(), dI, 0);
         }
-        final int nc = chunks(b);
+        final int nc = backwardChunks(b);
         List<Acc> accs = new ArrayList<>();
         for (int ch = 0; ch < nc; ch++) accs.add(new Acc(n, V != null));
         IntStream.range(0, nc).parallel().forEach(ch -> {
