@@ -42,7 +42,7 @@ class BackwardCoreCountTest {
 
     @Test
     void gradientsDoNotDependOnTheThreadCount() throws Exception {
-        for (int batch : new int[] {3, 8, 21}) {
+        for (int batch : new int[] {3, 8, 21, 40}) {
             List<float[]> one = gradients(1, batch), three = gradients(3, batch), five = gradients(5, batch);
             assertEquals(one.size(), three.size());
             for (int k = 0; k < one.size(); k++) {
@@ -51,6 +51,9 @@ class BackwardCoreCountTest {
             }
         }
         assertEquals(8, HostLifKernel.backwardChunks(100));
-        assertEquals(3, HostLifKernel.backwardChunks(3));
+        assertEquals(8, HostLifKernel.backwardChunks(32));
+        assertEquals(6, HostLifKernel.backwardChunks(21));
+        assertEquals(2, HostLifKernel.backwardChunks(8));
+        assertEquals(1, HostLifKernel.backwardChunks(3));
     }
 }
