@@ -1,0 +1,246 @@
+package org.spikekit.model;
+
+import java.util.List;
+import java.util.Locale;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.Tensor;
+import org.spikekit.metrics.VanRossum;
+import org.spikekit.neuron.AlifCoeffs;
+import org.spikekit.neuron.AlifKernel;
+import org.spikekit.neuron.AlifParams;
+import org.spikekit.train.Module;
+import org.spikekit.train.Parameter;
+
+/**
+ * One adaptive LIF neuron per recorded cell, fitted to the cell's spikes under current injection:
+ * the Blocks paper's {@code models.Neuron} / {@code EphysTrainer} (blocks.md §2.3 "E-phys fits").
+ * C cells are fitted at once as C independent neurons of one ALIF layer (no recurrence): each has
+ * its own input weight w, β, p and b and its own input current, the loss is the sum of the cells'
+ * losses and Adam is elementwise, so every cell's fit is the one it would get alone.
+ * <pre>
+ *   x_c[k]  = mean of the cell's normalised current over the k-th group of {@code ds} samples of the
+ *             0.1-ms grid (average pooling; model time step dt = ds·0.1 ms)
+ *   X_c[k]  = w_c·x_c[k]
+ *   S_c     = ALIF(X_c; β_c, p_c, b_c, arp)      standard (step by step) or Blocks kernel
+ *   ŝ_c[j]  = S_c[k] at j = k·ds (the first 0.1-ms sub-bin of step k), 0 elsewhere
+ *   L       = Σ_c mean_rows VanRossum(ŝ_c, recorded_c; τ = 100 samples)
+ * </pre>
+ * Initial values (paper): w = ds, τ_mem 20 ms, τ_adapt 100 ms (β = exp(−dt/τ_mem), p = exp(−dt/τ_adapt)),
+ * b = 0.1/ds; β, p, b through the paper's clamps ({@link AlifCoeffs#fromRaw}). The backward pass is
+ * hand-written: van Rossum gradient, spread back to the model steps, the kernel's surrogate
+ * backward, then w and the clamps.
+ */
+public final class EphysNeurons implements Module {
+
+    /**
+     * @param cells neurons (one per cell)
+     * @param kind standard or Blocks kernel
+     * @param alif refractory period (steps of dt) and surrogate
+     * @param ds samples of the 0.1-ms grid per model step (paper: 1, 5, 10, 20, 40, 80)
+     * @param tauMemMs initial membrane time constant (20 ms)
+     * @param tauAdaptMs initial adaptation time constant (100 ms)
+     */
+    public record Config(int cells, AlifNet.Kind kind, AlifParams alif, int ds, double tauMemMs, double tauAdaptMs) {
+        public Config {
+            if (cells < 1) throw new IllegalArgumentException("EphysNeurons.Config.cells must be >= 1, got " + cells);
+            if (kind == null || alif == null) throw new IllegalArgumentException("EphysNeurons.Config: kind and alif must not be null");
+            if (ds < 1) throw new IllegalArgumentException("EphysNeurons.Config.ds must be >= 1 sample per step, got " + ds);
+            if (!(tauMemMs > 0) || !(tauAdaptMs > 0)) {
+                throw new IllegalArgumentException("EphysNeurons.Config: time constants must be > 0 ms, got " + tauMemMs + ", " + tauAdaptMs);
+            }
+        }
+
+        /** The paper's fit: time step ds·0.1 ms, refractory period {@code arpMs} rounded to whole steps (at least 1), mg surrogate. */
+        public static Config paper(int cells, AlifNet.Kind kind, int ds, double arpMs) {
+            double dt = ds * GRID_MS;
+            int arp = Math.max(1, (int) Math.round(arpMs / dt));
+            return new Config(cells, kind, AlifParams.paper(arp), ds, 20, 100);
+        }
+
+        public double dtMs() { return ds * GRID_MS; }
+
+        public Config withKind(AlifNet.Kind k) { return new Config(cells, k, alif, ds, tauMemMs, tauAdaptMs); }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "%s dt=%.1fms arp=%d steps (%.1f ms) %s init tau_mem=%.0fms tau_adapt=%.0fms w=%d b=%.3f",
+                    kind.name().toLowerCase(Locale.ROOT), dtMs(), alif.arp(), alif.arp() * dtMs(), alif.surrogate(), tauMemMs, tauAdaptMs, ds, 0.1 / ds);
+        }
+    }
+
+    /** The recordings' grid: 0.1 ms (10 kHz). */
+    public static final double GRID_MS = 0.1;
+
+    private final Backend be;
+    private final Config cfg;
+    private final AlifKernel kernel;
+    private final Parameter w, betaRaw, pRaw, bRaw;
+    private long kernelNanos;
+
+    public EphysNeurons(Backend be, Config cfg) {
+        this(be, cfg, cfg.kind() == AlifNet.Kind.BLOCKS ? AlifKernel.blocks(be) : AlifKernel.standard(be));
+    }
+
+    /** With an explicit kernel (tests use a smooth stand-in to check the gradient chain). */
+    public EphysNeurons(Backend be, Config cfg, AlifKernel kernel) {
+        if (be == null || cfg == null || kernel == null) throw new IllegalArgumentException("EphysNeurons: backend, config and kernel must not be null");
+        this.be = be;
+        this.cfg = cfg;
+        this.kernel = kernel;
+        int c = cfg.cells();
+        double dt = cfg.dtMs();
+        w = new Parameter("in.w", filled(c, cfg.ds()), true);
+        betaRaw = new Parameter("alif.betaRaw", filled(c, (float) Math.exp(-dt / cfg.tauMemMs())), true);
+        pRaw = new Parameter("alif.pRaw", filled(c, (float) Math.exp(-dt / cfg.tauAdaptMs())), true);
+        bRaw = new Parameter("alif.bRaw", filled(c, 0.1f / cfg.ds()), true);
+    }
+
+    private Tensor filled(int n, float v) {
+        Tensor t = be.zeros(n);
+        be.fill(t, v);
+        return t;
+    }
+
+    public Config config() { return cfg; }
+
+    @Override public List<Parameter> parameters() { return List.of(w, betaRaw, pRaw, bRaw); }
+
+    /** The clamped coefficients the neurons use now. */
+    public AlifCoeffs coeffs() { return AlifCoeffs.fromRaw(be, betaRaw.value(), pRaw.value(), bRaw.value()); }
+
+    /** Wall time inside the ALIF kernel's forward and backward calls since construction, ns. */
+    public long kernelNanos() { return kernelNanos; }
+
+    /** Per cell: fitted w, τ_mem (ms), τ_adapt (ms), b, from the clamped coefficients. */
+    public record Fitted(double w, double tauMemMs, double tauAdaptMs, double b) {}
+
+    public Fitted fitted(int cell) {
+        AlifCoeffs c = coeffs();
+        double dt = cfg.dtMs();
+        float beta = be.toHost(c.beta())[cell], p = be.toHost(c.p())[cell];
+        return new Fitted(be.toHost(w.value())[cell], -dt / Math.log(beta), p <= 0 ? 0 : -dt / Math.log(p), be.toHost(c.b())[cell]);
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /**
+     * Inputs on the model's grid: {@code current[c][r]} is cell c's normalised current of row r on
+     * the 0.1-ms grid (rows = epochs or trials; every row of every cell the same length n);
+     * returns {@code [n/ds, rows, cells]} of ds-sample means (a trailing partial group is dropped).
+     */
+    public Tensor pool(float[][][] current) {
+        int c = cfg.cells(), ds = cfg.ds();
+        if (current == null || current.length != c) {
+            throw new IllegalArgumentException("EphysNeurons.pool: need the currents of " + c + " cells, got " + (current == null ? null : current.length));
+        }
+        int rows = current[0].length, n = current[0][0].length, t = n / ds;
+        if (t < 1) throw new IllegalArgumentException("EphysNeurons.pool: " + n + " samples are fewer than one model step of " + ds);
+        float[] x = new float[t * rows * c];
+        for (int ci = 0; ci < c; ci++) {
+            if (current[ci].length != rows) throw new IllegalArgumentException("EphysNeurons.pool: cell " + ci + " has " + current[ci].length + " rows, cell 0 " + rows);
+            for (int r = 0; r < rows; r++) {
+                float[] a = current[ci][r];
+                if (a.length != n) throw new IllegalArgumentException("EphysNeurons.pool: cell " + ci + " row " + r + " has " + a.length + " samples, expected " + n);
+                for (int k = 0; k < t; k++) {
+                    double s = 0;
+                    for (int j = 0; j < ds; j++) {
+                        float v = a[k * ds + j];
+                        if (!Float.isFinite(v)) throw new IllegalArgumentException("EphysNeurons.pool: cell " + ci + " row " + r + " sample " + (k * ds + j) + " is " + v);
+                        s += v;
+                    }
+                    x[(k * rows + r) * c + ci] = (float) (s / ds);
+                }
+            }
+        }
+        return be.fromHost(x, t, rows, c);
+    }
+
+    // ------------------------------------------------------------------ forward / backward
+
+    /** A forward pass: pooled input, model spikes {@code [T, rows, cells]} and the kernel tape. */
+    public record Pass(Tensor x, Tensor spikes, org.spikekit.neuron.AlifTape tape) {
+        public int steps() { return x.dim(0); }
+        public int rows() { return x.dim(1); }
+    }
+
+    public Pass forward(Tensor x, boolean keepTape) {
+        if (x == null || x.rank() != 3 || x.dim(2) != cfg.cells()) {
+            throw new IllegalArgumentException("EphysNeurons: input must be [T, rows, " + cfg.cells() + "], got " + x);
+        }
+        float[] xs = be.toHost(x), wv = be.toHost(w.value());
+        int c = cfg.cells();
+        float[] cur = new float[xs.length];
+        for (int i = 0; i < xs.length; i++) cur[i] = xs[i] * wv[i % c];
+        long k0 = System.nanoTime();
+        AlifKernel.AlifForward f = kernel.forward(cfg.alif(), coeffs(), be.fromHost(cur, x.shape()), null, keepTape);
+        kernelNanos += System.nanoTime() - k0;
+        return new Pass(x, f.spikes(), keepTape ? f.tape() : null);
+    }
+
+    /**
+     * Model spikes of cell {@code cell}, row {@code row} on the 0.1-ms grid (length steps·ds): a
+     * spike of model step k sits at sample k·ds.
+     */
+    public float[] spikesOnGrid(Pass p, int cell, int row) {
+        int t = p.steps(), rows = p.rows(), c = cfg.cells(), ds = cfg.ds();
+        float[] s = be.toHost(p.spikes()), out = new float[t * ds];
+        for (int k = 0; k < t; k++) out[k * ds] = s[(k * rows + row) * c + cell];
+        return out;
+    }
+
+    /**
+     * The loss of every cell (mean van Rossum distance over rows against {@code recorded[c][r]} on the
+     * 0.1-ms grid, compared over the model's steps·ds samples) and, if {@code gradSpikes} is not
+     * null, dL/dS {@code [T, rows, cells]} of L = Σ_c loss_c written into it.
+     */
+    public double[] loss(Pass p, float[][][] recorded, double tau, Tensor gradSpikes) {
+        int t = p.steps(), rows = p.rows(), c = cfg.cells(), ds = cfg.ds(), n = t * ds;
+        if (recorded == null || recorded.length != c) throw new IllegalArgumentException("EphysNeurons.loss: need the spikes of " + c + " cells");
+        float[] g = gradSpikes == null ? null : new float[t * rows * c];
+        float[] gf = gradSpikes == null ? null : new float[n];
+        double[] out = new double[c];
+        for (int ci = 0; ci < c; ci++) {
+            if (recorded[ci].length != rows) throw new IllegalArgumentException("EphysNeurons.loss: cell " + ci + " has " + recorded[ci].length + " recorded rows, the pass " + rows);
+            for (int r = 0; r < rows; r++) {
+                float[] rec = recorded[ci][r];
+                if (rec.length < n) throw new IllegalArgumentException("EphysNeurons.loss: cell " + ci + " row " + r + " has " + rec.length + " samples, the model covers " + n);
+                float[] m = spikesOnGrid(p, ci, r);
+                out[ci] += VanRossum.distance(m, 0, rec, 0, n, tau, gf, 0) / rows;
+                if (g != null) for (int k = 0; k < t; k++) g[(k * rows + r) * c + ci] = gf[k * ds] / rows;
+            }
+        }
+        if (gradSpikes != null) {
+            gradSpikes.requireShape("EphysNeurons.loss gradSpikes", t, rows, c);
+            be.copy(be.fromHost(g, t, rows, c), gradSpikes);
+        }
+        return out;
+    }
+
+    /** Backpropagation from dL/dS {@code [T, rows, cells]}; ADDS into the parameter gradients. */
+    public void backward(Pass p, Tensor gradSpikes) {
+        if (p == null || p.tape() == null) throw new IllegalArgumentException("EphysNeurons.backward needs the Pass of forward(x, keepTape = true)");
+        long k0 = System.nanoTime();
+        AlifKernel.AlifGrads g = kernel.backward(cfg.alif(), p.tape(), gradSpikes);
+        kernelNanos += System.nanoTime() - k0;
+        int c = cfg.cells();
+        float[] gx = be.toHost(g.gradCurrent()), xs = be.toHost(p.x());
+        double[] gw = new double[c];
+        for (int i = 0; i < gx.length; i++) gw[i % c] += (double) gx[i] * xs[i];
+        float[] gwf = new float[c];
+        for (int i = 0; i < c; i++) gwf[i] = (float) gw[i];
+        be.axpby(1f, be.fromHost(gwf, c), 1f, w.grad());
+        Tensor[] raw = AlifCoeffs.rawGrads(be, betaRaw.value(), pRaw.value(), bRaw.value(), g.gradBeta(), g.gradP(), g.gradB());
+        be.axpby(1f, raw[0], 1f, betaRaw.grad());
+        be.axpby(1f, raw[1], 1f, pRaw.grad());
+        be.axpby(1f, raw[2], 1f, bRaw.grad());
+    }
+
+    /** Copies cell {@code cell}'s parameter values from {@code from} into this model's (same cell count). */
+    public void copyCell(EphysNeurons from, int cell) {
+        List<Parameter> a = parameters(), b = from.parameters();
+        for (int i = 0; i < a.size(); i++) {
+            float[] dst = be.toHost(a.get(i).value()), src = be.toHost(b.get(i).value());
+            dst[cell] = src[cell];
+            be.copy(be.fromHost(dst, dst.length), a.get(i).value());
+        }
+    }
+}
