@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * float32, unsigned/signed integers, fixed-length strings, object references, one-dimensional
  * variable-length sequences (h5py {@code vlen_dtype}, as in the SHD files), variable-length UTF-8
  * strings (scalar or one-dimensional, as pynwb writes text), and scalar attributes (strings,
- * integers).
+ * integers, float64).
  *
  * <p>What it writes (HDF5 File Format Specification 3.0 terms): an optional 512-byte user block
  * (MATLAB puts its 128-byte header text there); a <b>version 2 superblock</b> at the end of the
@@ -179,6 +179,11 @@ public final class Hdf5Writer {
         /** Adds a scalar int32 attribute (MATLAB_int_decode). */
         public Node int32Attribute(String name, int value) {
             return put(new Attr(name, DType.INT32, new Out().u32(value).toBytes()));
+        }
+
+        /** Adds a scalar float64 attribute (NWB 1.x's {@code rate} of {@code starting_time}, {@code conversion} of {@code data}). */
+        public Node float64Attribute(String name, double value) {
+            return put(new Attr(name, DType.FLOAT64, new Out().u64(Double.doubleToRawLongBits(value)).toBytes()));
         }
 
         /** Adds a scalar uint8 attribute (MATLAB_empty). */
