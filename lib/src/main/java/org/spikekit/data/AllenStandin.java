@@ -16,7 +16,7 @@ import org.spikekit.report.AtomicFiles;
  * written in the real layout ({@link AllenNwb}, CellTypesCache's folder) so the same code reads
  * both. Per synthetic cell:
  * <ul>
- *   <li>ground truth drawn from the seed: τ_mem 8–30 ms, τ_adapt 50–300 ms, adaptation b 0.02–0.3,
+ *   <li>ground truth drawn from the seed: τ_mem 8–30 ms, τ_adapt 30–95 ms (the fitted model's clamp p ≤ 0.999 caps τ_adapt at 100 ms at dt 0.1 ms, so the truth stays representable), adaptation b 0.02–0.3,
  *       ARP 2 ms, intrinsic noise σ 0.002–0.006 (threshold units per 0.1-ms step), stimulus
  *       amplitude A 100–200 pA, vrest −75…−65 mV, threshold −50…−40 mV, and a drive 1.4–2.2: the
  *       input weight {@code w} is set so that the mean input of the 1.5×A training epoch would hold
@@ -90,7 +90,7 @@ public final class AllenStandin {
 
         /** Stored in {@code generator.txt} and the NWB files; a change regenerates the stand-in. */
         public String describe() {
-            return String.format(Locale.ROOT, "AllenStandin v1 seed=%d cells=%d sweep=%.3fs epoch=%.3fs noise1=%d fs=%.0f cv=%.2f cutoff=%.0fHz",
+            return String.format(Locale.ROOT, "AllenStandin v2 seed=%d cells=%d sweep=%.3fs epoch=%.3fs noise1=%d fs=%.0f cv=%.2f cutoff=%.0fHz",
                     seed, cells, sweepSeconds, epochSeconds, noise1Sweeps, FS, CV, CUTOFF_HZ);
         }
     }
@@ -108,7 +108,7 @@ public final class AllenStandin {
     /** Simulates cell {@code index} (in memory, nothing written). */
     public static SimCell simulate(Config cfg, int index) {
         Random r = new Random(mix(cfg.seed(), index, 0));
-        double tauMem = uniform(r, 8, 30), tauAdapt = uniform(r, 50, 300), b = uniform(r, 0.02, 0.3);
+        double tauMem = uniform(r, 8, 30), tauAdapt = uniform(r, 30, 95), b = uniform(r, 0.02, 0.3);
         double noise = uniform(r, 0.002, 0.006), amp = uniform(r, 100, 200);
         double vrest = uniform(r, -75, -65), thr = uniform(r, -50, -40), drive = uniform(r, 1.4, 2.2);
         int n = (int) Math.round(cfg.sweepSeconds() * FS);
