@@ -184,7 +184,9 @@ public final class BlocksEphys {
 
     /**
      * One row per setting: median ETV ± its standard error (1.2533·sd/√n, the median's large-sample
-     * SE), mean fit seconds per cell, and the paper's value where it reports one.
+     * SE), mean fit seconds per cell (cells stop at different epochs, so this mixes speed and epochs),
+     * wall time per epoch of the joint fit (the like-for-like speed of the two kernels), and the
+     * paper's value where it reports one.
      */
     public static Table summary(List<Fit> fits) {
         StringColumn kind = StringColumn.create("neuron"), model = StringColumn.create("model");
@@ -192,6 +194,7 @@ public final class BlocksEphys {
         IntColumn n = IntColumn.create("cells");
         DoubleColumn med = DoubleColumn.create("etv_median"), se = DoubleColumn.create("etv_se");
         DoubleColumn secs = DoubleColumn.create("fit_s_per_cell"), ker = DoubleColumn.create("kernel_s_per_cell");
+        DoubleColumn epochMs = DoubleColumn.create("epoch_ms_all_cells");
         DoubleColumn pe = DoubleColumn.create("paper_etv"), ps = DoubleColumn.create("paper_fit_s_per_cell");
         for (Fit f : fits) {
             double[] e = f.etvs();
@@ -203,12 +206,13 @@ public final class BlocksEphys {
             se.append(e.length > 1 ? 1.2533 * sd(e) / Math.sqrt(e.length) : Double.NaN);
             secs.append(f.secondsPerCell());
             ker.append(f.kernelSeconds() / f.cells().size());
+            epochMs.append(1e3 * f.seconds() / f.cells().stream().mapToInt(CellFit::epochs).max().orElse(1));
             pe.append(paperEtv(f));
             boolean main = f.ds() == 1 && f.arpMs() == 2;
             ps.append(!main ? Double.NaN : f.kind() == AlifNet.Kind.BLOCKS ? PAPER_FIT_S_BLOCKS : PAPER_FIT_S_STANDARD);
             model.append(f.model());
         }
-        return Table.create("ephys_summary").addColumns(kind, dt, arp, n, med, se, pe, secs, ker, ps, model);
+        return Table.create("ephys_summary").addColumns(kind, dt, arp, n, med, se, pe, secs, ker, epochMs, ps, model);
     }
 
     /** The paper's ETV for this setting (NaN where it reports none). */
@@ -248,23 +252,31 @@ public final class BlocksEphys {
 
     // ------------------------------------------------------------------ figures
 
-    /** Fig. 5b style: the recorded Noise 2 trials and the models' predictions of one test epoch of one cell. */
-    public static XYChart example(EphysPrep.Cell cell, int epoch, Map<String, CellFit> models) {
-        double dt = cell.test().getFirst().dtMs();
-        XYChart c = new org.knowm.xchart.XYChartBuilder().width(760).height(380)
-                .title("Cell " + cell.specimenId() + ", Noise 2 epoch " + (epoch + 1) + ": recorded trials and fitted neurons")
-                .xAxisTitle("time (ms)").yAxisTitle("").build();
+    /**
+     * Fig. 5b style: the recorded Noise 2 trials of one cell and the models' predictions, the three
+     * test epochs side by side (epoch e drawn from e·epoch length).
+     */
+    public static XYChart example(EphysPrep.Cell cell, Map<String, CellFit> models) {
+        EphysPrep.Epochs first = cell.test().getFirst();
+        double dt = first.dtMs(), len = first.spikes()[0].length * dt;
+        XYChart c = new org.knowm.xchart.XYChartBuilder().width(900).height(380)
+                .title("Cell " + cell.specimenId() + ", the three Noise 2 epochs: recorded trials and fitted neurons")
+                .xAxisTitle("time (ms; epochs placed one after another)").yAxisTitle("").build();
         c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(5);
+        c.getStyler().setYAxisMin(-0.5).setYAxisMax(cell.test().size() + models.size() - 0.5);
         int row = 0;
-        for (int t = 0; t < cell.test().size(); t++) addRaster(c, "recorded trial " + (t + 1), cell.test().get(t).spikes()[epoch], dt, row++);
-        for (var e : models.entrySet()) addRaster(c, e.getKey(), e.getValue().prediction().get(epoch), dt, row++);
+        for (int t = 0; t < cell.test().size(); t++) addRaster(c, "recorded trial " + (t + 1), Arrays.asList(cell.test().get(t).spikes()), dt, len, row++);
+        for (var e : models.entrySet()) addRaster(c, e.getKey(), e.getValue().prediction(), dt, len, row++);
         return c;
     }
 
-    private static void addRaster(XYChart c, String name, float[] s, double dt, int row) {
+    private static void addRaster(XYChart c, String name, List<float[]> epochs, double dt, double len, int row) {
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
-        for (int i = 0; i < s.length; i++) if (s[i] > 0) { xs.add(i * dt); ys.add((double) row); }
+        for (int e = 0; e < epochs.size(); e++) {
+            float[] s = epochs.get(e);
+            for (int i = 0; i < s.length; i++) if (s[i] > 0) { xs.add(e * len + i * dt); ys.add((double) row); }
+        }
         if (xs.isEmpty()) { xs.add(0.0); ys.add(Double.NaN); }
         c.addSeries(name, xs, ys);
     }

@@ -48,7 +48,7 @@ class BlocksEphysTest {
         assertTrue(rec.doubleColumn("tau_adapt_true_ms").max() < 100, "stand-in truth stays within the model's clamp");
         assertEquals(4.0, coarse.dtMs(), 1e-12);
         assertEquals(1, coarse.ds() / 40);
-        BlocksEphys.example(cells.cells().getFirst(), 0, java.util.Map.of("blocks", blocks.cells().getFirst()));
+        BlocksEphys.example(cells.cells().getFirst(), java.util.Map.of("blocks", blocks.cells().getFirst()));
         BlocksEphys.sweep("t", "x", List.of(blocks, coarse), false);
     }
 }
