@@ -150,6 +150,19 @@ public final class BlocksEphys {
         return new Fit(kind, ds, arpMs, cfg.describe(), List.copyOf(out), r.seconds(), r.kernelSeconds());
     }
 
+    /**
+     * Runs a few epochs of both kernels and discards them, so that the timed fits that follow do not
+     * include the JIT compilation of whichever kernel runs first (the first fit of a fresh JVM ran
+     * about twice as long per epoch as the same fit later).
+     */
+    public static void warmUp(Backend be, List<EphysPrep.Cell> cells, Setup s) {
+        Setup w = new Setup(s.cells(), s.arpMs(), s.arpSweepMs(), s.dsSweep(), s.fit().withMaxEpochs(8).withPatience(8), s.sigma());
+        for (int k = 0; k < 2; k++) {
+            fit(be, cells, AlifNet.Kind.BLOCKS, 1, s.arpMs(), w, null);
+            fit(be, cells, AlifNet.Kind.STANDARD, 1, s.arpMs(), w, null);
+        }
+    }
+
     // ------------------------------------------------------------------ tables
 
     /** One row per cell and setting. */
