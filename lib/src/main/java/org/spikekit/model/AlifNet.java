@@ -56,13 +56,20 @@ public final class AlifNet implements Module {
      * @param pool how logits are taken from the readout trace
      */
     public record Config(int inputs, int hidden, int classes, boolean recurrent, Kind kind, AlifParams alif,
-                         float beta0, float p0, float b0, float betaOut0, Pool pool) {
+                         float beta0, float p0, float b0, float betaOut0, Pool pool, int layers) {
         public Config {
             if (inputs < 1 || hidden < 1 || classes < 2) {
                 throw new IllegalArgumentException("AlifNet.Config: need inputs >= 1, hidden >= 1, classes >= 2; got "
                         + inputs + ", " + hidden + ", " + classes);
             }
+            if (layers < 1) throw new IllegalArgumentException("AlifNet.Config.layers must be >= 1 hidden ALIF layer, got " + layers);
             if (kind == null || alif == null || pool == null) throw new IllegalArgumentException("AlifNet.Config: kind, alif and pool must not be null");
+        }
+
+        /** One hidden layer. */
+        public Config(int inputs, int hidden, int classes, boolean recurrent, Kind kind, AlifParams alif,
+                      float beta0, float p0, float b0, float betaOut0, Pool pool) {
+            this(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b0, betaOut0, pool, 1);
         }
 
         /** The paper's neuron settings at time step {@code dtMs}: τ_mem 20 ms, τ_adapt 150 ms, b 1.8, readout τ 20 ms, mg surrogate, SUM. */
@@ -71,22 +78,36 @@ public final class AlifNet implements Module {
                     (float) Math.exp(-dtMs / 20), (float) Math.exp(-dtMs / 150), 1.8f, (float) Math.exp(-dtMs / 20), Pool.SUM);
         }
 
-        public Config withKind(Kind k) { return new Config(inputs, hidden, classes, recurrent, k, alif, beta0, p0, b0, betaOut0, pool); }
-        public Config withArp(int arp) { return new Config(inputs, hidden, classes, recurrent, kind, alif.withArp(arp), beta0, p0, b0, betaOut0, pool); }
-        public Config withPool(Pool p) { return new Config(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b0, betaOut0, p); }
-        public Config withSurrogate(Surrogate s) { return new Config(inputs, hidden, classes, recurrent, kind, alif.withSurrogate(s), beta0, p0, b0, betaOut0, pool); }
-        public Config withB0(float b) { return new Config(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b, betaOut0, pool); }
+        public Config withKind(Kind k) { return new Config(inputs, hidden, classes, recurrent, k, alif, beta0, p0, b0, betaOut0, pool, layers); }
+        public Config withArp(int arp) { return new Config(inputs, hidden, classes, recurrent, kind, alif.withArp(arp), beta0, p0, b0, betaOut0, pool, layers); }
+        public Config withPool(Pool p) { return new Config(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b0, betaOut0, p, layers); }
+        public Config withSurrogate(Surrogate s) { return new Config(inputs, hidden, classes, recurrent, kind, alif.withSurrogate(s), beta0, p0, b0, betaOut0, pool, layers); }
+        public Config withB0(float b) { return new Config(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b, betaOut0, pool, layers); }
+        public Config withLayers(int l) { return new Config(inputs, hidden, classes, recurrent, kind, alif, beta0, p0, b0, betaOut0, pool, l); }
 
         public String describe() {
-            return String.format(Locale.ROOT, "AlifNet %s %d-%d%s-%d arp=%d %s β0=%.4f p0=%.4f b0=%.2f βout0=%.4f %s", kind, inputs, hidden,
-                    recurrent ? "r" : "", classes, alif.arp(), alif.surrogate(), beta0, p0, b0, betaOut0, pool);
+            StringBuilder shape = new StringBuilder().append(inputs);
+            for (int l = 0; l < layers; l++) shape.append('-').append(hidden).append(recurrent ? "r" : "");
+            return String.format(Locale.ROOT, "AlifNet %s %s-%d arp=%d %s β0=%.4f p0=%.4f b0=%.2f βout0=%.4f %s", kind, shape,
+                    classes, alif.arp(), alif.surrogate(), beta0, p0, b0, betaOut0, pool);
         }
     }
 
     private final Backend be;
     private final Config cfg;
     private final AlifKernel kernel;
-    private final Parameter wIn, bIn, rec, betaRaw, pRaw, bRaw, wOut, betaOutRaw;
+    /** One hidden ALIF layer's parameters; layer 0 keeps the one-layer names (in.w, rec.w, alif.betaRaw, …). */
+    private record Layer(Parameter w, Parameter b, Parameter rec, Parameter betaRaw, Parameter pRaw, Parameter bRaw) {
+        List<Parameter> all() {
+            List<Parameter> ps = new ArrayList<>(List.of(w, b));
+            if (rec != null) ps.add(rec);
+            ps.addAll(List.of(betaRaw, pRaw, bRaw));
+            return ps;
+        }
+    }
+
+    private final List<Layer> layers = new ArrayList<>();
+    private final Parameter wOut, betaOutRaw;
     private long kernelNanos;
 
     /** Parameters drawn from {@code seed} (the same for both kinds, so their outputs agree at initialisation). */
@@ -101,18 +122,20 @@ public final class AlifNet implements Module {
         this.cfg = cfg;
         this.kernel = kernel;
         int h = cfg.hidden();
-        wIn = new Parameter("in.w", Init.fanInUniform(be, Init.seedFor(seed, "in.w"), 1f, cfg.inputs(), h), true);
-        bIn = new Parameter("in.b", be.zeros(h), true);
-        if (cfg.recurrent()) {
-            float[] eye = new float[h * h];
-            for (int i = 0; i < h; i++) eye[i * h + i] = 1f;
-            rec = new Parameter("rec.w", be.fromHost(eye, h, h), true);
-        } else {
-            rec = null;
+        for (int l = 0; l < cfg.layers(); l++) {
+            String in = l == 0 ? "in" : "h" + l, rc = l == 0 ? "rec" : "rec" + l, al = l == 0 ? "alif" : "alif" + l;
+            int fanIn = l == 0 ? cfg.inputs() : h;
+            Parameter w = new Parameter(in + ".w", Init.fanInUniform(be, Init.seedFor(seed, in + ".w"), 1f, fanIn, h), true);
+            Parameter b = new Parameter(in + ".b", be.zeros(h), true);
+            Parameter rec = null;
+            if (cfg.recurrent()) {
+                float[] eye = new float[h * h];
+                for (int i = 0; i < h; i++) eye[i * h + i] = 1f;
+                rec = new Parameter(rc + ".w", be.fromHost(eye, h, h), true);
+            }
+            layers.add(new Layer(w, b, rec, new Parameter(al + ".betaRaw", filled(h, cfg.beta0()), true),
+                    new Parameter(al + ".pRaw", filled(h, cfg.p0()), true), new Parameter(al + ".bRaw", filled(h, cfg.b0()), true)));
         }
-        betaRaw = new Parameter("alif.betaRaw", filled(h, cfg.beta0()), true);
-        pRaw = new Parameter("alif.pRaw", filled(h, cfg.p0()), true);
-        bRaw = new Parameter("alif.bRaw", filled(h, cfg.b0()), true);
         wOut = new Parameter("out.w", Init.fanInUniform(be, Init.seedFor(seed, "out.w"), 1f, h, cfg.classes()), true);
         betaOutRaw = new Parameter("out.betaRaw", filled(cfg.classes(), cfg.betaOut0()), true);
     }
@@ -129,14 +152,20 @@ public final class AlifNet implements Module {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> ps = new ArrayList<>(List.of(wIn, bIn));
-        if (rec != null) ps.add(rec);
-        ps.addAll(List.of(betaRaw, pRaw, bRaw, wOut, betaOutRaw));
+        List<Parameter> ps = new ArrayList<>();
+        for (Layer l : layers) ps.addAll(l.all());
+        ps.addAll(List.of(wOut, betaOutRaw));
         return List.copyOf(ps);
     }
 
-    /** The clamped coefficients the hidden layer uses now. */
-    public AlifCoeffs coeffs() { return AlifCoeffs.fromRaw(be, betaRaw.value(), pRaw.value(), bRaw.value()); }
+    /** The clamped coefficients the (first) hidden layer uses now. */
+    public AlifCoeffs coeffs() { return coeffs(0); }
+
+    /** The clamped coefficients hidden layer {@code l} uses now. */
+    public AlifCoeffs coeffs(int l) {
+        Layer y = layers.get(l);
+        return AlifCoeffs.fromRaw(be, y.betaRaw().value(), y.pRaw().value(), y.bRaw().value());
+    }
 
     /** Wall time spent inside the ALIF kernel's forward and backward calls since construction, ns. */
     public long kernelNanos() { return kernelNanos; }
@@ -152,10 +181,13 @@ public final class AlifNet implements Module {
 
     /**
      * @param logits {@code [B, classes]}
-     * @param spikes hidden spikes {@code [T, B, hidden]}
+     * @param spikes spikes of the last hidden layer {@code [T, B, hidden]} (the readout's input)
      * @param trace readout trace Y {@code [T, B, classes]} (host array)
+     * @param layerSpikes every hidden layer's spikes, first to last
+     * @param tapes every hidden layer's kernel tape (null entries without {@code keepTape})
      */
-    public record Pass(Tensor x, Tensor logits, Tensor spikes, float[] trace, AlifTape tape, float[] betaOut, int[] argmax) {
+    public record Pass(Tensor x, Tensor logits, Tensor spikes, float[] trace, float[] betaOut, int[] argmax,
+                       List<Tensor> layerSpikes, List<AlifTape> tapes) {
         public int steps() { return x.dim(0); }
         public int batch() { return x.dim(1); }
     }
@@ -166,14 +198,23 @@ public final class AlifNet implements Module {
             throw new IllegalArgumentException("AlifNet: input must be [T, B, " + cfg.inputs() + "], got " + x);
         }
         int t = x.dim(0), b = x.dim(1), h = cfg.hidden(), c = cfg.classes();
-        Tensor cur = be.zeros(t, b, h);
-        be.gemm(false, false, 1f, x, wIn.value(), 0f, cur);
-        be.zipRow(BinaryOp.ADD, cur, bIn.value(), cur);
-        long k0 = System.nanoTime();
-        AlifKernel.AlifForward f = kernel.forward(cfg.alif(), coeffs(), cur, rec == null ? null : rec.value(), keepTape);
-        kernelNanos += System.nanoTime() - k0;
+        List<Tensor> spikes = new ArrayList<>();
+        List<AlifTape> tapes = new ArrayList<>();
+        Tensor layerIn = x;
+        for (int l = 0; l < layers.size(); l++) {
+            Layer y = layers.get(l);
+            Tensor cur = be.zeros(t, b, h);
+            be.gemm(false, false, 1f, layerIn, y.w().value(), 0f, cur);
+            be.zipRow(BinaryOp.ADD, cur, y.b().value(), cur);
+            long k0 = System.nanoTime();
+            AlifKernel.AlifForward f = kernel.forward(cfg.alif(), coeffs(l), cur, y.rec() == null ? null : y.rec().value(), keepTape);
+            kernelNanos += System.nanoTime() - k0;
+            spikes.add(f.spikes());
+            tapes.add(keepTape ? f.tape() : null);
+            layerIn = f.spikes();
+        }
         Tensor in = be.zeros(t, b, c);
-        be.gemm(false, false, 1f, f.spikes(), wOut.value(), 0f, in);
+        be.gemm(false, false, 1f, layerIn, wOut.value(), 0f, in);
         float[] bo = betaOut();
         float[] y = be.toHost(in);
         for (int k = 1; k < t; k++) {
@@ -194,7 +235,7 @@ public final class AlifNet implements Module {
                 logits[j] = y[best * b * c + j];
             }
         }
-        return new Pass(x, be.fromHost(logits, b, c), f.spikes(), y, keepTape ? f.tape() : null, bo, arg);
+        return new Pass(x, be.fromHost(logits, b, c), layerIn, y, bo, arg, List.copyOf(spikes), java.util.Collections.unmodifiableList(tapes));
     }
 
     private float[] betaOut() {
@@ -210,7 +251,7 @@ public final class AlifNet implements Module {
 
     /** Backpropagation from dL/dlogits {@code [B, classes]}; ADDS into the parameter gradients. */
     public void backward(Pass p, Tensor gradLogits) {
-        if (p == null || p.tape() == null) throw new IllegalArgumentException("AlifNet.backward needs the Pass of forward(x, keepTape = true)");
+        if (p == null || p.tapes().contains(null)) throw new IllegalArgumentException("AlifNet.backward needs the Pass of forward(x, keepTape = true)");
         int t = p.steps(), b = p.batch(), h = cfg.hidden(), c = cfg.classes();
         gradLogits.requireShape("AlifNet.backward gradLogits", b, c);
         float[] gl = be.toHost(gradLogits), bo = p.betaOut(), y = p.trace();
@@ -231,16 +272,24 @@ public final class AlifNet implements Module {
         be.gemm(true, false, 1f, p.spikes(), gIt, 1f, wOut.grad());               // dW_out += Sᵀ·gI
         Tensor gS = be.zeros(t, b, h);
         be.gemm(false, true, 1f, gIt, wOut.value(), 0f, gS);                     // dS = gI·W_outᵀ
-        long k0 = System.nanoTime();
-        AlifKernel.AlifGrads g = kernel.backward(cfg.alif(), p.tape(), gS);
-        kernelNanos += System.nanoTime() - k0;
-        be.gemm(true, false, 1f, p.x(), g.gradCurrent(), 1f, wIn.grad());        // dW_in += xᵀ·dX
-        be.sumRows(g.gradCurrent(), 1f, bIn.grad());
-        if (rec != null) be.axpby(1f, g.gradRec(), 1f, rec.grad());
-        Tensor[] raw = AlifCoeffs.rawGrads(be, betaRaw.value(), pRaw.value(), bRaw.value(), g.gradBeta(), g.gradP(), g.gradB());
-        be.axpby(1f, raw[0], 1f, betaRaw.grad());
-        be.axpby(1f, raw[1], 1f, pRaw.grad());
-        be.axpby(1f, raw[2], 1f, bRaw.grad());
+        for (int l = layers.size() - 1; l >= 0; l--) {
+            Layer ly = layers.get(l);
+            long k0 = System.nanoTime();
+            AlifKernel.AlifGrads g = kernel.backward(cfg.alif(), p.tapes().get(l), gS);
+            kernelNanos += System.nanoTime() - k0;
+            Tensor layerIn = l == 0 ? p.x() : p.layerSpikes().get(l - 1);
+            be.gemm(true, false, 1f, layerIn, g.gradCurrent(), 1f, ly.w().grad());   // dW += inputᵀ·dX
+            be.sumRows(g.gradCurrent(), 1f, ly.b().grad());
+            if (ly.rec() != null) be.axpby(1f, g.gradRec(), 1f, ly.rec().grad());
+            Tensor[] raw = AlifCoeffs.rawGrads(be, ly.betaRaw().value(), ly.pRaw().value(), ly.bRaw().value(), g.gradBeta(), g.gradP(), g.gradB());
+            be.axpby(1f, raw[0], 1f, ly.betaRaw().grad());
+            be.axpby(1f, raw[1], 1f, ly.pRaw().grad());
+            be.axpby(1f, raw[2], 1f, ly.bRaw().grad());
+            if (l > 0) {
+                gS = be.zeros(t, b, h);
+                be.gemm(false, true, 1f, g.gradCurrent(), ly.w().value(), 0f, gS);   // dS_{l−1} = dX·Wᵀ
+            }
+        }
     }
 
     /** Predicted classes (argmax of the logits) of {@code x}. */

@@ -18,8 +18,8 @@ import org.spikekit.report.RunMode;
  * var b = BlocksSupervised.shd(be, shd, BlocksSupervised.shdSetup(nb.mode()), AlifNet.Kind.BLOCKS, 20, 1L, log);
  * s.result().selected().testAccuracy();  s.result().meanEpochSeconds();
  * }</pre>
- * Differences from the paper, deliberate and recorded in {@link Setup#describe}: one recurrent
- * ALIF hidden layer instead of two; quick mode uses fewer neurons, coarser time steps and fewer
+ * The paper's network: two recurrent ALIF layers (input → ALIF → ALIF → leaky readout). Differences
+ * from the paper, deliberate and recorded in {@link Setup#describe}: quick mode uses fewer neurons, coarser time steps and fewer
  * epochs. The paper's standard baseline uses ARP 0; Blocks ARP 10…50 steps.
  */
 public final class BlocksSupervised {
@@ -29,28 +29,40 @@ public final class BlocksSupervised {
      * @param dtMs time step; {@code steps} bins of it are fed to the network
      * @param fold N-MNIST only: fold the two polarities into 1156 inputs (the Blocks code's unit mod 1156)
      */
-    public record Setup(String dataset, double dtMs, int steps, int hidden, boolean recurrent, boolean fold, boolean binary,
+    public record Setup(String dataset, double dtMs, int steps, int hidden, int layers, boolean recurrent, boolean fold, boolean binary,
                         AlifNetTrainer.Settings training) {
+        public Setup {
+            if (layers < 1) throw new IllegalArgumentException("BlocksSupervised.Setup.layers must be >= 1, got " + layers);
+        }
+
+        /** One hidden layer. */
+        public Setup(String dataset, double dtMs, int steps, int hidden, boolean recurrent, boolean fold, boolean binary,
+                     AlifNetTrainer.Settings training) {
+            this(dataset, dtMs, steps, hidden, 1, recurrent, fold, binary, training);
+        }
+
+        public Setup withLayers(int l) { return new Setup(dataset, dtMs, steps, hidden, l, recurrent, fold, binary, training); }
+
         public String describe() {
-            return String.format(Locale.ROOT, "%s dt=%.1fms steps=%d hidden=%d%s%s %s epochs=%d batch=%d lr=%.1e eps=%.0e decay@%d×%.2f",
-                    dataset, dtMs, steps, hidden, recurrent ? " recurrent" : "", fold ? " folded-polarity" : "",
+            return String.format(Locale.ROOT, "%s dt=%.1fms steps=%d hidden=%dx%d%s%s %s epochs=%d batch=%d lr=%.1e eps=%.0e decay@%d×%.2f",
+                    dataset, dtMs, steps, layers, hidden, recurrent ? " recurrent" : "", fold ? " folded-polarity" : "",
                     binary ? "binary-frames" : "count-frames", training.epochs(), training.batch(), training.lr(), training.eps(),
                     training.decayEpoch(), training.decay());
         }
     }
 
-    /** FULL: the paper (dt 2 ms, 600 steps = 1.2 s, 256 neurons, 40 epochs, ×0.1 at 15); QUICK: dt 4 ms, 150 steps, 64 neurons, 8 epochs. */
+    /** FULL: the paper (dt 2 ms, 600 steps = 1.2 s, 2×256 recurrent neurons, 40 epochs, ×0.1 at 15); QUICK: dt 4 ms, 150 steps, 2×64 neurons, 8 epochs. */
     public static Setup shdSetup(RunMode mode) {
         return mode == RunMode.FULL
-                ? new Setup("shd", 2, 600, 256, true, false, true, AlifNetTrainer.Settings.paper(40, 1L).withDecay(15, 0.1f))
-                : new Setup("shd", 4, 150, 64, true, false, true, AlifNetTrainer.Settings.paper(8, 1L).withBatch(32).withLr(2e-3f));
+                ? new Setup("shd", 2, 600, 256, 2, true, false, true, AlifNetTrainer.Settings.paper(40, 1L).withDecay(15, 0.1f))
+                : new Setup("shd", 4, 150, 64, 2, true, false, true, AlifNetTrainer.Settings.paper(8, 1L).withBatch(32).withLr(2e-3f));
     }
 
-    /** FULL: the paper (dt 1 ms, 400 steps, 1156 folded inputs, 256 neurons, 20 epochs); QUICK: dt 5 ms, 60 steps, 64 neurons, 8 epochs. */
+    /** FULL: the paper (dt 1 ms, 400 steps, 1156 folded inputs, 2×256 recurrent neurons, 20 epochs); QUICK: dt 5 ms, 60 steps, 2×64 neurons, 8 epochs. */
     public static Setup nmnistSetup(RunMode mode) {
         return mode == RunMode.FULL
-                ? new Setup("nmnist", 1, 400, 256, true, true, true, AlifNetTrainer.Settings.paper(20, 1L))
-                : new Setup("nmnist", 5, 60, 64, true, true, true, AlifNetTrainer.Settings.paper(8, 1L).withBatch(32).withLr(2e-3f));
+                ? new Setup("nmnist", 1, 400, 256, 2, true, true, true, AlifNetTrainer.Settings.paper(20, 1L))
+                : new Setup("nmnist", 5, 60, 64, 2, true, true, true, AlifNetTrainer.Settings.paper(8, 1L).withBatch(32).withLr(2e-3f));
     }
 
     /** One trained network: what was run and the per-epoch results. */
@@ -70,7 +82,7 @@ public final class BlocksSupervised {
 
     private static Run run(Backend be, Setup s, AlifNetTrainer.Frames train, AlifNetTrainer.Frames test, int classes, AlifNet.Kind kind,
                            int arp, long seed, Consumer<AlifNetTrainer.Epoch> log) {
-        AlifNet.Config cfg = AlifNet.Config.paper(train.units(), s.hidden(), classes, s.recurrent(), kind, arp, s.dtMs());
+        AlifNet.Config cfg = AlifNet.Config.paper(train.units(), s.hidden(), classes, s.recurrent(), kind, arp, s.dtMs()).withLayers(s.layers());
         AlifNet net = new AlifNet(be, cfg, seed);
         AlifNetTrainer.Settings t = s.training();
         t = new AlifNetTrainer.Settings(t.epochs(), t.batch(), t.lr(), t.eps(), seed, t.decayEpoch(), t.decay());
@@ -125,7 +137,7 @@ public final class BlocksSupervised {
         Setup s = ds.equals("shd") ? shdSetup(timing ? RunMode.FULL : mode) : nmnistSetup(timing ? RunMode.FULL : mode);
         if (timing) {
             AlifNetTrainer.Settings t = s.training();
-            s = new Setup(s.dataset(), s.dtMs(), s.steps(), s.hidden(), s.recurrent(), s.fold(), s.binary(),
+            s = new Setup(s.dataset(), s.dtMs(), s.steps(), s.hidden(), s.layers(), s.recurrent(), s.fold(), s.binary(),
                     new AlifNetTrainer.Settings(3, t.batch(), t.lr(), t.eps(), t.seed(), -1, 1f));
         }
         BlocksData.Shd shd = ds.equals("shd") ? d.shd(org.spikekit.report.DataChoice.AUTO, mode) : null;

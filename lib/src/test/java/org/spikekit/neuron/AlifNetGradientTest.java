@@ -30,17 +30,26 @@ class AlifNetGradientTest {
 
     record Net(AlifNet net, float[] x, int[] labels) {}
 
-    Net build(AlifNet.Kind kind, int arp, boolean recurrent, AlifNet.Pool pool) {
-        AlifNet.Config cfg = new AlifNet.Config(IN, H, C, recurrent, kind, AlifParams.paper(arp), 0.85f, 0.9f, 0.6f, 0.8f, pool);
+    Net build(AlifNet.Kind kind, int arp, boolean recurrent, AlifNet.Pool pool) { return build(kind, arp, recurrent, pool, 1); }
+
+    static String in(int l) { return l == 0 ? "in" : "h" + l; }
+    static String rec(int l) { return l == 0 ? "rec" : "rec" + l; }
+    static String alif(int l) { return l == 0 ? "alif" : "alif" + l; }
+
+    Net build(AlifNet.Kind kind, int arp, boolean recurrent, AlifNet.Pool pool, int layers) {
+        AlifNet.Config cfg = new AlifNet.Config(IN, H, C, recurrent, kind, AlifParams.paper(arp), 0.85f, 0.9f, 0.6f, 0.8f, pool, layers);
         AlifNet net = new AlifNet(be, cfg, 5L);
         Random g = new Random(17 + arp);
         // vary the per-neuron coefficients and give the input a bias so that neurons spike
-        set(net, "alif.betaRaw", rnd(g, H, 0.6, 0.95));
-        set(net, "alif.pRaw", rnd(g, H, 0.7, 0.97));
-        set(net, "alif.bRaw", rnd(g, H, 0.1, 0.9));
-        set(net, "in.b", rnd(g, H, 0.2, 0.6));
+        for (int l = 0; l < layers; l++) {
+            set(net, alif(l) + ".betaRaw", rnd(g, H, 0.6, 0.95));
+            set(net, alif(l) + ".pRaw", rnd(g, H, 0.7, 0.97));
+            set(net, alif(l) + ".bRaw", rnd(g, H, 0.1, 0.9));
+            set(net, in(l) + ".b", rnd(g, H, 0.2, 0.6));
+            if (l > 0) set(net, in(l) + ".w", rnd(g, H * H, -0.3, 0.9));
+            if (recurrent) set(net, rec(l) + ".w", rnd(g, H * H, -0.4, 0.4));
+        }
         set(net, "out.betaRaw", rnd(g, C, 0.5, 0.9));
-        if (recurrent) set(net, "rec.w", rnd(g, H * H, -0.4, 0.4));
         float[] x = new float[T * B * IN];
         for (int i = 0; i < x.length; i++) x[i] = (float) g.nextDouble();
         return new Net(net, x, new int[] {1, 2});
@@ -75,19 +84,27 @@ class AlifNetGradientTest {
             for (int i = 0; i < d.length; i++) dd[i] = new AlifDual.D(d[i], p.name().equals(seeded) && i == elem ? 1 : 0);
             v.put(p.name(), dd);
         }
-        AlifDual.D[] cur = new AlifDual.D[T * B * H];
-        for (int r = 0; r < T * B; r++) {
-            for (int j = 0; j < H; j++) {
-                AlifDual.D acc = v.get("in.b")[j];
-                for (int i = 0; i < IN; i++) acc = acc.add(v.get("in.w")[i * H + j].scale(n.x()[r * IN + i]));
-                cur[r * H + j] = acc;
+        AlifDual.D[] s = null;
+        for (int l = 0; l < cfg.layers(); l++) {
+            int fan = l == 0 ? IN : H;
+            AlifDual.D[] cur = new AlifDual.D[T * B * H];
+            for (int r = 0; r < T * B; r++) {
+                for (int j = 0; j < H; j++) {
+                    AlifDual.D acc = v.get(in(l) + ".b")[j];
+                    for (int i = 0; i < fan; i++) {
+                        AlifDual.D w = v.get(in(l) + ".w")[i * H + j];
+                        acc = acc.add(l == 0 ? w.scale(n.x()[r * IN + i]) : w.mul(s[r * H + i]));
+                    }
+                    cur[r * H + j] = acc;
+                }
             }
+            AlifDual.D[] beta = v.get(alif(l) + ".betaRaw"), p = v.get(alif(l) + ".pRaw"), bb = v.get(alif(l) + ".bRaw");   // inside the clamps: identity
+            AlifDual.Args a = new AlifDual.Args(T, B, H, cur, cfg.recurrent() ? v.get(rec(l) + ".w") : null, beta, p, bb);
+            AlifDual.Run run = cfg.kind() == AlifNet.Kind.BLOCKS ? AlifDual.blocks(a, cfg.alif().arp(), cfg.alif().surrogate())
+                    : AlifDual.standard(a, cfg.alif().arp(), cfg.alif().surrogate());
+            s = run.s();
         }
-        AlifDual.D[] beta = v.get("alif.betaRaw"), p = v.get("alif.pRaw"), bb = v.get("alif.bRaw");   // inside the clamps: identity
-        AlifDual.Args a = new AlifDual.Args(T, B, H, cur, cfg.recurrent() ? v.get("rec.w") : null, beta, p, bb);
-        AlifDual.Run run = cfg.kind() == AlifNet.Kind.BLOCKS ? AlifDual.blocks(a, cfg.alif().arp(), cfg.alif().surrogate())
-                : AlifDual.standard(a, cfg.alif().arp(), cfg.alif().surrogate());
-        AlifDual.D[] s = run.s(), wo = v.get("out.w"), bo = v.get("out.betaRaw");
+        AlifDual.D[] wo = v.get("out.w"), bo = v.get("out.betaRaw");
         AlifDual.D[] y = new AlifDual.D[T * B * C];
         for (int k = 0; k < T; k++) {
             for (int r = 0; r < B; r++) {
@@ -153,11 +170,12 @@ class AlifNetGradientTest {
         return err / scale;
     }
 
-    @ParameterizedTest(name = "{0} arp={1} recurrent={2} pool={3}")
-    @CsvSource({"STANDARD,0,true,SUM", "STANDARD,3,true,MAX", "STANDARD,2,false,SUM",
-            "BLOCKS,3,true,SUM", "BLOCKS,4,false,MAX", "BLOCKS,0,true,SUM"})
-    void backwardMatchesForwardModeEndToEnd(AlifNet.Kind kind, int arp, boolean recurrent, AlifNet.Pool pool) {
-        Net n = build(kind, arp, recurrent, pool);
+    @ParameterizedTest(name = "{0} arp={1} recurrent={2} pool={3} layers={4}")
+    @CsvSource({"STANDARD,0,true,SUM,1", "STANDARD,3,true,MAX,1", "STANDARD,2,false,SUM,1",
+            "BLOCKS,3,true,SUM,1", "BLOCKS,4,false,MAX,1", "BLOCKS,0,true,SUM,1",
+            "STANDARD,2,true,SUM,2", "BLOCKS,3,true,SUM,2", "BLOCKS,2,false,MAX,3"})
+    void backwardMatchesForwardModeEndToEnd(AlifNet.Kind kind, int arp, boolean recurrent, AlifNet.Pool pool, int layers) {
+        Net n = build(kind, arp, recurrent, pool, layers);
         float[] spikes = be.toHost(n.net().forward(be.fromHost(n.x(), T, B, IN), false).spikes());
         double rate = 0;
         for (float s : spikes) rate += s;
