@@ -1,6 +1,10 @@
 package org.spikekit.paper;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.spikekit.compute.Backend;
 import org.spikekit.data.BlocksData;
@@ -87,6 +91,104 @@ public final class BlocksSupervised {
         AlifNetTrainer.Settings t = s.training();
         t = new AlifNetTrainer.Settings(t.epochs(), t.batch(), t.lr(), t.eps(), seed, t.decayEpoch(), t.decay());
         return new Run(s, kind, arp, seed, cfg.describe(), AlifNetTrainer.fit(net, train, test, t, log));
+    }
+
+    /**
+     * Blocks refractory periods (steps) of Fig. 4a: FULL the paper's (SHD 10…50 steps = 20…100 ms at
+     * dt 2 ms; N-MNIST 10…50 ms at dt 1 ms); QUICK two of them at the quick time steps (SHD 5 and 10
+     * steps = 20 and 40 ms; N-MNIST 2 and 4 steps = 10 and 20 ms).
+     */
+    public static List<Integer> arps(String dataset, RunMode mode) {
+        if (mode == RunMode.FULL) return List.of(10, 20, 30, 40, 50);
+        return dataset.equals("shd") ? List.of(5, 10) : List.of(2, 4);
+    }
+
+    /** Seeds per setting from {@code base}: FULL the paper's 3 ({@code base, base+1, base+2}), QUICK 1. */
+    public static List<Long> seeds(RunMode mode, long base) { return mode == RunMode.FULL ? List.of(base, base + 1, base + 2) : List.of(base); }
+
+    /** The paper's Fig. 4 (blocks.md §2.5, ≈ read off the figure): ARP ms → Blocks accuracy; standard (ARP 0) accuracy; epoch seconds. */
+    public static final Map<Double, Double> PAPER_NMNIST_BLOCKS_ACC = ordered(new double[] {10, 20, 30, 40, 50}, new double[] {0.97, 0.96, 0.95, 0.91, 0.92});
+    public static final Map<Double, Double> PAPER_SHD_BLOCKS_ACC = ordered(new double[] {20, 40, 60, 80, 100}, new double[] {0.86, 0.84, 0.85, 0.82, 0.81});
+    public static final double PAPER_NMNIST_STANDARD_ACC = 0.98, PAPER_SHD_STANDARD_ACC = 0.875;
+    public static final Map<Double, Double> PAPER_NMNIST_BLOCKS_EPOCH_S = ordered(new double[] {10, 20, 30, 40, 50}, new double[] {330, 192, 192, 192, 192});
+    public static final Map<Double, Double> PAPER_SHD_BLOCKS_EPOCH_S = ordered(new double[] {20, 40, 60, 80, 100}, new double[] {65, 38, 27, 22, 19});
+    public static final double PAPER_NMNIST_STANDARD_EPOCH_S = 2000, PAPER_SHD_STANDARD_EPOCH_S = 265;
+
+    private static Map<Double, Double> ordered(double[] k, double[] v) {
+        Map<Double, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < k.length; i++) m.put(k[i], v[i]);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Fig. 4 as a table: one row per data set, neuron and ARP (ms): mean ± sd test accuracy over
+     * seeds, mean of the runs' median epoch times, and the paper's values (≈ from its figure; N-MNIST
+     * Blocks epoch time ≈185–200 s at 20–50 ms is entered as 192). Standard rows: ARP 0 only
+     * (the paper's baseline); standard runs at a Blocks ARP are in {@link #table}.
+     */
+    public static tech.tablesaw.api.Table figure4Table(List<Run> runs) {
+        var ds = tech.tablesaw.api.StringColumn.create("dataset");
+        var kind = tech.tablesaw.api.StringColumn.create("neuron");
+        var arpMs = tech.tablesaw.api.DoubleColumn.create("arp_ms");
+        var n = tech.tablesaw.api.IntColumn.create("seeds");
+        var acc = tech.tablesaw.api.DoubleColumn.create("test_acc_mean");
+        var sd = tech.tablesaw.api.DoubleColumn.create("test_acc_sd");
+        var ep = tech.tablesaw.api.DoubleColumn.create("epoch_s");
+        var pacc = tech.tablesaw.api.DoubleColumn.create("paper_test_acc");
+        var pep = tech.tablesaw.api.DoubleColumn.create("paper_epoch_s");
+        Map<String, List<Run>> groups = new java.util.TreeMap<>();
+        for (Run r : runs) {
+            if (r.kind() == AlifNet.Kind.STANDARD && r.arp() != 0) continue;
+            groups.computeIfAbsent(r.setup().dataset() + "|" + r.kind() + "|" + String.format(Locale.ROOT, "%08.2f", r.arp() * r.setup().dtMs()),
+                    k -> new ArrayList<>()).add(r);
+        }
+        for (List<Run> g : groups.values()) {
+            Run r0 = g.getFirst();
+            double ms = r0.arp() * r0.setup().dtMs();
+            double[] a = g.stream().mapToDouble(r -> r.result().selected().testAccuracy()).toArray();
+            double mean = java.util.Arrays.stream(a).average().orElse(Double.NaN), q = 0;
+            for (double x : a) q += (x - mean) * (x - mean);
+            boolean shd = r0.setup().dataset().equals("shd"), blocks = r0.kind() == AlifNet.Kind.BLOCKS;
+            ds.append(r0.setup().dataset());
+            kind.append(r0.kind().name().toLowerCase(Locale.ROOT));
+            arpMs.append(ms);
+            n.append(g.size());
+            acc.append(mean);
+            sd.append(a.length > 1 ? Math.sqrt(q / (a.length - 1)) : Double.NaN);
+            ep.append(g.stream().mapToDouble(r -> r.result().medianEpochSeconds()).average().orElse(Double.NaN));
+            if (blocks) {
+                pacc.append((shd ? PAPER_SHD_BLOCKS_ACC : PAPER_NMNIST_BLOCKS_ACC).getOrDefault(ms, Double.NaN));
+                pep.append((shd ? PAPER_SHD_BLOCKS_EPOCH_S : PAPER_NMNIST_BLOCKS_EPOCH_S).getOrDefault(ms, Double.NaN));
+            } else {
+                pacc.append(shd ? PAPER_SHD_STANDARD_ACC : PAPER_NMNIST_STANDARD_ACC);
+                pep.append(shd ? PAPER_SHD_STANDARD_EPOCH_S : PAPER_NMNIST_STANDARD_EPOCH_S);
+            }
+        }
+        return tech.tablesaw.api.Table.create("figure4").addColumns(ds, kind, arpMs, n, acc, sd, ep, pacc, pep);
+    }
+
+    /** Fig. 4a style: Blocks accuracy vs ARP (ms) with the standard ALIF (ARP 0) as a flat line, ours and the paper's. */
+    public static org.knowm.xchart.XYChart figure4(String dataset, tech.tablesaw.api.Table fig4) {
+        var t = fig4.where(fig4.stringColumn("dataset").isEqualTo(dataset));
+        var blocks = t.where(t.stringColumn("neuron").isEqualTo("blocks"));
+        var std = t.where(t.stringColumn("neuron").isEqualTo("standard"));
+        double[] x = blocks.doubleColumn("arp_ms").asDoubleArray(), y = blocks.doubleColumn("test_acc_mean").asDoubleArray();
+        Map<Double, Double> paper = dataset.equals("shd") ? PAPER_SHD_BLOCKS_ACC : PAPER_NMNIST_BLOCKS_ACC;
+        double paperStd = dataset.equals("shd") ? PAPER_SHD_STANDARD_ACC : PAPER_NMNIST_STANDARD_ACC;
+        double[] px = paper.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] py = paper.values().stream().mapToDouble(Double::doubleValue).toArray();
+        double lo = Math.min(x.length > 0 ? x[0] : px[0], px[0]), hi = Math.max(x.length > 0 ? x[x.length - 1] : px[px.length - 1], px[px.length - 1]);
+        Map<String, double[][]> m = new LinkedHashMap<>();
+        m.put("Blocks (SpikeKit)", new double[][] {x, y});
+        if (std.rowCount() > 0) {
+            double s = std.doubleColumn("test_acc_mean").get(0);
+            m.put("standard ALIF, ARP 0 (SpikeKit)", new double[][] {{lo, hi}, {s, s}});
+        }
+        m.put("Blocks (paper ≈)", new double[][] {px, py});
+        m.put("standard ALIF (paper ≈)", new double[][] {{lo, hi}, {paperStd, paperStd}});
+        var c = org.spikekit.report.Charts.scatter(dataset.toUpperCase(Locale.ROOT) + ": test accuracy vs refractory period", "ARP (ms)", "test accuracy", false, m);
+        c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+        return c;
     }
 
     /**
