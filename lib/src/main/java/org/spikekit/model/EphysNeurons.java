@@ -26,7 +26,9 @@ import org.spikekit.train.Parameter;
  *   L       = Σ_c mean_rows VanRossum(ŝ_c, recorded_c; τ = 100 samples)
  * </pre>
  * Initial values (paper): w = ds, τ_mem 20 ms, τ_adapt 100 ms (β = exp(−dt/τ_mem), p = exp(−dt/τ_adapt)),
- * b = 0.1/ds; β, p, b through the paper's clamps ({@link AlifCoeffs#fromRaw}). The backward pass is
+ * b = 0.1/ds (for the 0.05-ms control, {@link Config#paperFine}: two model steps per sample, the 20-kHz
+ * current as input, spikes max-pooled over pairs onto the 0.1-ms grid, w = 0.5 and b = 0.2 by the same
+ * rule dt/0.1 ms — the paper does not state them); β, p, b through the paper's clamps ({@link AlifCoeffs#fromRaw}). The backward pass is
  * hand-written: van Rossum gradient, spread back to the model steps, the kernel's surrogate
  * backward, then w and the clamps.
  */
@@ -39,12 +41,17 @@ public final class EphysNeurons implements Module {
      * @param ds samples of the 0.1-ms grid per model step (paper: 1, 5, 10, 20, 40, 80)
      * @param tauMemMs initial membrane time constant (20 ms)
      * @param tauAdaptMs initial adaptation time constant (100 ms)
+     * @param sub model steps per 0.1-ms sample: 1, or 2 for the paper's 0.05-ms control (input = the
+     *            20-kHz current, output spikes max-pooled over pairs onto the 0.1-ms grid; needs ds = 1)
      */
-    public record Config(int cells, AlifNet.Kind kind, AlifParams alif, int ds, double tauMemMs, double tauAdaptMs) {
+    public record Config(int cells, AlifNet.Kind kind, AlifParams alif, int ds, double tauMemMs, double tauAdaptMs, int sub) {
         public Config {
             if (cells < 1) throw new IllegalArgumentException("EphysNeurons.Config.cells must be >= 1, got " + cells);
             if (kind == null || alif == null) throw new IllegalArgumentException("EphysNeurons.Config: kind and alif must not be null");
             if (ds < 1) throw new IllegalArgumentException("EphysNeurons.Config.ds must be >= 1 sample per step, got " + ds);
+            if (sub != 1 && !(sub == 2 && ds == 1)) {
+                throw new IllegalArgumentException("EphysNeurons.Config.sub must be 1, or 2 with ds = 1 (the 0.05-ms control), got sub " + sub + ", ds " + ds);
+            }
             if (!(tauMemMs > 0) || !(tauAdaptMs > 0)) {
                 throw new IllegalArgumentException("EphysNeurons.Config: time constants must be > 0 ms, got " + tauMemMs + ", " + tauAdaptMs);
             }
@@ -54,16 +61,29 @@ public final class EphysNeurons implements Module {
         public static Config paper(int cells, AlifNet.Kind kind, int ds, double arpMs) {
             double dt = ds * GRID_MS;
             int arp = Math.max(1, (int) Math.round(arpMs / dt));
-            return new Config(cells, kind, AlifParams.paper(arp), ds, 20, 100);
+            return new Config(cells, kind, AlifParams.paper(arp), ds, 20, 100, 1);
         }
 
-        public double dtMs() { return ds * GRID_MS; }
+        /** The paper's 0.05-ms control: two model steps per 0.1-ms sample, fed the 20-kHz current. */
+        public static Config paperFine(int cells, AlifNet.Kind kind, double arpMs) {
+            int arp = Math.max(1, (int) Math.round(arpMs / (GRID_MS / 2)));
+            return new Config(cells, kind, AlifParams.paper(arp), 1, 20, 100, 2);
+        }
 
-        public Config withKind(AlifNet.Kind k) { return new Config(cells, k, alif, ds, tauMemMs, tauAdaptMs); }
+        public double dtMs() { return ds * GRID_MS / sub; }
+
+        /** Initial input weight w = dt / 0.1 ms (= ds, the paper's "downsample factor"; 0.5 at 0.05 ms). */
+        public float w0() { return (float) (dtMs() / GRID_MS); }
+
+        /** Initial adaptation strength b = 0.1 / (dt / 0.1 ms) (= 0.1/ds, the paper's). */
+        public float b0() { return (float) (0.1 / (dtMs() / GRID_MS)); }
+
+        public Config withKind(AlifNet.Kind k) { return new Config(cells, k, alif, ds, tauMemMs, tauAdaptMs, sub); }
 
         public String describe() {
-            return String.format(Locale.ROOT, "%s dt=%.1fms arp=%d steps (%.1f ms) %s init tau_mem=%.0fms tau_adapt=%.0fms w=%d b=%.3f",
-                    kind.name().toLowerCase(Locale.ROOT), dtMs(), alif.arp(), alif.arp() * dtMs(), alif.surrogate(), tauMemMs, tauAdaptMs, ds, 0.1 / ds);
+            return String.format(Locale.ROOT, "%s dt=%.2fms arp=%d steps (%.1f ms) %s init tau_mem=%.0fms tau_adapt=%.0fms w=%.1f b=%.3f%s",
+                    kind.name().toLowerCase(Locale.ROOT), dtMs(), alif.arp(), alif.arp() * dtMs(), alif.surrogate(), tauMemMs, tauAdaptMs, w0(), b0(),
+                    sub == 2 ? " (20-kHz input, output max-pooled x2)" : "");
         }
     }
 
@@ -88,10 +108,10 @@ public final class EphysNeurons implements Module {
         this.kernel = kernel;
         int c = cfg.cells();
         double dt = cfg.dtMs();
-        w = new Parameter("in.w", filled(c, cfg.ds()), true);
+        w = new Parameter("in.w", filled(c, cfg.w0()), true);
         betaRaw = new Parameter("alif.betaRaw", filled(c, (float) Math.exp(-dt / cfg.tauMemMs())), true);
         pRaw = new Parameter("alif.pRaw", filled(c, (float) Math.exp(-dt / cfg.tauAdaptMs())), true);
-        bRaw = new Parameter("alif.bRaw", filled(c, 0.1f / cfg.ds()), true);
+        bRaw = new Parameter("alif.bRaw", filled(c, cfg.b0()), true);
     }
 
     private Tensor filled(int n, float v) {
@@ -182,10 +202,19 @@ public final class EphysNeurons implements Module {
      */
     public float[] spikesOnGrid(Pass p, int cell, int row) {
         int t = p.steps(), rows = p.rows(), c = cfg.cells(), ds = cfg.ds();
-        float[] s = be.toHost(p.spikes()), out = new float[t * ds];
+        float[] s = be.toHost(p.spikes());
+        if (cfg.sub() == 2) {                                   // max-pool pairs of 0.05-ms steps
+            float[] out = new float[t / 2];
+            for (int j = 0; j < out.length; j++) out[j] = Math.max(s[(2 * j * rows + row) * c + cell], s[((2 * j + 1) * rows + row) * c + cell]);
+            return out;
+        }
+        float[] out = new float[t * ds];
         for (int k = 0; k < t; k++) out[k * ds] = s[(k * rows + row) * c + cell];
         return out;
     }
+
+    /** Samples of the 0.1-ms grid a pass of {@code steps} model steps covers. */
+    int gridSamples(int steps) { return cfg.sub() == 2 ? steps / 2 : steps * cfg.ds(); }
 
     /**
      * The loss of every cell (mean van Rossum distance over rows against {@code recorded[c][r]} on the
@@ -193,7 +222,8 @@ public final class EphysNeurons implements Module {
      * null, dL/dS {@code [T, rows, cells]} of L = Σ_c loss_c written into it.
      */
     public double[] loss(Pass p, float[][][] recorded, double tau, Tensor gradSpikes) {
-        int t = p.steps(), rows = p.rows(), c = cfg.cells(), ds = cfg.ds(), n = t * ds;
+        int t = p.steps(), rows = p.rows(), c = cfg.cells(), ds = cfg.ds(), n = gridSamples(t);
+        float[] sp = cfg.sub() == 2 && gradSpikes != null ? be.toHost(p.spikes()) : null;
         if (recorded == null || recorded.length != c) throw new IllegalArgumentException("EphysNeurons.loss: need the spikes of " + c + " cells");
         float[] g = gradSpikes == null ? null : new float[t * rows * c];
         float[] gf = gradSpikes == null ? null : new float[n];
@@ -205,7 +235,14 @@ public final class EphysNeurons implements Module {
                 if (rec.length < n) throw new IllegalArgumentException("EphysNeurons.loss: cell " + ci + " row " + r + " has " + rec.length + " samples, the model covers " + n);
                 float[] m = spikesOnGrid(p, ci, r);
                 out[ci] += VanRossum.distance(m, 0, rec, 0, n, tau, gf, 0) / rows;
-                if (g != null) for (int k = 0; k < t; k++) g[(k * rows + r) * c + ci] = gf[k * ds] / rows;
+                if (g != null && cfg.sub() == 2) {
+                    for (int j = 0; j < n; j++) {                // to the pair's max, the first on a tie (as max-pooling's argmax)
+                        int a = (2 * j * rows + r) * c + ci, b = ((2 * j + 1) * rows + r) * c + ci;
+                        g[sp[b] > sp[a] ? b : a] = gf[j] / rows;
+                    }
+                } else if (g != null) {
+                    for (int k = 0; k < t; k++) g[(k * rows + r) * c + ci] = gf[k * ds] / rows;
+                }
             }
         }
         if (gradSpikes != null) {

@@ -66,7 +66,7 @@ public final class BlocksEphys {
     /**
      * FULL: the paper (all usable cells, ARP 1/2/4/6/8/16 ms, dt 0.1/0.5/1/2/4/8 ms, Adam 1e-4, ≤ 200
      * epochs, patience 5). QUICK: the same fits on at most 3 cells, ARP 1/2/4/8 ms, dt 0.1/1/4 ms.
-     * The 0.05-ms (20 kHz) control of the DT panel is not run.
+     * Both also run the 0.05-ms control ({@link #fitFine}) of the DT panel.
      */
     public static Setup setup(RunMode mode) {
         return mode == RunMode.FULL
@@ -91,8 +91,9 @@ public final class BlocksEphys {
                           EphysNeurons.Fitted fitted, List<float[]> prediction) {}
 
     /** All cells of one setting. */
-    public record Fit(AlifNet.Kind kind, int ds, double arpMs, String model, List<CellFit> cells, double seconds, double kernelSeconds) {
-        public double dtMs() { return ds * EphysNeurons.GRID_MS; }
+    public record Fit(AlifNet.Kind kind, int ds, double dtMs, double arpMs, String model, List<CellFit> cells, double seconds, double kernelSeconds) {
+        /** The paper's main setting: dt 0.1 ms (ARP is checked separately). */
+        boolean fineGrid() { return Math.abs(dtMs - EphysNeurons.GRID_MS) < 1e-9; }
         public double secondsPerCell() { return seconds / cells.size(); }
         public double[] etvs() { return cells.stream().mapToDouble(CellFit::etv).toArray(); }
         public double medianEtv() { return median(etvs()); }
@@ -121,17 +122,39 @@ public final class BlocksEphys {
      */
     public static Fit fit(Backend be, List<EphysPrep.Cell> cells, AlifNet.Kind kind, int ds, double arpMs, Setup s,
                           Consumer<EphysFitter.Epoch> log) {
+        return fit(be, cells, cells, EphysNeurons.Config.paper(cells.size(), kind, ds, arpMs), arpMs, s, log);
+    }
+
+    /**
+     * The paper's 0.05-ms control: the neurons run on {@code cells20k}'s 20-kHz current (the same
+     * cells prepared at 20 kHz, {@code AllenData.load(nb, 20_000, …)}), their spikes max-pooled onto
+     * the 0.1-ms grid of {@code cells}, where loss and ETV are computed.
+     */
+    public static Fit fitFine(Backend be, List<EphysPrep.Cell> cells, List<EphysPrep.Cell> cells20k, AlifNet.Kind kind, double arpMs, Setup s,
+                              Consumer<EphysFitter.Epoch> log) {
+        if (cells20k.size() != cells.size()) throw new IllegalArgumentException("BlocksEphys.fitFine: " + cells.size() + " cells but " + cells20k.size() + " at 20 kHz");
+        for (int i = 0; i < cells.size(); i++) {
+            EphysPrep.Cell a = cells.get(i), b = cells20k.get(i);
+            if (a.specimenId() != b.specimenId() || Math.abs(b.train().dtMs() * 2 - a.train().dtMs()) > 1e-9) {
+                throw new IllegalArgumentException("BlocksEphys.fitFine: cell " + i + " is " + a.specimenId() + " at " + a.train().dtMs() + " ms but "
+                        + b.specimenId() + " at " + b.train().dtMs() + " ms; expected the same cells at half the time step");
+            }
+        }
+        return fit(be, cells, cells20k, EphysNeurons.Config.paperFine(cells.size(), kind, arpMs), arpMs, s, log);
+    }
+
+    private static Fit fit(Backend be, List<EphysPrep.Cell> cells, List<EphysPrep.Cell> inputs, EphysNeurons.Config cfg, double arpMs, Setup s,
+                           Consumer<EphysFitter.Epoch> log) {
         if (cells.isEmpty()) throw new IllegalArgumentException("BlocksEphys.fit: no cells");
         int c = cells.size();
         float[][][] cur = new float[c][][], spk = new float[c][][], testCur = new float[c][][];
         for (int i = 0; i < c; i++) {
             EphysPrep.Cell cell = cells.get(i);
             double max = maxCurrent(cell);
-            cur[i] = normalised(cell.train().currentPa(), max);
+            cur[i] = normalised(inputs.get(i).train().currentPa(), max);
             spk[i] = cell.train().spikes();
-            testCur[i] = normalised(cell.test().getFirst().currentPa(), max);
+            testCur[i] = normalised(inputs.get(i).test().getFirst().currentPa(), max);
         }
-        EphysNeurons.Config cfg = EphysNeurons.Config.paper(c, kind, ds, arpMs);
         EphysNeurons model = new EphysNeurons(be, cfg);
         EphysFitter.Result r = EphysFitter.fit(model, cur, spk, s.fit(), log);
         EphysNeurons.Pass p = model.forward(model.pool(testCur), false);
@@ -147,7 +170,7 @@ public final class BlocksEphys {
             out.add(new CellFit(cell.specimenId(), sc.etv(), sc.raw(), sc.ceiling(), r.bestLoss()[i], r.epochs()[i], r.bestEpoch()[i],
                     model.fitted(i), pred));
         }
-        return new Fit(kind, ds, arpMs, cfg.describe(), List.copyOf(out), r.seconds(), r.kernelSeconds());
+        return new Fit(cfg.kind(), cfg.ds(), cfg.dtMs(), arpMs, cfg.describe(), List.copyOf(out), r.seconds(), r.kernelSeconds());
     }
 
     /**
@@ -221,7 +244,7 @@ public final class BlocksEphys {
             ker.append(f.kernelSeconds() / f.cells().size());
             epochMs.append(1e3 * f.seconds() / f.cells().stream().mapToInt(CellFit::epochs).max().orElse(1));
             pe.append(paperEtv(f));
-            boolean main = f.ds() == 1 && f.arpMs() == 2;
+            boolean main = f.fineGrid() && f.arpMs() == 2;
             ps.append(!main ? Double.NaN : f.kind() == AlifNet.Kind.BLOCKS ? PAPER_FIT_S_BLOCKS : PAPER_FIT_S_STANDARD);
             model.append(f.model());
         }
@@ -231,9 +254,9 @@ public final class BlocksEphys {
     /** The paper's ETV for this setting (NaN where it reports none). */
     static double paperEtv(Fit f) {
         boolean blocks = f.kind() == AlifNet.Kind.BLOCKS;
-        if (f.ds() == 1 && f.arpMs() == 2) return blocks ? PAPER_ETV_BLOCKS : PAPER_ETV_STANDARD;
+        if (f.fineGrid() && f.arpMs() == 2) return blocks ? PAPER_ETV_BLOCKS : PAPER_ETV_STANDARD;
         if (!blocks) return Double.NaN;
-        if (f.ds() == 1) return PAPER_ETV_VS_ARP_MS.getOrDefault(f.arpMs(), Double.NaN);
+        if (f.fineGrid()) return PAPER_ETV_VS_ARP_MS.getOrDefault(f.arpMs(), Double.NaN);
         if (f.arpMs() == 2) return PAPER_ETV_VS_DT_MS.getOrDefault(Math.round(f.dtMs() * 100) / 100.0, Double.NaN);
         return Double.NaN;
     }
@@ -308,7 +331,7 @@ public final class BlocksEphys {
     }
 
     private static String label(Fit f) {
-        return String.format(Locale.ROOT, "ETV %s dt %.1f ms ARP %.0f ms", f.kind().name().toLowerCase(Locale.ROOT), f.dtMs(), f.arpMs());
+        return String.format(Locale.ROOT, "ETV %s dt %.2f ms ARP %.0f ms", f.kind().name().toLowerCase(Locale.ROOT), f.dtMs(), f.arpMs());
     }
 
     /** Fig. 5e/5f style: median ETV along a sweep, ours and the paper's (≈ read off its figure). */
@@ -323,6 +346,26 @@ public final class BlocksEphys {
         m.put("paper (≈ from Fig. 5)", new double[][] {px, py});
         XYChart c = Charts.scatter(title, xLabel, "median ETV", !byArp, m);
         c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+        return c;
+    }
+
+    /** Supplementary figure: histogram of fitted membrane time constants (τ = −dt/ln β, below 30 ms as in the paper). */
+    public static org.knowm.xchart.CategoryChart tauHistogram(List<Fit> fits) {
+        int bins = 15;
+        double width = 30.0 / bins;
+        List<String> cats = new ArrayList<>();
+        for (int i = 0; i < bins; i++) cats.add(String.format(Locale.ROOT, "%.0f-%.0f", i * width, (i + 1) * width));
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (Fit f : fits) {
+            double[] h = new double[bins];
+            for (CellFit c : f.cells()) {
+                double t = c.fitted().tauMemMs();
+                if (t >= 0 && t < 30) h[(int) (t / width)]++;
+            }
+            series.put(label(f).replace("ETV ", ""), h);
+        }
+        var c = Charts.bars("Fitted membrane time constants (< 30 ms)", "cells", cats, series, null);
+        c.setXAxisTitle("tau_mem (ms)");
         return c;
     }
 

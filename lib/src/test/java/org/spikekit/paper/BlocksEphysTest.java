@@ -50,5 +50,15 @@ class BlocksEphysTest {
         assertEquals(1, coarse.ds() / 40);
         BlocksEphys.example(cells.cells().getFirst(), java.util.Map.of("blocks", blocks.cells().getFirst()));
         BlocksEphys.sweep("t", "x", List.of(blocks, coarse), false);
+        // the 0.05-ms control: the same cells at 20 kHz drive the neurons, scored on the 0.1-ms grid
+        var fine20k = AllenData.at(dir).load(DataChoice.SYNTHETIC, AllenStandin.Config.standard(5, 2), 20_000, 0);
+        var fine = BlocksEphys.fitFine(be, cells.cells(), fine20k.cells(), AlifNet.Kind.BLOCKS, 2, s, null);
+        assertEquals(0.05, fine.dtMs(), 1e-12);
+        assertEquals(10_000, fine.cells().getFirst().prediction().getFirst().length);
+        assertTrue(Double.isFinite(fine.cells().getFirst().etv()));
+        assertEquals(0.78, BlocksEphys.summary(List.of(fine)).doubleColumn("paper_etv").get(0), 1e-12);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BlocksEphys.fitFine(be, cells.cells(), cells.cells(), AlifNet.Kind.BLOCKS, 2, s, null));
+        assertTrue(e.getMessage().contains("half the time step"), e.getMessage());
     }
 }
