@@ -117,9 +117,20 @@ public final class PrimateReaching {
      * @param sampleSteps training sample length in 4 ms steps (500 = 2 s)
      * @param extend overlapping tilings at offsets 0, tileStep, … &lt; sampleSteps ("extend_data")
      * @param tileStep offset between tilings (100)
+     * @param context  history steps put in front of every train and validation sample (0 = the paper):
+     *                 sample {@code q} then holds the {@code context} steps before its own
+     *                 {@code sampleSteps}, taken from the same span (zero inputs, and the span's first
+     *                 target, where the span has no earlier step). Meant for models that see a window
+     *                 of past inputs, trained with as many burn-in steps
+     *                 ({@code Trainer.Config#burnIn}), so every scored step sees a full window
      */
-    public record RsnnOptions(double ratioVal, ValSplit valSplit, int sampleSteps, boolean extend, int tileStep) {
+    public record RsnnOptions(double ratioVal, ValSplit valSplit, int sampleSteps, boolean extend, int tileStep, int context) {
+        public RsnnOptions(double ratioVal, ValSplit valSplit, int sampleSteps, boolean extend, int tileStep) {
+            this(ratioVal, valSplit, sampleSteps, extend, tileStep, 0);
+        }
+
         public RsnnOptions {
+            if (context < 0) throw new IllegalArgumentException("RsnnOptions.context must be >= 0, got " + context);
             if (!(ratioVal > 0 && ratioVal < 0.75)) throw new IllegalArgumentException("RsnnOptions.ratioVal must be in (0, 0.75), got " + ratioVal);
             if (valSplit == null) throw new IllegalArgumentException("RsnnOptions.valSplit must not be null");
             if (sampleSteps < 1) throw new IllegalArgumentException("RsnnOptions.sampleSteps must be >= 1, got " + sampleSteps);
@@ -128,9 +139,13 @@ public final class PrimateReaching {
 
         public static RsnnOptions defaults() { return new RsnnOptions(0.1, ValSplit.AS_RELEASED, 500, true, 100); }
 
-        public RsnnOptions withValSplit(ValSplit v) { return new RsnnOptions(ratioVal, v, sampleSteps, extend, tileStep); }
+        public RsnnOptions withValSplit(ValSplit v) { return new RsnnOptions(ratioVal, v, sampleSteps, extend, tileStep, context); }
 
-        public RsnnOptions withSampleSteps(int s) { return new RsnnOptions(ratioVal, valSplit, s, extend, tileStep); }
+        public RsnnOptions withSampleSteps(int s) { return new RsnnOptions(ratioVal, valSplit, s, extend, tileStep, context); }
+
+        public RsnnOptions withExtend(boolean e) { return new RsnnOptions(ratioVal, valSplit, sampleSteps, e, tileStep, context); }
+
+        public RsnnOptions withContext(int steps) { return new RsnnOptions(ratioVal, valSplit, sampleSteps, extend, tileStep, steps); }
     }
 
     /** rsnn.md §2.8 item 2. */
@@ -442,28 +457,38 @@ public final class PrimateReaching {
         return (l + n - 1) / n - 1;
     }
 
-    /** Cuts the span {@code idx} into samples (see {@link #tileCount}). */
+    /**
+     * Cuts the span {@code idx} into samples (see {@link #tileCount}), each preceded by
+     * {@link RsnnOptions#context} steps of history (the sequences then have context + sampleSteps steps).
+     */
     public SequenceSet tile(int[] idx, RsnnOptions r) {
-        int n = r.sampleSteps();
+        int n = r.sampleSteps(), ctx = r.context(), len = ctx + n;
         int[] offs = tileOffsets(r);
         int total = 0;
         for (int o : offs) total += tileCount(idx.length, o, n);
-        float[] x = new float[total * n * features];
-        float[] y = new float[total * n * 2];
+        if (total == 0) {
+            throw new IllegalArgumentException(name + ": a span of " + idx.length + " steps holds no complete sample of "
+                    + n + " steps");
+        }
+        float[] x = new float[total * len * features];
+        float[] y = new float[total * len * 2];
         int s = 0;
         for (int o : offs) {
             int c = tileCount(idx.length, o, n);
             for (int q = 0; q < c; q++, s++) {
-                for (int step = 0; step < n; step++) {
-                    int j = idx[o + q * n + step];
-                    int base = s * n + step;
-                    for (int f = 0; f < features; f++) x[base * features + f] = samples[f][j];
+                for (int step = 0; step < len; step++) {
+                    int at = o + q * n + step - ctx;
+                    int base = s * len + step;
+                    int j = idx[Math.max(0, at)];
+                    if (at >= 0) {
+                        for (int f = 0; f < features; f++) x[base * features + f] = samples[f][j];
+                    }
                     y[base * 2] = labels[0][j];
                     y[base * 2 + 1] = labels[1][j];
                 }
             }
         }
-        return new SequenceSet(x, y, total, n, features, 2);
+        return new SequenceSet(x, y, total, len, features, 2);
     }
 
     /** The span {@code idx} as one sequence (samples = 1). */

@@ -40,7 +40,8 @@ import org.spikekit.report.AtomicFiles;
  *   optimiser = int8 present; string kind, int32 n × (string, float64) scalars, arrays buffers
  *   progress  = int8 present; config, int32 epochs done, float64 initial val R², int32 n × epoch
  *   config    = int32 epochs, int32 batch size, float32 lr, float32 eps, int32 cosine T_max,
- *               4 × float64 regulariser, int8 shuffle, int64 seed
+ *               4 × float64 regulariser, int8 shuffle, int64 seed, int32 burn-in steps (version 2;
+ *               absent in version 1 files, which are still read, with burn-in 0)
  *   epoch     = int32 index, 6 × float64 (lr, loss, rmse, regulariser, train R², val R²),
  *               int32 n × (string, float64) metrics
  * </pre>
@@ -56,8 +57,8 @@ import org.spikekit.report.AtomicFiles;
  * }</pre>
  */
 public final class Checkpoint {
-    /** The format version this build writes and reads. */
-    public static final int VERSION = 1;
+    /** The format version this build writes (it also reads version 1). */
+    public static final int VERSION = 2;
 
     static final byte[] MAGIC = {(byte) 0x89, 'S', 'K', 'C', 'K', 'P', 'T', '\n'};
     static final int HEADER_BYTES = 8 + 4 + 8, TRAILER_BYTES = 4;
@@ -328,6 +329,7 @@ public final class Checkpoint {
         out.writeDouble(r.upperThreshold());
         out.writeByte(c.shuffle() ? 1 : 0);
         out.writeLong(c.seed());
+        out.writeInt(c.burnIn());
         out.writeInt(p.epochsDone());
         out.writeDouble(p.initialValR2());
         out.writeInt(p.history().size());
@@ -383,8 +385,8 @@ public final class Checkpoint {
         ByteBuffer head = ByteBuffer.wrap(all);
         head.position(MAGIC.length);
         int version = head.getInt();
-        if (version != VERSION) {
-            throw new CheckpointException(src + ": format version " + version + ", this build reads version " + VERSION
+        if (version != VERSION && version != 1) {
+            throw new CheckpointException(src + ": format version " + version + ", this build reads versions 1 and " + VERSION
                     + (version > VERSION ? " (written by a newer SpikeKit)" : ""));
         }
         long len = head.getLong();
@@ -415,7 +417,7 @@ public final class Checkpoint {
                 for (int i = 0; i < ns; i++) sc.put(readString(in, src), in.getDouble());
                 opt = new Optimizer(kind, sc, readArrays(in, src, "optimiser buffers"));
             }
-            Progress prog = in.get() != 0 ? readProgress(in, src) : null;
+            Progress prog = in.get() != 0 ? readProgress(in, src, version) : null;
             if (in.hasRemaining()) throw new CheckpointException(src + ": corrupt: " + in.remaining() + " unread payload bytes");
             return new Checkpoint(src, meta, params, masks, opt, prog);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
@@ -473,14 +475,15 @@ public final class Checkpoint {
         return out;
     }
 
-    private static Progress readProgress(ByteBuffer in, String src) {
+    private static Progress readProgress(ByteBuffer in, String src, int version) {
         int epochs = in.getInt(), batch = in.getInt();
         float lr = in.getFloat(), eps = in.getFloat();
         int tmax = in.getInt();
         SpikeRegularizer reg = new SpikeRegularizer(in.getDouble(), in.getDouble(), in.getDouble(), in.getDouble());
         boolean shuffle = in.get() != 0;
         long seed = in.getLong();
-        Trainer.Config cfg = new Trainer.Config(epochs, batch, lr, eps, tmax, reg, shuffle, seed);
+        int burnIn = version >= 2 ? in.getInt() : 0;
+        Trainer.Config cfg = new Trainer.Config(epochs, batch, lr, eps, tmax, reg, shuffle, seed, burnIn);
         int done = in.getInt();
         double initial = in.getDouble();
         int n = count(in, src, "history");

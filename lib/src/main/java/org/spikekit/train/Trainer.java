@@ -46,13 +46,25 @@ public final class Trainer {
      * @param regularizer activity regularisers, or {@link SpikeRegularizer#none()}
      * @param shuffle shuffle training samples every epoch
      * @param seed seed of shuffling and dropout
+     * @param burnIn leading steps of every training and validation sequence that only fill the model's
+     *               state: their predictions count in neither the loss nor R² (0: every step counts).
+     *               For models that see a window of past inputs, with sequences that carry that much
+     *               history in front (e.g. {@code PrimateReaching.RsnnOptions#context}), so every step
+     *               that is scored sees a full window, as in the continuous test stream.
      */
     public record Config(int epochs, int batchSize, float lr, float eps, int cosineTMax, SpikeRegularizer regularizer,
-                         boolean shuffle, long seed) {
+                         boolean shuffle, long seed, int burnIn) {
         public Config {
             if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("Trainer.Config: epochs and batchSize must be > 0, got " + epochs + ", " + batchSize);
             if (cosineTMax < 0) throw new IllegalArgumentException("Trainer.Config.cosineTMax must be >= 0, got " + cosineTMax);
             if (regularizer == null) throw new IllegalArgumentException("Trainer.Config.regularizer must not be null (use SpikeRegularizer.none())");
+            if (burnIn < 0) throw new IllegalArgumentException("Trainer.Config.burnIn must be >= 0, got " + burnIn);
+        }
+
+        /** A configuration without burn-in (every step of every sequence is scored). */
+        public Config(int epochs, int batchSize, float lr, float eps, int cosineTMax, SpikeRegularizer regularizer,
+                      boolean shuffle, long seed) {
+            this(epochs, batchSize, lr, eps, cosineTMax, regularizer, shuffle, seed, 0);
         }
 
         /** RSNN recipe: batch 250, SMORMS3 lr 2e-3 / eps 1e-16, cosine T_max = epochs, tinyRSNN regularisers. */
@@ -69,13 +81,14 @@ public final class Trainer {
         /** Stage 3 retraining after each pruning step: 100 epochs, T_max 100 (new optimiser per trial). */
         public static Config rsnnRetrain(long seed) { return rsnn(100, seed).withCosineTMax(100); }
 
-        public Config withBatchSize(int b) { return new Config(epochs, b, lr, eps, cosineTMax, regularizer, shuffle, seed); }
-        public Config withLr(float l) { return new Config(epochs, batchSize, l, eps, cosineTMax, regularizer, shuffle, seed); }
-        public Config withRegularizer(SpikeRegularizer r) { return new Config(epochs, batchSize, lr, eps, cosineTMax, r, shuffle, seed); }
-        public Config withCosineTMax(int t) { return new Config(epochs, batchSize, lr, eps, t, regularizer, shuffle, seed); }
-        public Config withEpochs(int e) { return new Config(e, batchSize, lr, eps, cosineTMax, regularizer, shuffle, seed); }
-        public Config withSeed(long s) { return new Config(epochs, batchSize, lr, eps, cosineTMax, regularizer, shuffle, s); }
-        public Config withEps(float e) { return new Config(epochs, batchSize, lr, e, cosineTMax, regularizer, shuffle, seed); }
+        public Config withBatchSize(int b) { return new Config(epochs, b, lr, eps, cosineTMax, regularizer, shuffle, seed, burnIn); }
+        public Config withLr(float l) { return new Config(epochs, batchSize, l, eps, cosineTMax, regularizer, shuffle, seed, burnIn); }
+        public Config withRegularizer(SpikeRegularizer r) { return new Config(epochs, batchSize, lr, eps, cosineTMax, r, shuffle, seed, burnIn); }
+        public Config withCosineTMax(int t) { return new Config(epochs, batchSize, lr, eps, t, regularizer, shuffle, seed, burnIn); }
+        public Config withEpochs(int e) { return new Config(e, batchSize, lr, eps, cosineTMax, regularizer, shuffle, seed, burnIn); }
+        public Config withSeed(long s) { return new Config(epochs, batchSize, lr, eps, cosineTMax, regularizer, shuffle, s, burnIn); }
+        public Config withEps(float e) { return new Config(epochs, batchSize, lr, e, cosineTMax, regularizer, shuffle, seed, burnIn); }
+        public Config withBurnIn(int steps) { return new Config(epochs, batchSize, lr, eps, cosineTMax, regularizer, shuffle, seed, steps); }
 
         /** The cosine schedule's T_max: {@code cosineTMax}, or {@code epochs} when that is 0. */
         public int tMax() { return cosineTMax > 0 ? cosineTMax : epochs; }
@@ -159,7 +172,7 @@ public final class Trainer {
     public Run start(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks) {
         Run r = new Run(model, train, val, masks, "Trainer.start");
         if (r.bound != null) r.bound.maskValues();
-        r.initialValR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize());
+        r.initialValR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize(), cfg.burnIn());
         return r;
     }
 
@@ -214,6 +227,7 @@ public final class Trainer {
         if (!saved.regularizer().equals(now.regularizer())) d.add("regularizer " + saved.regularizer() + " vs " + now.regularizer());
         if (saved.shuffle() != now.shuffle()) d.add("shuffle " + saved.shuffle() + " vs " + now.shuffle());
         if (saved.seed() != now.seed()) d.add("seed " + saved.seed() + " vs " + now.seed());
+        if (saved.burnIn() != now.burnIn()) d.add("burnIn " + saved.burnIn() + " vs " + now.burnIn());
         return String.join("; ", d) + (d.isEmpty() ? "" : " (checkpoint vs trainer)");
     }
 
@@ -239,6 +253,12 @@ public final class Trainer {
         private Run(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks, String source) {
             check(model, train, "train");
             if (val != null) check(model, val, "validation");
+            for (SequenceSet set : new SequenceSet[] {train, val}) {
+                if (set != null && cfg.burnIn() >= set.steps()) {
+                    throw new IllegalArgumentException("Trainer: burnIn " + cfg.burnIn() + " leaves no scored step in sequences of "
+                            + set.steps() + " steps (" + (set == train ? "train" : "validation") + " set)");
+                }
+            }
             this.model = model;
             this.train = train;
             this.val = val;
@@ -278,7 +298,10 @@ public final class Trainer {
                 model.zeroGrad();
                 SequenceModel.Pass pass = model.forward(bt.x(), true, CounterRng.child(epochSeed, 1000 + batches));
                 Tensor gp = be.zeros(pass.prediction().shape());
-                double rmse = Losses.rmse(pass.prediction(), bt.y(), gp);
+                int b0 = cfg.burnIn(), scored = train.steps() - b0;
+                Tensor pred = b0 == 0 ? pass.prediction() : pass.prediction().narrow0(b0, scored);
+                Tensor target = b0 == 0 ? bt.y() : bt.y().narrow0(b0, scored);
+                double rmse = Losses.rmse(pred, target, b0 == 0 ? gp : gp.narrow0(b0, scored));
                 double reg = 0;
                 Tensor gs = null;
                 if (pass.spikes() != null && (cfg.regularizer().lowerStrength() > 0 || cfg.regularizer().upperStrength() > 0)) {
@@ -289,13 +312,13 @@ public final class Trainer {
                 if (bound != null) bound.maskGrads();
                 opt.step();
                 if (bound != null) bound.maskValues();
-                r2.add(be.toHost(pass.prediction()), be.toHost(bt.y()));
+                r2.add(be.toHost(pred), be.toHost(target));
                 lossSum += rmse + reg;
                 rmseSum += rmse;
                 regSum += reg;
                 batches++;
             }
-            double valR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize());
+            double valR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize(), cfg.burnIn());
             Epoch ep = new Epoch(e, lr, lossSum / batches, rmseSum / batches, regSum / batches, r2.value(), valR2, Map.of());
             if (callback != null) {
                 Map<String, Double> m = callback.onEpoch(model, ep);
@@ -343,6 +366,18 @@ public final class Trainer {
 
     /** NeuroBench R² of the model's predictions (no dropout) over all samples and steps of {@code set}. */
     public static double evaluate(SequenceModel model, SequenceSet set, int batchSize) {
+        return evaluate(model, set, batchSize, 0);
+    }
+
+    /**
+     * NeuroBench R² of the model's predictions (no dropout) over all samples of {@code set} and their
+     * steps from {@code burnIn} on (see {@link Config#burnIn()}).
+     */
+    public static double evaluate(SequenceModel model, SequenceSet set, int batchSize, int burnIn) {
+        if (burnIn < 0 || burnIn >= set.steps()) {
+            throw new IllegalArgumentException("Trainer.evaluate: burnIn must be in [0, " + set.steps() + ") for sequences of "
+                    + set.steps() + " steps, got " + burnIn);
+        }
         Backend be = model.parameters().get(0).backend();
         R2 r2 = new R2(set.outputs());
         for (int start = 0; start < set.samples(); start += batchSize) {
@@ -351,7 +386,12 @@ public final class Trainer {
             for (int i = 0; i < n; i++) idx[i] = start + i;
             SequenceSet.Batch bt = set.batch(be, idx);
             Tensor pred = model.forward(bt.x(), false, 0L).prediction();
-            r2.add(be.toHost(pred), be.toHost(bt.y()));
+            Tensor y = bt.y();
+            if (burnIn > 0) {
+                pred = pred.narrow0(burnIn, set.steps() - burnIn);
+                y = y.narrow0(burnIn, set.steps() - burnIn);
+            }
+            r2.add(be.toHost(pred), be.toHost(y));
         }
         return r2.value();
     }

@@ -207,6 +207,41 @@ class PrimateReachingTest {
     }
 
     @Test
+    void contextPutsTheStepsBeforeEachSampleInFront() {
+        ReachSession s = ReachGenerator.generate("indy_q", ReachGenerator.Config.indyLike().withDurationS(60));
+        var pr = PrimateReaching.of(s, PrimateReaching.Options.benchmark());
+        var plain = PrimateReaching.RsnnOptions.defaults().withSampleSteps(100);
+        var withCtx = plain.withContext(30);
+        var d0 = pr.rsnn(plain);
+        var d = pr.rsnn(withCtx);
+        assertEquals(d0.train().samples(), d.train().samples());
+        assertEquals(130, d.train().steps());
+        assertEquals(130, d.val().steps());
+        assertEquals(d0.test().steps(), d.test().steps(), "the test span stays one sequence without context");
+        int[] offs = PrimateReaching.tileOffsets(withCtx);
+        int q = 0;
+        for (int o : offs) {
+            int c = PrimateReaching.tileCount(d.trainIndices().length, o, 100);
+            for (int k = 0; k < c; k++, q++) {
+                // the last 100 steps are the plain sample
+                for (int t = 0; t < 100; t += 33) {
+                    for (int ch = 0; ch < 96; ch += 7) assertEquals(d0.train().x(t, q, ch), d.train().x(30 + t, q, ch));
+                    assertEquals(d0.train().y(t, q, 0), d.train().y(30 + t, q, 0));
+                }
+                // the 30 steps in front are the span's steps before the sample, zeros before the span
+                for (int t = 0; t < 30; t++) {
+                    int at = o + k * 100 + t - 30;
+                    for (int ch = 0; ch < 96; ch += 5) {
+                        float want = at < 0 ? 0f : pr.sample(ch, d.trainIndices()[at]);
+                        assertEquals(want, d.train().x(t, q, ch), "sample " + q + " step " + t + " channel " + ch);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> plain.withContext(-1));
+    }
+
+    @Test
     void badOptionsAreRejectedWithTheirName() {
         var e = assertThrows(IllegalArgumentException.class, () -> PrimateReaching.Options.defaults().withBinWidth(0.001));
         assertTrue(e.getMessage().contains("binWidth"), e.getMessage());

@@ -83,4 +83,31 @@ class RsnnPaperTest {
         assertTrue(e.getMessage().contains("lr"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> full.withLr(0f));
     }
+
+    @Test
+    void snn3TrainsWithAFullWindowOfHistoryAsBurnIn() {
+        int window = org.spikekit.model.Snn3.Config.neuroBench(96).window();
+        for (RunMode mode : RunMode.values()) {
+            var s = RsnnPaper.Settings.of(RsnnPaper.Model.SNN3, mode);
+            assertEquals(window - 1, s.context(), mode + ": SNN3 never sees the newest of its 50 rows");
+            assertEquals(window - 1, s.stages().get("context"), "the context is part of the run's stages");
+            for (RsnnPaper.Model m : List.of(RsnnPaper.Model.SNN2, RsnnPaper.Model.TINY, RsnnPaper.Model.BIG)) {
+                assertEquals(0, RsnnPaper.Settings.of(m, mode).context());
+                assertFalse(RsnnPaper.Settings.of(m, mode).stages().containsKey("context"));
+            }
+        }
+        var quick2 = RsnnPaper.Settings.of(RsnnPaper.Model.SNN2, RunMode.QUICK);
+        var quick3 = RsnnPaper.Settings.of(RsnnPaper.Model.SNN3, RunMode.QUICK);
+        assertEquals(quick2.withContext(quick3.context()), quick3, "quick mode trains both baselines on the same schedule");
+        assertThrows(IllegalArgumentException.class, () -> quick3.withContext(-1));
+    }
+
+    @Test
+    void contextIsRefusedForTheRsnns(@org.junit.jupiter.api.io.TempDir Path dir) {
+        RsnnPaper p = new RsnnPaper(ODohertyData.at(dir.resolve("data")), org.spikekit.report.DataChoice.SYNTHETIC, RunMode.QUICK,
+                new org.spikekit.compute.CpuBackend(), dir.resolve("results"), null);
+        var s = RsnnPaper.Settings.of(RsnnPaper.Model.TINY, RunMode.QUICK).withContext(10);
+        var e = assertThrows(IllegalArgumentException.class, () -> p.run(RsnnPaper.Model.TINY, "I1", 1L, s));
+        assertTrue(e.getMessage().contains("context 10") && e.getMessage().contains("tinyRSNN"), e.getMessage());
+    }
 }

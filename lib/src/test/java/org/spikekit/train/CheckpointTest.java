@@ -183,7 +183,35 @@ class CheckpointTest {
         ByteBuffer.wrap(all).putInt(8, Checkpoint.VERSION + 1);
         Path f = Files.write(dir.resolve("v2.ckpt"), all);
         assertMessage(assertThrows(CheckpointException.class, () -> Checkpoint.read(f)), f.toString(),
-                "format version " + (Checkpoint.VERSION + 1), "reads version " + Checkpoint.VERSION, "newer");
+                "format version " + (Checkpoint.VERSION + 1), "reads versions 1 and " + Checkpoint.VERSION, "newer");
+    }
+
+    @Test
+    void versionOneFilesAreReadWithoutBurnIn() throws IOException {
+        Rsnn m = TinyTask.model(be, train, 8, 3L);
+        Trainer.Config cfg = TinyTask.config(4, 11L);
+        Path f2 = Checkpoint.of(m).withProgress(new Checkpoint.Progress(cfg.withBurnIn(7), 0, 0.25, List.of())).write(dir.resolve("v2.ckpt"));
+        Checkpoint.Progress p2 = Checkpoint.read(f2).progress();
+        assertEquals(7, p2.config().burnIn());
+        // the same file in format 1: the payload ends with burn-in (int32), epochs done (int32),
+        // initial val R2 (float64), history count (int32); drop the burn-in and re-seal
+        byte[] all = Files.readAllBytes(f2);
+        int len = (int) ByteBuffer.wrap(all).getLong(12);
+        int at = Checkpoint.HEADER_BYTES + len - 20;
+        assertEquals(7, ByteBuffer.wrap(all).getInt(at));
+        byte[] payload = new byte[len - 4];
+        System.arraycopy(all, Checkpoint.HEADER_BYTES, payload, 0, at - Checkpoint.HEADER_BYTES);
+        System.arraycopy(all, at + 4, payload, at - Checkpoint.HEADER_BYTES, len - (at - Checkpoint.HEADER_BYTES) - 4);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(payload);
+        ByteBuffer v1 = ByteBuffer.allocate(Checkpoint.HEADER_BYTES + payload.length + Checkpoint.TRAILER_BYTES);
+        v1.put(Checkpoint.MAGIC).putInt(1).putLong(payload.length).put(payload).putInt((int) crc.getValue());
+        Path f1 = Files.write(dir.resolve("v1.ckpt"), v1.array());
+        Checkpoint.Progress p1 = Checkpoint.read(f1).progress();
+        assertEquals(0, p1.config().burnIn());
+        assertEquals(cfg, p1.config());
+        assertEquals(0.25, p1.initialValR2());
+        assertEquals(0, p1.epochsDone());
     }
 
     @Test

@@ -40,6 +40,7 @@ final class RsnnRuns implements PaperRuns {
         KEYS.put("extend", "the released five overlapping tilings (true/false)");
         KEYS.put("paperText", "the text's split and 10 Hz bound instead of the released code's (true/false)");
         KEYS.put("lr", "initial learning rate of every stage");
+        KEYS.put("context", "history steps in front of every sample, trained as burn-in (SNN3 only; default 49 for SNN3, else 0)");
     }
 
     private RsnnRuns() {}
@@ -95,6 +96,7 @@ final class RsnnRuns implements PaperRuns {
         int prune = d.pruneEpochs(), batch = d.batchSize();
         boolean fp16 = d.fp16(), extend = d.extend(), paperText = d.paperText();
         float lr = d.lr();
+        int context = d.context();
         Overrides.requireKnown(spec, "RSNN", KEYS);
         for (String k : spec.overrides().keySet()) {
             switch (k) {
@@ -107,8 +109,13 @@ final class RsnnRuns implements PaperRuns {
                 case "fp16" -> fp16 = Overrides.bool(spec, k, KEYS);
                 case "extend" -> extend = Overrides.bool(spec, k, KEYS);
                 case "paperText" -> paperText = Overrides.bool(spec, k, KEYS);
+                case "context" -> context = Overrides.integer(spec, k, KEYS);
                 default -> lr = (float) Overrides.number(spec, k, KEYS);
             }
+        }
+        if (context > 0 && (m == RsnnPaper.Model.TINY || m == RsnnPaper.Model.BIG)) {
+            throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): context " + context
+                    + " is for the window-based baseline SNN3 (and SNN2), not " + m.label);
         }
         List<Long> seeds = d.seeds();
         if (!seeds.contains(spec.seed())) {
@@ -122,7 +129,7 @@ final class RsnnRuns implements PaperRuns {
             seeds = List.copyOf(s);
         }
         try {
-            return new RsnnPaper.Settings(mode, seeds, pretrain, pretrainTMax, finetune, finetuneTMax, prune, fp16, batch, extend, paperText, lr);
+            return new RsnnPaper.Settings(mode, seeds, pretrain, pretrainTMax, finetune, finetuneTMax, prune, fp16, batch, extend, paperText, lr, context);
         } catch (IllegalArgumentException x) {
             throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + x.getMessage());
         }

@@ -67,6 +67,10 @@ class SweepTest {
         assertTrue(m.contains("pretraining is for tinyRSNN/bigRSNN"), m);
         assertThrows(IllegalArgumentException.class, () -> PaperRuns.of("nope"));
         assertTrue(p.overrideKeys().containsKey("lr"));
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "tinyRSNN", "I1", 1, Map.of("context", "20")))).getMessage();
+        assertTrue(m.contains("context 20") && m.contains("not tinyRSNN"), m);
+        assertEquals(0, RsnnRuns.settings(new RunSpec("rsnn", "SNN3", "I1", 1, Map.of("context", "0")), null).context());
+        assertEquals(49, RsnnRuns.settings(new RunSpec("rsnn", "SNN3", "I1", 1), null).context());
     }
 
     @Test
