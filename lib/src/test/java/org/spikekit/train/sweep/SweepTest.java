@@ -84,7 +84,7 @@ class SweepTest {
         assertEquals(1e-3f, s.lr());
         assertEquals(d.pretrain(), s.pretrain());
         assertEquals(List.of(3L, 7L), s.seeds(), "seeds outside the paper's list: the sweep's, so the smallest writes the trace");
-        Sweep kitSeeds = Sweep.grid("k", RunMode.QUICK, "rsnn", List.of("tinyRSNN"), List.of("I1"), List.of(2L), Map.of());
+        Sweep kitSeeds = Sweep.grid("k", RunMode.QUICK, "rsnn", List.of("tinyRSNN"), List.of("I1"), List.of(1L), Map.of());
         assertEquals(d.seeds(), RsnnRuns.settings(kitSeeds.runs().get(0), kitSeeds).seeds(), "a seed of the paper's list keeps the paper's list");
     }
 
@@ -102,8 +102,8 @@ class SweepTest {
         assertTrue(noPre.phases().get(0).isEmpty());
         Sweep kit = Sweep.kit("rsnn", RunMode.QUICK);
         assertEquals("results", kit.resultsDir());
-        assertEquals(6 * (2 + 1 + 1 + 1), kit.runs().size(), "quick: tinyRSNN 2 seeds, bigRSNN/SNN2/SNN3 1 seed, 6 sessions");
-        assertEquals(2 * 2 + 2, kit.phases().get(0).size(), "pretraining: tinyRSNN 2 seeds x 2 monkeys, bigRSNN 1 seed x 2 monkeys");
+        assertEquals(6 * (1 + 1 + 1 + 1), kit.runs().size(), "quick: every model 1 seed, 6 sessions");
+        assertEquals(2 + 2, kit.phases().get(0).size(), "pretraining: tinyRSNN and bigRSNN, 1 seed x 2 monkeys each");
     }
 
     @Test
