@@ -13,11 +13,11 @@ start=$(date +%s)
 # (seen in 1 of 4 to 1 of 2 starts here, with jupyter_client 7.4 and rapaio kernel 3.0.1: the kernel's log
 # then shows the shell channel bound but never "Handling message: kernel_info_request", and a 60-s wait does
 # not help); a healthy start answers within 1-3 s on a 2-core machine. So a start that gets no answer in
-# STARTUP_TIMEOUT (5 s) is retried, and
+# STARTUP_TIMEOUT (5 s) is retried (up to 10 starts: 4 hangs in a row were seen in one CI run), and
 # so is a kernel that exits before answering at all ("Kernel died before replying to kernel_info",
 # seen once on a loaded 2-core machine); no cell has run in either case.
 startup=${STARTUP_TIMEOUT:-5}
-for attempt in 1 2 3 4 5 6; do
+for attempt in $(seq 1 10); do
   jupyter nbconvert --to notebook --execute "$nb" --output-dir "$outdir" --output "$name.part" \
     --ExecutePreprocessor.kernel_name=spikekit --ExecutePreprocessor.timeout="$timeout" \
     --ExecutePreprocessor.startup_timeout="$startup" >"$log" 2>&1
