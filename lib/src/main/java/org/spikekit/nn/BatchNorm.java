@@ -62,7 +62,7 @@ public final class BatchNorm implements Layer {
     public Tensor forward(Tensor x, Tape tape) {
         int[] s = Shapes.lastDim(x, features, "BatchNorm " + name);
         Backend be = x.backend();
-        float[] v = be.toHost(x), g = be.toHost(gamma.value()), b = be.toHost(beta.value());
+        float[] v = HomogenizerKernels.host(x), g = be.toHost(gamma.value()), b = be.toHost(beta.value());
         final int f = features, rows = v.length / f;
         float[] mean = new float[f], inv = new float[f];
         boolean train = tape.training();
@@ -112,14 +112,14 @@ public final class BatchNorm implements Layer {
             }
         }
         tape.push(new Rec(xhat, inv, g, train, s));
-        return be.fromHost(y, s);
+        return HomogenizerKernels.wrap(be, y, s);
     }
 
     @Override
     public Tensor backward(Tensor gradOut, Tape tape) {
         Rec r = tape.pop(Rec.class);
         Backend be = gradOut.backend();
-        float[] gy = be.toHost(gradOut), xh = r.xhat(), g = r.gamma(), inv = r.invStd();
+        float[] gy = HomogenizerKernels.host(gradOut), xh = r.xhat(), g = r.gamma(), inv = r.invStd();
         final int f = features, rows = gy.length / f;
         double[] dg = new double[f], db = new double[f];
         for (int row = 0; row < rows; row++) {
@@ -155,7 +155,7 @@ public final class BatchNorm implements Layer {
         }
         be.axpby(1f, be.fromHost(dgf, f), 1f, gamma.grad());
         be.axpby(1f, be.fromHost(dbf, f), 1f, beta.grad());
-        return be.fromHost(gx, r.shape());
+        return HomogenizerKernels.wrap(be, gx, r.shape());
     }
 
     @Override

@@ -2,6 +2,10 @@ package org.spikekit.nn;
 
 import java.util.Arrays;
 import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.train.Parameter;
@@ -169,13 +173,15 @@ public final class ParametricLif implements Layer {
         float k = (float) (1.0 / (1.0 + Math.exp(-wv)));
         int steps = s[0];
         int n = steps == 0 ? 0 : x.sizeInt() / steps;
-        float[] xv = be.toHost(x);
+        // read in place (a copy only where the tape keeps it: the caller may reuse its tensor)
+        float[] xv = HomogenizerKernels.host(x);
         float[] h = new float[xv.length];
         float[] out = new float[xv.length];
         double spikes = run(xv, h, out, steps, n, k, th);
         if (o.output() == Output.SPIKES) tape.recordSpikes(name, features, spikes, (double) steps * n);
-        tape.push(new Rec(o.decayInput() ? xv : null, h, steps, n, k, th, s));
-        return be.fromHost(out, s);
+        boolean shared = x.storage() instanceof org.spikekit.compute.HostStorage hs && hs.data() == xv;
+        tape.push(new Rec(o.decayInput() ? (shared ? xv.clone() : xv) : null, h, steps, n, k, th, s));
+        return HomogenizerKernels.wrap(be, out, s);
     }
 
     /** Projects a learnable threshold onto [vthMin, ∞) in place (LTLIF's clamp_) and returns the value used. */
@@ -197,9 +203,11 @@ public final class ParametricLif implements Layer {
         Arrays.fill(v, vr);
         long count = 0;         // spikes of the Heaviside forward (an int add per element, no float dependency chain)
         double smoothSum = 0;   // Σ S of the smooth test mode
+        final int vecEnd = smooth ? 0 : F.loopBound(n);
         for (int t = 0; t < steps; t++) {
             int base = t * n;
-            for (int i = 0; i < n; i++) {
+            if (vecEnd > 0) count += runVector(x, h, out, v, base, vecEnd, k, th, soft, decay, spikesOut, vr, keep);
+            for (int i = vecEnd; i < n; i++) {
                 float vp = v[i], xi = x[base + i];
                 float hi = decay ? vp + (xi - (vp - vr)) * k : vp * keep + vr * k + xi;
                 float si;
@@ -219,11 +227,76 @@ public final class ParametricLif implements Layer {
         return smooth ? smoothSum : count;
     }
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * One step of {@link #run} over neurons [0, end) (a multiple of the vector length), Heaviside
+     * spikes: the scalar loop's arithmetic operation by operation (no fused multiply-add), so both
+     * give the same bits. Returns the step's spike count.
+     */
+    private static long runVector(float[] x, float[] h, float[] out, float[] v, int base, int end, float k, float th, boolean soft,
+                                  boolean decay, boolean spikesOut, float vr, float keep) {
+        long count = 0;
+        final float vrk = vr * k;
+        for (int i = 0; i < end; i += F.length()) {
+            FloatVector vp = FloatVector.fromArray(F, v, i), xi = FloatVector.fromArray(F, x, base + i);
+            FloatVector hi = decay ? vp.add(xi.sub(vp.sub(vr)).mul(k)) : vp.mul(keep).add(vrk).add(xi);
+            VectorMask<Float> fire = hi.sub(th).compare(VectorOperators.GE, 0f);
+            FloatVector si = FloatVector.zero(F).blend(1f, fire);
+            count += fire.trueCount();
+            FloatVector vi = soft ? hi.sub(si.mul(th)) : hi.mul(si.neg().add(1f)).add(si.mul(vr));
+            hi.intoArray(h, base + i);
+            vi.intoArray(v, i);
+            (spikesOut ? si : vi).intoArray(out, base + i);
+        }
+        return count;
+    }
+
+    /**
+     * One step of {@link #backward} over neurons [0, end) for the Heaviside ATan case, the scalar
+     * loop's arithmetic operation by operation (same bits).
+     */
+    private static void backVector(float[] h, float[] x, float[] g, float[] gx, float[] gv, float[] gkn, float[] gthn, int base, int prev,
+                                   int end, float k, float th, float keep, float vr, float alpha, boolean soft, boolean decay,
+                                   boolean spikesOut, boolean detach) {
+        final float c = (float) (Math.PI / 2) * alpha, half = alpha / 2f;
+        for (int i = 0; i < end; i += F.length()) {
+            FloatVector hi = FloatVector.fromArray(F, h, base + i), u = hi.sub(th);
+            FloatVector si = FloatVector.zero(F).blend(1f, u.compare(VectorOperators.GE, 0f));
+            FloatVector z = u.mul(c), sg = FloatVector.broadcast(F, half).div(z.mul(z).add(1f));
+            FloatVector go = FloatVector.fromArray(F, g, base + i), gvi = FloatVector.fromArray(F, gv, i);
+            FloatVector gvt = spikesOut ? gvi : gvi.add(go);
+            FloatVector gs = spikesOut ? go : FloatVector.zero(F);
+            if (!detach) gs = gs.add(gvt.mul(soft ? FloatVector.broadcast(F, -th) : hi.neg().add(vr)));
+            FloatVector gssg = gs.mul(sg);
+            FloatVector gh = (soft ? gvt : gvt.mul(si.neg().add(1f))).add(gssg);
+            FloatVector gt = FloatVector.fromArray(F, gthn, i);
+            (soft ? gt.sub(gssg.add(gvt.mul(si))) : gt.sub(gssg)).intoArray(gthn, i);
+            FloatVector vp;
+            if (prev < 0) {
+                vp = FloatVector.broadcast(F, vr);
+            } else {
+                FloatVector hp = FloatVector.fromArray(F, h, prev + i);
+                FloatVector sp = FloatVector.zero(F).blend(1f, hp.sub(th).compare(VectorOperators.GE, 0f));
+                vp = soft ? hp.sub(sp.mul(th)) : hp.mul(sp.neg().add(1f)).add(sp.mul(vr));
+            }
+            FloatVector gk = FloatVector.fromArray(F, gkn, i);
+            if (decay) {
+                gh.mul(k).intoArray(gx, base + i);
+                gk.add(gh.mul(FloatVector.fromArray(F, x, base + i).sub(vp).add(vr))).intoArray(gkn, i);
+            } else {
+                gh.intoArray(gx, base + i);
+                gk.add(gh.mul(vp.neg().add(vr))).intoArray(gkn, i);
+            }
+            gh.mul(keep).intoArray(gv, i);
+        }
+    }
+
     @Override
     public Tensor backward(Tensor gradOut, Tape tape) {
         Rec r = tape.pop(Rec.class);
         Backend be = gradOut.backend();
-        float[] g = be.toHost(gradOut);
+        float[] g = HomogenizerKernels.host(gradOut);
         if (g.length != r.h().length) {
             throw new IllegalArgumentException("ParametricLif " + name + ": gradient has " + g.length + " elements, forward output had " + r.h().length);
         }
@@ -236,9 +309,11 @@ public final class ParametricLif implements Layer {
         float[] gv = new float[n];
         // per-neuron partial sums of dL/dk and dL/dV_th: no loop-carried dependency across neurons
         float[] gkn = new float[n], gthn = new float[n];
+        final int vecEnd = !f.smooth() && f.kind() == SpikeFunction.Kind.ATAN ? F.loopBound(n) : 0;
         for (int t = r.steps() - 1; t >= 0; t--) {
             int base = t * n, prev = base - n;
-            for (int i = 0; i < n; i++) {
+            if (vecEnd > 0) backVector(h, x, g, gx, gv, gkn, gthn, base, t == 0 ? -1 : prev, vecEnd, k, th, keep, vr, f.alpha(), soft, decay, spikesOut, detach);
+            for (int i = vecEnd; i < n; i++) {
                 float hi = h[base + i], u = hi - th;
                 float si = f.fire(u), sg = f.grad(u);
                 float go = g[base + i];
@@ -271,7 +346,7 @@ public final class ParametricLif implements Layer {
         }
         be.axpby(1f, be.fromHost(new float[] {(float) (gk * k * (1 - k))}, 1), 1f, w.grad());
         if (o.learnThreshold()) be.axpby(1f, be.fromHost(new float[] {(float) gth}, 1), 1f, vth.grad());
-        return be.fromHost(gx, r.shape());
+        return HomogenizerKernels.wrap(be, gx, r.shape());
     }
 
     @Override

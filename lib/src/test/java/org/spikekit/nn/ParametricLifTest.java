@@ -157,8 +157,9 @@ class ParametricLifTest {
         int v = 0;
         for (SpikeFunction f : new SpikeFunction[] {SpikeFunction.atan(), SpikeFunction.sigmoid()}) {
             for (Options o : variants(f)) {
-                ParametricLif lif = new ParametricLif(be, "lif" + v++, 3, o);
-                Tensor x = input(70 + v, 25, 4, 3);
+                // 36 neurons: whole vectors (the vectorised Heaviside-ATan path) and a scalar tail
+                ParametricLif lif = new ParametricLif(be, "lif" + v++, 9, o);
+                Tensor x = input(70 + v, 25, 4, 9);
                 float[] rr = new float[x.sizeInt()];
                 for (int i = 0; i < rr.length; i++) rr[i] = CounterRng.normal(5, i);
                 Tape tape = Tape.training(1);
@@ -166,10 +167,51 @@ class ParametricLifTest {
                 lif.zeroGrad();
                 lif.backward(be.fromHost(rr, x.shape()), tape);
                 double gw = be.toHost(lif.tauParameter().grad())[0], gth = be.toHost(lif.thresholdParameter().grad())[0];
-                double[] ref = dualReference(be.toHost(x), rr, 25, 12, o, -Math.log(o.tau0() - 1.0), o.vth0());
+                double[] ref = dualReference(be.toHost(x), rr, 25, 36, o, -Math.log(o.tau0() - 1.0), o.vth0());
                 assertEquals(ref[0], gw, 1e-3 * (1 + Math.abs(ref[0])), o + " dL/dw");
                 assertEquals(ref[1], gth, 1e-3 * (1 + Math.abs(ref[1])), o + " dL/dVth");
             }
+        }
+    }
+
+    /**
+     * The vectorised loops (whole vectors of neurons, Heaviside ATan) give the same bits as the
+     * scalar loop, which runs each neuron alone here (one neuron is never a whole vector).
+     */
+    @Test
+    void vectorisedStepsEqualTheScalarLoopBitForBit() {
+        int v = 0;
+        for (Options o : variants(SpikeFunction.atan())) {
+            int steps = 20, n = 67;
+            Tensor x = input(90 + v, steps, n);
+            float[] xs = be.toHost(x), rr = new float[xs.length];
+            for (int i = 0; i < rr.length; i++) rr[i] = CounterRng.normal(9, i);
+            ParametricLif all = new ParametricLif(be, "all" + v, n, o);
+            Tape tape = Tape.training(1);
+            float[] y = be.toHost(all.forward(x, tape));
+            float[] gx = be.toHost(all.backward(be.fromHost(rr, steps, n), tape));
+            double gw = be.toHost(all.tauParameter().grad())[0], gth = be.toHost(all.thresholdParameter().grad())[0];
+            double sw = 0, sth = 0;
+            for (int i = 0; i < n; i++) {
+                float[] xi = new float[steps], ri = new float[steps];
+                for (int t = 0; t < steps; t++) {
+                    xi[t] = xs[t * n + i];
+                    ri[t] = rr[t * n + i];
+                }
+                ParametricLif one = new ParametricLif(be, "one" + v + "_" + i, 1, o);
+                Tape t1 = Tape.training(1);
+                float[] yi = be.toHost(one.forward(be.fromHost(xi, steps, 1), t1));
+                float[] gi = be.toHost(one.backward(be.fromHost(ri, steps, 1), t1));
+                for (int t = 0; t < steps; t++) {
+                    assertEquals(Float.floatToIntBits(yi[t]), Float.floatToIntBits(y[t * n + i]), o + " output, neuron " + i + " step " + t);
+                    assertEquals(Float.floatToIntBits(gi[t]), Float.floatToIntBits(gx[t * n + i]), o + " dL/dx, neuron " + i + " step " + t);
+                }
+                sw += be.toHost(one.tauParameter().grad())[0];
+                sth += be.toHost(one.thresholdParameter().grad())[0];
+            }
+            assertEquals(sw, gw, 1e-5 * (1 + Math.abs(sw)), o + " dL/dw");
+            assertEquals(sth, gth, 1e-5 * (1 + Math.abs(sth)), o + " dL/dVth");
+            v++;
         }
     }
 
