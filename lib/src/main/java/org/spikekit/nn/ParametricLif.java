@@ -173,14 +173,13 @@ public final class ParametricLif implements Layer {
         float k = (float) (1.0 / (1.0 + Math.exp(-wv)));
         int steps = s[0];
         int n = steps == 0 ? 0 : x.sizeInt() / steps;
-        // read in place (a copy only where the tape keeps it: the caller may reuse its tensor)
-        float[] xv = HomogenizerKernels.host(x);
+        // read in place, but a private copy where the tape keeps it (the caller may reuse its tensor)
+        float[] xv = o.decayInput() ? be.toHost(x) : HomogenizerKernels.host(x);
         float[] h = new float[xv.length];
         float[] out = new float[xv.length];
         double spikes = run(xv, h, out, steps, n, k, th);
         if (o.output() == Output.SPIKES) tape.recordSpikes(name, features, spikes, (double) steps * n);
-        boolean shared = x.storage() instanceof org.spikekit.compute.HostStorage hs && hs.data() == xv;
-        tape.push(new Rec(o.decayInput() ? (shared ? xv.clone() : xv) : null, h, steps, n, k, th, s));
+        tape.push(new Rec(o.decayInput() ? xv : null, h, steps, n, k, th, s));
         return HomogenizerKernels.wrap(be, out, s);
     }
 
