@@ -25,7 +25,7 @@ import org.spikekit.report.AtomicFiles;
  * Python dict literal {@code {'descr': '<f4', 'fortran_order': False, 'shape': (N, D), }} padded
  * with spaces to a multiple of 64 bytes and ending in a newline, then the raw array data.
  *
- * <p>Supported element types: {@link DType}: float32, float64, int16, int32, int64, uint8, in
+ * <p>Supported element types: {@link DType}: float32, float64, float16, int16, int32, int64, uint8, in
  * little ({@code <}), big ({@code >}) or not-applicable ({@code |}, one-byte types) byte order.
  * Only C (row-major) order is read; a Fortran-ordered array, an object array ({@code |O},
  * e.g. the pickled dicts of {@code SpikingDataset}) or a structured dtype is refused with a
@@ -43,7 +43,7 @@ public final class Npy {
 
     /** Element types the kit reads and writes, with their NumPy type code (kind + size). */
     public enum DType {
-        FLOAT32("f4", 4), FLOAT64("f8", 8), INT16("i2", 2), INT32("i4", 4), INT64("i8", 8), UINT8("u1", 1);
+        FLOAT32("f4", 4), FLOAT64("f8", 8), FLOAT16("f2", 2), INT16("i2", 2), INT32("i4", 4), INT64("i8", 8), UINT8("u1", 1);
 
         final String code;
         final int size;
@@ -58,6 +58,7 @@ public final class Npy {
             return switch (this) {
                 case FLOAT32 -> "float32";
                 case FLOAT64 -> "float64";
+                case FLOAT16 -> "float16";
                 case INT16 -> "int16";
                 case INT32 -> "int32";
                 case INT64 -> "int64";
@@ -77,7 +78,8 @@ public final class Npy {
      * An array read from or to be written to a {@code .npy} file: element type, shape (C order)
      * and the elements in a primitive Java array matching the type ({@code float[]},
      * {@code double[]}, {@code short[]}, {@code int[]}, {@code long[]}, or {@code byte[]} for
-     * uint8, whose values are read unsigned with {@code b & 0xFF}).
+     * uint8, whose values are read unsigned with {@code b & 0xFF}; float16 elements are kept as
+     * their IEEE binary16 bit patterns in a {@code short[]}).
      *
      * @param source where the array came from, for messages (a file path or a description)
      */
@@ -92,7 +94,7 @@ public final class Npy {
             int len = switch (dtype) {
                 case FLOAT32 -> data instanceof float[] a ? a.length : -1;
                 case FLOAT64 -> data instanceof double[] a ? a.length : -1;
-                case INT16 -> data instanceof short[] a ? a.length : -1;
+                case INT16, FLOAT16 -> data instanceof short[] a ? a.length : -1;
                 case INT32 -> data instanceof int[] a ? a.length : -1;
                 case INT64 -> data instanceof long[] a ? a.length : -1;
                 case UINT8 -> data instanceof byte[] a ? a.length : -1;
@@ -117,6 +119,9 @@ public final class Npy {
 
         public static Array of(long[] data, int... shape) { return new Array(DType.INT64, shape, data, "int64 array"); }
 
+        /** A float16 array from its IEEE binary16 bit patterns. */
+        public static Array ofFloat16(short[] bits, int... shape) { return new Array(DType.FLOAT16, shape, bits, "float16 array"); }
+
         /** A uint8 array (values 0..255 stored in Java bytes). */
         public static Array ofUint8(byte[] data, int... shape) { return new Array(DType.UINT8, shape, data, "uint8 array"); }
 
@@ -137,6 +142,17 @@ public final class Npy {
         public double[] doubles() { return (double[]) expect(DType.FLOAT64); }
 
         public short[] shorts() { return (short[]) expect(DType.INT16); }
+
+        /** The IEEE binary16 bit patterns of a float16 array. */
+        public short[] float16Bits() { return (short[]) expect(DType.FLOAT16); }
+
+        /** A float16 array's values widened (exactly) to float. */
+        public float[] float16AsFloats() {
+            short[] b = float16Bits();
+            float[] out = new float[b.length];
+            for (int i = 0; i < b.length; i++) out[i] = Float.float16ToFloat(b[i]);
+            return out;
+        }
 
         public int[] ints() { return (int[]) expect(DType.INT32); }
 
@@ -190,6 +206,7 @@ public final class Npy {
             case FLOAT32 -> "float[]";
             case FLOAT64 -> "double[]";
             case INT16 -> "short[]";
+            case FLOAT16 -> "short[] (IEEE binary16 bit patterns)";
             case INT32 -> "int[]";
             case INT64 -> "long[]";
             case UINT8 -> "byte[]";
@@ -330,7 +347,7 @@ public final class Npy {
         Object out = switch (dt) {
             case FLOAT32 -> new float[count];
             case FLOAT64 -> new double[count];
-            case INT16 -> new short[count];
+            case INT16, FLOAT16 -> new short[count];
             case INT32 -> new int[count];
             case INT64 -> new long[count];
             case UINT8 -> new byte[count];
@@ -350,7 +367,7 @@ public final class Npy {
             switch (dt) {
                 case FLOAT32 -> bb.asFloatBuffer().get((float[]) out, at, k);
                 case FLOAT64 -> bb.asDoubleBuffer().get((double[]) out, at, k);
-                case INT16 -> bb.asShortBuffer().get((short[]) out, at, k);
+                case INT16, FLOAT16 -> bb.asShortBuffer().get((short[]) out, at, k);
                 case INT32 -> bb.asIntBuffer().get((int[]) out, at, k);
                 case INT64 -> bb.asLongBuffer().get((long[]) out, at, k);
                 case UINT8 -> System.arraycopy(chunk, 0, out, at, k);
@@ -410,7 +427,7 @@ public final class Npy {
             switch (a.dtype()) {
                 case FLOAT32 -> bb.asFloatBuffer().put((float[]) data, at, k);
                 case FLOAT64 -> bb.asDoubleBuffer().put((double[]) data, at, k);
-                case INT16 -> bb.asShortBuffer().put((short[]) data, at, k);
+                case INT16, FLOAT16 -> bb.asShortBuffer().put((short[]) data, at, k);
                 case INT32 -> bb.asIntBuffer().put((int[]) data, at, k);
                 case INT64 -> bb.asLongBuffer().put((long[]) data, at, k);
                 case UINT8 -> System.arraycopy(data, at, chunk, 0, k);

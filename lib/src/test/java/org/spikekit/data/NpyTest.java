@@ -56,6 +56,22 @@ class NpyTest {
     }
 
     @Test
+    void float16KeepsBitPatternsAndRoundTrips() throws IOException {
+        // <f2, shape (4,): 1.0 = 3C00, -2.0 = C000, 65504 = 7BFF, smallest subnormal 2^-24 = 0001
+        byte[] le = {0x00, 0x3C, 0x00, (byte) 0xC0, (byte) 0xFF, 0x7B, 0x01, 0x00};
+        Npy.Array h = Npy.read(new ByteArrayInputStream(handWritten("<f2", "(4,)", le)), "h.npy");
+        assertEquals(Npy.DType.FLOAT16, h.dtype());
+        assertArrayEquals(new short[] {0x3C00, (short) 0xC000, 0x7BFF, 0x0001}, h.float16Bits());
+        assertArrayEquals(new float[] {1f, -2f, 65504f, (float) Math.pow(2, -24)}, h.float16AsFloats(), 0f);
+        assertThrows(DataException.class, h::shorts);   // not int16
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Npy.write(out, h, java.nio.ByteOrder.BIG_ENDIAN);
+        Npy.Array back = Npy.read(new ByteArrayInputStream(out.toByteArray()), "back.npy");
+        assertArrayEquals(h.float16Bits(), back.float16Bits());
+        assertTrue(new String(out.toByteArray(), StandardCharsets.ISO_8859_1).contains("'descr': '>f2'"));
+    }
+
+    @Test
     void writerProducesTheBytesNumpyWould() throws IOException {
         // Header of np.save(np.zeros((2, 3), np.float32)): 128-byte aligned... NumPy >= 1.? pads to 64.
         var out = new ByteArrayOutputStream();
