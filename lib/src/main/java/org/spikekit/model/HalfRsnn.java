@@ -27,7 +27,7 @@ import org.spikekit.train.SequenceModel;
  * exactly (in double: sums of float16 products with 0/1 spikes are exact there) and rounded once.
  * Per step, with c the synaptic input emitted at a step and d the layers' synaptic delay (2 as released):
  * <pre>
- *   β        = r(exp(r(−Δt / r(τ0·r(softplus(p))))))       per unit, once per pass
+ *   β        = r(exp(r(−Δt / r(τ0·r(softplus(p))))))       per unit, once per pass (Δt, τ0 unrounded scalars)
  *   S[n]     = Θ(U[n] − θ)
  *   c[n]     = r(r(W·x[n]) + r(V·S[n]))                     input summed first, as stork gathers a group's input
  *   I[n+1]   = r(r(β_syn·I[n]) + c[n + 1 − d])
@@ -78,7 +78,7 @@ public final class HalfRsnn implements SequenceModel {
         for (int u = 0; u < raw.length; u++) {
             double p = r(raw[u]);
             double sp = r(Math.max(p, 0.0) + Math.log1p(Math.exp(-Math.abs(p))));
-            double tau = r(r(tau0[u]) * sp);
+            double tau = r(tau0[u] * sp);                        // τ0 is a Python float: not rounded itself
             b[u] = r(Math.exp(r(-dtS / tau)));
         }
         return b;
