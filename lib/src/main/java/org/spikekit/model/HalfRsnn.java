@@ -8,6 +8,8 @@ import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.ResetMode;
+import org.spikekit.metrics.DType;
+import org.spikekit.metrics.MetricModel;
 import org.spikekit.train.Half;
 import org.spikekit.train.Parameter;
 import org.spikekit.train.SequenceModel;
@@ -46,7 +48,7 @@ import org.spikekit.train.SequenceModel;
  * double r2 = Trainer.evaluate(new HalfRsnn(model, true), test, 1);
  * }</pre>
  */
-public final class HalfRsnn implements SequenceModel {
+public final class HalfRsnn implements NeuroBenchModel {
     private final Rsnn model;
     private final boolean half;
 
@@ -222,6 +224,26 @@ public final class HalfRsnn implements SequenceModel {
             @Override public Tensor prediction() { return pred; }
             @Override public Tensor spikes() { return sp; }
         };
+    }
+
+    /** The wrapped model's description (same connections and parameters). */
+    @Override
+    public MetricModel describe(DType parameterType) { return model.describe(parameterType); }
+
+    /**
+     * The float16 run as a NeuroBench workload: the same connections as {@link Rsnn#run}, fed with
+     * this run's inputs and hidden spikes, so activation sparsity and synaptic operations are those of
+     * the float16 model, as in the authors' evaluation.
+     */
+    @Override
+    public Workload run(Tensor x) {
+        Pass p = forward(x, false, 0L);
+        int b = x.dim(1), heads = model.headCount();
+        List<Workload.LayerInput> in = new java.util.ArrayList<>();
+        in.add(new Workload.LayerInput("hidden.in", x, b));
+        in.add(new Workload.LayerInput("hidden.rec", p.spikes(), b));
+        for (int h = 0; h < heads; h++) in.add(new Workload.LayerInput(heads == 1 ? "readout" : "readout" + (h + 1), p.spikes(), b));
+        return new Workload(p.prediction(), in, List.of(p.spikes()), (long) x.dim(0) * b);
     }
 
     /** Not supported: an inference view. */

@@ -90,6 +90,16 @@ public final class Rsnn implements NeuroBenchModel {
         public Config withHidden(int n) { return new Config(inputs, n, outputs, lif, readout, inputDropout, hiddenDropout); }
 
         public Config withDropout(float in, float hid) { return new Config(inputs, hidden, outputs, lif, readout, in, hid); }
+
+        /**
+         * A label of the time semantics, for results and caches: e.g. {@code "dynamics=as-released(synaptic
+         * delay 2 steps on input/recurrent/readout, hidden dropout on recurrent and readout)"}.
+         */
+        public String dynamicsLabel() {
+            boolean released = lif.synapticDelay() == 2 && readout.synapticDelay() == 2;
+            return "dynamics=" + (released ? "as-released" : "custom") + "(synaptic delay " + lif.synapticDelay() + " steps on input/recurrent, "
+                    + readout.synapticDelay() + " on readout, hidden dropout on recurrent and readout)";
+        }
     }
 
     private final Backend be;
