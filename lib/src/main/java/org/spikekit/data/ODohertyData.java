@@ -196,7 +196,7 @@ public final class ODohertyData {
      * A loaded session and where it came from.
      *
      * @param record what provenance records: real or synthetic, path, sha256, generator,
-     *     verification ("md5 prefix matches (8 hex digits known)", "unverified checksum ...",
+     *     verification ("md5 verified", "unverified checksum ...",
      *     "generated ...")
      */
     public record Loaded(ReachSession session, DataRecord record, Path file) {
