@@ -204,6 +204,33 @@ class ODohertyDataTest {
         assertMentions(new RuntimeException(l.record().verification()), "unverified checksum", "O'Doherty session");
     }
 
+    /** A stand-in of an earlier kit version (relative end of file address) is rewritten, by make data and by the loader. */
+    @Test
+    void standInWithRelativeEndOfFileAddressIsRewritten() throws IOException {
+        ODohertyData d = data("-", "-");
+        Path f = d.syntheticFile(I1);
+        assertEquals(ODohertyData.SynthAction.WRITTEN, d.synthesize(I1, RunMode.QUICK).action());
+        byte[] good = Files.readAllBytes(f);
+        assertFalse(ODohertyFile.relativeEndOfFile(f));
+        byte[] old = good.clone();
+        long relative = old.length - 512;
+        for (int i = 0; i < 8; i++) old[512 + 28 + i] = (byte) (relative >>> (8 * i));
+        int sum = org.spikekit.data.hdf5.Hdf5TestAccess.lookup3(old, 512, 44);
+        for (int i = 0; i < 4; i++) old[512 + 44 + i] = (byte) (sum >>> (8 * i));
+        Files.write(f, old);
+        assertTrue(ODohertyFile.relativeEndOfFile(f));
+        assertEquals(ODohertyData.generatorConfig(I1, RunMode.QUICK).describe(), ODohertyFile.readGenerator(f), "it still reads");
+        var r = d.synthesize(I1, RunMode.QUICK);
+        assertEquals(ODohertyData.SynthAction.WRITTEN, r.action());
+        assertMentions(new RuntimeException(r.reason()), "earlier kit version", "end of file address");
+        assertArrayEquals(good, Files.readAllBytes(f));
+        assertEquals(ODohertyData.SynthAction.UP_TO_DATE, d.synthesize(I1, RunMode.QUICK).action());
+        Files.write(f, old);
+        var l = d.load(I1, DataChoice.AUTO, RunMode.QUICK);
+        assertMentions(new RuntimeException(l.record().verification()), "regenerated", "end of file address");
+        assertArrayEquals(good, Files.readAllBytes(f));
+    }
+
     @Test
     void realRequiredButMissing() throws IOException {
         ODohertyData d = data("md5:c33d5fff", "-");
