@@ -129,7 +129,9 @@ test-hdf5: $(LIB_JAR) $(JUPYTER_OK) ## every HDF5 layout the kit writes opens in
 # The reader fixtures written by libhdf5 (h5py, hdmf); committed, so tests need no Python.
 fixtures: ## regenerate lib/src/test/resources/fixtures/ with libhdf5 (Debian python3-h5py, python3-hdmf)
 	env/install-jupyter.sh env/apt-packages-fixtures.txt
-	$(firstword $(foreach p,/usr/bin/python3 python3,$(shell $(p) -c 'import h5py, hdmf' >/dev/null 2>&1 && echo $(p))) python3) env/fixtures/make_fixtures.py
+	@py=; for p in /usr/bin/python3 python3; do if $$p -c 'import h5py, hdmf' >/dev/null 2>&1; then py=$$p; break; fi; done; \
+	  if [ -z "$$py" ]; then echo "fixtures: no python3 with h5py and hdmf (Debian: python3-h5py python3-hdmf)" >&2; exit 1; fi; \
+	  echo "$$py env/fixtures/make_fixtures.py"; $$py env/fixtures/make_fixtures.py
 
 unit: ## mvn verify only
 	$(need_jdk)
