@@ -40,11 +40,11 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_OUT := results/notebooks/$(MODE)
 NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: help env lib data fetch-odoherty notebooks reproduce test unit runner-selftest test-slurm sweep kit-sweeps bench notebook kernel-user clean distclean
+.PHONY: help env lib data fetch-odoherty notebooks reproduce test unit runner-selftest test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
 
 help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 env: $(JUPYTER_OK) $(KERNEL_JAR) $(KERNELSPEC) ## install Jupyter (Debian packages) and the spikekit Java kernel
 
@@ -107,9 +107,10 @@ reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) notebooks #
 	@echo "Executed notebooks:    $(NB_OUT)/"
 
 # Data first, so the unit tests that read the real MNIST / Fashion-MNIST files run instead of being skipped.
-test: ## every test: quick data, mvn verify (unit, gradient, conformance), runner self-test, sweep/SLURM test, all notebooks in quick mode
+test: ## every test: quick data, mvn verify (unit, gradient, conformance), HDF5 check against libhdf5, runner self-test, sweep/SLURM test, all notebooks in quick mode
 	$(MAKE) --no-print-directory data MODE=quick
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory test-hdf5
 	$(MAKE) --no-print-directory runner-selftest
 	$(MAKE) --no-print-directory test-slurm
 	$(MAKE) --no-print-directory notebooks MODE=quick
@@ -120,6 +121,17 @@ runner-selftest: env ## check that a failing notebook cell fails the run and is 
 test-slurm: $(LIB_JAR) ## sweeps end to end: local executor and a one-node SLURM cluster on loopback, runs killed and resumed
 	$(need_jdk)
 	env/test-sweeps.sh "$(JDK)/bin/java" "$(CURDIR)/$(LIB_JAR):$(CURDIR)/lib/target/lib/*"
+
+test-hdf5: $(LIB_JAR) $(JUPYTER_OK) ## every HDF5 layout the kit writes opens in libhdf5 (h5dump, h5py) with the values the kit reads back
+	$(need_jdk)
+	env/test-hdf5.sh "$(JDK)/bin/java" "$(CURDIR)/$(LIB_JAR):$(CURDIR)/lib/target/lib/*"
+
+# The reader fixtures written by libhdf5 (h5py, hdmf); committed, so tests need no Python.
+fixtures: ## regenerate lib/src/test/resources/fixtures/ with libhdf5 (Debian python3-h5py, python3-hdmf)
+	env/install-jupyter.sh env/apt-packages-fixtures.txt
+	@py=; for p in /usr/bin/python3 python3; do if $$p -c 'import h5py, hdmf' >/dev/null 2>&1; then py=$$p; break; fi; done; \
+	  if [ -z "$$py" ]; then echo "fixtures: no python3 with h5py and hdmf (Debian: python3-h5py python3-hdmf)" >&2; exit 1; fi; \
+	  echo "$$py env/fixtures/make_fixtures.py"; $$py env/fixtures/make_fixtures.py
 
 unit: ## mvn verify only
 	$(need_jdk)

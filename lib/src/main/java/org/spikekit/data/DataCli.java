@@ -41,6 +41,9 @@ import org.spikekit.report.RunMode;
  *     (Zenodo) or the same file names under --base (also SPIKEKIT_ODOHERTY_BASE); offline, says
  *     so after the first attempt and how to place the files by hand (exit 0: the synthetic
  *     stand-ins are used); exit 1 if a download failed or was refused by its checksum.
+ * DataCli standins DIR
+ *     writes a small stand-in of every HDF5 layout the kit writes into DIR, each with a JSON file of
+ *     what the kit's reader reads back ({@link StandinDump}); make test-hdf5 checks them with libhdf5.
  * </pre>
  */
 public final class DataCli {
@@ -51,7 +54,8 @@ public final class DataCli {
                    DataCli synth odoherty [--mode quick|full] [project-root]
                    DataCli synth images [--mode quick|full] [project-root]
                    DataCli synth perich [--mode quick|full] [project-root]
-                   DataCli fetch odoherty [--base URL] [--timeout SECONDS] [--only a,b] [project-root]""";
+                   DataCli fetch odoherty [--base URL] [--timeout SECONDS] [--only a,b] [project-root]
+                   DataCli standins DIR""";
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err, System::getenv));
@@ -66,6 +70,7 @@ public final class DataCli {
                 case "verify" -> verify(a, out, err);
                 case "synth" -> synth(a, out, env);
                 case "fetch" -> fetch(a, out, err, env);
+                case "standins" -> standins(a, out);
                 default -> throw new Usage("unknown command '" + args[0] + "'");
             };
         } catch (Usage u) {
@@ -210,6 +215,19 @@ public final class DataCli {
         } catch (IllegalArgumentException e) {
             throw new Usage(e.getMessage());
         }
+    }
+
+    // ------------------------------------------------------------------ standins
+
+    private static int standins(Args a, PrintStream out) throws Usage, IOException {
+        a.allow();
+        Path dir = Path.of(a.positional(0, "output folder")).toAbsolutePath().normalize();
+        a.root(0);
+        long t0 = System.nanoTime();
+        List<Path> files = StandinDump.write(dir);
+        for (Path f : files) out.printf(Locale.ROOT, "wrote   %s (%d bytes) + .json%n", dir.relativize(f), Files.size(f));
+        out.printf(Locale.ROOT, "standins: %d HDF5 files in %s; %.1f s%n", files.size(), dir, (System.nanoTime() - t0) / 1e9);
+        return 0;
     }
 
     // ------------------------------------------------------------------ fetch

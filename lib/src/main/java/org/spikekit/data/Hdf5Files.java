@@ -32,24 +32,47 @@ final class Hdf5Files {
                 throw new DataException(file, file + ": not an HDF5 file (no HDF5 signature at offset 0; " + size
                         + " bytes); expected the " + what + " layout");
             }
-            int version = b.remaining() > 8 ? b.get(8) & 0xff : -1;
-            if ((version == 2 || version == 3) && b.remaining() >= 36 && (b.get(9) & 0xff) == 8) {
-                long base = b.getLong(12), eof = b.getLong(28);
-                if (eof > 0 && base + eof > size) {
-                    throw new DataException(file, file + ": truncated HDF5 file: the superblock says it ends at byte "
-                            + (base + eof) + " but it has " + size + " bytes; fetch or generate it again");
-                }
-            } else if ((version == 0 || version == 1) && b.remaining() >= 56 && (b.get(13) & 0xff) == 8) {
-                int at = version == 0 ? 24 : 28;
-                long base = b.getLong(at), eof = b.getLong(at + 16);
-                if (eof > 0 && base + eof > size) {
-                    throw new DataException(file, file + ": truncated HDF5 file: the superblock says it ends at byte "
-                            + (base + eof) + " but it has " + size + " bytes; fetch or generate it again");
-                }
+            long end = endOfFile(b);
+            if (end > size) {
+                throw new DataException(file, file + ": truncated HDF5 file: the superblock says it ends at byte "
+                        + end + " but it has " + size + " bytes; fetch or generate it again");
             }
         } catch (IOException e) {
             throw new DataException(file, file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The superblock's "end of file address", given the superblock's first bytes in {@code b}
+     * (little-endian, from position 0; the superblock may sit after a user block); -1 when the
+     * superblock version is unknown, its offsets are not 8 bytes wide, {@code b} is too short, or
+     * the address is undefined or zero.
+     *
+     * <p>The address is absolute: the HDF5 File Format Specification (superblock, "End of File
+     * Address") defines it as the absolute address of the first byte past the end of all HDF5
+     * data, so it counts a user block too; libhdf5 stores base address + relative end of
+     * allocation (a MATLAB v7.3 file with its 512-byte user block says "file size", not "file size
+     * − 512"), and refuses a file shorter than it as truncated. Kit versions before this one wrote
+     * the relative value (the file size less the user block): such a file reads as ending a
+     * user block early, so it is never refused, though a truncation of fewer bytes than the user
+     * block goes unnoticed here (the HDF5 reader then fails on the missing bytes).
+     */
+    static long endOfFile(ByteBuffer b) {
+        if (b.limit() < 9) return -1;
+        int version = b.get(8) & 0xff;
+        int sizeOfOffsets, eofAt;
+        if (version == 0 || version == 1) {
+            sizeOfOffsets = b.limit() > 13 ? b.get(13) & 0xff : -1;
+            eofAt = (version == 0 ? 24 : 28) + 16; // after base address and free-space info address
+        } else if (version == 2 || version == 3) {
+            sizeOfOffsets = b.limit() > 9 ? b.get(9) & 0xff : -1;
+            eofAt = 12 + 16; // after base address and superblock extension address
+        } else {
+            return -1;
+        }
+        if (sizeOfOffsets != 8 || b.limit() < eofAt + 8) return -1;
+        long eof = b.getLong(eofAt);
+        return eof == -1 || eof == 0 ? -1 : eof;
     }
 
     /** A one-dimensional numeric Java array (any primitive or boxed type) as doubles; null if it is not one. */

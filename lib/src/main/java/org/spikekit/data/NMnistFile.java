@@ -296,8 +296,9 @@ public final class NMnistFile {
      * event at {@code ts} µs goes to step {@code round(ts / 1000 / dtMs)} (events at steps ≥
      * {@code steps} are dropped) and unit {@code p·1156 + y·34 + x} ({@code units = 2312}); with
      * {@code foldPolarity} the unit is {@code y·34 + x} ({@code units = 1156}, the Blocks code's
-     * index modulo 1156). With {@code binary} several events in one bin count once (the Blocks
-     * code's dense tensor), else the frame holds event counts.
+     * index modulo 1156). Without {@code binary} the frame holds event counts, as the Blocks code's
+     * dense tensor does (an uncoalesced sparse tensor made dense sums duplicates,
+     * {@code src/datasets/transforms.py}); with {@code binary} several events in one bin count once.
      */
     public static float[] frames(List<Events> samples, double dtMs, int steps, boolean foldPolarity, boolean binary) {
         if (!(dtMs > 0) || steps < 1) throw new IllegalArgumentException("NMnistFile.frames: need dtMs > 0 and steps >= 1, got " + dtMs + ", " + steps);

@@ -196,7 +196,7 @@ public final class ODohertyData {
      * A loaded session and where it came from.
      *
      * @param record what provenance records: real or synthetic, path, sha256, generator,
-     *     verification ("md5 prefix matches (8 hex digits known)", "unverified checksum ...",
+     *     verification ("md5 verified", "unverified checksum ...",
      *     "generated ...")
      */
     public record Loaded(ReachSession session, DataRecord record, Path file) {
@@ -276,6 +276,9 @@ public final class ODohertyData {
                 if (!s.generator().equals(want)) {
                     s = null;
                     how = "regenerated (stored generator config differed)";
+                } else if (ODohertyFile.relativeEndOfFile(file)) {
+                    s = null;
+                    how = "regenerated (written by an earlier kit version with a relative HDF5 end of file address)";
                 }
             } catch (IOException e) {
                 how = "regenerated (the old file did not read: " + e.getMessage() + ")";
@@ -309,7 +312,8 @@ public final class ODohertyData {
 
     /**
      * Writes the stand-in of {@code name} for {@code mode} unless an up-to-date one exists (same
-     * generator config stored in it). Atomic; deterministic (byte-identical for the same config).
+     * generator config stored in it, written with an absolute HDF5 end of file address). Atomic;
+     * deterministic (byte-identical for the same config).
      */
     public SynthResult synthesize(String name, RunMode mode) throws IOException {
         Path file = syntheticFile(name);
@@ -318,8 +322,13 @@ public final class ODohertyData {
         if (Files.exists(file)) {
             try {
                 String stored = ODohertyFile.readGenerator(file);
-                if (stored.equals(cfg.describe())) return new SynthResult(name, file, SynthAction.UP_TO_DATE, "up to date", 0);
-                reason = "generator config differs";
+                if (!stored.equals(cfg.describe())) {
+                    reason = "generator config differs";
+                } else if (ODohertyFile.relativeEndOfFile(file)) {
+                    reason = "written by an earlier kit version (relative HDF5 end of file address, which libhdf5 misreads)";
+                } else {
+                    return new SynthResult(name, file, SynthAction.UP_TO_DATE, "up to date", 0);
+                }
             } catch (IOException e) {
                 reason = "unreadable: " + e.getMessage();
             }

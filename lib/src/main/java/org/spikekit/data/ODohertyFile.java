@@ -115,25 +115,28 @@ public final class ODohertyFile {
 
     private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
+    /**
+     * True for a MATLAB file written by a kit version before the end of file address became
+     * absolute: superblock at 512 whose end of file address is the file length − 512 (relative to
+     * the base address). The kit reads such a file; libhdf5 does not read its last objects.
+     */
+    static boolean relativeEndOfFile(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size <= 512 + 64) return false;
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining() && ch.read(b, 512 + b.position()) > 0) { /* fill */ }
+            b.flip();
+            if (b.remaining() < 8 || !Arrays.equals(Arrays.copyOf(b.array(), 8), HDF5_SIGNATURE)) return false;
+            return Hdf5Files.endOfFile(b) == size - 512;
+        }
+    }
+
+    /** The end of file address (absolute, see {@link Hdf5Files#endOfFile}) against the file's size. */
     private static void checkLength(Path file, long size, long off, ByteBuffer b) throws IOException {
         if (b.remaining() < 24) throw truncated(file, size, off + 64);
-        int version = b.get(8) & 0xff;
-        int so;
-        int baseAt;
-        if (version == 0 || version == 1) {
-            so = b.get(13) & 0xff;
-            baseAt = version == 0 ? 24 : 28;
-        } else if (version == 2 || version == 3) {
-            so = b.get(9) & 0xff;
-            baseAt = 12;
-        } else {
-            return; // unknown superblock version: let the HDF5 reader say what it thinks
-        }
-        if (so != 8 || baseAt + 3 * 8 > b.remaining()) return;
-        long base = b.getLong(baseAt);
-        long eof = b.getLong(baseAt + 16); // after base and free-space/extension addresses
-        long end = (base == off ? off : base) + eof;
-        if (eof > 0 && end > size) throw truncated(file, size, end);
+        long end = Hdf5Files.endOfFile(b);
+        if (end > size) throw truncated(file, size, end);
     }
 
     private static IOException truncated(Path file, long size, long expected) {

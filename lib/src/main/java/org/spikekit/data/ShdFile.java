@@ -376,8 +376,10 @@ public final class ShdFile {
      * Dense time-major frames {@code [steps, B, 700]} (row-major float array) of the samples
      * {@code index}: spike at time t goes to step {@code round(t / dt)} (the Blocks code's
      * {@code round(t·1000/dt)} with dt in ms); spikes at steps ≥ {@code steps} are dropped.
-     * With {@code binary} several spikes in one bin count once (what the Blocks code does);
-     * otherwise the frame holds spike counts.
+     * Without {@code binary} the frame holds spike counts, as the Blocks code's frames do (its
+     * {@code SpikeTensorBuilder}, {@code src/datasets/transforms.py}, makes an uncoalesced sparse
+     * tensor dense, which sums duplicate (unit, step) entries); with {@code binary} several spikes
+     * in one bin count once.
      *
      * @param dt bin width in seconds (paper: 0.002 s, steps = 600 for 1.2 s)
      */

@@ -24,12 +24,15 @@ import org.spikekit.train.Parameter;
  * <pre>
  *   X[t, h] = Σ_i x[t, i]·W_in[i, h] + b_in[h]                    W_in ~ U(±1/√inputs), b_in = 0
  *   S = ALIF(X; R, β, p, b, arp)                                   {@link AlifKernel}: standard or Blocks
- *   I[t, o] = Σ_h S[t, h]·W_out[h, o]                              W_out ~ U(±1/√hidden)
+ *   I[t, o] = Σ_h S[t, h]·W_out[h, o] + b_out[o]                   W_out ~ U(±1/√hidden), b_out = 0
  *   Y[t, o] = β_o·Y[t−1, o] + I[t, o]                              Y[−1] = 0 ("BlocksIntegrator")
  *   logit_o = Σ_t Y[t, o]   (SUM, the paper)   or   max_t Y[t, o]  (MAX)
  * </pre>
  * β, p, b and β_o are learnable through the paper's clamps ({@link AlifCoeffs#fromRaw}); R is
- * initialised to the identity as in the paper. The backward pass is hand-written: readout scan in
+ * initialised to the identity as in the paper. The readout bias b_out is the authors' trainable
+ * {@code _rf_bias} of the integrator readout ({@code BlocksIntegrator} / {@code SNNIntegrator}
+ * inherit {@code BaseSNN.forward}, {@code F.conv2d(x, _rf_weight, _rf_bias)}, {@code src/snn/snn.py};
+ * initialised to zeros); under SUM pooling it adds {@code b_out·Σ_t Σ_{k≤t} β_o^{t−k}} to the logit. The backward pass is hand-written: readout scan in
  * reverse, then the kernel's own backward (so Blocks gets the reformulated graph's gradients),
  * then the input projection.
  *
@@ -107,7 +110,7 @@ public final class AlifNet implements Module {
     }
 
     private final List<Layer> layers = new ArrayList<>();
-    private final Parameter wOut, betaOutRaw;
+    private final Parameter wOut, bOut, betaOutRaw;
     private long kernelNanos;
 
     /** Parameters drawn from {@code seed} (the same for both kinds, so their outputs agree at initialisation). */
@@ -137,6 +140,7 @@ public final class AlifNet implements Module {
                     new Parameter(al + ".pRaw", filled(h, cfg.p0()), true), new Parameter(al + ".bRaw", filled(h, cfg.b0()), true)));
         }
         wOut = new Parameter("out.w", Init.fanInUniform(be, Init.seedFor(seed, "out.w"), 1f, h, cfg.classes()), true);
+        bOut = new Parameter("out.b", be.zeros(cfg.classes()), true);
         betaOutRaw = new Parameter("out.betaRaw", filled(cfg.classes(), cfg.betaOut0()), true);
     }
 
@@ -154,7 +158,7 @@ public final class AlifNet implements Module {
     public List<Parameter> parameters() {
         List<Parameter> ps = new ArrayList<>();
         for (Layer l : layers) ps.addAll(l.all());
-        ps.addAll(List.of(wOut, betaOutRaw));
+        ps.addAll(List.of(wOut, bOut, betaOutRaw));
         return List.copyOf(ps);
     }
 
@@ -215,6 +219,7 @@ public final class AlifNet implements Module {
         }
         Tensor in = be.zeros(t, b, c);
         be.gemm(false, false, 1f, layerIn, wOut.value(), 0f, in);
+        be.zipRow(BinaryOp.ADD, in, bOut.value(), in);
         float[] bo = betaOut();
         float[] y = be.toHost(in);
         for (int k = 1; k < t; k++) {
@@ -255,23 +260,41 @@ public final class AlifNet implements Module {
         int t = p.steps(), b = p.batch(), h = cfg.hidden(), c = cfg.classes();
         gradLogits.requireShape("AlifNet.backward gradLogits", b, c);
         float[] gl = be.toHost(gradLogits), bo = p.betaOut(), y = p.trace();
-        float[] gI = new float[t * b * c], gBo = new float[c];
+        float[] gI = new float[t * b * c], gBo = new float[c], gBias = new float[c];
         for (int j = 0; j < b * c; j++) {
             float lam = 0f;
             for (int k = t - 1; k >= 0; k--) {
                 float gy = p.argmax() == null ? gl[j] : (p.argmax()[j] == k ? gl[j] : 0f);
                 lam = gy + (k < t - 1 ? bo[j % c] * lam : 0f);
                 gI[k * b * c + j] = lam;
+                gBias[j % c] += lam;                                                  // dI/db_out = 1 at every step
                 if (k > 0) gBo[j % c] += lam * y[(k - 1) * b * c + j];
             }
         }
         float[] braw = be.toHost(betaOutRaw.value());
         for (int o = 0; o < c; o++) if (braw[o] < AlifCoeffs.MIN_BETA || braw[o] > AlifCoeffs.MAX_BETA) gBo[o] = 0f;
         be.axpby(1f, be.fromHost(gBo, c), 1f, betaOutRaw.grad());
+        be.axpby(1f, be.fromHost(gBias, c), 1f, bOut.grad());
         Tensor gIt = be.fromHost(gI, t, b, c);
         be.gemm(true, false, 1f, p.spikes(), gIt, 1f, wOut.grad());               // dW_out += Sᵀ·gI
         Tensor gS = be.zeros(t, b, h);
         be.gemm(false, true, 1f, gIt, wOut.value(), 0f, gS);                     // dS = gI·W_outᵀ
+        backwardHidden(p, gS, false);
+    }
+
+    /**
+     * Backpropagation through the hidden layers only, from dL/dS of the last hidden layer
+     * {@code [T, B, hidden]} (e.g. a loss on the spikes, as the Blocks reference set uses);
+     * ADDS into the hidden layers' parameter gradients (readout untouched).
+     *
+     * @param inputGrad whether to return dL/dx {@code [T, B, inputs]} (one more gemm)
+     * @return dL/dx, or null without {@code inputGrad}
+     */
+    public Tensor backwardHidden(Pass p, Tensor gradSpikes, boolean inputGrad) {
+        if (p == null || p.tapes().contains(null)) throw new IllegalArgumentException("AlifNet.backwardHidden needs the Pass of forward(x, keepTape = true)");
+        int t = p.steps(), b = p.batch(), h = cfg.hidden();
+        gradSpikes.requireShape("AlifNet.backwardHidden gradSpikes", t, b, h);
+        Tensor gS = gradSpikes, gX = null;
         for (int l = layers.size() - 1; l >= 0; l--) {
             Layer ly = layers.get(l);
             long k0 = System.nanoTime();
@@ -288,8 +311,12 @@ public final class AlifNet implements Module {
             if (l > 0) {
                 gS = be.zeros(t, b, h);
                 be.gemm(false, true, 1f, g.gradCurrent(), ly.w().value(), 0f, gS);   // dS_{l−1} = dX·Wᵀ
+            } else if (inputGrad) {
+                gX = be.zeros(t, b, cfg.inputs());
+                be.gemm(false, true, 1f, g.gradCurrent(), ly.w().value(), 0f, gX);   // dx = dX·W_inᵀ
             }
         }
+        return gX;
     }
 
     /** Predicted classes (argmax of the logits) of {@code x}. */

@@ -42,6 +42,12 @@ public final class HostAlifKernel implements AlifKernel {
         @Override public int steps() { return t; }
         @Override public int batch() { return bt; }
         @Override public int neurons() { return n; }
+        @Override public Tensor membrane() { return spikes.backend().fromHost(v.clone(), t, bt, n); }
+        @Override public Tensor threshold() {
+            float[] th = new float[aPrev.length];
+            for (int i = 0; i < th.length; i++) th[i] = aPrev[i] * b[i % n] + 1f;     // the forward's float operations
+            return spikes.backend().fromHost(th, t, bt, n);
+        }
     }
 
     /** Bytes the tape of a {@code [t, b, n]} run retains. */

@@ -55,6 +55,8 @@ public final class HostBlocksKernel implements AlifKernel {
         @Override public int steps() { return t; }
         @Override public int batch() { return bt; }
         @Override public int neurons() { return n; }
+        @Override public Tensor membrane() { return spikes.backend().fromHost(vt.clone(), t, bt, n); }
+        @Override public Tensor threshold() { return spikes.backend().fromHost(th.clone(), t, bt, n); }
     }
 
     @Override

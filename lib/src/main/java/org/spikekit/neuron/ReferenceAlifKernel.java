@@ -24,6 +24,18 @@ public final class ReferenceAlifKernel implements AlifKernel {
         @Override public int steps() { return v.dim(0); }
         @Override public int batch() { return v.dim(1); }
         @Override public int neurons() { return v.dim(2); }
+        @Override public Tensor membrane() {
+            Tensor out = v.backend().zeros(v.shape());
+            v.backend().copy(v, out);
+            return out;
+        }
+        @Override public Tensor threshold() {
+            Backend be = v.backend();
+            Tensor th = be.zeros(aPrev.shape());
+            for (int k = 0; k < aPrev.dim(0); k++) be.zipRow(BinaryOp.MUL, aPrev.slice0(k), c.b(), th.slice0(k));
+            be.affine(th, 1f, 1f, th);                              // θ = 1 + b·a[t−1], as in the forward
+            return th;
+        }
     }
 
     @Override

@@ -40,6 +40,27 @@ public final class ReferenceBlocksKernel implements AlifKernel {
         @Override public int steps() { return t; }
         @Override public int batch() { return vt.dim(1); }
         @Override public int neurons() { return vt.dim(2); }
+        @Override public Tensor membrane() {
+            Tensor out = vt.backend().zeros(t, batch(), neurons());
+            if (t > 0) vt.backend().copy(vt.narrow0(0, t), out);
+            return out;
+        }
+        @Override public Tensor threshold() {                          // θ[k] = 1 + b·A·p^k, as in the forward
+            Backend be = vt.backend();
+            int len = arp + 1;
+            Tensor out = be.zeros(t, batch(), neurons()), pk = be.zeros(neurons()), th = be.zeros(batch(), neurons());
+            for (int k0 = 0; k0 < t; k0 += len) {
+                be.fill(pk, 1f);
+                for (int k = 0; k < len && k0 + k < t; k++) {
+                    if (k > 0) be.zip(BinaryOp.MUL, pk, c.p(), pk);
+                    be.zipRow(BinaryOp.MUL, a.slice0(k0 / len), pk, th);
+                    be.zipRow(BinaryOp.MUL, th, c.b(), th);
+                    be.affine(th, 1f, 1f, th);
+                    be.copy(th, out.slice0(k0 + k));
+                }
+            }
+            return out;
+        }
     }
 
     /** {@code out[m] = base^m} for m = 0..len−1, as a {@code [len, N]} tensor (repeated products). */

@@ -152,4 +152,35 @@ class DataCliTest {
         assertEquals(1, r.status());
         assertMentions(r.err(), "data manifest not found", "nowhere");
     }
+
+    /** make test-hdf5's first half: one small stand-in per HDF5 layout, each with the JSON of what the kit reads back. */
+    @Test
+    void standinsWritesEveryHdf5LayoutWithWhatTheKitReadsBack() throws IOException {
+        Path dir = root.resolve("standins");
+        Run r = cli("standins", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertMentions(r.out(), "standins: 6 HDF5 files");
+        var json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+        Map<String, String> files = Map.of(
+                "odoherty/indy_20160622_01.mat", "spikes", "odoherty/loco_20170210_03.mat", "chan_names",
+                "perich/sub-C_ses-CO-20150309_behavior+ecephys.nwb", "trials",
+                "perich/sub-T_ses-RT-20130830_behavior+ecephys.nwb", "spike_times",
+                "shd/shd_train.h5", "times", "allen/ephys.nwb", "sweeps");
+        for (var e : files.entrySet()) {
+            Path f = dir.resolve(e.getKey());
+            byte[] b = Files.readAllBytes(f);
+            int sb = e.getKey().endsWith(".mat") ? 512 : 0;
+            assertEquals(b.length, Hdf5Files.endOfFile(java.nio.ByteBuffer.wrap(b, sb, 64).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN)),
+                    f + ": absolute end of file address");
+            var j = json.readTree(dir.resolve(e.getKey() + ".json").toFile());
+            assertTrue(j.has(e.getValue()) && !j.get(e.getValue()).isEmpty(), f + ".json lacks " + e.getValue());
+            assertFalse(j.get("generator").asText().isEmpty(), f + ".json: the stand-in's generator");
+        }
+        var co = json.readTree(dir.resolve("perich/sub-C_ses-CO-20150309_behavior+ecephys.nwb.json").toFile());
+        assertEquals(PerichNwb.read(dir.resolve("perich/sub-C_ses-CO-20150309_behavior+ecephys.nwb")).samples(), co.get("timestamps").size());
+        assertTrue(co.get("trials").get("num_attempted").get(0).isNumber() && Double.isNaN(co.get("trials").get("num_attempted").get(0).asDouble()),
+                "NaN is written as a number token, not a string");
+        assertEquals(2, cli("standins").status(), "the folder is required");
+    }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.data.hdf5.Hdf5Writer;
@@ -63,25 +65,35 @@ class ODohertyDataTest {
         assertMentions(e, "rat", "indy");
     }
 
-    /** data/manifest of the project lists exactly the 40 sessions, with Zenodo URLs and the six md5 prefixes. */
+    /**
+     * data/manifest of the project lists exactly the 40 sessions, with Zenodo URLs and the full md5
+     * of the six challenge sessions as NeuroBench's loader publishes them (NeuroBench/neurobench,
+     * neurobench/datasets/primate_reaching.py, {@code PrimateReaching.md5s}).
+     */
     @Test
     void projectManifestListsEverySession() {
         DataManifest m = DataManifest.read(Path.of("..", "data", "manifest"));
+        Map<String, String> neurobench = Map.of(
+                "indy_20170131_02", "2790b1c869564afaa7772dbf9e42d784",
+                "indy_20160630_01", "197413a5339630ea926cbd22b8b43338",
+                "indy_20160622_01", "c33d5fff31320d709d23fe445561fb6e",
+                "loco_20170301_05", "47342da09f9c950050c9213c3df38ea3",
+                "loco_20170215_02", "739b70762d838f3a1f358733c426bb02",
+                "loco_20170210_03", "4cae63b58c4cb9c8abd44929216c703b");
+        assertEquals(neurobench.keySet(), Set.copyOf(ODohertyData.challengeSessions()));
         for (String s : ODohertyData.allSessions()) {
             var e = m.entryForPath("odoherty/" + s + ".mat").orElseThrow(() -> new AssertionError(s + " not in data/manifest"));
             assertEquals(s, e.name());
             assertEquals("url:" + ODohertyData.ZENODO_FILES + s + ".mat", e.fetch());
             assertEquals(-1, e.bytes());
             if (ODohertyData.challengeSessions().contains(s)) {
-                assertEquals("md5", e.checksum().algorithm());
-                assertTrue(e.checksum().prefix());
+                assertEquals("md5:" + neurobench.get(s), e.checksum().toString(), s);
+                assertFalse(e.checksum().prefix(), s + ": a full md5, not a prefix");
             } else {
                 assertFalse(e.checksum().known());
             }
         }
         assertEquals(40, m.entries().stream().filter(e -> e.path().startsWith("odoherty/")).count());
-        assertEquals("md5:c33d5fff", m.entry(I1).orElseThrow().checksum().toString());
-        assertEquals("md5:47342da0", m.entry("loco_20170301_05").orElseThrow().checksum().toString());
     }
 
     // ------------------------------------------------------------------ synthetic
@@ -190,6 +202,33 @@ class ODohertyDataTest {
         var l = d.load(L1, DataChoice.REAL, RunMode.QUICK);
         assertTrue(l.real());
         assertMentions(new RuntimeException(l.record().verification()), "unverified checksum", "O'Doherty session");
+    }
+
+    /** A stand-in of an earlier kit version (relative end of file address) is rewritten, by make data and by the loader. */
+    @Test
+    void standInWithRelativeEndOfFileAddressIsRewritten() throws IOException {
+        ODohertyData d = data("-", "-");
+        Path f = d.syntheticFile(I1);
+        assertEquals(ODohertyData.SynthAction.WRITTEN, d.synthesize(I1, RunMode.QUICK).action());
+        byte[] good = Files.readAllBytes(f);
+        assertFalse(ODohertyFile.relativeEndOfFile(f));
+        byte[] old = good.clone();
+        long relative = old.length - 512;
+        for (int i = 0; i < 8; i++) old[512 + 28 + i] = (byte) (relative >>> (8 * i));
+        int sum = org.spikekit.data.hdf5.Hdf5TestAccess.lookup3(old, 512, 44);
+        for (int i = 0; i < 4; i++) old[512 + 44 + i] = (byte) (sum >>> (8 * i));
+        Files.write(f, old);
+        assertTrue(ODohertyFile.relativeEndOfFile(f));
+        assertEquals(ODohertyData.generatorConfig(I1, RunMode.QUICK).describe(), ODohertyFile.readGenerator(f), "it still reads");
+        var r = d.synthesize(I1, RunMode.QUICK);
+        assertEquals(ODohertyData.SynthAction.WRITTEN, r.action());
+        assertMentions(new RuntimeException(r.reason()), "earlier kit version", "end of file address");
+        assertArrayEquals(good, Files.readAllBytes(f));
+        assertEquals(ODohertyData.SynthAction.UP_TO_DATE, d.synthesize(I1, RunMode.QUICK).action());
+        Files.write(f, old);
+        var l = d.load(I1, DataChoice.AUTO, RunMode.QUICK);
+        assertMentions(new RuntimeException(l.record().verification()), "regenerated", "end of file address");
+        assertArrayEquals(good, Files.readAllBytes(f));
     }
 
     @Test

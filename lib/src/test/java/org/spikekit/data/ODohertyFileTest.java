@@ -273,6 +273,48 @@ class ODohertyFileTest {
         }
     }
 
+    /** The superblock's end of file address is absolute (user block included), as libhdf5 writes it. */
+    @Test
+    void endOfFileAddressIsAbsolute() throws IOException {
+        Path f = written(session("g"));
+        byte[] b = Files.readAllBytes(f);
+        assertEquals(2, b[512 + 8], "superblock version 2 after the user block");
+        assertEquals(512L, le64(b, 512 + 12), "base address");
+        assertEquals(b.length, le64(b, 512 + 28), "end of file address = file length");
+    }
+
+    /**
+     * Files of earlier kit versions stored the end of file address relative to the base address
+     * (file length − 512): they still read, and the same content as with the absolute address.
+     */
+    @Test
+    void legacyRelativeEndOfFileAddressIsNotRefused() throws IOException {
+        ReachSession s = session("g");
+        Path f = written(s);
+        byte[] b = Files.readAllBytes(f);
+        long relative = b.length - 512;
+        for (int i = 0; i < 8; i++) b[512 + 28 + i] = (byte) (relative >>> (8 * i));
+        // the superblock checksum (lookup3 over the 44 bytes before it) must match the patched bytes
+        int sum = org.spikekit.data.hdf5.Hdf5TestAccess.lookup3(b, 512, 44);
+        for (int i = 0; i < 4; i++) b[512 + 44 + i] = (byte) (sum >>> (8 * i));
+        Path g = dir.resolve("legacy.mat");
+        Files.write(g, b);
+        ReachSession r = ODohertyFile.read(g);
+        assertArrayEquals(s.t(), r.t());
+        assertTrue(Arrays.deepEquals(s.spikeTimes(), r.spikeTimes()));
+        assertEquals("g", ODohertyFile.readGenerator(g));
+        // a real truncation of such a file is still refused (by the length check or the HDF5 reader)
+        Files.write(g, Arrays.copyOf(b, b.length / 2));
+        IOException e = assertThrows(IOException.class, () -> ODohertyFile.read(g));
+        assertTrue(e.getMessage().contains("legacy.mat"), e.getMessage());
+    }
+
+    private static long le64(byte[] b, int at) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) v = (v << 8) | (b[at + i] & 0xff);
+        return v;
+    }
+
     @Test
     void corruptedObjectHeaderIsRefusedClearly() throws IOException {
         Path f = written(session("g"));

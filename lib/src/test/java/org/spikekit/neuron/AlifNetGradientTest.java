@@ -15,7 +15,7 @@ import org.spikekit.train.Parameter;
 
 /**
  * End-to-end gradient checks of {@link AlifNet}'s hand-written backward (input projection, either
- * ALIF kernel, leaky readout, SUM or MAX pooling, cross-entropy).
+ * ALIF kernel, leaky readout with its bias, SUM or MAX pooling, cross-entropy).
  *
  * <p>(1) Every parameter's gradient against forward-mode dual numbers in float64 through the
  * whole network, the hidden layer being the independent transcription {@link AlifDual} of the
@@ -50,6 +50,7 @@ class AlifNetGradientTest {
             if (recurrent) set(net, rec(l) + ".w", rnd(g, H * H, -0.4, 0.4));
         }
         set(net, "out.betaRaw", rnd(g, C, 0.5, 0.9));
+        set(net, "out.b", rnd(g, C, -0.3, 0.3));
         float[] x = new float[T * B * IN];
         for (int i = 0; i < x.length; i++) x[i] = (float) g.nextDouble();
         return new Net(net, x, new int[] {1, 2});
@@ -104,12 +105,12 @@ class AlifNetGradientTest {
                     : AlifDual.standard(a, cfg.alif().arp(), cfg.alif().surrogate());
             s = run.s();
         }
-        AlifDual.D[] wo = v.get("out.w"), bo = v.get("out.betaRaw");
+        AlifDual.D[] wo = v.get("out.w"), bo = v.get("out.betaRaw"), ob = v.get("out.b");
         AlifDual.D[] y = new AlifDual.D[T * B * C];
         for (int k = 0; k < T; k++) {
             for (int r = 0; r < B; r++) {
                 for (int o = 0; o < C; o++) {
-                    AlifDual.D acc = k > 0 ? bo[o].mul(y[((k - 1) * B + r) * C + o]) : AlifDual.D.ZERO;
+                    AlifDual.D acc = (k > 0 ? bo[o].mul(y[((k - 1) * B + r) * C + o]) : AlifDual.D.ZERO).add(ob[o]);   // readout bias
                     for (int j = 0; j < H; j++) acc = acc.add(s[(k * B + r) * H + j].mul(wo[j * C + o]));
                     y[(k * B + r) * C + o] = acc;
                 }
@@ -190,11 +191,34 @@ class AlifNetGradientTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void readoutBiasAddsItsLeakySumToTheLogits() {
+        Net n = build(AlifNet.Kind.BLOCKS, 3, true, AlifNet.Pool.SUM);
+        float[] before = be.toHost(n.net().forward(be.fromHost(n.x(), T, B, IN), false).logits());
+        float[] bias = be.toHost(n.net().byName().get("out.b").value());
+        float[] bo = be.toHost(n.net().byName().get("out.betaRaw").value());
+        for (int o = 0; o < C; o++) bias[o] += 0.25f * (o + 1);
+        set(n.net(), "out.b", bias);
+        float[] after = be.toHost(n.net().forward(be.fromHost(n.x(), T, B, IN), false).logits());
+        for (int r = 0; r < B; r++) {
+            for (int o = 0; o < C; o++) {
+                double sum = 0, y = 0;                       // Σ_t Σ_{k≤t} β^{t−k}: the bias integrated by the leaky readout
+                for (int k = 0; k < T; k++) {
+                    y = bo[o] * y + 1;
+                    sum += y;
+                }
+                double want = 0.25 * (o + 1) * sum;
+                assertTrue(Math.abs(after[r * C + o] - before[r * C + o] - want) < 1e-4 * Math.max(1, want),
+                        "logit " + o + " moved by " + (after[r * C + o] - before[r * C + o]) + ", expected " + want);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} pool={1}")
     @CsvSource({"STANDARD,SUM", "BLOCKS,MAX", "BLOCKS,SUM"})
     void readoutGradientsMatchFiniteDifferences(AlifNet.Kind kind, AlifNet.Pool pool) {
         Net n = build(kind, 3, true, pool);
-        for (String name : List.of("out.w", "out.betaRaw")) {
+        for (String name : List.of("out.w", "out.b", "out.betaRaw")) {
             double[] got = netGrad(n, name);
             double[] fdFloat = new double[got.length], fdDual = new double[got.length];
             Parameter p = n.net().byName().get(name);

@@ -33,7 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>What it writes (HDF5 File Format Specification 3.0 terms): an optional 512-byte user block
  * (MATLAB puts its 128-byte header text there); a <b>version 2 superblock</b> at the end of the
  * user block whose base address is the superblock's own offset, so every address in the file is
- * relative to it; every object as a <b>version 2 object header</b> ("OHDR", one chunk, lookup3
+ * relative to it — except the superblock's end of file address, which is absolute (the file's
+ * length, user block included), as the specification defines it and libhdf5 writes it; every object as a <b>version 2 object header</b> ("OHDR", one chunk, lookup3
  * checksum); groups as "new-style" compact groups (Link Info with no fractal heap, Group Info, and
  * one hard-link Link message per member); datasets with Dataspace (version 2, any rank, scalar
  * for rank 0), Datatype (version 1), Fill Value (version 3, no fill value) and Data Layout (version
@@ -514,8 +515,10 @@ public final class Hdf5Writer {
                 cur += d.dataSize() + d.heapSize();
             }
         }
-        long eof = cur;
-        if (userBlock.length + eof > Integer.MAX_VALUE - 8) throw new IllegalStateException("file too large for this writer");
+        // The end of file address is absolute (spec: "the absolute address of the first byte past
+        // the end of all HDF5 data"), user block included, as libhdf5 writes it (base + relative EOA).
+        long eof = userBlock.length + cur;
+        if (eof > Integer.MAX_VALUE - 8) throw new IllegalStateException("file too large for this writer");
         // Pass 2: bytes.
         Out o = new Out();
         o.bytes(userBlock);

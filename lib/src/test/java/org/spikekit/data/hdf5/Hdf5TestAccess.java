@@ -1,6 +1,6 @@
 package org.spikekit.data.hdf5;
 
-/** Test-only datasets the writer's public API does not offer (int16 storage, as some NWB files use). */
+/** Test-only access: datasets the writer's public API does not offer (int16 storage, as some NWB files use), its checksum. */
 public final class Hdf5TestAccess {
     private Hdf5TestAccess() {}
 
@@ -9,5 +9,10 @@ public final class Hdf5TestAccess {
         Hdf5Writer.Out o = new Hdf5Writer.Out();
         for (short v : data) o.u16(v);
         return g.link(name, new Hdf5Writer.Dataset(new Hdf5Writer.DType(0, 2, true), dims, o.toBytes(), null, data.length));
+    }
+
+    /** The lookup3 checksum the writer puts after superblocks and object headers. */
+    public static int lookup3(byte[] b, int offset, int length) {
+        return Lookup3.hash(b, offset, length);
     }
 }
