@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,11 @@ import org.spikekit.train.stdp.SpikeNnConfig;
  * Runs of one call execute in parallel on {@code threads} worker threads. Each run is
  * independent and deterministic (own trainer and RNG; data read-only), so the thread count never
  * changes a result; runs are merged by reading the files back, in the caller's order.
+ *
+ * <p>Every run trains with the released semantics of the authors' code unless the runner is built
+ * with kit {@link ReadoutTrainer.Variant}s; each run records its semantics label
+ * ({@link SpikeNnRun#semantics}), which is part of its key, so runs of different semantics never
+ * share a file.
  */
 public final class SpikeNn {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+=-]*");
@@ -47,6 +53,7 @@ public final class SpikeNn {
     private final int threads;
     private final boolean recordStats;
     private final Consumer<String> log;
+    private final Set<ReadoutTrainer.Variant> variants;
 
     /**
      * @param runsDir     folder of the run files (created when needed)
@@ -55,11 +62,21 @@ public final class SpikeNn {
      * @param log         progress lines, or null
      */
     public SpikeNn(Path runsDir, int threads, boolean recordStats, Consumer<String> log) {
+        this(runsDir, threads, recordStats, log, Set.of());
+    }
+
+    /**
+     * As {@link #SpikeNn(Path, int, boolean, Consumer)}, every run with the given kit variants of
+     * the released semantics (empty: released). Their runs are labelled with
+     * {@link ReadoutTrainer#semanticsLabel} and keyed apart.
+     */
+    public SpikeNn(Path runsDir, int threads, boolean recordStats, Consumer<String> log, Set<ReadoutTrainer.Variant> variants) {
         this.runsDir = Objects.requireNonNull(runsDir, "runsDir");
         if (threads < 1) throw new IllegalArgumentException("SpikeNn.threads must be >= 1, got " + threads);
         this.threads = threads;
         this.recordStats = recordStats;
         this.log = log == null ? s -> {} : log;
+        this.variants = variants == null ? Set.of() : Set.copyOf(variants);
     }
 
     /**
@@ -76,34 +93,55 @@ public final class SpikeNn {
     /** Worker threads. */
     public int threads() { return threads; }
 
+    /** The kit variants of every run (empty: the released semantics). */
+    public Set<ReadoutTrainer.Variant> variants() { return variants; }
+
+    /** The semantics label of every run ({@link ReadoutTrainer#semanticsLabel}). */
+    public String semantics() { return ReadoutTrainer.semanticsLabel(variants); }
+
     // ---- one run --------------------------------------------------------------------------------
 
     /**
-     * One run, not stored.
+     * One run with the released semantics, not stored.
      *
      * @param gridsearch apply {@code gridsearch_stop_acc} after epoch 3
      */
     public static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
                                    boolean recordStats) {
+        return train(label, cfg, split, seed, gridsearch, recordStats, Set.of());
+    }
+
+    /** One run with kit {@code variants} of the semantics (empty: released), not stored. */
+    public static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
+                                   boolean recordStats, Set<ReadoutTrainer.Variant> variants) {
         checkLabel(label);
         long t0 = System.nanoTime();
         int maxSpikes = Math.max(split.train().maxCount(), Math.max(split.val().maxCount(), split.test().maxCount()));
-        ReadoutTrainer tr = new ReadoutTrainer(cfg, split.inputSize(), split.numClasses(), maxSpikes, seed, recordStats);
+        ReadoutTrainer tr = new ReadoutTrainer(cfg, split.inputSize(), split.numClasses(), maxSpikes, seed, recordStats, variants);
         ReadoutTrainer.History h = tr.fit(split, gridsearch, null);
         double wall = (System.nanoTime() - t0) * 1e-9;
         String protocol = gridsearch ? "gridsearch" : "single";
-        return new SpikeNnRun(key(cfg, split, seed, protocol, recordStats), label, protocol, seed, split.digest(), cfg.toTree(),
+        String semantics = tr.semantics();
+        return new SpikeNnRun(key(cfg, split, seed, protocol, recordStats, semantics), label, protocol, semantics, seed, split.digest(),
+                cfg.toTree(),
                 split.inputSize(), split.numClasses(), new int[] {split.train().size(), split.val().size(), split.test().size()},
                 h.epochs(), h.bestValEpoch(), h.stop(), h.finalTrain(), h.finalVal(), h.finalTest(), h.trainAcc(), h.valAcc(),
                 h.testAcc(), tr.stats(), wall);
     }
 
+    /** {@link #key(SpikeNnConfig, SpikingSplit, long, String, boolean, String)} of a released-semantics run. */
+    public static String key(SpikeNnConfig cfg, SpikingSplit split, long seed, String protocol, boolean stats) {
+        return key(cfg, split, seed, protocol, stats, ReadoutTrainer.RELEASED);
+    }
+
     /**
      * The identity of a run: SHA-256 (first 16 hex digits) of the canonical config JSON, the data
-     * digests, the seed, the protocol and whether statistics are recorded.
+     * digests, the seed, the protocol, whether statistics are recorded and the semantics label
+     * (runs made before the label existed had other semantics and keys, so they are run again).
      */
-    public static String key(SpikeNnConfig cfg, SpikingSplit split, long seed, String protocol, boolean stats) {
-        String text = cfg.canonicalJson() + "\n" + split.digest() + "\n" + seed + "\n" + protocol + "\n" + stats;
+    public static String key(SpikeNnConfig cfg, SpikingSplit split, long seed, String protocol, boolean stats, String semantics) {
+        String text = cfg.canonicalJson() + "\n" + split.digest() + "\n" + seed + "\n" + protocol + "\n" + stats
+                + "\nsemantics " + semantics;
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 8);
@@ -129,7 +167,7 @@ public final class SpikeNn {
         List<Job> todo = new ArrayList<>();
         for (Job j : jobs) {
             checkLabel(j.label());
-            String key = key(j.cfg(), j.split(), j.seed(), j.gridsearch() ? "gridsearch" : "single", recordStats);
+            String key = key(j.cfg(), j.split(), j.seed(), j.gridsearch() ? "gridsearch" : "single", recordStats, semantics());
             Path f = runsDir.resolve(SpikeNnRun.fileName(j.label(), key));
             files.add(f);
             if (readOrNull(f, key) == null) todo.add(j);
@@ -142,7 +180,7 @@ public final class SpikeNn {
                 List<Future<?>> fs = new ArrayList<>();
                 for (Job j : todo) {
                     fs.add(pool.submit(() -> {
-                        SpikeNnRun r = train(j.label(), j.cfg(), j.split(), j.seed(), j.gridsearch(), recordStats);
+                        SpikeNnRun r = train(j.label(), j.cfg(), j.split(), j.seed(), j.gridsearch(), recordStats, variants);
                         r.write(runsDir);
                         log.accept(String.format(java.util.Locale.ROOT, "spikenn: %s seed %d: test %.4f val %.4f after %d epochs (%s, %.1f s)",
                                 j.label(), j.seed(), r.testAcc(), r.valAcc(), r.epochs(), r.stop(), r.wallTimeS()));

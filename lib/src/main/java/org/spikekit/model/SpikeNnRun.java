@@ -25,6 +25,9 @@ import org.spikekit.train.stdp.TrainStats;
  * @param key          hash of config, data identity, seed and protocol (see {@link SpikeNn#key})
  * @param label        free label (e.g. {@code MNIST_s2stdp+ncg_fold3})
  * @param protocol     {@code single} or {@code gridsearch} (the latter may abort after epoch 3)
+ * @param semantics    which semantics trained it: {@code released} (the authors' code) or
+ *                     {@code kit-variant:...} ({@link ReadoutTrainer#semanticsLabel}); null in
+ *                     files written before the field existed
  * @param seed         readout seed
  * @param data         data identity: digests of train, val and test
  * @param config       the config in the original syntax, defaults filled in
@@ -43,7 +46,7 @@ import org.spikekit.train.stdp.TrainStats;
  * @param stats        per-epoch neuron statistics, or null when not recorded
  * @param wallTimeS    wall time of the run (the only field that varies between identical runs)
  */
-public record SpikeNnRun(String key, String label, String protocol, long seed, String data, JsonNode config, int inputs,
+public record SpikeNnRun(String key, String label, String protocol, String semantics, long seed, String data, JsonNode config, int inputs,
                          int classes, int[] sizes, int epochs, int bestValEpoch, ReadoutTrainer.Stop stop, double trainAcc,
                          double valAcc, double testAcc, double[] trainAccs, double[] valAccs, double[] testAccs,
                          TrainStats stats, double wallTimeS) {

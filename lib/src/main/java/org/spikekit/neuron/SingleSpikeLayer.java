@@ -11,13 +11,14 @@ import java.util.Objects;
  *
  * <p>Per sample, with input spikes in ascending time (index {@code j}, time {@code t_j}):
  * <ol>
- *   <li>{@code V_i = 0}, all neurons active, {@code t_prev = 0}.</li>
- *   <li>For each input spike {@code k} in order: if {@code t_k ≥ tMax} the simulation stops
- *       (quirk (c)). Otherwise, if {@code t_k ≠ t_prev} <em>or k is the last spike</em>: (LIF
- *       only) every V decays by {@code exp(−(t_k − t_prev)/τ_i)} (quirk (b): before the check), then
- *       every active neuron with {@code V_i > θ_i} (strict) fires at time {@code t_prev}, keeps
- *       its V (for ties) and is deactivated; {@code t_prev = t_k}. Then the spike is integrated:
- *       {@code V_i += w_ij}.</li>
+ *   <li>{@code V_i = 0}, all neurons active, {@code t_prev} = the first spike's time.</li>
+ *   <li>For each input spike {@code k} in order: if {@code t_k ≠ t_prev} <em>or k is the last
+ *       spike</em>: (LIF only) every V decays by {@code exp(−(t_k − t_prev)/τ_i)} (quirk (b): before
+ *       the check), then every active neuron with {@code V_i > θ_i} (strict) fires at time
+ *       {@code t_prev}, keeps its V (for ties) and is deactivated; {@code t_prev = t_k}. Then, if
+ *       {@code t_k ≥ tMax}, the simulation stops (quirk (c): after that check, as the original's
+ *       {@code forward_fc}; a {@link org.spikekit.data.SpikingDataset} never holds such a spike).
+ *       Otherwise the spike is integrated: {@code V_i += w_ij}.</li>
  *   <li>Neurons that never fired get {@code t_i = tMax} and their final V.</li>
  * </ol>
  * Consequences replicated for parity: all spikes sharing a timestamp are integrated before the
@@ -128,11 +129,10 @@ public final class SingleSpikeLayer {
         }
         int fired = 0;
         boolean truncated = false;
-        float tPrev = 0f;
+        float tPrev = to > from ? ts[from] : 0f;                      // the original's curr_time = timestamps[0]
         final int last = to - 1;
         for (int k = from; k < to; k++) {
             final float t = ts[k];
-            if (t >= tMax) break;                                     // quirk (c)
             if (t != tPrev || k == last) {                            // quirk (a): also at the last spike
                 if (tau != null) decay(t - tPrev);                    // quirk (b): decay before the check
                 int now = 0;
@@ -155,6 +155,7 @@ public final class SingleSpikeLayer {
                     }
                 }
             }
+            if (t >= tMax) break;                                     // quirk (c): after the check
             final int row = idx[k] * n;
             for (int i = 0; i < n; i++) v[i] += w[row + i];
         }

@@ -27,12 +27,17 @@ public final class SpikennTables {
     /** What the paper column holds while the published numbers are not retrieved. */
     public static final String PAPER_NOT_RETRIEVED = "not retrieved (arXiv 2410.17066)";
 
-    /** One row per data set × method (Table 1) or ablation row (Table 2): mean ± population std in %. */
+    /**
+     * One row per data set × method (Table 1) or ablation row (Table 2): mean ± population std in
+     * %; {@code semantics} names what trained the folds ({@code released}: the authors' code, else
+     * the kit variants used, see {@link org.spikekit.train.stdp.ReadoutTrainer.Variant}).
+     */
     public static Table summary(String name, List<SpikennPaper.Row> rows, SpikennPaper.Settings s, String extractor) {
         Table t = Table.create(name);
         StringColumn ds = StringColumn.create("dataset"), ex = StringColumn.create("extractor"), method = StringColumn.create("method"),
                 cfg = StringColumn.create("config"), folds = StringColumn.create("fold_accuracies_pct"),
-                paper = StringColumn.create("paper"), protocol = StringColumn.create("protocol");
+                paper = StringColumn.create("paper"), protocol = StringColumn.create("protocol"),
+                semantics = StringColumn.create("semantics");
         IntColumn n = IntColumn.create("neurons"), k = IntColumn.create("folds");
         DoubleColumn mean = DoubleColumn.create("accuracy_mean_pct"), std = DoubleColumn.create("accuracy_std_pct");
         for (SpikennPaper.Row r : rows) {
@@ -49,16 +54,22 @@ public final class SpikennTables {
             folds.append(sb.toString());
             paper.append(PAPER_NOT_RETRIEVED);
             protocol.append(s.label());
+            semantics.append(String.join("; ", r.result().folds().stream().map(SpikennTables::semantics).distinct().toList()));
         }
-        t.addColumns(ds, ex, method, cfg, n, mean, std, k, folds, paper, protocol);
+        t.addColumns(ds, ex, method, cfg, n, mean, std, k, folds, paper, protocol, semantics);
         return t;
+    }
+
+    /** A run's semantics label; runs stored before the label existed say so. */
+    static String semantics(SpikeNnRun run) {
+        return run.semantics() == null ? "unlabelled (earlier kit)" : run.semantics();
     }
 
     /** Every fold run behind {@code rows}. */
     public static Table runs(List<SpikennPaper.Row> rows) {
         Table t = Table.create("runs");
         StringColumn ds = StringColumn.create("dataset"), method = StringColumn.create("method"), stop = StringColumn.create("stop"),
-                data = StringColumn.create("data");
+                data = StringColumn.create("data"), semantics = StringColumn.create("semantics");
         IntColumn fold = IntColumn.create("fold"), seed = IntColumn.create("seed"), epochs = IntColumn.create("epochs"),
                 best = IntColumn.create("best_val_epoch");
         DoubleColumn tr = DoubleColumn.create("train_acc"), va = DoubleColumn.create("val_acc"), te = DoubleColumn.create("test_acc"),
@@ -78,9 +89,10 @@ public final class SpikennTables {
                 va.append(run.valAcc());
                 te.append(run.testAcc());
                 wall.append(run.wallTimeS());
+                semantics.append(semantics(run));
             }
         }
-        t.addColumns(ds, method, fold, seed, data, epochs, best, stop, tr, va, te, wall);
+        t.addColumns(ds, method, fold, seed, data, semantics, epochs, best, stop, tr, va, te, wall);
         return t;
     }
 

@@ -56,12 +56,18 @@ class SingleSpikeLayerTest {
     }
 
     @Test
-    void aSpikeAtTMaxStopsTheSimulation() {
-        SingleSpikeLayer l = layer(null, 0.6f, 0.6f, 0f, 0f);
+    void aSpikeAtTMaxTriggersItsCheckThenStopsTheSimulation() {
+        // the original's forward_fc checks first and breaks after (earlier kit: broke before the
+        // check, so a crossing revealed only by the t_max spike was lost)
+        SingleSpikeLayer l = layer(null, 0.6f, 0.6f, 0.5f, 0.5f);
         SingleSpikeLayer.Output o = run(l, new int[] {0, 1, 2, 3}, new float[] {0.1f, 0.2f, 1f, 1f}, 1f);
-        assertEquals(1f, o.times[0]);                 // without the stop, the check at 1.0 would fire it at 0.2
+        assertEquals(0.2f, o.times[0]);               // V = 1.2 seen at the check the spike at 1.0 triggers
+        l = layer(null, 0.6f, 0.3f, 0.5f, 0.5f);
+        o = run(l, new int[] {0, 1, 2, 3}, new float[] {0.1f, 0.2f, 1f, 1f}, 1f);
+        assertEquals(1f, o.times[0]);                 // V = 0.9 at that check; the spikes at 1.0 are never integrated
+        assertEquals(0.9f, o.potentials[0], 1e-6f);
         o = run(l, new int[] {0, 1, 2, 3}, new float[] {0.1f, 0.2f, 0.9f, 0.95f}, 1f);
-        assertEquals(0.2f, o.times[0]);
+        assertEquals(0.9f, o.times[0]);               // without the stop: V = 1.4 fires at 0.9
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.spikekit.paper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,9 +78,18 @@ class SpikennPaperTest {
         assertEquals(100 * (r0.testAcc() + r1.testAcc()) / 2, t.doubleColumn("accuracy_mean_pct").get(0), 1e-9);
         assertEquals(100 * Math.abs(r0.testAcc() - r1.testAcc()) / 2, t.doubleColumn("accuracy_std_pct").get(0), 1e-9);
         assertEquals(SpikennTables.PAPER_NOT_RETRIEVED, t.stringColumn("paper").get(0));
+        assertEquals("released", t.stringColumn("semantics").get(0));
         Table runs = SpikennTables.runs(List.of(row));
         assertEquals(2, runs.rowCount());
         assertEquals(r1.testAcc(), runs.doubleColumn("test_acc").get(1));
+        // a kit variant is labelled in both tables
+        SpikeNnRun rv = SpikeNn.train("t_fold1", cfg, split, 1, false, true,
+                java.util.Set.of(org.spikekit.train.stdp.ReadoutTrainer.Variant.OUTPUT_DROPOUT_EXCLUDED));
+        var mixed = new SpikennPaper.Row("mnist", "S2-STDP+NCG", "s2stdp+ncg", 50, SpikeNn.aggregate("t", List.of(r0, rv)));
+        assertEquals("released; kit-variant:output-dropout-excluded",
+                SpikennTables.summary("table1", List.of(mixed), SpikennPaper.Settings.of(RunMode.QUICK), "STDP-CSNN").stringColumn("semantics").get(0));
+        assertEquals("kit-variant:output-dropout-excluded", SpikennTables.runs(List.of(mixed)).stringColumn("semantics").get(1));
+        assertNotEquals(r1.key(), rv.key(), "runs of other semantics never share a run file");
 
         var chart = SpikennTables.updatesChart("u", r0, 0, 20);
         assertEquals(5, chart.getSeriesMap().size(), "one line per neuron of the class group");

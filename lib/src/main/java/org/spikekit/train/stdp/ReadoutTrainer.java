@@ -2,8 +2,11 @@ package org.spikekit.train.stdp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.spikekit.data.SpikingDataset;
 import org.spikekit.data.SpikingSplit;
@@ -11,37 +14,128 @@ import org.spikekit.neuron.SingleSpikeLayer;
 import org.spikekit.train.stdp.SpikeNnConfig.Method;
 
 /**
- * Online training of the SpikeNN readout (spikenn.md §1.2–1.3; original {@code spikenn/train.py},
- * {@code spikenn/_impl.py}, {@code app/readout.py}): one {@link SingleSpikeLayer} of N = C·M
- * neurons, neuron i of class ⌊i/M⌋, trained one sample at a time with S2-STDP / SSTDP, R-STDP or
- * S4NN, optionally with neuronal competition groups (NCG), labelling (L), competition regulation
- * (CR-1, CR-2) and dropout.
+ * Online training of the SpikeNN readout (spikenn.md §1.2–1.3; original {@code ggoupy/SpikeNN}
+ * {@code spikenn/train.py}, {@code spikenn/_impl.py}, {@code spikenn/snn.py}, {@code app/readout.py}):
+ * one {@link SingleSpikeLayer} of N = C·M neurons, neuron i of class ⌊i/M⌋, trained one sample at a
+ * time with S2-STDP / SSTDP, R-STDP or S4NN, optionally with neuronal competition groups (NCG),
+ * labelling (L), competition regulation (CR-1, CR-2) and dropout.
  *
- * <p><b>Per training sample</b> (label y), in this order: output then input dropout masks →
- * per-neuron thresholds (CR-2: θ̂ for class y, θ elsewhere; CR-1: the training vector; else θ) →
- * forward → prediction (global winner) → competition regulation → weight update.
+ * <p><b>Per training sample</b> (label y), in this order ({@code app/readout.py} {@code fit}):
+ * output then input dropout masks → training thresholds (CR-2: θ with the adaptive thresholds on
+ * the target neurons of class y; CR-1: the training vector; else θ) → forward → prediction
+ * (global winner) → {@linkplain #setObserver observer} → competition regulation → weight update
+ * → clip <em>every</em> row to [w_min, w_max] → with {@code w_norm}, rescale <em>every</em> row to its
+ * L1 target (also when no neuron was updated, as the original's optimizers do after each sample).
+ *
+ * <p><b>Semantics of the released code</b> (the default; {@link Variant} lists the kit's earlier
+ * readings, kept as labelled options): input dropout only hides the dropped spikes from the STDP
+ * update, they still drive the membranes ({@code _impl.py} {@code forward_fc}: {@code mask_in}
+ * only gates {@code in_spks}); output-dropped neurons cannot fire (time t_max, potential 0) but
+ * still take part in every ranking (prediction, NCG winners, CR) and, without NCG, in the S2-STDP
+ * / S4NN update ({@code s2stdp} updates {@code np.arange(n_neurons)}); without class inhibition
+ * the S2-STDP target count is n_t = M, the neurons per class ({@code s2stdp}:
+ * {@code n_target_neurons = n_neurons_per_class}).
+ *
+ * <p><b>Arithmetic</b> (for bit-exact replay of the original, checked against its golden outputs
+ * by {@code SpikeNnParityTest}): weights, potentials, times and thresholds are float32; rates,
+ * gaps and annealing are doubles (Python floats); the S2-STDP gaps, base time and error are
+ * computed in double and the error rounded once to float32; a weight step is
+ * {@code w ← float32(double(w) + double(|e|)·rate)}; the L1 normalisation divides the float32
+ * target by numpy's float32 {@linkplain PairwiseSum pairwise} sum of |w| and multiplies in float32;
+ * CR winner {@code θ̂ ← float32(double(θ̂) + η(k−1)/k)}, losers {@code θ̂ − float32(η/k)}.
  *
  * <p><b>Randomness.</b> One {@link SplittableRandom} seeded with the run seed draws the initial
  * weights (neuron by neuron, input by input, Box–Muller with {@link StrictMath}); a second one,
  * {@code split()} from it afterwards, draws the dropout masks (per sample: N output draws, then
- * one draw per input spike). Results depend only on (config, data, seed), never on threads or
- * machine; numpy RNG parity is not attempted.
+ * one draw per input spike). Results depend only on (config, data, seed, variants), never on
+ * threads or machine; numpy RNG parity is not attempted — {@link #setInitialWeights} takes the
+ * original's initial weights when a replay needs them.
  *
  * <p>Not thread-safe; one trainer per run.
  */
 public final class ReadoutTrainer {
+
+    /**
+     * The kit's earlier readings of the original, kept only as labelled options (each differs from
+     * the released code {@code ggoupy/SpikeNN} @ b3d1865; none is used unless asked for).
+     */
+    public enum Variant {
+        /**
+         * Input dropout removes the dropped spikes from the forward pass too (the released code
+         * keeps them in the forward pass and hides them from the STDP update only).
+         */
+        INPUT_DROPOUT_IN_FORWARD("input-dropout-in-forward"),
+        /**
+         * Output-dropped neurons are left out of the prediction, the NCG and CR rankings and the
+         * S2-STDP / S4NN updates (the released code ranks and updates them as silent neurons).
+         */
+        OUTPUT_DROPOUT_EXCLUDED("output-dropout-excluded"),
+        /**
+         * Without class inhibition, n_t = M − nt_neurons, the target-labelled neurons of a class
+         * (the released code uses n_t = M).
+         */
+        NT_TARGET_LABELLED("nt-target-labelled");
+
+        /** Short id used in labels and run keys. */
+        public final String id;
+
+        Variant(String id) { this.id = id; }
+    }
+
+    /** The label of the released semantics (no {@link Variant}). */
+    public static final String RELEASED = "released";
+
+    /**
+     * A label for the semantics a set of variants gives: {@value #RELEASED}, or
+     * {@code kit-variant:<id>+<id>} (enum order).
+     */
+    public static String semanticsLabel(Set<Variant> variants) {
+        if (variants == null || variants.isEmpty()) return RELEASED;
+        StringBuilder sb = new StringBuilder("kit-variant:");
+        boolean first = true;
+        for (Variant v : Variant.values()) {
+            if (!variants.contains(v)) continue;
+            sb.append(first ? "" : "+").append(v.id);
+            first = false;
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Sees every training sample's forward pass (training thresholds, dropout applied) before
+     * the competition regulation and the weight update — the original's {@code outputs} of the
+     * sample. The arrays are the trainer's live scratch: read or copy them during the call, never
+     * modify them.
+     */
+    @FunctionalInterface
+    public interface SampleObserver {
+        /**
+         * @param label      the sample's class y
+         * @param thresholds the per-neuron thresholds used by this forward pass
+         * @param out        spike time (t_max: none) and potential per neuron; never truncated while an
+         *                   observer is set
+         * @param winner     the predicted neuron (the decision rule over all neurons)
+         */
+        void sample(int label, float[] thresholds, SingleSpikeLayer.Output out, int winner);
+    }
+
     private final SpikeNnConfig cfg;
     private final int inputs, classes, perClass, nt, n;
     private final SingleSpikeLayer layer;
     private final float tMax;
     private final float[] theta;          // decision thresholds θ
-    private final float[] thetaTrain;     // CR-2: θ̂; CR-1: the single training vector
-    private final float[] norm0;          // per-neuron L1 norm at init (w_norm)
-    private float thrLr;
-    private float baseAp, baseAm, baseAntiAp, baseAntiAm, lr;
-    private float ap, am, antiAp, antiAm;
+    private final float thrMin;           // CR-2 floor: min θ at construction (train.py CompetitionRegularizerTwo.thr_min)
+    private final float[] thetaTrain;     // CR-2: adaptive θ̂; CR-1: the single training vector
+    private final float[] wNorm;          // per-neuron L1 target (w_norm)
+    private final Set<Variant> variants;
+    private final boolean fwdDrop, exclSilenced, ntLabelled;
+    private double thrLr;
+    private double baseAp, baseAm, baseAntiAp, baseAntiAm, lr;
+    private double ap, am, antiAp, antiAm;
     private final SplittableRandom dropRng;
     private final boolean recordStats;
+    private SampleObserver observer;
+    private boolean needFullClip;         // some weight may lie outside [w_min, w_max] (set directly)
     // scratch
     private int[] idx;
     private float[] ts;
@@ -52,7 +146,9 @@ public final class ReadoutTrainer {
     private final float[] thrSample;
     private final int[] groupWinner;
     private final int[] lanes;
-    private final float[] dp, dm, tn, acc;
+    private final double[] dp, dm, ds;
+    private final float[] tn, acc, rowSum, factor;
+    private final PairwiseSum pairwise;
     private final boolean[] spiked;
     private final float[] tIn;
     // per-epoch statistics
@@ -62,7 +158,8 @@ public final class ReadoutTrainer {
     private final List<float[]> thrTrainTrace = new ArrayList<>(), thrTrace = new ArrayList<>();
 
     /**
-     * A fresh readout: weights initialised, thresholds θ = {@code firing_threshold}.
+     * A fresh readout with the released semantics: weights initialised, thresholds θ =
+     * {@code firing_threshold}.
      *
      * @param inputs      D
      * @param classes     C; {@code n_neurons} must be a multiple
@@ -71,12 +168,26 @@ public final class ReadoutTrainer {
      * @param recordStats keep {@link TrainStats}
      */
     public ReadoutTrainer(SpikeNnConfig cfg, int inputs, int classes, int maxSpikes, long seed, boolean recordStats) {
+        this(cfg, inputs, classes, maxSpikes, seed, recordStats, Set.of());
+    }
+
+    /**
+     * As {@link #ReadoutTrainer(SpikeNnConfig, int, int, int, long, boolean)} with some of the
+     * kit's {@link Variant}s instead of the released semantics (empty or null: released).
+     */
+    public ReadoutTrainer(SpikeNnConfig cfg, int inputs, int classes, int maxSpikes, long seed, boolean recordStats,
+                          Set<Variant> variants) {
         this.cfg = Objects.requireNonNull(cfg, "cfg");
+        if (inputs <= 0) throw new IllegalArgumentException("ReadoutTrainer: inputs must be > 0, got " + inputs);
         this.inputs = inputs;
         this.classes = classes;
         this.perClass = cfg.neuronsPerClass(classes);
         this.nt = cfg.trainer().ntNeurons();
         this.n = cfg.network().nNeurons();
+        this.variants = variants == null || variants.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(variants));
+        this.fwdDrop = this.variants.contains(Variant.INPUT_DROPOUT_IN_FORWARD);
+        this.exclSilenced = this.variants.contains(Variant.OUTPUT_DROPOUT_EXCLUDED);
+        this.ntLabelled = this.variants.contains(Variant.NT_TARGET_LABELLED);
         SpikeNnConfig.Network net = cfg.network();
         float[] tau = null;
         if (net.leaky()) {
@@ -87,8 +198,9 @@ public final class ReadoutTrainer {
         this.layer = new SingleSpikeLayer(inputs, n, tau, tMax);
         this.theta = new float[n];
         Arrays.fill(theta, net.firingThreshold());
+        this.thrMin = net.firingThreshold();
         this.thetaTrain = theta.clone();
-        this.thrLr = cfg.regularizer() == null ? 0f : cfg.regularizer().thrLr();
+        this.thrLr = cfg.regularizer() == null ? 0 : cfg.regularizer().thrLr();
         SpikeNnConfig.Optimizer o = cfg.optimizer();
         baseAp = o.ap();
         baseAm = o.am();
@@ -96,27 +208,16 @@ public final class ReadoutTrainer {
         baseAntiAm = o.antiAm();
         lr = o.lr();
         if (o.method() == Method.RSTDP && o.adaptiveLr()) {
-            ap = baseAp * (1f - 1f / classes);
-            am = baseAm * (1f - 1f / classes);
-            antiAp = baseAntiAp * (1f / classes);
-            antiAm = baseAntiAm * (1f / classes);
+            double meanAcc = 1.0 / classes;                   // train.py RSTDPOptimizer.__init__
+            ap = baseAp * (1 - meanAcc);
+            am = baseAm * (1 - meanAcc);
+            antiAp = baseAntiAp * meanAcc;
+            antiAm = baseAntiAm * meanAcc;
         } else {
             ap = baseAp;
             am = baseAm;
             antiAp = baseAntiAp;
             antiAm = baseAntiAm;
-        }
-        SplittableRandom init = new SplittableRandom(seed);
-        initWeights(init);
-        this.dropRng = init.split();
-        this.norm0 = new float[n];
-        if (net.wNorm()) {
-            float[] w = layer.weights();
-            for (int i = 0; i < n; i++) {
-                double s = 0;
-                for (int j = 0; j < inputs; j++) s += Math.abs(w[j * n + i]);
-                norm0[i] = (float) s;
-            }
         }
         this.recordStats = recordStats;
         int cap = Math.max(1, maxSpikes);
@@ -129,19 +230,32 @@ public final class ReadoutTrainer {
         thrSample = new float[n];
         groupWinner = new int[classes];
         lanes = new int[n];
-        dp = new float[n];
-        dm = new float[n];
+        dp = new double[n];
+        dm = new double[n];
+        ds = new double[n];
         tn = new float[n];
         acc = new float[n];
+        rowSum = new float[n];
+        factor = new float[n];
+        pairwise = new PairwiseSum(n);
         spiked = new boolean[inputs];
         tIn = new float[inputs];
         tWins = new int[n];
         ntWins = new int[n];
         wins = new int[n];
         correctWins = new int[n];
+        this.wNorm = new float[n];
+        SplittableRandom init = new SplittableRandom(seed);
+        initWeights(init);
+        this.dropRng = init.split();
     }
 
-    /** Weights N(μ, σ) clipped to [w_min, w_max] (or uniform there when {@code w_init_normal} is false). */
+    /**
+     * The original's init order ({@code spikenn/snn.py} {@code SpikingLayer.__init__}): draw
+     * N(μ, σ) (or uniform on [w_min, w_max] when {@code w_init_normal} is false) as float32; with
+     * {@code w_norm}, the target of each neuron is the pairwise float32 sum of its drawn row and
+     * the row is normalised to it; then clip to [w_min, w_max].
+     */
     private void initWeights(SplittableRandom r) {
         SpikeNnConfig.Network net = cfg.network();
         float[] w = layer.weights();
@@ -164,14 +278,77 @@ public final class ReadoutTrainer {
                 } else {
                     x = (float) (net.wMin() + (net.wMax() - (double) net.wMin()) * r.nextDouble());
                 }
-                w[j * n + i] = clip(x, net.wMin(), net.wMax());
+                w[j * n + i] = x;
             }
         }
+        if (net.wNorm()) {
+            pairwise.rows(w, inputs, false, wNorm);              // snn.py: self.weights.sum(1)
+            normaliseAll(false);
+        }
+        clipAll();
     }
 
     private static float clip(float x, float lo, float hi) {
-        return x < lo ? lo : (x > hi ? hi : x);          // numpy clip: min(max(x, lo), hi)
+        return PairwiseSum.clip(x, lo, hi);              // numpy clip: min(max(x, lo), hi)
     }
+
+    /**
+     * Replaces the initial weights, e.g. with the original's arrays for a replay. Call before
+     * training. Values are used as given: pass the weights <em>after</em> the original's init
+     * (draw → normalise → clip, its {@code Fc.weights}); values outside [w_min, w_max] are
+     * clipped, as in the original, by the first update.
+     *
+     * @param weights neuron-major, {@code N × D} (row i = neuron i), the layout of the original's
+     *                {@code (n_neurons, input_size)} float32 array
+     * @param wNorm   the per-neuron L1 targets of the {@code w_norm} renormalisation (the
+     *                original's {@code SpikingLayer.w_norm}, the sums of the rows as drawn);
+     *                required when the config has {@code w_norm}, must be null otherwise
+     */
+    public void setInitialWeights(float[] weights, float[] wNorm) {
+        Objects.requireNonNull(weights, "weights");
+        if (weights.length != n * inputs) {
+            throw new IllegalArgumentException("setInitialWeights: weights has " + weights.length + " values, expected N × D = "
+                    + n + " × " + inputs + " = " + n * inputs + " (neuron-major)");
+        }
+        boolean norm = cfg.network().wNorm();
+        if (norm && wNorm == null) throw new IllegalArgumentException("setInitialWeights: the config has network.w_norm, so the "
+                + "per-neuron L1 targets wNorm are required");
+        if (!norm && wNorm != null) throw new IllegalArgumentException("setInitialWeights: wNorm given but the config has no "
+                + "network.w_norm");
+        if (norm && wNorm.length != n) throw new IllegalArgumentException("setInitialWeights: wNorm has " + wNorm.length
+                + " values, expected one per neuron (" + n + ")");
+        float lo = cfg.network().wMin(), hi = cfg.network().wMax();
+        float[] w = layer.weights();
+        boolean outside = false;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < inputs; j++) {
+                float x = weights[i * inputs + j];
+                if (!Float.isFinite(x)) throw new IllegalArgumentException("setInitialWeights: weight of neuron " + i + ", input " + j + " is " + x);
+                outside |= x < lo || x > hi;
+                w[j * n + i] = x;
+            }
+        }
+        if (norm) {
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(wNorm[i])) throw new IllegalArgumentException("setInitialWeights: wNorm[" + i + "] is " + wNorm[i]);
+            }
+            System.arraycopy(wNorm, 0, this.wNorm, 0, n);
+        }
+        needFullClip = outside;
+    }
+
+    /** The per-neuron L1 targets of {@code w_norm} (a copy; zeros without {@code w_norm}). */
+    public float[] wNorm() { return cfg.network().wNorm() ? wNorm.clone() : new float[n]; }
+
+    /** Weights neuron-major ({@code N × D}, row i = neuron i; a copy), the layout of {@link #setInitialWeights}. */
+    public float[] weightsByNeuron() {
+        float[] w = layer.weights(), o = new float[n * inputs];
+        for (int j = 0; j < inputs; j++) for (int i = 0; i < n; i++) o[i * inputs + j] = w[j * n + i];
+        return o;
+    }
+
+    /** Sets (or with null removes) the observer of the training forward passes. */
+    public void setObserver(SampleObserver observer) { this.observer = observer; }
 
     // ---- accessors ------------------------------------------------------------------------------
 
@@ -179,17 +356,26 @@ public final class ReadoutTrainer {
 
     public SpikeNnConfig config() { return cfg; }
 
+    /** The kit variants this trainer uses (empty: the released semantics). */
+    public Set<Variant> variants() { return variants; }
+
+    /** {@link #semanticsLabel} of this trainer's variants. */
+    public String semantics() { return semanticsLabel(variants); }
+
     /** Decision thresholds θ (live). */
     public float[] thresholds() { return theta; }
 
-    /** Training thresholds (CR-2 θ̂ / CR-1 vector; live). */
+    /** Training thresholds (CR-2 adaptive θ̂ / CR-1 vector; θ without CR; live). */
     public float[] trainThresholds() { return thetaTrain; }
 
     /** Current STDP rates {a⁺, a⁻, anti a⁺, anti a⁻} after annealing / adaptation. */
-    public float[] rates() { return new float[] {ap, am, antiAp, antiAm}; }
+    public double[] rates() { return new double[] {ap, am, antiAp, antiAm}; }
+
+    /** Current S4NN learning rate. */
+    public double learningRate() { return lr; }
 
     /** Current η_θ. */
-    public float thresholdRate() { return thrLr; }
+    public double thresholdRate() { return thrLr; }
 
     /** Class of neuron i (the decision map). */
     public int classOf(int i) { return i / perClass; }
@@ -207,6 +393,18 @@ public final class ReadoutTrainer {
         int c = ds.copySample(s, idx, ts);
         layer.forward(idx, ts, 0, c, theta, null, true, out);
         return classOf(SingleSpikeLayer.winner(out.times, out.potentials, 0, n, null));
+    }
+
+    /**
+     * The test-mode forward pass of sample s (decision thresholds, no dropout), complete (never
+     * truncated) into {@code result}; returns the winning neuron (its class is {@link #classOf}).
+     */
+    public int evaluate(SpikingDataset ds, int s, SingleSpikeLayer.Output result) {
+        checkData(ds);
+        if (result.times.length != n) throw new IllegalArgumentException("evaluate: output holds " + result.times.length + " neurons, expected " + n);
+        int c = ds.copySample(s, idx, ts);
+        layer.forward(idx, ts, 0, c, theta, null, false, result);
+        return SingleSpikeLayer.winner(result.times, result.potentials, 0, n, null);
     }
 
     /** Top-1 accuracy on {@code ds} (NaN when empty). */
@@ -264,21 +462,24 @@ public final class ReadoutTrainer {
         return acc;
     }
 
-    /** The end-of-epoch steps; {@code trainAcc} drives the R-STDP adaptive rates. */
+    /**
+     * The end-of-epoch steps; {@code trainAcc} (the fraction of the epoch's samples whose winner
+     * had the label's class) drives the R-STDP adaptive rates ({@code train.py}
+     * {@code RSTDPOptimizer.anneal}: a = a₀·(1 − acc), anti = anti₀·acc after a₀ ← a₀·annealing).
+     */
     void endEpoch(double trainAcc) {
         SpikeNnConfig.Optimizer o = cfg.optimizer();
-        float a = o.annealing();
+        double a = o.annealing();
         baseAp *= a;
         baseAm *= a;
         baseAntiAp *= a;
         baseAntiAm *= a;
         lr *= a;
         if (o.method() == Method.RSTDP && o.adaptiveLr()) {
-            float accF = (float) trainAcc;
-            ap = baseAp * (1f - accF);
-            am = baseAm * (1f - accF);
-            antiAp = baseAntiAp * accF;
-            antiAm = baseAntiAm * accF;
+            ap = baseAp * (1 - trainAcc);
+            am = baseAm * (1 - trainAcc);
+            antiAp = baseAntiAp * trainAcc;
+            antiAm = baseAntiAm * trainAcc;
         } else {
             ap = baseAp;
             am = baseAm;
@@ -318,7 +519,7 @@ public final class ReadoutTrainer {
         if (y < 0 || y >= classes) throw new IllegalArgumentException("label " + y + " outside 0.." + (classes - 1));
         SpikeNnConfig.Trainer tr = cfg.trainer();
         SpikeNnConfig.Optimizer o = cfg.optimizer();
-        // 1. dropout masks
+        // 1. dropout masks; xi/xt/cnt: the input spikes the STDP update sees
         if (tr.dropoutOut() > 0) {
             for (int i = 0; i < n; i++) silenced[i] = dropRng.nextDouble() < tr.dropoutOut();
         }
@@ -339,23 +540,27 @@ public final class ReadoutTrainer {
             cnt = c;
         }
         boolean[] sil = tr.dropoutOut() > 0 ? silenced : null;
+        boolean[] ex = exclSilenced ? sil : null;               // neurons left out of the rankings
         // 2. thresholds
         float[] thr;
         if (cfg.cr2()) {
-            for (int i = 0; i < n; i++) thrSample[i] = classOf(i) == y ? thetaTrain[i] : theta[i];
+            for (int i = 0; i < n; i++) thrSample[i] = classOf(i) == y && isTarget(i) ? thetaTrain[i] : theta[i];
             thr = thrSample;
         } else if (cfg.cr1()) {
             thr = thetaTrain;
         } else {
             thr = theta;
         }
-        // 3. forward (R-STDP without CR or statistics needs only the first firing)
-        boolean first = o.method() == Method.RSTDP && cfg.regularizer() == null && !recordStats;
-        layer.forward(xi, xt, 0, cnt, thr, sil, first, out);
+        // 3. forward: all spikes (released) or the kept ones (variant); R-STDP without CR,
+        //    statistics or observer needs only the first firing
+        boolean first = o.method() == Method.RSTDP && cfg.regularizer() == null && !recordStats && observer == null;
+        if (fwdDrop) layer.forward(xi, xt, 0, cnt, thr, sil, first, out);
+        else layer.forward(sIdx, sTs, 0, count, thr, sil, first, out);
         final float[] t = out.times, v = out.potentials;
         // 4. prediction
-        int win = SingleSpikeLayer.winner(t, v, 0, n, sil);
+        int win = SingleSpikeLayer.winner(t, v, 0, n, ex);
         boolean correct = win >= 0 && classOf(win) == y;
+        if (observer != null) observer.sample(y, thr, out, win);
         if (recordStats && win >= 0) {
             wins[win]++;
             if (correct) correctWins[win]++;
@@ -363,7 +568,7 @@ public final class ReadoutTrainer {
         boolean needGroups = o.classInhib() || recordStats;
         if (needGroups) {
             for (int c = 0; c < classes; c++) {
-                int g = SingleSpikeLayer.winner(t, v, c * perClass, (c + 1) * perClass, sil);
+                int g = SingleSpikeLayer.winner(t, v, c * perClass, (c + 1) * perClass, ex);
                 groupWinner[c] = g;
                 if (recordStats && g >= 0) {
                     if (c == y) tWins[g]++;
@@ -372,63 +577,70 @@ public final class ReadoutTrainer {
             }
         }
         // 5. competition regulation
-        if (cfg.regularizer() != null) regulate(y, t, v, sil);
-        // 6. weight update
+        if (cfg.regularizer() != null) regulate(y, t, v, ex);
+        // 6. weight update, then the layer constraints (every row, as the original)
         switch (o.method()) {
-            case S2STDP -> s2stdp(y, t, sil, xi, xt, cnt);
+            case S2STDP -> s2stdp(y, t, ex, xi, xt, cnt);
             case RSTDP -> rstdp(y, win, t, xi, xt, cnt);
-            case S4NN -> s4nn(y, t, sil, xi, xt, cnt);
+            case S4NN -> s4nn(y, t, ex, xi, xt, cnt);
         }
+        constrain();
         return correct;
     }
 
     /**
-     * CR-1 / CR-2 (spikenn.md §1.3): G = the target-labelled, not silenced neurons of class y;
-     * if |G| ≥ 2, winner k of G (first spike, ties larger V, then lower index):
-     * θ_k += η(|G|−1)/|G|, θ_l −= η/|G| for the others; CR-2 clips at θ (never below the decision
-     * threshold).
+     * CR-1 / CR-2 ({@code train.py} {@code CompetitionRegularizerOne/Two.__call__}): nothing when
+     * η_θ ≤ 0; G = the target-labelled neurons of class y (with
+     * {@link Variant#OUTPUT_DROPOUT_EXCLUDED}: those not silenced); if |G| = k ≥ 2, winner of G
+     * (first spike, ties larger V, then lower index): θ̂ ← float32(double(θ̂) + η(k−1)/k), the
+     * others θ̂ ← θ̂ − float32(η/k); CR-2 then floors at min θ (never below the decision threshold).
      */
-    private void regulate(int y, float[] t, float[] v, boolean[] sil) {
+    private void regulate(int y, float[] t, float[] v, boolean[] ex) {
+        if (!(thrLr > 0)) return;
         int lo = y * perClass + nt, hi = (y + 1) * perClass;
-        int mt = 0;
-        for (int i = lo; i < hi; i++) if (sil == null || !sil[i]) mt++;
-        if (mt < 2) return;
-        int k = SingleSpikeLayer.winner(t, v, lo, hi, sil);
-        float up = thrLr * (mt - 1) / mt, down = thrLr / mt;
+        int k = 0;
+        for (int i = lo; i < hi; i++) if (ex == null || !ex[i]) k++;
+        if (k < 2) return;
+        int w = SingleSpikeLayer.winner(t, v, lo, hi, ex);
+        double up = thrLr * (k - 1) / k;
+        float down = (float) (thrLr * 1 / k);
         for (int i = lo; i < hi; i++) {
-            if (sil != null && sil[i]) continue;
-            if (i == k) thetaTrain[i] += up;
-            else thetaTrain[i] -= down;
-            if (cfg.cr2() && thetaTrain[i] < theta[i]) thetaTrain[i] = theta[i];
+            if (ex != null && ex[i]) continue;
+            if (i == w) thetaTrain[i] = (float) (thetaTrain[i] + up);
+            else thetaTrain[i] = thetaTrain[i] - down;
+            if (cfg.cr2() && thetaTrain[i] < thrMin) thetaTrain[i] = thrMin;
         }
     }
 
     /** Collects the updated set U into {@link #lanes}; returns its size. */
-    private int updatedSet(boolean[] sil) {
+    private int updatedSet(boolean[] ex) {
         int m = 0;
         if (cfg.optimizer().classInhib()) {
             for (int c = 0; c < classes; c++) if (groupWinner[c] >= 0) lanes[m++] = groupWinner[c];
         } else {
-            for (int i = 0; i < n; i++) if (sil == null || !sil[i]) lanes[m++] = i;
+            for (int i = 0; i < n; i++) if (ex == null || !ex[i]) lanes[m++] = i;
         }
         return m;
     }
 
     /**
-     * S2-STDP and SSTDP (spikenn.md §1.3): desired times around the base time T̄ with gaps
-     * g_t, g_nt; error e_i = (t_i − T_i)/t_max; Δw_ij = e_i·a⁺ (t_j ≤ t_i) or e_i·a⁻ (other inputs),
-     * i.e. STDP scaled by |e| when late and anti-STDP when early. U and n_t: with NCG the C group
-     * winners and n_t = 1; without, every neuron that is not silenced and n_t = M − nt_neurons (the
-     * target-labelled neurons of a class); |U| in the gaps is C resp. N from the config, not
-     * reduced by dropout (our reading).
+     * S2-STDP and SSTDP ({@code _impl.py} {@code s2stdp}): U and n_t: with NCG the C group
+     * winners and n_t = 1; without, every neuron and n_t = M (with
+     * {@link Variant#NT_TARGET_LABELLED}: M − nt_neurons); |U| in the gaps is C resp. N from the
+     * config, never reduced by dropout. In double: g_nt = g·(n_t/|U|), g_t = g·((|U| − n_t)/|U|);
+     * base T̄ = t_max − g_nt when no neuron of U fired, else min(mean, t_max − g_nt) with mean the
+     * float32 running sum of the fired times (neuron order) divided by their count and rounded to
+     * float32; desired T_i = T̄ − g_t (target-labelled neuron of class y) or T̄ + g_nt; SSTDP time
+     * ranges T_i = min(t_i, T_i) / max(t_i, T_i); e_i = float32((t_i − T_i)/t_max), skipped when
+     * 0. Step |e_i|·(a⁺, a⁻) when e_i &gt; 0 (STDP), |e_i|·(−a⁺, −a⁻) when e_i &lt; 0 (anti-STDP).
      */
-    private void s2stdp(int y, float[] t, boolean[] sil, int[] xi, float[] xt, int cnt) {
+    private void s2stdp(int y, float[] t, boolean[] ex, int[] xi, float[] xt, int cnt) {
         SpikeNnConfig.Optimizer o = cfg.optimizer();
-        int m = updatedSet(sil);
+        int m = updatedSet(ex);
         int nU = o.classInhib() ? classes : n;
-        int nT = o.classInhib() ? 1 : perClass - nt;
-        float g = o.tGap();
-        float gNt = g * nT / nU, gT = g * (nU - nT) / nU;
+        int nT = o.classInhib() ? 1 : (ntLabelled ? perClass - nt : perClass);
+        double g = o.tGap();
+        double gNt = g * ((double) nT / nU), gT = g * ((double) (nU - nT) / nU);
         float sum = 0f;
         int fired = 0;
         for (int k = 0; k < m; k++) {
@@ -438,20 +650,20 @@ public final class ReadoutTrainer {
                 fired++;
             }
         }
-        float base = tMax - gNt;
-        if (fired > 0) base = Math.min(sum / fired, base);
+        double base = tMax - gNt;
+        if (fired > 0) base = Math.min((float) ((double) sum / fired), base);
         int u = 0;
         for (int k = 0; k < m; k++) {
             int i = lanes[k];
             float ti = t[i];
             boolean target = classOf(i) == y && isTarget(i);
-            float desired = target ? base - gT : base + gNt;
+            double desired = target ? base - gT : base + gNt;
             if (o.useTimeRanges()) desired = target ? Math.min(ti, desired) : Math.max(ti, desired);
-            float e = (ti - desired) / tMax;
+            float e = (float) ((ti - desired) / tMax);
             if (e == 0f) continue;
             lanes[u] = i;
-            dp[u] = e * ap;
-            dm[u] = e * am;
+            dp[u] = (double) e * ap;                        // = |e|·(−a⁺) when e < 0
+            dm[u] = (double) e * am;
             tn[u] = ti;
             u++;
         }
@@ -459,11 +671,12 @@ public final class ReadoutTrainer {
     }
 
     /**
-     * R-STDP (spikenn.md §1.3): only the global winner is updated, with STDP (a⁺, a⁻) when it is a
-     * target-labelled neuron of the label's class, else with the anti rates (anti_a⁺, anti_a⁻).
+     * R-STDP ({@code train.py} {@code RSTDPOptimizer.__call__}): only the global winner is
+     * updated, with error 1 and STDP (a⁺, a⁻) when it is a target-labelled neuron of the label's
+     * class, else with the anti rates (anti_a⁺, anti_a⁻).
      */
     private void rstdp(int y, int win, float[] t, int[] xi, float[] xt, int cnt) {
-        if (win < 0) return;
+        if (win < 0) return;                                 // only when every neuron is excluded (variant)
         boolean reward = classOf(win) == y && isTarget(win);
         lanes[0] = win;
         dp[0] = reward ? ap : antiAp;
@@ -473,94 +686,127 @@ public final class ReadoutTrainer {
     }
 
     /**
-     * S4NN (spikenn.md §1.3, appendix; our reading where the spec is short): base = min spike
-     * time over U, at most t_max − g; targets T = base (true class, target-labelled) or base + g,
-     * with time ranges T = min(t_i, base) / max(t_i, base + g); e_i = (t_i − T_i)/t_max, divided by
-     * the L2 norm of e over U; Δw_ij = lr·e_i for inputs that spiked at t_j ≤ t_i; other inputs
-     * unchanged.
+     * S4NN ({@code _impl.py} {@code s4nn}; no golden replay of this rule): base = the earliest
+     * spike time over U (float32), t_max − g if base + g &gt; t_max; targets T = base (true class,
+     * target-labelled) or base + g, with time ranges T = min(t_i, base) / max(t_i, base + g);
+     * e_i = float32((t_i − T_i)/t_max), divided by the L2 norm of e over U (computed in double and
+     * rounded; the original's float32 {@code np.linalg.norm} may differ in the last bit);
+     * w_ij += e_i·lr for every input with t_j ≤ t_i — which includes the silent inputs of a neuron
+     * that did not fire — and no change elsewhere.
      */
-    private void s4nn(int y, float[] t, boolean[] sil, int[] xi, float[] xt, int cnt) {
+    private void s4nn(int y, float[] t, boolean[] ex, int[] xi, float[] xt, int cnt) {
         SpikeNnConfig.Optimizer o = cfg.optimizer();
-        int m = updatedSet(sil);
-        float g = o.tGap();
-        float base = tMax;
-        for (int k = 0; k < m; k++) base = Math.min(base, t[lanes[k]]);
-        base = Math.min(base, tMax - g);
+        int m = updatedSet(ex);
+        double g = o.tGap();
+        float tb = tMax;
+        for (int k = 0; k < m; k++) tb = Math.min(tb, t[lanes[k]]);
+        double base = tb + g > tMax ? tMax - g : tb;
         double sq = 0;
         for (int k = 0; k < m; k++) {
             int i = lanes[k];
             float ti = t[i];
             boolean target = classOf(i) == y && isTarget(i);
-            float desired = target ? base : base + g;
+            double desired = target ? base : base + g;
             if (o.useTimeRanges()) desired = target ? Math.min(ti, desired) : Math.max(ti, desired);
-            float e = (ti - desired) / tMax;
+            float e = (float) ((ti - desired) / tMax);
             acc[k] = e;
             sq += (double) e * e;
         }
         float norm = (float) Math.sqrt(sq);
         int u = 0;
         for (int k = 0; k < m; k++) {
-            float e = norm > 0 ? acc[k] / norm : 0f;
+            float e = norm != 0 ? acc[k] / norm : acc[k];
             if (e == 0f) continue;
-            lanes[u] = lanes[k];
-            dp[u] = lr * e;
-            dm[u] = 0f;
-            tn[u] = t[lanes[k]];
+            int i = lanes[k];
+            lanes[u] = i;
+            dp[u] = (double) e * lr;
+            dm[u] = 0;
+            tn[u] = t[i];
             u++;
         }
-        applyStdp(u, xi, xt, cnt, true);
+        applyStdp(u, xi, xt, cnt, false);
     }
 
     /**
-     * The additive STDP kernel on neurons {@code lanes[0..m)}: for every input j,
-     * {@code w_ij += (t_j ≤ t_i ? dp : dm)} where silent inputs have {@code t_j = t_max} (so they
-     * are causal only for a neuron that did not fire), then clip to [w_min, w_max], then (w_norm)
-     * rescale each updated neuron's weights to its initial L1 norm. With {@code ignoreSilent} the
-     * silent inputs are left alone. Neurons outside the lanes are not touched.
+     * The additive STDP kernel ({@code _impl.py} {@code stdp_additive}) on neurons
+     * {@code lanes[0..m)}: for every input j, {@code w_ij ← float32(double(w_ij) + (t_j ≤ t_i ? dp : dm))}
+     * where silent inputs (and inputs hidden by input dropout) have {@code t_j = t_max}, so they
+     * are causal only for a neuron that did not fire; then clipped to [w_min, w_max]. With
+     * {@code ignoreSilent} the silent inputs get no {@code dm} step (the original's LTD bound
+     * {@code in_spks < max_time}) but still the {@code dp} step of a neuron that did not fire.
+     * The L1 renormalisation follows in {@link #constrain}.
      */
     private void applyStdp(int m, int[] xi, float[] xt, int cnt, boolean ignoreSilent) {
         if (m == 0) return;
         SpikeNnConfig.Network net = cfg.network();
         final float lo = net.wMin(), hi = net.wMax();
-        final boolean norm = net.wNorm();
         final float[] w = layer.weights();
         final int n = this.n;
         for (int k = 0; k < cnt; k++) {
             spiked[xi[k]] = true;
             tIn[xi[k]] = xt[k];
         }
-        // delta of a silent input (t_j = t_max): causal only for a neuron that did not fire
-        final float[] ds = acc;
-        for (int k = 0; k < m; k++) ds[k] = tMax <= tn[k] ? dp[k] : dm[k];
-        double[] sums = norm ? new double[m] : null;
+        // step of a silent input (t_j = t_max): causal only for a neuron that did not fire
+        final double[] dsil = ds;
+        for (int k = 0; k < m; k++) dsil[k] = tMax <= tn[k] ? dp[k] : (ignoreSilent ? 0 : dm[k]);
         for (int j = 0; j < inputs; j++) {
             final int row = j * n;
             if (spiked[j]) {
                 final float tj = tIn[j];
                 for (int k = 0; k < m; k++) {
                     int a = row + lanes[k];
-                    float x = clip(w[a] + (tj <= tn[k] ? dp[k] : dm[k]), lo, hi);
-                    w[a] = x;
-                    if (norm) sums[k] += Math.abs(x);
+                    w[a] = clip((float) (w[a] + (tj <= tn[k] ? dp[k] : dm[k])), lo, hi);
                 }
-            } else if (!ignoreSilent) {
+            } else {
                 for (int k = 0; k < m; k++) {
                     int a = row + lanes[k];
-                    float x = clip(w[a] + ds[k], lo, hi);
-                    w[a] = x;
-                    if (norm) sums[k] += Math.abs(x);
+                    w[a] = clip((float) (w[a] + dsil[k]), lo, hi);
                 }
-            } else if (norm) {
-                for (int k = 0; k < m; k++) sums[k] += Math.abs(w[row + lanes[k]]);
             }
         }
         for (int k = 0; k < cnt; k++) spiked[xi[k]] = false;
-        if (norm) {
-            final float[] f = ds;                      // reuse: per-lane factor (1 for an all-zero row)
-            for (int k = 0; k < m; k++) f[k] = sums[k] == 0 ? 1f : (float) (norm0[lanes[k]] / sums[k]);
-            for (int j = 0, row = 0; j < inputs; j++, row += n) {
-                for (int k = 0; k < m; k++) w[row + lanes[k]] *= f[k];
-            }
+    }
+
+    /**
+     * The layer constraints after every training sample ({@code snn.py} {@code clip_weights},
+     * {@code normalize_weights}): with {@code w_norm}, every weight is clipped to
+     * [w_min, w_max] and every row rescaled, w ← w·(target / Σ|w|) in float32 with Σ numpy's
+     * pairwise float32 sum (a row whose Σ is 0 is left as is, where the original would divide by
+     * zero); rows are not clipped again after the rescaling (the next sample's clip does it).
+     * Without {@code w_norm} the updated weights were clipped by the kernel and the other rows
+     * are unchanged, hence already in range (unless set out of range by {@link #setInitialWeights}).
+     */
+    private void constrain() {
+        if (cfg.network().wNorm()) {
+            normaliseAll(true);
+        } else if (needFullClip) {
+            clipAll();
+        }
+    }
+
+    private void clipAll() {
+        final float lo = cfg.network().wMin(), hi = cfg.network().wMax();
+        final float[] w = layer.weights();
+        for (int a = 0; a < w.length; a++) w[a] = clip(w[a], lo, hi);
+        needFullClip = false;
+    }
+
+    /**
+     * Rescales every row to its L1 target; with {@code clipFirst}, every weight is clipped to
+     * [w_min, w_max] in the same pass that sums the row (the original's clip, then normalise).
+     */
+    private void normaliseAll(boolean clipFirst) {
+        final float[] w = layer.weights(), f = factor;
+        final int n = this.n;
+        if (clipFirst) {
+            pairwise.clippedAbsRows(w, inputs, cfg.network().wMin(), cfg.network().wMax(), rowSum);
+            needFullClip = false;
+        } else {
+            pairwise.rows(w, inputs, true, rowSum);
+        }
+        for (int i = 0; i < n; i++) f[i] = rowSum[i] == 0f ? 1f : wNorm[i] / rowSum[i];
+        for (int j = 0, row = 0; j < inputs; j++, row += n) {
+            for (int i = 0; i < n; i++) w[row + i] *= f[i];
         }
     }
 

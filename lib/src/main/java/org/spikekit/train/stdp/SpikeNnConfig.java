@@ -102,14 +102,20 @@ public record SpikeNnConfig(Network network, Optimizer optimizer, Regularizer re
      * @param annealing     rate factor after each epoch ({@code annealing}, default 1)
      * @param tGap          g ({@code t_gap}; required for s2stdp and s4nn)
      * @param classInhib    NCG intra-class WTA ({@code class_inhib}, default false)
-     * @param useTimeRanges SSTDP / S4NN time ranges ({@code use_time_ranges}, default false)
+     * @param useTimeRanges SSTDP / S4NN time ranges ({@code use_time_ranges}; default false, but true
+     *                      for s4nn as in the original's {@code app/readout.py} {@code init_from_dict})
      * @param adaptiveLr    R-STDP adaptive rates ({@code adaptive_lr}, default true)
      * @param ignoreSilent  no update of silent inputs ({@code ignore_silent}, default false)
      * @param lr            S4NN learning rate ({@code lr}; required for s4nn)
+     *
+     * <p>The rates, {@code annealing} and {@code t_gap} are kept as the JSON numbers (doubles), as
+     * the original keeps them as Python floats: its gaps, errors, rate annealing and weight steps
+     * are computed in float64 ({@code spikenn/train.py}, {@code spikenn/_impl.py} {@code s2stdp},
+     * {@code stdp_additive}), so a float32 copy of e.g. 0.05 would change the last bits.
      */
-    public record Optimizer(Method method, String stdp, float ap, float am, float antiAp, float antiAm, float annealing,
-                            float tGap, boolean classInhib, boolean useTimeRanges, boolean adaptiveLr, boolean ignoreSilent,
-                            float lr) {
+    public record Optimizer(Method method, String stdp, double ap, double am, double antiAp, double antiAm, double annealing,
+                            double tGap, boolean classInhib, boolean useTimeRanges, boolean adaptiveLr, boolean ignoreSilent,
+                            double lr) {
         public Optimizer {
             if (method == null) throw new ConfigException("optimizer.method must be given");
             if (!"additive".equals(stdp)) {
@@ -125,8 +131,11 @@ public record SpikeNnConfig(Network network, Optimizer optimizer, Regularizer re
      * @param thrLr     η_θ ({@code thr_lr}, required)
      * @param thrAnneal factor of η_θ after each epoch ({@code thr_anneal}, default 1)
      * @param useTwoThr CR-2 two-compartment thresholds; false: CR-1 ({@code use_two_thr}, default true)
+     *
+     * <p>{@code thr_lr} and {@code thr_anneal} are doubles (Python floats in the original, see
+     * {@link Optimizer}).
      */
-    public record Regularizer(float thrLr, float thrAnneal, boolean useTwoThr) {
+    public record Regularizer(double thrLr, double thrAnneal, boolean useTwoThr) {
         public Regularizer {
             if (!(thrLr >= 0)) throw new ConfigException("regularizer.thr_lr must be >= 0, got " + thrLr);
             if (!(thrAnneal >= 0)) throw new ConfigException("regularizer.thr_anneal must be >= 0, got " + thrAnneal);
@@ -330,14 +339,20 @@ public record SpikeNnConfig(Network network, Optimizer optimizer, Regularizer re
             return new ConfigException(source + ": " + name + "." + key + " must be " + expected + ", got " + v.getNodeType().name().toLowerCase(Locale.ROOT) + " " + v);
         }
 
+        /** A number as float32 (the network's parameters, float32 arrays in the original). */
         float num(String key, float dflt, boolean required) {
-            JsonNode v = get(key, required);
-            if (v == null) return dflt;
-            if (!v.isNumber()) throw wrong(key, "a number", v);
-            return (float) v.doubleValue();
+            return (float) dnum(key, dflt, required);
         }
 
         float num(String key) { return num(key, Float.NaN, true); }
+
+        /** A number as the JSON double (rates, gaps, annealing: Python floats in the original). */
+        double dnum(String key, double dflt, boolean required) {
+            JsonNode v = get(key, required);
+            if (v == null) return dflt;
+            if (!v.isNumber()) throw wrong(key, "a number", v);
+            return v.doubleValue();
+        }
 
         int integer(String key, int dflt, boolean required) {
             JsonNode v = get(key, required);
@@ -386,20 +401,21 @@ public record SpikeNnConfig(Network network, Optimizer optimizer, Regularizer re
             for (Method x : Method.values()) if (x.key.equals(m)) method = x;
             if (method == null) throw new ConfigException(source + ": optimizer.method \"" + m + "\" is not one of s2stdp, rstdp, s4nn");
             boolean stdpRule = method != Method.S4NN;
-            float ap = o.num("ap", Float.NaN, stdpRule), am = o.num("am", Float.NaN, stdpRule);
+            double ap = o.dnum("ap", Double.NaN, stdpRule), am = o.dnum("am", Double.NaN, stdpRule);
             if (o.node().has("beta") || o.node().has("w_min") || o.node().has("w_max")) {
                 if (!"multiplicative".equals(o.text("stdp", "additive", false))) {
                     throw new ConfigException(source + ": optimizer.beta/w_min/w_max belong to the multiplicative kernel, but optimizer.stdp is not \"multiplicative\"");
                 }
             }
             Optimizer opt = new Optimizer(method, o.text("stdp", "additive", false), ap, am,
-                    o.num("anti_ap", -ap, false), o.num("anti_am", -am, false), o.num("annealing", 1f, false),
-                    o.num("t_gap", Float.NaN, method != Method.RSTDP), o.bool("class_inhib", false), o.bool("use_time_ranges", false),
-                    o.bool("adaptive_lr", true), o.bool("ignore_silent", false), o.num("lr", Float.NaN, method == Method.S4NN));
+                    o.dnum("anti_ap", -ap, false), o.dnum("anti_am", -am, false), o.dnum("annealing", 1, false),
+                    o.dnum("t_gap", Double.NaN, method != Method.RSTDP), o.bool("class_inhib", false),
+                    o.bool("use_time_ranges", method == Method.S4NN),
+                    o.bool("adaptive_lr", true), o.bool("ignore_silent", false), o.dnum("lr", Double.NaN, method == Method.S4NN));
 
             Section r = Section.of(root, "regularizer", "regularizer", source, false);
             Regularizer reg = r == null ? null
-                    : new Regularizer(r.num("thr_lr"), r.num("thr_anneal", 1f, false), r.bool("use_two_thr", true));
+                    : new Regularizer(r.dnum("thr_lr", Double.NaN, true), r.dnum("thr_anneal", 1, false), r.bool("use_two_thr", true));
 
             Section t = Section.of(root, "trainer", "trainer", source, true);
             Trainer tr = new Trainer(t.integer("epochs", 0, true), t.integer("early_stopping", 0, false), t.integer("nt_neurons", 0, false),
@@ -460,8 +476,8 @@ public record SpikeNnConfig(Network network, Optimizer optimizer, Regularizer re
         return root;
     }
 
-    private static void putNum(ObjectNode o, String key, float v) {
-        if (!Float.isNaN(v)) o.put(key, v);
+    private static void putNum(ObjectNode o, String key, double v) {
+        if (!Double.isNaN(v)) o.put(key, v);
     }
 
     /** Canonical JSON text (keys sorted, no spaces): the config's identity in run keys. */

@@ -86,8 +86,8 @@ class SpikeNnConfigTest {
              "optimizer": {"method": "rstdp", "ap": 0.1, "am": -0.01},
              "trainer": {"epochs": 3}}""", "min");
         assertNull(c.regularizer());
-        assertEquals(-0.1f, c.optimizer().antiAp());
-        assertEquals(0.01f, c.optimizer().antiAm());
+        assertEquals(-0.1, c.optimizer().antiAp());            // rates are kept as the JSON doubles
+        assertEquals(0.01, c.optimizer().antiAm());
         assertTrue(c.optimizer().adaptiveLr());
         assertEquals(0, c.trainer().earlyStopping());
         assertEquals(0f, c.network().wMin());
@@ -102,12 +102,12 @@ class SpikeNnConfigTest {
         List<SpikeNnConfig> g = SpikeNnConfig.grid(grid, "gs.json");
         assertEquals(12, g.size());
         assertEquals(150f, g.get(0).network().firingThreshold());
-        assertEquals(0.01f, g.get(0).optimizer().tGap());
-        assertEquals(0.5f, g.get(0).regularizer().thrAnneal());
-        assertEquals(0.9f, g.get(1).regularizer().thrAnneal());
-        assertEquals(0.02f, g.get(2).optimizer().tGap());
+        assertEquals(0.01, g.get(0).optimizer().tGap());
+        assertEquals(0.5, g.get(0).regularizer().thrAnneal());
+        assertEquals(0.9, g.get(1).regularizer().thrAnneal());
+        assertEquals(0.02, g.get(2).optimizer().tGap());
         assertEquals(200f, g.get(6).network().firingThreshold());
-        assertEquals(0.03f, g.get(11).optimizer().tGap());
+        assertEquals(0.03, g.get(11).optimizer().tGap());
         assertEquals(12, g.stream().map(SpikeNnConfig::canonicalJson).distinct().count());
         assertEquals(List.of("network.firing_threshold", "optimizer.t_gap", "regularizer.thr_anneal"),
                 List.copyOf(SpikeNnConfig.varying(g)));

@@ -81,11 +81,14 @@ class StdpRulesTest {
     }
 
     @Test
-    void ignoreSilentLeavesSilentInputsAlone() {
+    void ignoreSilentBlocksOnlyTheDepressionOfSilentInputs() {
+        // the original's stdp_additive with max_time = t_max: LTD only for inputs that spiked; a
+        // silent input is still causal (t_max ≤ t_max) for a neuron that did not fire, so it is
+        // potentiated (the kit once left every silent input alone)
         ReadoutTrainer t = twoNeurons(", \"ignore_silent\": true");
         t.trainSample(IDX, TS, 3, 0);
         assertArrayEquals(new float[] {0.61f, 0.61f, 0.495f, 0.5f}, row(t, 0), EPS);
-        assertArrayEquals(new float[] {0.26f, 0.26f, 0.56f, 0.5f}, row(t, 1), EPS);
+        assertArrayEquals(new float[] {0.26f, 0.26f, 0.56f, 0.56f}, row(t, 1), EPS);
     }
 
     @Test
@@ -152,7 +155,7 @@ class StdpRulesTest {
         String json = cfg(2, "rstdp", ", \"anti_ap\": -0.2, \"anti_am\": 0.02", "", "");
         ReadoutTrainer t = trainer(json, 4, 2);
         // adaptive start: STDP × (1 − 1/C) = × 0.5, anti × 1/C = × 0.5
-        assertArrayEquals(new float[] {0.05f, -0.025f, -0.1f, 0.01f}, t.rates(), EPS);
+        assertArrayEquals(new double[] {0.05, -0.025, -0.1, 0.01}, t.rates(), 1e-15);
         setRow(t, 0, 0.6f, 0.6f, 0.5f, 0.5f);
         setRow(t, 1, 0.2f, 0.2f, 0.5f, 0.5f);
         t.trainSample(IDX, TS, 3, 0);                          // n0 wins, class 0: reward
@@ -162,15 +165,15 @@ class StdpRulesTest {
         assertArrayEquals(new float[] {0.55f, 0.55f, 0.485f, 0.485f}, row(t, 0), EPS);
         // end of epoch, annealing 0.5, training accuracy 0.75: STDP = base·(1 − acc), anti = base·acc
         t.endEpoch(0.75);
-        assertArrayEquals(new float[] {0.05f * 0.25f, -0.025f * 0.25f, -0.1f * 0.75f, 0.01f * 0.75f}, t.rates(), EPS);
+        assertArrayEquals(new double[] {0.05 * 0.25, -0.025 * 0.25, -0.1 * 0.75, 0.01 * 0.75}, t.rates(), 1e-15);
     }
 
     @Test
     void rstdpWithoutAdaptiveRatesOnlyAnneals() {
         ReadoutTrainer t = trainer(cfg(2, "rstdp", ", \"adaptive_lr\": false", "", ""), 4, 2);
-        assertArrayEquals(new float[] {0.1f, -0.05f, -0.1f, 0.05f}, t.rates(), EPS);     // anti defaults to −(a⁺, a⁻)
+        assertArrayEquals(new double[] {0.1, -0.05, -0.1, 0.05}, t.rates(), 0);          // anti defaults to −(a⁺, a⁻)
         t.endEpoch(0.75);
-        assertArrayEquals(new float[] {0.05f, -0.025f, -0.05f, 0.025f}, t.rates(), EPS);
+        assertArrayEquals(new double[] {0.05, -0.025, -0.05, 0.025}, t.rates(), 0);      // rates are the JSON doubles, halved exactly
     }
 
     /** Six neurons, three per class, no learning (a± = 0), n1 always wins class 0. */
@@ -202,7 +205,7 @@ class StdpRulesTest {
                 new int[] {0, 1, 2, 0, 1, 2}, new float[] {0.1f, 0.3f, 0.5f, 0.1f, 0.3f, 0.5f});
         t.trainEpoch(two);
         assertArrayEquals(new float[] {1f, 1.4f, 1f, 1f, 1f, 1f}, t.trainThresholds(), EPS);
-        assertEquals(0.15f, t.thresholdRate(), EPS);
+        assertEquals(0.15, t.thresholdRate(), 1e-15);
         t.trainEpoch(two);
         assertArrayEquals(new float[] {1f, 1.2f, 1f, 1f, 1f, 1f}, t.trainThresholds(), EPS);
         assertArrayEquals(new float[] {1f, 1f, 1f, 1f, 1f, 1f}, t.thresholds(), 0f);
@@ -237,10 +240,13 @@ class StdpRulesTest {
     }
 
     @Test
-    void outputDropoutSilencesAboutPOfTheNeuronsAndTheyGetNoUpdate() {
+    void outputDropoutVariantSilencesAboutPOfTheNeuronsAndGivesThemNoUpdate() {
+        // the kit's earlier reading, now the labelled variant OUTPUT_DROPOUT_EXCLUDED (the released
+        // code updates the dropped neurons too: SpikeNnSemanticsTest)
         // one class of 4 neurons, none can fire (θ huge): every active neuron gets e = g > 0
         String json = cfg(4, "s2stdp", "", "", ", \"dropout_out\": 0.25").replace("\"firing_threshold\": 1.0", "\"firing_threshold\": 100.0");
-        ReadoutTrainer t = trainer(json, 4, 1);
+        ReadoutTrainer t = new ReadoutTrainer(SpikeNnConfig.parse(json, "test"), 4, 1, 8, 0, true,
+                java.util.Set.of(ReadoutTrainer.Variant.OUTPUT_DROPOUT_EXCLUDED));
         int updated = 0, samples = 2000;
         for (int s = 0; s < samples; s++) {
             float[][] before = new float[4][];
@@ -264,7 +270,8 @@ class StdpRulesTest {
         float norm = (float) Math.sqrt(0.7 * 0.7 + 0.2 * 0.2);
         float d0 = 0.1f * -0.2f / norm, d1 = 0.1f * 0.7f / norm;
         assertArrayEquals(new float[] {0.6f + d0, 0.6f + d0, 0.5f, 0.5f}, row(t, 0), EPS);       // causal: j0, j1
-        assertArrayEquals(new float[] {0.2f + d1, 0.2f + d1, 0.5f + d1, 0.5f}, row(t, 1), EPS);  // silent neuron: all spikes causal
+        // silent neuron: every input is causal, the silent j3 too (t_max ≤ t_max in the original's s4nn)
+        assertArrayEquals(new float[] {0.2f + d1, 0.2f + d1, 0.5f + d1, 0.5f + d1}, row(t, 1), EPS);
     }
 
     @Test

@@ -1,0 +1,145 @@
+package org.spikekit.train.stdp;
+
+/**
+ * numpy's float32 pairwise summation, the order {@code np.sum} / {@code np.add.reduce} uses on a
+ * contiguous float32 row (numpy {@code loops_utils.h.src} {@code FLOAT_pairwise_sum}), which the
+ * SpikeNN original uses for the per-neuron L1 weight normalisation ({@code spikenn/_impl.py}
+ * {@code weight_norm}: {@code np.absolute(weight).sum()}) and for its targets
+ * ({@code spikenn/snn.py}: {@code self.weights.sum(1)}). Rules, all in float32: fewer than 8
+ * values are added one by one from 0; up to 128 values go to 8 interleaved accumulators (value
+ * k to accumulator k mod 8, for the largest multiple of 8), which are combined as
+ * {@code ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))}, then the remaining values are added one by one;
+ * longer runs are split at {@code n/2} rounded down to a multiple of 8 and the two halves' sums
+ * added. The reduction starts from the identity 0, which leaves the result unchanged.
+ *
+ * <p>{@link #rows} computes it for every neuron of an input-major weight matrix at once
+ * ({@code w[j·N + i]}), so the inner loops run over contiguous neurons; {@link #clippedAbsRows}
+ * first clips each weight in place (numpy's {@code clip}) and sums the absolute values, the
+ * original's clip-then-normalise in one pass over the matrix.
+ */
+final class PairwiseSum {
+    private static final int BLOCK = 128;
+
+    private final int n;
+    private final float[][] acc = new float[8][];
+    private float[][] left = new float[0][], right = new float[0][];
+
+    /** Scratch for {@link #rows} over {@code n} neurons. */
+    PairwiseSum(int n) {
+        this.n = n;
+        for (int k = 0; k < 8; k++) acc[k] = new float[n];
+    }
+
+    /** Pairwise sum of {@code a[off .. off+len)} (signed values), as numpy. */
+    static float sum(float[] a, int off, int len) {
+        if (len < 8) {
+            float res = 0f;
+            for (int i = 0; i < len; i++) res += a[off + i];
+            return res;
+        }
+        if (len <= BLOCK) {
+            float r0 = a[off], r1 = a[off + 1], r2 = a[off + 2], r3 = a[off + 3];
+            float r4 = a[off + 4], r5 = a[off + 5], r6 = a[off + 6], r7 = a[off + 7];
+            int i = 8;
+            for (; i < len - (len % 8); i += 8) {
+                r0 += a[off + i];
+                r1 += a[off + i + 1];
+                r2 += a[off + i + 2];
+                r3 += a[off + i + 3];
+                r4 += a[off + i + 4];
+                r5 += a[off + i + 5];
+                r6 += a[off + i + 6];
+                r7 += a[off + i + 7];
+            }
+            float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+            for (; i < len; i++) res += a[off + i];
+            return res;
+        }
+        int n2 = len / 2;
+        n2 -= n2 % 8;
+        return sum(a, off, n2) + sum(a, off + n2, len - n2);
+    }
+
+    private boolean clip;
+    private float clipLo, clipHi;
+
+    /**
+     * For every neuron i, the pairwise sum over inputs j of {@code w[j·n + i]} ({@code |w|} when
+     * {@code abs}) into {@code dst[i]}; {@code d} inputs.
+     */
+    void rows(float[] w, int d, boolean abs, float[] dst) {
+        clip = false;
+        rows(w, 0, d, abs, dst, 0);
+    }
+
+    /**
+     * Clips every weight in place to [lo, hi] ({@code max} with lo, then {@code min} with hi, as
+     * numpy's {@code clip}), then as {@link #rows} with {@code abs}.
+     */
+    void clippedAbsRows(float[] w, int d, float lo, float hi, float[] dst) {
+        clip = true;
+        clipLo = lo;
+        clipHi = hi;
+        rows(w, 0, d, true, dst, 0);
+    }
+
+    /** numpy's clip of one value ({@code _NPY_MIN(_NPY_MAX(x, lo), hi)} without the NaN cases). */
+    static float clip(float x, float lo, float hi) {
+        float y = x > lo ? x : lo;
+        return y < hi ? y : hi;
+    }
+
+    private void rows(float[] w, int lo, int len, boolean abs, float[] dst, int depth) {
+        final int n = this.n;
+        if (len < 8) {
+            java.util.Arrays.fill(dst, 0, n, 0f);
+            for (int j = lo; j < lo + len; j++) add(w, j * n, abs, dst);
+            return;
+        }
+        if (len <= BLOCK) {
+            for (int k = 0; k < 8; k++) {
+                float[] r = acc[k];
+                java.util.Arrays.fill(r, 0f);
+                add(w, (lo + k) * n, abs, r);                // 0 + x = x: the first 8 values
+            }
+            int j = 8;
+            for (; j < len - (len % 8); j += 8) {
+                for (int k = 0; k < 8; k++) add(w, (lo + j + k) * n, abs, acc[k]);
+            }
+            final float[] r0 = acc[0], r1 = acc[1], r2 = acc[2], r3 = acc[3], r4 = acc[4], r5 = acc[5], r6 = acc[6], r7 = acc[7];
+            for (int i = 0; i < n; i++) dst[i] = ((r0[i] + r1[i]) + (r2[i] + r3[i])) + ((r4[i] + r5[i]) + (r6[i] + r7[i]));
+            for (; j < len; j++) add(w, (lo + j) * n, abs, dst);
+            return;
+        }
+        if (depth >= left.length) {
+            left = java.util.Arrays.copyOf(left, depth + 1);
+            right = java.util.Arrays.copyOf(right, depth + 1);
+            left[depth] = new float[n];
+            right[depth] = new float[n];
+        }
+        int n2 = len / 2;
+        n2 -= n2 % 8;
+        float[] a = left[depth], b = right[depth];
+        rows(w, lo, n2, abs, a, depth + 1);
+        rows(w, lo + n2, len - n2, abs, b, depth + 1);
+        for (int i = 0; i < n; i++) dst[i] = a[i] + b[i];
+    }
+
+    private void add(float[] w, int row, boolean abs, float[] dst) {
+        final int n = this.n;
+        if (clip) {
+            final float lo = clipLo, hi = clipHi;
+            for (int i = 0; i < n; i++) {
+                float x = w[row + i];
+                float y = x > lo ? x : lo;
+                y = y < hi ? y : hi;
+                w[row + i] = y;
+                dst[i] += Math.abs(y);
+            }
+        } else if (abs) {
+            for (int i = 0; i < n; i++) dst[i] += Math.abs(w[row + i]);
+        } else {
+            for (int i = 0; i < n; i++) dst[i] += w[row + i];
+        }
+    }
+}
