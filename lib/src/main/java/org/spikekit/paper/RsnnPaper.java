@@ -264,6 +264,9 @@ public final class RsnnPaper {
         for (DataRecord r : used) nb.dataFile(r);
     }
 
+    /** The run mode (quick or full) this paper object prepares data and runs for. */
+    public RunMode mode() { return mode; }
+
     /** Run files of this mode: {@code runs/<mode>/} (quick runs never overwrite full ones). */
     public Path runsDir() { return resultsDir.resolve("runs").resolve(mode.id()); }
 
