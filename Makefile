@@ -40,7 +40,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_OUT := results/notebooks/$(MODE)
 NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: help env lib data fetch-odoherty notebooks reproduce test unit runner-selftest test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
+.PHONY: help env lib data fetch-odoherty rsnn-forward test-rsnn-forward notebooks reproduce test unit runner-selftest test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
 
 help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
@@ -80,6 +80,19 @@ data: $(LIB_JAR) ## fetch the real data reachable here, verify data/raw against 
 fetch-odoherty: $(LIB_JAR) ## try to download the O'Doherty sessions from Zenodo into data/raw/odoherty (needs internet)
 	@$(DATA_CLI) fetch odoherty $(CURDIR)
 
+RSNN_FORWARD = $(JAVA) -cp '$(LIB_CP)' org.spikekit.model.RsnnForward
+
+rsnn-forward: $(LIB_JAR) ## a released tinyRSNN checkpoint on your input: make rsnn-forward CKPT=file.pth INPUT=spikes.npy OUT=dir [PRECISION=float32] → OUT/pred.npy, OUT/spikes.npy
+	@test -n "$(CKPT)" -a -n "$(INPUT)" -a -n "$(OUT)" || { echo "make rsnn-forward: set CKPT=model.pth INPUT=spikes.npy ([T, inputs]) OUT=dir, e.g. CKPT=data/reference/rsnn-released/models/indy01/tinyRSNN-1.pth"; exit 2; }
+	@$(RSNN_FORWARD) "$(CKPT)" "$(INPUT)" "$(OUT)" $(if $(filter float32,$(PRECISION)),--float32)
+
+# make rsnn-forward on the committed golden input must write the golden files, byte for byte
+test-rsnn-forward: $(LIB_JAR) ## check that make rsnn-forward reproduces the committed golden forward pass of a released tinyRSNN
+	@set -e; g=data/reference/rsnn-released/golden-indy01-tinyRSNN-1; out=$$(mktemp -d); \
+	$(MAKE) --no-print-directory rsnn-forward CKPT=data/reference/rsnn-released/models/indy01/tinyRSNN-1.pth INPUT=$$g/input.npy OUT=$$out; \
+	cmp $$out/spikes.npy $$g/spikes.npy && cmp $$out/pred.npy $$g/pred.npy && echo "rsnn-forward: spikes.npy and pred.npy equal $$g, byte for byte"; \
+	rm -rf $$out
+
 notebooks: $(NB_DONE) ## execute every notebooks/NN_*.ipynb headless, in order (copies in results/notebooks/MODE)
 
 # Each executed notebook depends on its source, the library, the kernelspec and the notebook
@@ -107,9 +120,10 @@ reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) notebooks #
 	@echo "Executed notebooks:    $(NB_OUT)/"
 
 # Data first, so the unit tests that read the real MNIST / Fashion-MNIST files run instead of being skipped.
-test: ## every test: quick data, mvn verify (unit, gradient, conformance), HDF5 check against libhdf5, runner self-test, sweep/SLURM test, all notebooks in quick mode
+test: ## every test: quick data, mvn verify (unit, gradient, conformance, parity), rsnn-forward vs its golden set, HDF5 check against libhdf5, runner self-test, sweep/SLURM test, all notebooks in quick mode
 	$(MAKE) --no-print-directory data MODE=quick
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory test-rsnn-forward
 	$(MAKE) --no-print-directory test-hdf5
 	$(MAKE) --no-print-directory runner-selftest
 	$(MAKE) --no-print-directory test-slurm

@@ -26,7 +26,8 @@ import org.spikekit.neuron.Timescales;
  *
  * <p>Contrast with the fused path of {@link Rsnn}: whole-sequence gemms for the input projection,
  * readout current and weight gradients, and a fused LIF kernel with event-driven recurrence.
- * Dropout is not modelled (the benchmark runs both paths without dropout). All buffers are
+ * The synaptic delays of the model's layers are honoured (2 steps as released: each step's update
+ * consumes the previous step's input, recurrent and readout currents). Dropout is not modelled (the benchmark runs both paths without dropout). All buffers are
  * allocated once per sequence shape, so the comparison measures fusion, not allocation.
  * {@code NaiveRsnnTest} holds the predictions and gradients to the fused path.
  */
@@ -42,7 +43,7 @@ final class NaiveRsnn {
     private int t = -1, b = -1;
     private Tensor h, spk, tu, ti, ty, tir, hr, pred;
     private Tensor u, i, y, ir, a, mm, tmp, tmp2, tmpR, tmpR2;
-    private Tensor dU, dI, dS, dM, g, gx, dY, dIr, gyu, ghr;
+    private Tensor dU, dI, dS, dM, g, gx, dY, dIr, gyu, ghr, zeroN, zeroU, dC, dC2, dCr, dCr2;
 
     NaiveRsnn(Rsnn model) {
         m = model;
@@ -82,6 +83,8 @@ final class NaiveRsnn {
         dU = be.zeros(b, n); dI = be.zeros(b, n); dS = be.zeros(b, n); dM = be.zeros(b, n); g = be.zeros(b, n);
         gx = be.zeros(b, in);
         dY = be.zeros(b, units); dIr = be.zeros(b, units); gyu = be.zeros(b, units); ghr = be.zeros(b, units);
+        zeroN = be.zeros(b, n); zeroU = be.zeros(b, units);
+        dC = be.zeros(b, n); dC2 = be.zeros(b, n); dCr = be.zeros(b, units); dCr2 = be.zeros(b, units);
     }
 
     /** What backward needs besides the buffers: the input and the decays of this forward. */
@@ -109,9 +112,11 @@ final class NaiveRsnn {
         be.fill(i, 0f);
         be.fill(y, rp.y0());
         be.fill(ir, 0f);
-        boolean zero = lp.reset() == ResetMode.ZERO;
+        boolean zero = lp.reset() == ResetMode.ZERO, late = lp.synapticDelay() == 2, lateR = rp.synapticDelay() == 2;
         for (int k = 0; k < t; k++) {
             Tensor hk = h.slice0(k), s = spk.slice0(k), hrk = hr.slice0(k);
+            Tensor cin = late ? (k == 0 ? zeroN : h.slice0(k - 1)) : hk;            // the input this update consumes
+            Tensor cinR = lateR ? (k == 0 ? zeroU : hr.slice0(k - 1)) : hrk;
             be.gemm(false, false, 1f, x.slice0(k), w, 0f, hk);          // input projection of this step
             be.copy(u, tu.slice0(k));
             be.copy(i, ti.slice0(k));
@@ -121,8 +126,8 @@ final class NaiveRsnn {
             be.zipRow(BinaryOp.MUL, u, c.betaMem(), mm);                 // M = β_mem·U + (1 − β_mem)·I
             be.zipRow(BinaryOp.MUL, i, obm, tmp);
             be.zip(BinaryOp.ADD, mm, tmp, mm);
-            be.zipRow(BinaryOp.MUL, i, c.betaSyn(), i);                  // I ← β_syn·I + h
-            be.zip(BinaryOp.ADD, i, hk, i);
+            be.zipRow(BinaryOp.MUL, i, c.betaSyn(), i);                  // I ← β_syn·I + c
+            be.zip(BinaryOp.ADD, i, cin, i);
             if (zero) {
                 be.affine(s, -1f, 1f, tmp);
                 be.zip(BinaryOp.MUL, mm, tmp, u);
@@ -130,7 +135,7 @@ final class NaiveRsnn {
                 be.zipRow(BinaryOp.MUL, s, c.theta(), tmp);
                 be.zip(BinaryOp.SUB, mm, tmp, u);
             }
-            // readout (its synapse adds one step of delay through Ir)
+            // readout
             be.gemm(false, false, 1f, s, wro, 0f, hrk);
             be.copy(y, ty.slice0(k));
             be.copy(ir, tir.slice0(k));
@@ -138,7 +143,7 @@ final class NaiveRsnn {
             be.zipRow(BinaryOp.MUL, ir, robm, tmpR);
             be.zip(BinaryOp.ADD, y, tmpR, y);
             be.zipRow(BinaryOp.MUL, ir, rbs, ir);
-            be.zip(BinaryOp.ADD, ir, hrk, ir);
+            be.zip(BinaryOp.ADD, ir, cinR, ir);
             be.gemm(false, false, 1f, y, headMean, 0f, pred.slice0(k));
         }
         return new Pass(x, pred, spk, c, obm, rbm, rbs, robm);
@@ -152,14 +157,20 @@ final class NaiveRsnn {
         LifCoeffs c = p.c();
         Tensor w = hid.w().value(), v = hid.v().value(), wro = ro.w().value();
         Tensor gBm = be.zeros(n), gBs = be.zeros(n), gTh = be.zeros(n), gRbm = be.zeros(units), gRbs = be.zeros(units);
-        be.fill(dU, 0f); be.fill(dI, 0f); be.fill(dY, 0f); be.fill(dIr, 0f);
+        be.fill(dU, 0f); be.fill(dI, 0f); be.fill(dY, 0f); be.fill(dIr, 0f); be.fill(dC, 0f); be.fill(dCr, 0f);
         boolean zero = lp.reset() == ResetMode.ZERO, detach = lp.detachReset();
+        boolean late = lp.synapticDelay() == 2, lateR = rp.synapticDelay() == 2;
         for (int k = t - 1; k >= 0; k--) {
             Tensor s = p.spikes().slice0(k), uk = tu.slice0(k), ik = ti.slice0(k);
+            // dL/dc[k] of the currents emitted at step k: dL/dI[k+1] (delay 1) or dL/dI[k+2] (delay 2, kept
+            // from the step after); the values of dI, dIr now become that of step k − 1
+            Tensor dck = dI, dcrk = dIr;
+            if (late) { Tensor q = dC2; dC2 = dC; dC = q; be.copy(dI, dC); dck = dC2; }
+            if (lateR) { Tensor q = dCr2; dCr2 = dCr; dCr = q; be.copy(dIr, dCr); dcrk = dCr2; }
             // readout step k
             be.gemm(false, true, 1f, gradPrediction.slice0(k), headMean, 0f, gyu);
             be.zip(BinaryOp.ADD, dY, gyu, dY);                           // dL/dY[k+1]
-            be.copy(dIr, ghr);                                           // dL/dh_ro[k] = dL/dIr[k+1]
+            be.copy(dcrk, ghr);                                          // dL/dh_ro[k]
             be.zip(BinaryOp.SUB, ty.slice0(k), tir.slice0(k), tmpR);
             be.zip(BinaryOp.MUL, tmpR, dY, tmpR);
             be.sumRows(tmpR, 1f, gRbm);
@@ -171,11 +182,11 @@ final class NaiveRsnn {
             be.zipRow(BinaryOp.MUL, dY, p.rbm(), dY);
             be.gemm(true, false, 1f, s, ghr, 1f, ro.w().grad());         // dW_ro += S[k]ᵀ·dh_ro[k]
             be.gemm(false, true, 1f, ghr, wro, 0f, dS);                  // dS = dh_ro·W_roᵀ
-            // hidden step k; dI = dL/dI[k+1] = dL/dh[k]
-            be.gemm(false, true, 1f, dI, v, 1f, dS);                     // dS += dI·Vᵀ
-            be.gemm(true, false, 1f, s, dI, 1f, hid.v().grad());        // dV += S[k]ᵀ·dI
-            be.gemm(true, false, 1f, p.x().slice0(k), dI, 1f, hid.w().grad());   // dW += x[k]ᵀ·dh[k]
-            be.gemm(false, true, 1f, dI, w, 0f, gx);                     // dx[k] = dh[k]·Wᵀ
+            // hidden step k; dck = dL/dc[k]
+            be.gemm(false, true, 1f, dck, v, 1f, dS);                    // dS += dc·Vᵀ
+            be.gemm(true, false, 1f, s, dck, 1f, hid.v().grad());       // dV += S[k]ᵀ·dc
+            be.gemm(true, false, 1f, p.x().slice0(k), dck, 1f, hid.w().grad());  // dW += x[k]ᵀ·dc[k]
+            be.gemm(false, true, 1f, dck, w, 0f, gx);                    // dx[k] = dc[k]·Wᵀ
             if (zero) {
                 be.affine(s, -1f, 1f, tmp);
                 be.zip(BinaryOp.MUL, dU, tmp, dM);

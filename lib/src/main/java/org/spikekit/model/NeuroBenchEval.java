@@ -27,8 +27,10 @@ import org.spikekit.metrics.SynapticOperations;
  *       ({@link SynapticOperations}), each layer call classified on its own input as NeuroBench's
  *       hooks do.</li>
  * </ul>
- * Numerics are float32 whatever {@code parameterType} says; the type only sets the footprint (the
- * paper's tinyRSNN is evaluated in float16, which this evaluator does not emulate).
+ * The numerics are the model's own: an {@link Rsnn} runs in float32 whatever {@code parameterType}
+ * says (the type only sets the footprint); wrap it in a {@link HalfRsnn} to evaluate it in emulated
+ * float16 as the authors evaluated the tinyRSNN (R², activation sparsity and operations then come from
+ * the float16 run).
  *
  * <pre>{@code
  * NeuroBenchEval.Result r = NeuroBenchEval.evaluate(tiny, xTest, yTest, DType.FLOAT16);

@@ -23,20 +23,26 @@ import org.spikekit.metrics.MetricLayer;
 import org.spikekit.metrics.MetricModel;
 
 /**
- * tinyRSNN / bigRSNN of Liu et al. 2024 (rsnn.md §2.2): input spikes → dropout (training) →
- * recurrent current-based LIF layer ({@link RecurrentLifLayer}, stork semantics) → dropout on the
- * hidden spikes (training) → leaky-integrator readout with one or five heads ({@link LeakyReadout},
- * output = mean of the heads, Y[0] = −0.01).
+ * tinyRSNN / bigRSNN of Liu et al. 2024: input spikes → dropout (training) → recurrent
+ * current-based LIF layer ({@link RecurrentLifLayer}) → dropout on the hidden spikes (training) →
+ * leaky-integrator readout with one or five heads ({@link LeakyReadout}, output = mean of the
+ * heads, Y[0] = −0.01), with the dynamics of the authors' released code (fmi-basel/neural-decoding-RSNN
+ * run by stork @ 40c68fe).
  *
- * <p>Latency: an input spike at step n reaches the hidden spikes at n+2 (one step of synaptic
- * delay plus the pre-update spike rule) and the prediction at output index n+3 (the
- * hidden→readout synapse adds one more step; the readout reports the state after its update).
+ * <p>Latency, as released: stork evolves every group on the input gathered in the previous step and
+ * only then propagates spikes ({@code stork/models.py}: {@code evolve_all()} before
+ * {@code propagate_all()}), so every connection delivers one step late — a synaptic delay of 2
+ * steps in the kit's terms ({@link LifParams#synapticDelay()}, {@link ReadoutParams#synapticDelay()}).
+ * An input spike at step n reaches the hidden spikes at n+3 and the prediction at n+5; the recurrent
+ * loop takes 3 steps. (With delay 1 on both, the kit's semantics before it was checked against the
+ * released models: n+2, n+3 and 2 steps.)
  *
  * <p>Dropout is inverted dropout (kept values scaled by 1/(1 − p), PyTorch's {@code nn.Dropout}),
  * masks drawn with the backend's counter RNG from the seed passed to {@link #forward}. The hidden
- * dropout acts on the spikes the readout sees; the recurrent connection and the activity
- * regularisers see the undropped spikes (our reading; whether stork's group dropout also masks
- * the recurrent input is not settled in rsnn.md).
+ * dropout mask applies to the spikes both outgoing connections read — the recurrent one and the
+ * readout — as in stork, whose {@code CellGroup.evolve} stores the undropped spikes and then drops
+ * {@code out}, which every {@code Connection} reads; the activity regularisers and the returned
+ * spikes are the undropped ones.
  *
  * <p>Parameter count ({@link #trainableCount()}) excludes the hidden layer's fixed threshold
  * buffer ({@code hidden.threshold}, not trainable): tinyRSNN Indy 10,500, Loco 16,644; bigRSNN
@@ -84,6 +90,16 @@ public final class Rsnn implements NeuroBenchModel {
         public Config withHidden(int n) { return new Config(inputs, n, outputs, lif, readout, inputDropout, hiddenDropout); }
 
         public Config withDropout(float in, float hid) { return new Config(inputs, hidden, outputs, lif, readout, in, hid); }
+
+        /**
+         * A label of the time semantics, for results and caches: e.g. {@code "dynamics=as-released(synaptic
+         * delay 2 steps on input/recurrent/readout, hidden dropout on recurrent and readout)"}.
+         */
+        public String dynamicsLabel() {
+            boolean released = lif.synapticDelay() == 2 && readout.synapticDelay() == 2;
+            return "dynamics=" + (released ? "as-released" : "custom") + "(synaptic delay " + lif.synapticDelay() + " steps on input/recurrent, "
+                    + readout.synapticDelay() + " on readout, hidden dropout on recurrent and readout)";
+        }
     }
 
     private final Backend be;
@@ -194,16 +210,17 @@ public final class Rsnn implements NeuroBenchModel {
         if (x.rank() != 3 || x.dim(2) != cfg.inputs()) {
             throw new IllegalArgumentException("Rsnn: input must be [T, B, " + cfg.inputs() + "], got " + x);
         }
-        int b = x.dim(1);
+        int t = x.dim(0), b = x.dim(1);
         Tensor xin = x;
         if (training && cfg.inputDropout() > 0) {
             xin = be.zeros(x.shape());
             be.zip(BinaryOp.MUL, x, mask(x.shape(), CounterRng.child(seed, 1), cfg.inputDropout()), xin);
         }
-        RecurrentLifLayer.Output h = hiddenLayer.forward(xin, LifState.zeros(be, b, cfg.hidden()), keepTape);
-        Tensor s = h.spikes(), sro = s, hmask = null;
-        if (training && cfg.hiddenDropout() > 0) {
-            hmask = mask(s.shape(), CounterRng.child(seed, 2), cfg.hiddenDropout());
+        Tensor hmask = training && cfg.hiddenDropout() > 0
+                ? mask(new int[] {t, b, cfg.hidden()}, CounterRng.child(seed, 2), cfg.hiddenDropout()) : null;
+        RecurrentLifLayer.Output h = hiddenLayer.forward(xin, hmask, LifState.zeros(be, b, cfg.hidden()), keepTape);
+        Tensor s = h.spikes(), sro = s;
+        if (hmask != null) {
             sro = be.zeros(s.shape());
             be.zip(BinaryOp.MUL, s, hmask, sro);
         }
@@ -229,7 +246,7 @@ public final class Rsnn implements NeuroBenchModel {
         Tensor g = readout.backward(p.readoutTape(), gradPrediction, null).gradInput();
         if (p.hiddenMask() != null) be.zip(BinaryOp.MUL, g, p.hiddenMask(), g);
         if (gradSpikes != null) be.zip(BinaryOp.ADD, g, gradSpikes, g);
-        hiddenLayer.backward(p.hiddenTape(), g, null);
+        hiddenLayer.backward(p.hiddenTape(), g, null);        // the recurrent path's mask is in the hidden tape
     }
 
     // ---- NeuroBench ---------------------------------------------------------------------------
@@ -263,9 +280,9 @@ public final class Rsnn implements NeuroBenchModel {
     }
 
     /**
-     * Evaluation run: at step n, {@code hidden.in} receives x[n], {@code hidden.rec} and every readout
-     * head the hidden spikes S[n] (stork's loop: W·x[n] + V·S[n] and W_ro·S[n] enter the next state);
-     * the only spiking layer is the hidden one.
+     * Evaluation run: {@code hidden.in} is applied to every input step x[n], {@code hidden.rec} and
+     * every readout head to every hidden spike step S[n] (each connection once per step, whatever its
+     * delay); the only spiking layer is the hidden one.
      */
     @Override
     public Workload run(Tensor x) {

@@ -26,15 +26,18 @@ import org.spikekit.neuron.Timescales;
  *
  * <p>Feeding the bins of a sequence {@code x[T, 1, in]} one by one gives, bit for bit, the
  * predictions of {@code rsnn.predict(x)} (no dropout) on the {@code cpu} backend, including the
- * one step of synaptic delay per connection and the readout start Y[0] = y0 (rsnn.md §2.2). Per
- * step, with the same operation order as the sequence path:
+ * synaptic delay of every connection (2 steps as the RSNN was released: x[n] reaches the prediction
+ * at n+5, see {@link Rsnn}) and the readout start Y[0] = y0. Per step, with the same operation order
+ * as the sequence path:
  * <ol>
- *   <li>input current {@code h = x·W} over the non-zero inputs only;</li>
+ *   <li>input current {@code c = x·W} over the non-zero inputs only;</li>
  *   <li>spikes {@code S = Θ(U − θ)} from the membrane before the update (found at the end of the
- *       previous step), recurrent input {@code h += V[k, :]} for each spiking k in ascending order
+ *       previous step), recurrent input {@code c += V[k, :]} for each spiking k in ascending order
  *       (the fused kernel's event-driven order);</li>
- *   <li>readout current {@code S·W_ro} over the spiking neurons only;</li>
- *   <li>elementwise updates of the hidden layer and the readout; prediction = mean of the heads.</li>
+ *   <li>readout current {@code c_o = S·W_ro} over the spiking neurons only;</li>
+ *   <li>elementwise updates of the hidden layer and the readout, driven by this step's c and c_o
+ *       (delay 1) or by the previous step's, kept in the decoder (delay 2); prediction = mean of the
+ *       heads.</li>
  * </ol>
  *
  * <p><b>Why the sums are bit-identical to the gemms of the sequence path.</b> The {@code cpu}
@@ -65,14 +68,14 @@ public final class StreamingDecoder {
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
 
     private final int inputs, neurons, units, outputs;
-    private final boolean zeroReset, blockedInput;
+    private final boolean zeroReset, blockedInput, hiddenLate, readoutLate;
     private final float y0;
     // parameters (row-major as in the model: W [in, N], V [N(pre), N(post)], W_ro [N, units], mean [units, outputs])
     private final float[] w, v, wro, headMean;
     private final float[] bm, obm, bs, th;        // hidden decays β_mem, 1 − β_mem, β_syn; thresholds
     private final float[] rbm, robm, rbs;         // readout decays
-    // state
-    private final float[] u, i, y, ir;
+    // state (pend, pendR: the input currents of the last step, consumed by the next one when the delay is 2)
+    private final float[] u, i, y, ir, pend, pendR;
     // scratch
     private final float[] h, acc, hr, racc, zeros;
     private final int[] inIdx;
@@ -96,6 +99,8 @@ public final class StreamingDecoder {
         outputs = cfg.outputs();
         units = ro.units();
         zeroReset = lp.reset() == ResetMode.ZERO;
+        hiddenLate = lp.synapticDelay() == 2;
+        readoutLate = ro.params().synapticDelay() == 2;
         blockedInput = depthBlock(inputs) < inputs;        // > 256 inputs: h = x·W before the pass
         w = be.toHost(hid.w().value());
         v = be.toHost(hid.v().value());
@@ -129,6 +134,8 @@ public final class StreamingDecoder {
         i = new float[neurons];
         y = new float[units];
         ir = new float[units];
+        pend = new float[neurons];
+        pendR = new float[units];
         h = new float[neurons];
         zeros = new float[neurons];
         acc = new float[neurons];
@@ -177,6 +184,8 @@ public final class StreamingDecoder {
         Arrays.fill(i, 0f);
         Arrays.fill(y, y0);
         Arrays.fill(ir, 0f);
+        Arrays.fill(pend, 0f);
+        Arrays.fill(pendR, 0f);
         nActive = findSpikes(u, th, neurons, active);   // none unless a threshold is negative
         lastSpikes = 0;
         steps = 0;
@@ -221,7 +230,9 @@ public final class StreamingDecoder {
         for (int j = 0; j < units; j++) {
             float yy = y[j], ii = ir[j];
             yy = yy * rbm[j] + ii * robm[j];
-            ir[j] = ii * rbs[j] + hr[j];
+            float co = readoutLate ? pendR[j] : hr[j];
+            ir[j] = ii * rbs[j] + co;
+            if (readoutLate) pendR[j] = hr[j];
             y[j] = yy;
         }
         for (int o = 0; o < outputs; o++) out[o] = dotColumn(y, headMean, units, outputs, o);
@@ -231,15 +242,16 @@ public final class StreamingDecoder {
     /**
      * Per neuron j, in vector chunks: {@code h = [Σ_inputs x_p·W[p, j]] + Σ_{k∈active} V[k, j]} (terms
      * in ascending p, then ascending k, as the gemm and the fused kernel add them), S from U before
-     * the update, {@code M = β_mem·U + (1 − β_mem)·I}, {@code I ← β_syn·I + h}, {@code U ← M·(1 − S)}
+     * the update, {@code M = β_mem·U + (1 − β_mem)·I}, {@code I ← β_syn·I + c} with c = h (delay 1)
+     * or the previous step's h, which h then replaces (delay 2), {@code U ← M·(1 − S)}
      * (or {@code M − θ·S}), and the neurons with new {@code U − θ > 0} appended to {@code next}
      * (ascending). With {@code fromH} the input current is read from {@code h} instead.
      */
     private int hiddenPass(float[] in, int ni, boolean fromH, int na) {
         final int n = neurons, lanes = SP.length(), bound = SP.loopBound(n);
         final int[] act = active, nxt = next, ix = inIdx;
-        final float[] W = w, V = v, U = u, I = i, H = h, BM = bm, OBM = obm, BS = bs, TH = th;
-        final boolean zero = zeroReset;
+        final float[] W = w, V = v, U = u, I = i, H = h, BM = bm, OBM = obm, BS = bs, TH = th, P = pend;
+        final boolean zero = zeroReset, late = hiddenLate;
         final FloatVector one = FloatVector.broadcast(SP, 1f), none = FloatVector.zero(SP);
         final float[] H0 = fromH ? H : zeros;                      // start of the sum: h, or +0
         final int nIn = fromH ? 0 : ni;
@@ -255,7 +267,12 @@ public final class StreamingDecoder {
             FloatVector tv = FloatVector.fromArray(SP, TH, j);
             FloatVector s = none.blend(one, uv.sub(tv).compare(VectorOperators.GT, 0f));
             FloatVector m = uv.mul(FloatVector.fromArray(SP, BM, j)).add(iv.mul(FloatVector.fromArray(SP, OBM, j)));
-            iv.mul(FloatVector.fromArray(SP, BS, j)).add(hv).intoArray(I, j);
+            FloatVector cin = hv;
+            if (late) {
+                cin = FloatVector.fromArray(SP, P, j);
+                hv.intoArray(P, j);
+            }
+            iv.mul(FloatVector.fromArray(SP, BS, j)).add(cin).intoArray(I, j);
             FloatVector un = zero ? m.mul(one.sub(s)) : m.sub(tv.mul(s));
             un.intoArray(U, j);
             long bits = un.sub(tv).compare(VectorOperators.GT, 0f).toLong();
@@ -276,7 +293,12 @@ public final class StreamingDecoder {
             for (int q = 0; q < na; q++) hs += V[act[q] * n + j];
             float uu = U[j], ii = I[j], s = uu - TH[j] > 0 ? 1f : 0f;
             float m = uu * BM[j] + ii * OBM[j];
-            I[j] = ii * BS[j] + hs;
+            float cin = hs;
+            if (late) {
+                cin = P[j];
+                P[j] = hs;
+            }
+            I[j] = ii * BS[j] + cin;
             float un = zero ? m * (1f - s) : m - TH[j] * s;
             U[j] = un;
             if (un - TH[j] > 0) nxt[c++] = j;

@@ -51,8 +51,8 @@ public final class HostLifKernel implements LifKernel {
 
     static int off(Tensor t) { return Math.toIntExact(t.offset()); }
 
-    /** Host copies: U, I per neuron-step; spikes as bits or floats. */
-    record Tape(float[] bm, float[] bs, float[] th, Tensor v, int t, int b, int n,
+    /** Host copies: U, I per neuron-step; spikes as bits or floats; the recurrent mask by reference (or null). */
+    record Tape(float[] bm, float[] bs, float[] th, Tensor v, Tensor mask, int delay, int t, int b, int n,
                 float[] u, float[] i, long[] bits, float[] sf) implements LifTape {
         @Override public long retainedBytes() {
             return 4L * u.length + 4L * i.length + (bits == null ? 0 : 8L * bits.length) + (sf == null ? 0 : 4L * sf.length);
@@ -94,9 +94,9 @@ public final class HostLifKernel implements LifKernel {
     // ---- forward ------------------------------------------------------------------------------
 
     @Override
-    public LifForward forward(LifParams p, LifCoeffs c, Tensor h, Tensor v, LifState s0, boolean keepTape) {
-        ReferenceLifKernel.check(c, h, v, s0);
-        final int t = h.dim(0), b = h.dim(1), n = h.dim(2);
+    public LifForward forward(LifParams p, LifCoeffs c, Tensor h, Tensor v, Tensor mask, LifState s0, boolean keepTape) {
+        ReferenceLifKernel.check(c, h, v, mask, s0);
+        final int t = h.dim(0), b = h.dim(1), n = h.dim(2), d = p.synapticDelay();
         Tensor spikes = be.zeros(t, b, n);
         LifState last = s0.copy();
         final float[] bm = be.toHost(c.betaMem()), bs = be.toHost(c.betaSyn()), th = be.toHost(c.theta());
@@ -109,42 +109,61 @@ public final class HostLifKernel implements LifKernel {
         final float[] ti = keepTape ? new float[(int) total] : null;
         final long[] bits = keepTape && binary ? new long[t * b * words(n)] : null;
         final float[] sf = keepTape && !binary ? new float[(int) total] : null;
-        final float[] H = data(h), S = data(spikes), U = data(last.u()), I = data(last.i());
-        final float[] V = v == null ? null : data(v);
-        final int ho = off(h), vo = v == null ? 0 : off(v);
+        final float[] H = data(h), S = data(spikes), U = data(last.u()), I = data(last.i()), P = data(last.pending());
+        final float[] V = v == null ? null : data(v), M = mask == null ? null : data(mask);
+        final int ho = off(h), vo = v == null ? 0 : off(v), mo = mask == null ? 0 : off(mask);
         final int nc = chunks(b);
         IntStream.range(0, nc).parallel().forEach(ch -> {
             int b0 = (int) ((long) b * ch / nc), b1 = (int) ((long) b * (ch + 1) / nc);
             int[] active = new int[n];
+            if (d == 1 && t > 0) {                               // a pending input enters with c[0]
+                for (int r = b0; r < b1; r++) {
+                    for (int j = 0; j < n; j++) H[ho + r * n + j] += P[r * n + j];
+                }
+            }
             for (int k = 0; k < t; k++) {
                 for (int r = b0; r < b1; r++) {
                     int row = k * b + r;
-                    forwardRow(p, binary, bm, bs, th, H, ho + row * n, S, row * n, U, I, r * n, n,
-                            V, vo, tu, ti, bits, sf, row, active);
+                    // the input of this step's update: c[k] (d = 1), c[k − 1] or the initial pending (d = 2)
+                    float[] in = d == 2 && k == 0 ? P : H;
+                    int inOff = d == 1 ? ho + row * n : k == 0 ? r * n : ho + (row - b) * n;
+                    forwardRow(p, binary, bm, bs, th, H, ho + row * n, in, inOff, S, row * n, U, I, r * n, n,
+                            V, vo, M, M == null ? 0 : mo + row * n, tu, ti, bits, sf, row, active);
+                }
+            }
+            if (t > 0) {
+                for (int r = b0; r < b1; r++) {
+                    if (d == 2) System.arraycopy(H, ho + ((t - 1) * b + r) * n, P, r * n, n);
+                    else java.util.Arrays.fill(P, r * n, r * n + n, 0f);
                 }
             }
         });
-        Tape tape = keepTape ? new Tape(bm, bs, th, v, t, b, n, tu, ti, bits, sf) : null;
+        Tape tape = keepTape ? new Tape(bm, bs, th, v, mask, d, t, b, n, tu, ti, bits, sf) : null;
         return new LifForward(spikes, last, tape);
     }
 
+    /**
+     * One row of one step: spikes from U, the recurrent input added into this step's slot
+     * {@code H[hOff..]}, and the update driven by {@code in[inOff..]} (the same slot for a delay of 1,
+     * the previous step's slot or the initial pending for a delay of 2).
+     */
     private static void forwardRow(LifParams p, boolean binary, float[] bm, float[] bs, float[] th,
-                                   float[] H, int hOff, float[] S, int sOff, float[] U, float[] I, int st, int n,
-                                   float[] V, int vo, float[] tu, float[] ti, long[] bits, float[] sf, int row,
-                                   int[] active) {
+                                   float[] H, int hOff, float[] in, int inOff, float[] S, int sOff, float[] U,
+                                   float[] I, int st, int n, float[] V, int vo, float[] M, int mOff,
+                                   float[] tu, float[] ti, long[] bits, float[] sf, int row, int[] active) {
         if (tu != null) {
             System.arraycopy(U, st, tu, sOff, n);
             System.arraycopy(I, st, ti, sOff, n);
         }
         boolean zero = p.reset() == ResetMode.ZERO;
         if (binary && V == null) {
-            elementwiseRow(zero, bm, bs, th, H, hOff, S, sOff, U, I, st, n, bits, row);
+            elementwiseRow(zero, bm, bs, th, in, inOff, S, sOff, U, I, st, n, bits, row);
             return;
         }
         int na = binary ? spikesBinary(th, S, sOff, U, st, n, bits, row, active)
                 : spikesSmooth(p.surrogate(), th, S, sOff, U, st, n, sf, active);
-        if (V != null) addRecurrent(H, hOff, S, sOff, V, vo, n, active, na);
-        updateRow(zero, bm, bs, th, H, hOff, S, sOff, U, I, st, n);
+        if (V != null) addRecurrent(H, hOff, S, sOff, M, mOff, V, vo, n, active, na);
+        updateRow(zero, bm, bs, th, in, inOff, S, sOff, U, I, st, n);
     }
 
     /** Spike and update in one pass (no recurrence, binary spikes). */
@@ -213,13 +232,14 @@ public final class HostLifKernel implements LifKernel {
         return na;
     }
 
-    /** Event-driven recurrent input: {@code h += s_k·V[k, :]} for the active neurons k. */
-    private static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] V, int vo, int n,
-                                     int[] active, int na) {
+    /** Event-driven recurrent input: {@code h += m_k·s_k·V[k, :]} for the active neurons k (m = 1 without a mask). */
+    private static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] M, int mOff, float[] V, int vo,
+                                     int n, int[] active, int na) {
         int bound = SP.loopBound(n);
         for (int q = 0; q < na; q++) {
             int k = active[q];
-            float w = S[sOff + k];
+            float w = M == null ? S[sOff + k] : S[sOff + k] * M[mOff + k];
+            if (w == 0f) continue;
             int vr = vo + k * n;
             int j = 0;
             if (w == 1f) {
@@ -290,7 +310,7 @@ public final class HostLifKernel implements LifKernel {
         if (!(lifTape instanceof Tape tape)) {
             throw new IllegalArgumentException("host kernel got a tape from another kernel: " + lifTape);
         }
-        final int t = tape.t(), b = tape.b(), n = tape.n();
+        final int t = tape.t(), b = tape.b(), n = tape.n(), d = tape.delay();
         if (gradSpikes != null) gradSpikes.requireShape("LIF backward gradSpikes", t, b, n);
         Tensor gH = be.zeros(t, b, n);
         final float[] GH = data(gH);
@@ -298,11 +318,14 @@ public final class HostLifKernel implements LifKernel {
         final int gso = gradSpikes == null ? 0 : off(gradSpikes);
         final float[] V = tape.v() == null ? null : data(tape.v());
         final int vo = tape.v() == null ? 0 : off(tape.v());
+        final float[] M = tape.mask() == null ? null : data(tape.mask());
+        final int mo = tape.mask() == null ? 0 : off(tape.mask());
         LifState g0 = LifState.zeros(be, b, n);
-        final float[] dU = data(g0.u()), dI = data(g0.i());
+        final float[] dU = data(g0.u()), dI = data(g0.i()), dP = data(g0.pending());
         if (gradLast != null) {
             be.toHost(gradLast.u(), dU, 0);
             be.toHost(gradLast.i(), dI, 0);
+            if (d == 2 && t > 0) be.toHost(gradLast.pending(), GH, (t - 1) * b * n);   // dL/dc[T−1]
         }
         final int nc = backwardChunks(b);
         List<Acc> accs = new ArrayList<>();
@@ -311,16 +334,36 @@ public final class HostLifKernel implements LifKernel {
             int b0 = (int) ((long) b * ch / nc), b1 = (int) ((long) b * (ch + 1) / nc);
             Acc acc = accs.get(ch);
             float[] dS = new float[(b1 - b0) * n], lanes = new float[SP.length()];
+            float[] rec = M == null ? null : new float[(b1 - b0) * n];
             for (int k = t - 1; k >= 0; k--) {
-                for (int r = b0; r < b1; r++) {                  // dS = gS (+ dI·Vᵀ below)
+                // dL/dc[k]: dI = dL/dI[k+1] for a delay of 1; for 2 the slot written one step later
+                float[] gc = d == 1 ? dI : GH;
+                int gcBase = d == 1 ? 0 : k * b * n;
+                for (int r = b0; r < b1; r++) {                  // dS = gS (+ m ⊙ dc·Vᵀ below)
                     int d0 = (r - b0) * n;
                     if (GS != null) System.arraycopy(GS, gso + (k * b + r) * n, dS, d0, n);
                     else java.util.Arrays.fill(dS, d0, d0 + n, 0f);
                 }
-                if (V != null) matMatTransposed(dI, b0, b1, V, vo, n, dS, lanes);
-                for (int r = b0; r < b1; r++) {
-                    backwardRow(p, tape, k * b + r, r * n, n, dU, dI, dS, (r - b0) * n, GH, V, acc);
+                if (V != null && M == null) {
+                    matMatTransposed(gc, gcBase, b0, b1, V, vo, n, dS, lanes);
+                } else if (V != null) {
+                    java.util.Arrays.fill(rec, 0f);
+                    matMatTransposed(gc, gcBase, b0, b1, V, vo, n, rec, lanes);
+                    for (int r = b0; r < b1; r++) {
+                        int d0 = (r - b0) * n, m0 = mo + (k * b + r) * n;
+                        for (int j = 0; j < n; j++) dS[d0 + j] += rec[d0 + j] * M[m0 + j];
+                    }
                 }
+                for (int r = b0; r < b1; r++) {
+                    int row = k * b + r;
+                    float[] gIn = d == 1 || k > 0 ? GH : dP;      // where dL/dc[k + 1 − d] goes
+                    int gInOff = d == 1 ? row * n : k > 0 ? (row - b) * n : r * n;
+                    backwardRow(p, tape, row, r * n, n, dU, dI, dS, (r - b0) * n, gIn, gInOff,
+                            gc, gcBase + r * n, V, M, M == null ? 0 : mo + row * n, acc);
+                }
+            }
+            if (d == 1 && t > 0) {                               // the initial pending was added to c[0]
+                for (int r = b0; r < b1; r++) System.arraycopy(GH, r * n, dP, r * n, n);
             }
         });
         Acc tot = accs.get(0);
@@ -341,13 +384,18 @@ public final class HostLifKernel implements LifKernel {
         for (; j < dst.length; j++) dst[j] += src[j];
     }
 
-    /** One row of one step; {@code dS[dso, dso + n)} holds gS + dI·Vᵀ of this row already. */
+    /**
+     * One row of one step; {@code dS[dso, dso + n)} holds gS + m ⊙ dc·Vᵀ of this row already. Writes
+     * dL/dI[k+1] to {@code gIn[gInOff..]} (the gradient of the input this step's update consumed) and
+     * adds {@code (m ⊙ S)ᵀ·dc} to dV with dc read from {@code gc[gcOff..]}.
+     */
     private static void backwardRow(LifParams p, Tape tp, int row, int st, int n, float[] dU, float[] dI,
-                                    float[] dS, int dso, float[] GH, float[] V, Acc acc) {
+                                    float[] dS, int dso, float[] gIn, int gInOff, float[] gc, int gcOff,
+                                    float[] V, float[] M, int mOff, Acc acc) {
         final int ro = row * n;
         final int bound = SP.loopBound(n);
-        System.arraycopy(dI, st, GH, ro, n);                     // dL/dh[k] = dL/dI[k+1]
-        if (V != null) accumulateGradV(tp, row, ro, n, dI, st, acc.gv);
+        if (V != null) accumulateGradV(tp, row, ro, n, M, mOff, gc, gcOff, acc.gv);
+        System.arraycopy(dI, st, gIn, gInOff, n);               // dL/dc[k + 1 − d] = dL/dI[k+1]
         final boolean zero = p.reset() == ResetMode.ZERO, detach = p.detachReset();
         final Surrogate sur = p.surrogate();
         final float[] bm = tp.bm(), bs = tp.bs(), th = tp.th(), tu = tp.u(), ti = tp.i();
@@ -407,13 +455,14 @@ public final class HostLifKernel implements LifKernel {
      * per batch row). Every dot is summed exactly as before (lanes in a fixed order, then the tail),
      * so the result is bit-identical to row-by-row mat-vecs.
      */
-    private static void matMatTransposed(float[] dI, int b0, int b1, float[] V, int vo, int n, float[] dS, float[] lanes) {
+    private static void matMatTransposed(float[] dI, int base, int b0, int b1, float[] V, int vo, int n, float[] dS,
+                                         float[] lanes) {
         int bound = SP.loopBound(n);
         for (int k = 0; k < n; k++) {
             int vr = vo + k * n;
             int r = b0;
             for (; r + 4 <= b1; r += 4) {                        // four rows share each load of V
-                int s0 = r * n, s1 = s0 + n, s2 = s1 + n, s3 = s2 + n;
+                int s0 = base + r * n, s1 = s0 + n, s2 = s1 + n, s3 = s2 + n;
                 FloatVector a0 = FloatVector.zero(SP), a1 = a0, a2 = a0, a3 = a0;
                 int j = 0;
                 for (; j < bound; j += SP.length()) {
@@ -429,7 +478,7 @@ public final class HostLifKernel implements LifKernel {
                 dS[(r + 3 - b0) * n + k] += finish(a3, lanes, dI, s3, V, vr, j, n);
             }
             for (; r < b1; r++) {
-                int st = r * n;
+                int st = base + r * n;
                 FloatVector accv = FloatVector.zero(SP);
                 int j = 0;
                 for (; j < bound; j += SP.length()) {
@@ -455,11 +504,13 @@ public final class HostLifKernel implements LifKernel {
         return sum;
     }
 
-    /** {@code dV[k, :] += S_k·dI} for the neurons k that spiked in this row and step. */
-    private static void accumulateGradV(Tape tp, int row, int ro, int n, float[] dI, int st, float[] gv) {
+    /** {@code dV[k, :] += m_k·S_k·dc} for the neurons k that spiked in this row and step. */
+    private static void accumulateGradV(Tape tp, int row, int ro, int n, float[] M, int mOff, float[] dI, int st,
+                                        float[] gv) {
         int bound = SP.loopBound(n);
         for (int k = 0; k < n; k++) {
             float s = tp.bits() != null ? bit(tp.bits(), row, n, k) : tp.sf()[ro + k];
+            if (M != null) s *= M[mOff + k];
             if (s == 0f) continue;
             int gr = k * n;
             FloatVector sv = FloatVector.broadcast(SP, s);

@@ -12,15 +12,19 @@ import org.spikekit.train.Parameter;
 
 /**
  * Non-spiking leaky-integrator readout with synaptic current and one or more heads (stork
- * {@code CustomReadoutGroup}; rsnn.md §2.2). Per batch row, unit u, step n = 0..T−1:
+ * {@code CustomReadoutGroup}, fmi-basel/neural-decoding-RSNN {@code challenge/custom/readout.py}).
+ * Per batch row, unit u, step n = 0..T−1, with d = {@link ReadoutParams#synapticDelay()}:
  * <pre>
- *   I_u[n+1] = β_syn,u·I_u[n] + Σ_i S_i[n]·W_iu
+ *   h_u[n]   = Σ_i S_i[n]·W_iu                                 input current emitted at step n
+ *   I_u[n+1] = β_syn,u·I_u[n] + h_u[n + 1 − d]                  h[−1] = pending of the initial state (d = 2)
  *   Y_u[n+1] = β_mem,u·Y_u[n] + (1 − β_mem,u)·I_u[n]          Y_u[0] = y0 (RSNN −0.01)
  *   out_o[n] = (1/H)·Σ_h Y_{h·O+o}[n+1]                        mean over the H heads
  *   β = exp(−Δt/(tau0·softplus(r_u))) per unit, tau0 from the unit's head
  * </pre>
  * The output at step n is the state after the update of step n (stork's readout records the new
- * value), so S[n] first affects out[n+1]. Shapes: input {@code [T, B, in]}, output {@code [T, B, O]}.
+ * value), so S[n] first affects out[n+d]: out[n+2] for the RSNN as released (d = 2).
+ * Shapes: input {@code [T, B, in]}, output {@code [T, B, O]}. The state carries the input still on its
+ * way ({@link ReadoutState#pending()}: h[T−1] for d = 2).
  *
  * <p>Parameters: {@code <name>.w [in, H·O]}, {@code .tauMemRaw}, {@code .tauSynRaw} {@code [H·O]}.
  * Two implementations of the recurrence, selected like {@link LifKernel#forBackend}: a host loop
@@ -102,16 +106,44 @@ public final class LeakyReadout implements Module {
         s0.y().requireShape(name + " initial state", b, units);
         Tensor bm = Timescales.betas(be, tauMemRaw.value(), tauMem0, params.dtS());
         Tensor bs = Timescales.betas(be, tauSynRaw.value(), tauSyn0, params.dtS());
-        Tensor h = be.zeros(t, b, units);
-        be.gemm(false, false, 1f, x, w.value(), 0f, h);
+        Currents cur = delayed(x, s0.pending());
+        Tensor h = cur.perStep();
         Tensor yu = be.zeros(t, b, units);
         Tensor ty = keepTape ? be.zeros(t, b, units) : null, ti = keepTape ? be.zeros(t, b, units) : null;
         ReadoutState st = s0.copy();
         if (fused) forwardHost(bm, bs, h, st, yu, ty, ti);
         else forwardReference(bm, bs, h, st, yu, ty, ti);
+        if (t > 0) {                                             // what is still on its way: h[T−1] (d = 2)
+            if (cur.last() != null) be.copy(cur.last(), st.pending());
+            else be.fill(st.pending(), 0f);
+        }
         Tensor out = be.zeros(t, b, outputs);
         be.gemm(false, false, 1f, yu, headMean, 0f, out);
         return new Output(out, st, keepTape ? new Tape(x, bm, bs, ty, ti) : null);
+    }
+
+    /** The current each step's update consumes {@code [T, B, units]}, and h[T−1] still on its way (d = 2; else null). */
+    private record Currents(Tensor perStep, Tensor last) {}
+
+    /**
+     * {@code h[n] + pending} at n = 0 and {@code h[n]} after (d = 1), or {@code pending, h[0], …,
+     * h[T−2]} with h[T−1] left over (d = 2); h = x·W.
+     */
+    private Currents delayed(Tensor x, Tensor pending) {
+        int t = x.dim(0), b = x.dim(1);
+        Tensor h = be.zeros(t, b, units);
+        be.gemm(false, false, 1f, x, w.value(), 0f, h);
+        if (t == 0) return new Currents(h, null);
+        if (params.synapticDelay() == 1) {
+            be.zip(BinaryOp.ADD, h.slice0(0), pending, h.slice0(0));
+            return new Currents(h, null);
+        }
+        Tensor last = be.zeros(b, units);
+        be.copy(h.slice0(t - 1), last);
+        Tensor hs = be.zeros(t, b, units);
+        be.copy(pending, hs.slice0(0));
+        if (t > 1) be.copy(h.narrow0(0, t - 1), hs.narrow0(1, t - 1));
+        return new Currents(hs, last);
     }
 
     private void forwardReference(Tensor bm, Tensor bs, Tensor h, ReadoutState st, Tensor yu, Tensor ty, Tensor ti) {
@@ -172,12 +204,21 @@ public final class LeakyReadout implements Module {
         ReadoutState d = gradLast == null ? new ReadoutState(be.zeros(b, units), be.zeros(b, units)) : gradLast.copy();
         if (fused) backwardHost(tape, gyu, gh, gbm, gbs, d);
         else backwardReference(tape, gyu, gh, gbm, gbs, d);
+        // gh = dL/d(input current of each update); map it back to h[n] = S[n]·W and to the pending input
+        Tensor gp = be.zeros(b, units);
+        if (t > 0) be.copy(gh.slice0(0), gp);
+        if (params.synapticDelay() == 2 && t > 0) {
+            Tensor g = be.zeros(t, b, units);
+            if (t > 1) be.copy(gh.narrow0(1, t - 1), g.narrow0(0, t - 1));
+            if (gradLast != null) be.copy(gradLast.pending(), g.slice0(t - 1));
+            gh = g;
+        }
         be.gemm(true, false, 1f, tape.x(), gh, 1f, w.grad());
         Tensor gx = be.zeros(tape.x().shape());
         be.gemm(false, true, 1f, gh, w.value(), 0f, gx);
         Timescales.backward(be, tauMemRaw.value(), tape.betaMem(), tauMem0, params.dtS(), gbm, tauMemRaw.grad());
         Timescales.backward(be, tauSynRaw.value(), tape.betaSyn(), tauSyn0, params.dtS(), gbs, tauSynRaw.grad());
-        return new Grads(gx, d);
+        return new Grads(gx, new ReadoutState(d.y(), d.i(), gp));
     }
 
     private void backwardReference(Tape tp, Tensor gyu, Tensor gh, Tensor gbm, Tensor gbs, ReadoutState d) {

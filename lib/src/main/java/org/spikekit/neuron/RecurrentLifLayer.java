@@ -13,18 +13,24 @@ import org.spikekit.train.Parameter;
  * recurrence, trained by backpropagation through time with a surrogate gradient (stork
  * {@code CustomLIFGroup}; rsnn.md §2.2).
  *
- * <p>Per batch row, neuron i, step n = 0..T−1 (Δt = {@code dtS} seconds; U, I, θ in membrane units):
+ * <p>Per batch row, neuron i, step n = 0..T−1 (Δt = {@code dtS} seconds; U, I, θ in membrane units;
+ * d = {@link LifParams#synapticDelay()}; m an optional dropout mask on the spikes the recurrent
+ * connection sees, 1 without one):
  * <pre>
- *   S_i[n]   = Θ(U_i[n] − θ_i)                                   spike from the membrane before the update
- *   I_i[n+1] = β_syn,i·I_i[n] + Σ_j x_j[n]·W_ji + Σ_k S_k[n]·V_ki
- *   U_i[n+1] = (β_mem,i·U_i[n] + (1 − β_mem,i)·I_i[n])·(1 − S_i[n])     ResetMode.ZERO (default)
- *   U_i[n+1] =  β_mem,i·U_i[n] + (1 − β_mem,i)·I_i[n] − θ_i·S_i[n]       ResetMode.SUBTRACT
- *   β_mem,i  = exp(−Δt/τ_mem,i),  τ_mem,i = tauMemS·softplus(p_i);   β_syn,i likewise with tauSynS, q_i
+ *   S_i[n]     = Θ(U_i[n] − θ_i)                                 spike from the membrane before the update
+ *   c_i[n]     = Σ_j x_j[n]·W_ji + Σ_k m_k[n]·S_k[n]·V_ki          synaptic input emitted at step n
+ *   I_i[n+1]   = β_syn,i·I_i[n] + c_i[n + 1 − d]
+ *   U_i[n+1]   = (β_mem,i·U_i[n] + (1 − β_mem,i)·I_i[n])·(1 − S_i[n])     ResetMode.ZERO (default)
+ *   U_i[n+1]   =  β_mem,i·U_i[n] + (1 − β_mem,i)·I_i[n] − θ_i·S_i[n]       ResetMode.SUBTRACT
+ *   β_mem,i    = exp(−Δt/τ_mem,i),  τ_mem,i = tauMemS·softplus(p_i);   β_syn,i likewise with tauSynS, q_i
  * </pre>
  * The backward pass uses {@link Surrogate#grad} for dS/dU; with {@link LifParams#detachReset()} the
  * factor {@code (1 − S)} (or {@code θ·S}) is treated as a constant. An input spike x[n] first
- * reaches the membrane U[n+2] and the output S[n+2] (one step of synaptic delay plus the
- * pre-update spike rule).
+ * reaches the membrane U[n+d+1] and the output S[n+d+1]; a spike S[n] first reaches the other
+ * neurons' spikes at n+d+1. With d = 2 (stork as the RSNN authors ran it) that is x[n] → S[n+3]
+ * and a recurrent loop of 3 steps; with d = 1, x[n] → S[n+2] and 2 steps. The state carries the
+ * input still on its way ({@link LifState#pending()}), so a sequence cut in two and run in two calls
+ * gives the same result as one call.
  *
  * <p>Parameters (named {@code <name>.w}, {@code .v}, {@code .tauMemRaw}, {@code .tauSynRaw},
  * {@code .threshold}): W {@code [in, N]}, V {@code [N(pre), N(post)]} (only when recurrent),
@@ -130,7 +136,16 @@ public final class RecurrentLifLayer implements Module {
      * @param s0 initial state {@code [B, N]} (not modified)
      * @param keepTape true when {@link #backward} will follow
      */
-    public Output forward(Tensor x, LifState s0, boolean keepTape) {
+    public Output forward(Tensor x, LifState s0, boolean keepTape) { return forward(x, null, s0, keepTape); }
+
+    /**
+     * As {@link #forward(Tensor, LifState, boolean)} with a dropout mask on the spikes the recurrent
+     * connection sees (stork's group dropout: the mask applies to the spikes every outgoing connection
+     * reads, while the returned spikes are the undropped ones).
+     *
+     * @param recurrentMask {@code [T, B, N]} factors (0 or 1/(1 − p)), or null; kept by reference in the tape
+     */
+    public Output forward(Tensor x, Tensor recurrentMask, LifState s0, boolean keepTape) {
         if (x.rank() != 3 || x.dim(2) != inputs) {
             throw new IllegalArgumentException(name + ": input must be [T, B, " + inputs + "], got " + x);
         }
@@ -139,7 +154,7 @@ public final class RecurrentLifLayer implements Module {
         LifCoeffs c = coefficients();
         Tensor h = be.zeros(t, b, neurons);
         be.gemm(false, false, 1f, x, w.value(), 0f, h);                 // all T input projections in one gemm
-        LifKernel.LifForward f = kernel.forward(params, c, h, v == null ? null : v.value(), s0, keepTape);
+        LifKernel.LifForward f = kernel.forward(params, c, h, v == null ? null : v.value(), recurrentMask, s0, keepTape);
         return new Output(f.spikes(), f.last(), keepTape ? new Tape(x, c, f.tape()) : null);
     }
 
@@ -170,8 +185,8 @@ public final class RecurrentLifLayer implements Module {
      * {@code s}). {@link #forward} is the fast path of the same math.
      *
      * @param x input at step n {@code [B, inputs]}
-     * @param s state U[n], I[n]
-     * @return S[n] {@code [B, N]} and the state U[n+1], I[n+1]
+     * @param s state U[n], I[n] and the pending input
+     * @return S[n] {@code [B, N]} and the state U[n+1], I[n+1], pending
      */
     public Step step(Tensor x, LifState s) {
         int b = x.dim(0);

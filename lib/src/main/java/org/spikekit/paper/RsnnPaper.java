@@ -264,6 +264,9 @@ public final class RsnnPaper {
         for (DataRecord r : used) nb.dataFile(r);
     }
 
+    /** The run mode (quick or full) this paper object prepares data and runs for. */
+    public RunMode mode() { return mode; }
+
     /** Run files of this mode: {@code runs/<mode>/} (quick runs never overwrite full ones). */
     public Path runsDir() { return resultsDir.resolve("runs").resolve(mode.id()); }
 
@@ -378,8 +381,9 @@ public final class RsnnPaper {
         return ck;
     }
 
-    private static String tag(Settings s) {
-        return Integer.toHexString(Objects.hash(new java.util.TreeMap<>(s.stages()), s.variant(), s.mode().id()));
+    /** Names the cached states (pretraining, run state) of one model and settings. */
+    private static String tag(Model model, Settings s) {
+        return Integer.toHexString(Objects.hash(new java.util.TreeMap<>(s.stages()), variant(model, s), s.mode().id()));
     }
 
     /**
@@ -430,25 +434,29 @@ public final class RsnnPaper {
                 extra.put("val_r2_pretrained", h.initialValR2());
                 extra.put("val_r2_finetuned", h.last().valR2());
                 extra.put("train_r2_finetuned", h.last().trainR2());
+                extra.put("train_r2_finetuned_as_released", h.last().trainR2Batches());
                 extra.put("test_r2_finetuned", testR2(m, test));
                 if (s.pruneEpochs() > 0) {
                     Trainer.Config re = Trainer.Config.rsnn(s.pruneEpochs(), seed).withLr(s.lr()).withCosineTMax(s.pruneEpochs())
                             .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
-                    Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, h.last().trainR2(), re,
-                            Pruning.Schedule.rsnn(), tell("prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
+                    Pruning.Schedule sched = Pruning.Schedule.rsnn();
+                    double before = sched.reading().of(h.last());
+                    Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, before, re,
+                            sched, tell("prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
                                     "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
-                                    t.trainR2(), 0.98 * h.last().trainR2(), t.accepted() ? "accepted" : "rejected")),
+                                    t.trainR2(), before - Math.abs(sched.tolerance() * before), t.accepted() ? "accepted" : "rejected")),
                             state.resolve("prune"));
                     extra.put("pruned_fraction", pr.keptFraction());
                     extra.put("pruning_trials", (double) pr.trials().size());
                     extra.put("test_r2_pruned_fp32", testR2(m, test));
                 }
-                if (s.fp16()) {
+                evalModel = m;
+                if (s.fp16()) {                                   // as released: model.half(), test data in float16
                     Half.roundParameters(m);
                     dtype = DType.FLOAT16;
                     rsnnForHalf = m;
+                    evalModel = new HalfRsnn(m, true);
                 }
-                evalModel = m;
             }
             case SNN2, SNN3 -> {
                 Trainer.Config cfg = Trainer.Config.rsnn(s.finetune(), seed).withLr(s.lr()).withCosineTMax(s.finetuneTMax())
@@ -466,9 +474,11 @@ public final class RsnnPaper {
         Tensor y = backend.fromHost(test.y(), test.steps(), 1, test.outputs());
         org.spikekit.model.Workload work = evalModel.run(x);
         NeuroBenchEval.Result r = NeuroBenchEval.evaluate(evalModel, work, y, dtype);
-        if (rsnnForHalf != null) {
-            extra.put("test_r2_fp16_weights_fp32_state", r.r2());
-            extra.put("test_r2_fp16_emulated", testR2(new HalfRsnn(rsnnForHalf, true), test));
+        if (rsnnForHalf != null) {                               // the headline r is the float16 run; float32 state beside it
+            NeuroBenchEval.Result r32 = NeuroBenchEval.evaluate(rsnnForHalf, x, y, dtype);
+            extra.put("test_r2_fp16_weights_fp32_state", r32.r2());
+            extra.put("activation_sparsity_fp16_weights_fp32_state", r32.activationSparsity());
+            extra.put("effective_acs_fp16_weights_fp32_state", r32.effectiveAcs());
         }
         if (seed == s.seeds().get(0)) writeTrace(model, lab, backend.toHost(work.prediction()), test);
         double[] r2d = r.r2PerDimension();
@@ -514,7 +524,7 @@ public final class RsnnPaper {
 
     /** The file the pretrained state of {@code model} for {@code monkey} and {@code seed} is cached in (see {@link #pretrained}). */
     public Path pretrainedFile(Model model, String monkey, long seed, Settings s) {
-        return checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(s) + ".ckpt");
+        return checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(model, s) + ".ckpt");
     }
 
     /**
@@ -526,7 +536,7 @@ public final class RsnnPaper {
      * settings continues from there and writes the same run file, bit for bit (but for its wall time).
      */
     public Path runStateDir(Model model, String session, long seed, Settings s) {
-        return checkpointsDir().resolve("run_" + model.label + "_" + label(session(session)) + "_seed" + seed + "_" + tag(s));
+        return checkpointsDir().resolve("run_" + model.label + "_" + label(session(session)) + "_seed" + seed + "_" + tag(model, s));
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -536,10 +546,15 @@ public final class RsnnPaper {
         }
     }
 
-    /** The variant label of a run: the settings' variant and, with float16, how it was evaluated. */
+    /**
+     * The variant label of a run: the settings' variant, for tinyRSNN/bigRSNN the model's time semantics
+     * ({@link Rsnn.Config#dynamicsLabel()}) and, with float16, how it was evaluated.
+     */
     static String variant(Model model, Settings s) {
-        boolean half = s.fp16() && (model == Model.TINY || model == Model.BIG);
-        return s.variant() + (half ? ", eval=fp16 weights with fp32 state (full fp16 emulation in extra)" : "");
+        boolean rsnn = model == Model.TINY || model == Model.BIG;
+        boolean half = s.fp16() && rsnn;
+        return s.variant() + (rsnn ? ", " + Rsnn.Config.tiny(96).dynamicsLabel() : "")
+                + (half ? ", eval=float16 emulated (weights, inputs, states), as released" : "");
     }
 
     /** Every session × seed of {@code model} with its default settings for this mode. */

@@ -43,6 +43,8 @@ import org.spikekit.report.AtomicFiles;
  *               4 × float64 regulariser, int8 shuffle, int64 seed, int32 burn-in steps (version 2;
  *               absent in version 1 files, which are still read, with burn-in 0)
  *   epoch     = int32 index, 6 × float64 (lr, loss, rmse, regulariser, train R², val R²),
+ *               float64 train R² as the RSNN code reports it (mean over batches of per-batch values
+ *               rounded to 3 decimals; version 3, NaN when read from older files),
  *               int32 n × (string, float64) metrics
  * </pre>
  * float16 is IEEE binary16 (what {@link Float#floatToFloat16} writes); it is used only for the
@@ -57,8 +59,8 @@ import org.spikekit.report.AtomicFiles;
  * }</pre>
  */
 public final class Checkpoint {
-    /** The format version this build writes (it also reads version 1). */
-    public static final int VERSION = 2;
+    /** The format version this build writes (it also reads versions 1 and 2). */
+    public static final int VERSION = 3;
 
     static final byte[] MAGIC = {(byte) 0x89, 'S', 'K', 'C', 'K', 'P', 'T', '\n'};
     static final int HEADER_BYTES = 8 + 4 + 8, TRAILER_BYTES = 4;
@@ -341,6 +343,7 @@ public final class Checkpoint {
             out.writeDouble(e.regularizer());
             out.writeDouble(e.trainR2());
             out.writeDouble(e.valR2());
+            out.writeDouble(e.trainR2Batches());
             Map<String, Double> m = e.metrics() == null ? Map.of() : e.metrics();
             out.writeInt(m.size());
             for (Map.Entry<String, Double> x : new java.util.TreeMap<>(m).entrySet()) {
@@ -385,8 +388,8 @@ public final class Checkpoint {
         ByteBuffer head = ByteBuffer.wrap(all);
         head.position(MAGIC.length);
         int version = head.getInt();
-        if (version != VERSION && version != 1) {
-            throw new CheckpointException(src + ": format version " + version + ", this build reads versions 1 and " + VERSION
+        if (version < 1 || version > VERSION) {
+            throw new CheckpointException(src + ": format version " + version + ", this build reads versions 1 to " + VERSION
                     + (version > VERSION ? " (written by a newer SpikeKit)" : ""));
         }
         long len = head.getLong();
@@ -492,10 +495,11 @@ public final class Checkpoint {
             int idx = in.getInt();
             double elr = in.getDouble(), loss = in.getDouble(), rmse = in.getDouble(), r = in.getDouble(),
                     tr = in.getDouble(), va = in.getDouble();
+            double trb = version >= 3 ? in.getDouble() : Double.NaN;
             int nm = count(in, src, "epoch metrics");
             Map<String, Double> m = new LinkedHashMap<>();
             for (int j = 0; j < nm; j++) m.put(readString(in, src), in.getDouble());
-            hist.add(new Trainer.Epoch(idx, elr, loss, rmse, r, tr, va, Map.copyOf(m)));
+            hist.add(new Trainer.Epoch(idx, elr, loss, rmse, r, tr, trb, va, Map.copyOf(m)));
         }
         return new Progress(cfg, done, initial, hist);
     }

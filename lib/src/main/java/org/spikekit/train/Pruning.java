@@ -115,9 +115,11 @@ public final class Pruning {
      * @param steps increments, coarse to fine (RSNN 0.10 then 0.05); each failure moves to the next
      * @param max largest fraction tried (RSNN 0.80)
      * @param tolerance relative train-R² drop accepted (RSNN 0.02)
+     * @param reading which training R² the tolerance compares ({@link TrainR2#AS_RELEASED} for the RSNN)
      */
-    public record Schedule(double start, List<Double> steps, double max, double tolerance) {
+    public record Schedule(double start, List<Double> steps, double max, double tolerance, TrainR2 reading) {
         public Schedule {
+            if (reading == null) throw new IllegalArgumentException("Pruning.Schedule.reading must not be null");
             steps = List.copyOf(steps);
             if (steps.isEmpty()) throw new IllegalArgumentException("Pruning.Schedule.steps must list at least one increment");
             long s = units("Schedule.start", start), m = units("Schedule.max", max);
@@ -131,8 +133,16 @@ public final class Pruning {
             }
         }
 
-        /** The released tinyRSNN settings: start 0.40, steps 0.10 then 0.05, max 0.80, tolerance 0.02. */
-        public static Schedule rsnn() { return new Schedule(0.40, List.of(0.10, 0.05), 0.80, 0.02); }
+        /** A schedule comparing the whole-epoch training R² ({@link TrainR2#EPOCH}). */
+        public Schedule(double start, List<Double> steps, double max, double tolerance) {
+            this(start, steps, max, tolerance, TrainR2.EPOCH);
+        }
+
+        /**
+         * The released tinyRSNN settings: start 0.40, steps 0.10 then 0.05, max 0.80, tolerance 0.02
+         * on the training R² as the authors' code reports it ({@link TrainR2#AS_RELEASED}).
+         */
+        public static Schedule rsnn() { return new Schedule(0.40, List.of(0.10, 0.05), 0.80, 0.02, TrainR2.AS_RELEASED); }
 
         /** {@code trainR2 ≥ before − |tolerance·before|}. */
         public boolean accepts(double trainR2, double before) {
@@ -223,6 +233,21 @@ public final class Pruning {
         return new Plan(w.tried(), w.kept());
     }
 
+    /** Which training R² of an epoch the accept test compares. */
+    public enum TrainR2 {
+        /** Over every step of the epoch ({@link Trainer.Epoch#trainR2()}). */
+        EPOCH,
+        /**
+         * As fmi-basel/neural-decoding-RSNN reports it and its pruning compares ({@code train.py}:
+         * {@code history['r2'][-1]}): the mean over batches of each batch's R², rounded to 3 decimals per
+         * batch ({@link Trainer.Epoch#trainR2Batches()}).
+         */
+        AS_RELEASED;
+
+        /** This reading of {@code e}. */
+        public double of(Trainer.Epoch e) { return this == EPOCH ? e.trainR2() : e.trainR2Batches(); }
+    }
+
     // ---- driver -----------------------------------------------------------------------------
 
     /**
@@ -232,7 +257,7 @@ public final class Pruning {
      * @param p fraction pruned per matrix
      * @param pruned entries masked over all matrices
      * @param valR2Pruned validation R² right after pruning, before retraining (NaN without validation)
-     * @param trainR2 last retraining epoch's train R² (the acceptance criterion)
+     * @param trainR2 last retraining epoch's train R² in the schedule's reading (the acceptance criterion)
      * @param valR2 validation R² after retraining
      * @param sparsity connection sparsity of the weight matrices after retraining
      * @param accepted whether the criterion held
@@ -267,7 +292,7 @@ public final class Pruning {
      *
      * @param weights the matrices to prune, parameters of {@code model}
      * @param val validation set for the reported R², or null
-     * @param trainR2Before reference train R² (the fine-tuning run's last epoch)
+     * @param trainR2Before reference train R² (the fine-tuning run's last epoch, in the schedule's reading)
      * @param retrain configuration of each retraining (its epochs and T_max; seed per trial derived from it)
      * @param epochCallback per retraining epoch, or null
      * @param onTrial called after each trial (progress, logging), or null
@@ -343,7 +368,7 @@ public final class Pruning {
                     throw new UncheckedIOException("Pruning: cannot store finished trial " + done + ": " + e.getMessage(), e);
                 }
             }
-            double trainR2 = h.last().trainR2();
+            double trainR2 = schedule.reading().of(h.last());
             boolean ok = schedule.accepts(trainR2, trainR2Before);
             Trial t = new Trial(index, p, masks.pruned(), h.initialValR2(), trainR2, h.last().valR2(),
                     connectionSparsity(weights), ok, h);

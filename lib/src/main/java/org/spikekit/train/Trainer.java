@@ -27,7 +27,11 @@ import org.spikekit.compute.Tensor;
  *
  * <p>R² here is the NeuroBench definition: per output dimension d, {@code 1 − SSE_d/(N·Var_pop(y_d))}
  * over all samples and steps, then the mean over dimensions. Training R² is accumulated from the
- * training forward passes of the epoch (with dropout on, as stork reports it).
+ * training forward passes of the epoch (with dropout on, as stork reports it), in two readings:
+ * {@link Epoch#trainR2()} over the whole epoch, and {@link Epoch#trainR2Batches()} as the RSNN code
+ * reports it (each batch's R² against that batch's own target mean, rounded to 3 decimals —
+ * fmi-basel/neural-decoding-RSNN {@code challenge/custom/loss.py} {@code get_R2} — and averaged over the
+ * batches, stork's {@code train_epoch}), which its pruning tolerance compares.
  *
  * <pre>{@code
  * var h = new Trainer(Trainer.Config.rsnn(200, 1L)).fit(model, train, val, null);
@@ -94,9 +98,16 @@ public final class Trainer {
         public int tMax() { return cosineTMax > 0 ? cosineTMax : epochs; }
     }
 
-    /** Per-epoch record; {@code metrics} holds what the callback returned. */
-    public record Epoch(int epoch, double lr, double loss, double rmse, double regularizer, double trainR2, double valR2,
-                        Map<String, Double> metrics) {}
+    /**
+     * Per-epoch record; {@code metrics} holds what the callback returned.
+     *
+     * @param trainR2        training R² over every step of the epoch (NeuroBench definition)
+     * @param trainR2Batches training R² as the RSNN code reports it: the mean over batches of each batch's
+     *                       R² (its own target mean), rounded to 3 decimals per batch (NaN in histories read
+     *                       from checkpoints older than format 3)
+     */
+    public record Epoch(int epoch, double lr, double loss, double rmse, double regularizer, double trainR2,
+                        double trainR2Batches, double valR2, Map<String, Double> metrics) {}
 
     /** Training history; {@code initialValR2} is the validation R² before the first step (NaN without validation). */
     public record History(double initialValR2, List<Epoch> epochs) {
@@ -290,7 +301,7 @@ public final class Trainer {
             for (int i = 0; i < order.length; i++) order[i] = i;
             if (cfg.shuffle()) shuffle(order, epochSeed);
             R2 r2 = new R2(train.outputs());
-            double lossSum = 0, rmseSum = 0, regSum = 0;
+            double lossSum = 0, rmseSum = 0, regSum = 0, batchR2Sum = 0;
             int batches = 0;
             for (int start = 0; start < order.length; start += cfg.batchSize()) {
                 int[] idx = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + cfg.batchSize()));
@@ -312,17 +323,25 @@ public final class Trainer {
                 if (bound != null) bound.maskGrads();
                 opt.step();
                 if (bound != null) bound.maskValues();
-                r2.add(be.toHost(pred), be.toHost(target));
+                float[] ph = be.toHost(pred), th = be.toHost(target);
+                r2.add(ph, th);
+                R2 br = new R2(train.outputs());
+                br.add(ph, th);
+                batchR2Sum += br.valueRounded3();
                 lossSum += rmse + reg;
                 rmseSum += rmse;
                 regSum += reg;
                 batches++;
             }
             double valR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize(), cfg.burnIn());
-            Epoch ep = new Epoch(e, lr, lossSum / batches, rmseSum / batches, regSum / batches, r2.value(), valR2, Map.of());
+            Epoch ep = new Epoch(e, lr, lossSum / batches, rmseSum / batches, regSum / batches, r2.value(),
+                    batchR2Sum / batches, valR2, Map.of());
             if (callback != null) {
                 Map<String, Double> m = callback.onEpoch(model, ep);
-                if (m != null && !m.isEmpty()) ep = new Epoch(e, lr, ep.loss(), ep.rmse(), ep.regularizer(), ep.trainR2(), valR2, Map.copyOf(m));
+                if (m != null && !m.isEmpty()) {
+                    ep = new Epoch(e, lr, ep.loss(), ep.rmse(), ep.regularizer(), ep.trainR2(), ep.trainR2Batches(), valR2,
+                            Map.copyOf(m));
+                }
             }
             epochs.add(ep);
             return ep;
@@ -452,6 +471,16 @@ public final class Trainer {
             double s = 0;
             for (int d = 0; d < dims; d++) s += perDim(d);
             return s / dims;
+        }
+
+        /**
+         * The mean over dimensions rounded to 3 decimals as numpy rounds a float32 value
+         * ({@code get_R2} rounds the float32 mean of the per-dimension R²): ×1000, round half to even,
+         * ÷1000, each in float32.
+         */
+        double valueRounded3() {
+            float mean = (float) value();
+            return (float) Math.rint(mean * 1000f) / 1000f;
         }
     }
 }

@@ -104,9 +104,9 @@ class NeuroBenchModelsTest {
         Workload w = m.run(xt);
         float[] s = be.toHost(w.spikingOutputs().get(0));
         float[] expect = new float[t * 3];
-        expect[2 * 3] = 1;
-        expect[5 * 3] = 1;
-        assertArrayEquals(expect, s, "neuron 0 spikes at steps 2 and 5, nothing else");
+        expect[3 * 3] = 1;                                // x[n] → S[n+3] (the released synaptic delay of 2 steps)
+        expect[6 * 3] = 1;
+        assertArrayEquals(expect, s, "neuron 0 spikes at steps 3 and 6, nothing else");
 
         NeuroBenchEval.Result r = NeuroBenchEval.evaluate(m, xt, be.zeros(t, 1, 2), DType.FLOAT32);
         // ACs: input layer 2 + 5 spikes × 1 target each; recurrent 2 spikes × 1; readout 2 spikes × 1 (w[0][1] = 0)

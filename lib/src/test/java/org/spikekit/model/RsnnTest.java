@@ -12,6 +12,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.neuron.LifParams;
+import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.train.Parameter;
 import org.spikekit.data.SequenceSet;
@@ -47,9 +48,10 @@ class RsnnTest {
     }
 
     @Test
-    void inputReachesHiddenSpikesAfterTwoStepsAndPredictionAfterThree() {
+    void inputReachesHiddenSpikesAfterThreeStepsAndPredictionAfterFive() {
+        // the released semantics (stork): x[n] → hidden spike S[n+3] → prediction at n+5
         Rsnn m = probe();
-        int t = 10;
+        int t = 12;
         for (int n : new int[] {0, 4}) {
             Tensor x = be.zeros(t, 1, 1);
             be.fill(x.slice0(n), 1f);
@@ -57,10 +59,10 @@ class RsnnTest {
             float[] s = be.toHost(p.spikes()), y = be.toHost(p.prediction());
             float[] y0 = be.toHost(m.predict(be.zeros(t, 1, 1)));
             for (int k = 0; k < t; k++) {
-                if (k <= n + 2) assertEquals(k == n + 2 ? 1f : 0f, s[k * 3], "first hidden spike at step " + k + " for input at " + n);
-                if (k <= n + 2) assertEquals(y0[2 * k], y[2 * k], 0f, "prediction unchanged at " + k);
+                if (k <= n + 3) assertEquals(k == n + 3 ? 1f : 0f, s[k * 3], "first hidden spike at step " + k + " for input at " + n);
+                if (k <= n + 4) assertEquals(y0[2 * k], y[2 * k], 0f, "prediction unchanged at " + k);
             }
-            assertNotEquals(y0[2 * (n + 3)], y[2 * (n + 3)], "prediction changes at input step + 3");
+            assertNotEquals(y0[2 * (n + 5)], y[2 * (n + 5)], "prediction changes at input step + 5");
             assertEquals(-0.01f * (float) Math.exp(-4e-3 / (50e-3 * 1.3132616)), y0[0], 1e-6f, "Y[0] = −0.01 decays");
         }
     }
@@ -108,6 +110,56 @@ class RsnnTest {
         }
         for (Parameter par : m.trainableParameters()) assertTrue(be.allFinite(par.grad()), par.name());
         assertTrue(be.dot(m.weights().get("input").grad(), m.weights().get("input").grad()) > 0, "gradient reaches the input weights");
+    }
+
+    @Test
+    void hiddenDropoutMaskReachesTheRecurrentConnection() {
+        // stork's group dropout: the recurrent connection and the readout read the same dropped spikes
+        Rsnn m = new Rsnn(be, new Rsnn.Config(4, 12, 2, LifParams.rsnn(), ReadoutParams.tinyRsnn(), 0f, 0.5f), 5L);
+        be.affine(m.weights().get("input").value(), 6f, 0f, m.weights().get("input").value());
+        be.affine(m.weights().get("recurrent").value(), 8f, 0f, m.weights().get("recurrent").value());
+        Tensor x = be.zeros(40, 2, 4);
+        be.randBernoulli(x, 3L, 0.3f);
+        Rsnn.Pass p = m.forward(x, true, 17L);
+        assertTrue(p.hiddenMask() != null && be.sum(p.spikes()) > 0);
+        float[] withMask = be.toHost(m.hiddenLayer().forward(x, p.hiddenMask(), LifState.zeros(be, 2, 12), false).spikes());
+        float[] noMask = be.toHost(m.hiddenLayer().forward(x, LifState.zeros(be, 2, 12), false).spikes());
+        assertArrayEquals(withMask, be.toHost(p.spikes()), "training spikes = the layer run with the dropout mask on V");
+        assertFalse(java.util.Arrays.equals(noMask, withMask), "the mask changes the recurrent input, hence the spikes");
+    }
+
+    @Test
+    void allGradientsUnderDropoutMatchFiniteDifferencesWithASmoothSpike() {
+        // a smooth spike makes the whole network differentiable: every weight's gradient through the masked
+        // recurrent path, both synaptic delays, against central differences of the same training forward
+        LifParams lp = LifParams.rsnn().withSurrogate(org.spikekit.neuron.Surrogate.smoothSigmoid(4f))
+                .withReset(org.spikekit.neuron.ResetMode.ZERO, false);     // FD sees the reset: differentiate it
+        Rsnn m = new Rsnn(be, new Rsnn.Config(3, 5, 2, lp, ReadoutParams.tinyRsnn(), 0.3f, 0.4f), 4L);
+        be.affine(m.weights().get("input").value(), 3f, 0f, m.weights().get("input").value());
+        be.affine(m.weights().get("recurrent").value(), 3f, 0f, m.weights().get("recurrent").value());
+        Tensor x = be.zeros(12, 2, 3);
+        be.randBernoulli(x, 5L, 0.5f);
+        float[] rw = new float[12 * 2 * 2];
+        for (int k = 0; k < rw.length; k++) rw[k] = (float) Math.cos(0.9 * k);
+        Tensor r = be.fromHost(rw, 12, 2, 2);
+        long seed = 21L;
+        m.zeroGrad();
+        m.backward(m.forward(x, true, seed), r, null);
+        for (Parameter par : List.of(m.weights().get("input"), m.weights().get("recurrent"), m.hiddenLayer().tauMemRaw(),
+                m.hiddenLayer().tauSynRaw())) {
+            float[] v = be.toHost(par.value()), g = be.toHost(par.grad());
+            for (int i = 0; i < v.length; i += 2) {
+                float keep = v[i];
+                double h = 1e-2;
+                v[i] = (float) (keep + h); be.copy(be.fromHost(v, par.shape()), par.value());
+                double lp1 = be.dot(m.forward(x, true, seed).prediction(), r);
+                v[i] = (float) (keep - h); be.copy(be.fromHost(v, par.shape()), par.value());
+                double lm1 = be.dot(m.forward(x, true, seed).prediction(), r);
+                v[i] = keep; be.copy(be.fromHost(v, par.shape()), par.value());
+                double fd = (lp1 - lm1) / (2 * h);
+                assertEquals(fd, g[i], 3e-3 * Math.max(1e-2, Math.abs(fd)) + 2e-5, par.name() + "[" + i + "]");
+            }
+        }
     }
 
     @Test

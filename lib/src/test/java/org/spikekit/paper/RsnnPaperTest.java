@@ -38,7 +38,8 @@ class RsnnPaperTest {
         assertEquals(10368, r.dense(), 0, "tinyRSNN Indy dense SynOps");
         assertEquals(0, r.effMacs(), 0, "spike inputs only: no MACs");
         assertTrue(r.actSparsity() > 0.5 && r.actSparsity() < 1, "activation sparsity " + r.actSparsity());
-        assertTrue(r.extra().containsKey("test_r2_fp16_emulated"));
+        assertTrue(r.variant().contains("eval=float16 emulated") && r.variant().contains("dynamics=as-released"), r.variant());
+        assertTrue(r.extra().containsKey("test_r2_fp16_weights_fp32_state"));
         assertTrue(r.extra().containsKey("pruned_fraction"));
         assertTrue(Files.exists(p.runsDir().resolve("tinyRSNN_I1_seed3.json")));
         assertTrue(Files.exists(p.tracesDir().resolve("tinyRSNN_I1.csv")));

@@ -183,7 +183,7 @@ class CheckpointTest {
         ByteBuffer.wrap(all).putInt(8, Checkpoint.VERSION + 1);
         Path f = Files.write(dir.resolve("v2.ckpt"), all);
         assertMessage(assertThrows(CheckpointException.class, () -> Checkpoint.read(f)), f.toString(),
-                "format version " + (Checkpoint.VERSION + 1), "reads versions 1 and " + Checkpoint.VERSION, "newer");
+                "format version " + (Checkpoint.VERSION + 1), "reads versions 1 to " + Checkpoint.VERSION, "newer");
     }
 
     @Test
@@ -212,6 +212,31 @@ class CheckpointTest {
         assertEquals(cfg, p1.config());
         assertEquals(0.25, p1.initialValR2());
         assertEquals(0, p1.epochsDone());
+    }
+
+    @Test
+    void versionTwoFilesAreReadWithoutTheBatchMeanTrainR2() throws IOException {
+        Rsnn m = TinyTask.model(be, train, 8, 3L);
+        Trainer.Config cfg = TinyTask.config(4, 11L);
+        Trainer.Epoch ep = new Trainer.Epoch(0, 2e-3, 0.5, 0.4, 0.1, 0.31, 0.297, 0.2, Map.of());
+        Path f3 = Checkpoint.of(m).withProgress(new Checkpoint.Progress(cfg, 1, 0.25, List.of(ep))).write(dir.resolve("v3.ckpt"));
+        assertEquals(0.297, Checkpoint.read(f3).progress().history().get(0).trainR2Batches());
+        // format 2: the one epoch ends with val R2 (float64), then the metrics count (int32); no batch-mean R2
+        byte[] all = Files.readAllBytes(f3);
+        int len = (int) ByteBuffer.wrap(all).getLong(12);
+        int at = Checkpoint.HEADER_BYTES + len - 4 - 8;            // the batch-mean train R2 of the last epoch
+        assertEquals(0.297, ByteBuffer.wrap(all).getDouble(at));
+        byte[] payload = new byte[len - 8];
+        System.arraycopy(all, Checkpoint.HEADER_BYTES, payload, 0, at - Checkpoint.HEADER_BYTES);
+        System.arraycopy(all, at + 8, payload, at - Checkpoint.HEADER_BYTES, 4);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(payload);
+        ByteBuffer v2 = ByteBuffer.allocate(Checkpoint.HEADER_BYTES + payload.length + Checkpoint.TRAILER_BYTES);
+        v2.put(Checkpoint.MAGIC).putInt(2).putLong(payload.length).put(payload).putInt((int) crc.getValue());
+        Trainer.Epoch back = Checkpoint.read(Files.write(dir.resolve("v2.ckpt"), v2.array())).progress().history().get(0);
+        assertEquals(0.31, back.trainR2());
+        assertEquals(0.2, back.valR2());
+        assertTrue(Double.isNaN(back.trainR2Batches()), "not in format 2");
     }
 
     @Test
