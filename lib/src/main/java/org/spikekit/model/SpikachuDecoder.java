@@ -159,12 +159,16 @@ public final class SpikachuDecoder implements WindowDecoder {
     /**
      * The released profiler's reading ({@link SpikachuCore#energyAsProfiled} and
      * {@link Homogenizer.Config#opsPerStepAsReleased}, whose attention cost uses the padded token
-     * count: the largest spike count of any bin in the batch, as the released code pads to it).
+     * count: the largest spike count of any bin in the batch, as the released code pads to it), per
+     * step and sample; the mean rate leaves silent LIFs out, as the released {@code spike_rate_mean}
+     * does. The released {@code single_snn_energy_bench} runs one training window at batch size 1
+     * with the model in training mode: pass the tape of such a pass (see
+     * {@code SpikachuPaper.releasedProfile}).
      */
-    public DecoderEnergy energyAsProfiled(Tape inferenceTape, double paddedTokens, int steps) {
-        SpikachuCore.Energy e = core.energyAsProfiled(inferenceTape, steps, EnergyConstants.HOROWITZ_45NM);
+    public DecoderEnergy energyAsProfiled(Tape tape, double paddedTokens, int steps) {
+        SpikachuCore.Energy e = core.energyAsProfiled(tape, steps, EnergyConstants.HOROWITZ_45NM);
         Homogenizer.OpCounts h = cfg.homogenizer().opsPerStepAsReleased(paddedTokens);
-        return new DecoderEnergy(kind + " (released profiler)", e.macs() + h.macs(), e.acs() + h.acs(), e.spikes(), e.meanRate(), steps,
+        return new DecoderEnergy(kind + " (released profiler)", e.macs() + h.macs(), e.acs() + h.acs(), e.spikes(), e.meanActiveRate(), steps,
                 EnergyConstants.HOROWITZ_45NM);
     }
 
