@@ -328,7 +328,25 @@ public final class DecoderTrainer {
      * or each on a fresh inference tape when it is null.
      */
     public static Evaluation evaluate(WindowDecoder model, List<DecodingBatch> windows, MovingAverage smooth, Tape activity) {
+        return evaluate(model, windows, smooth, activity, SampleRule.PER_SESSION);
+    }
+
+    /** Which samples an evaluation's R² scores. */
+    public enum SampleRule {
+        /** The kit's: REACH samples (weight ≥ 5) when the session has any, else every sample of weight > 0. */
+        PER_SESSION,
+        /**
+         * The released {@code evaluate} (IoannisAsmanis/spikachu {@code utils.py} lines 64-71): decided per
+         * batch — its REACH samples, or every weighted sample when the batch has no REACH sample.
+         */
+        PER_BATCH
+    }
+
+    /** {@link #evaluate(WindowDecoder, List, MovingAverage, Tape)} with the given {@link SampleRule}. */
+    public static Evaluation evaluate(WindowDecoder model, List<DecodingBatch> windows, MovingAverage smooth, Tape activity, SampleRule rule) {
         if (windows == null || windows.isEmpty()) throw new IllegalArgumentException("evaluate: no windows");
+        if (rule == null) throw new IllegalArgumentException("evaluate: sample rule is null");
+        boolean perBatch = rule == SampleRule.PER_BATCH;
         if (activity != null && activity.keeps()) throw new IllegalArgumentException("evaluate: the activity tape must be an inference tape");
         // two pools per session: REACH rows and all weighted rows
         Map<Integer, List<float[]>> reachP = new TreeMap<>(), reachY = new TreeMap<>(), allP = new TreeMap<>(), allY = new TreeMap<>();
@@ -349,13 +367,16 @@ public final class DecoderTrainer {
                 weighted++;
             }
             int rows = w.length, bsz = b.batch();
+            boolean batchReach = false;
+            for (float v : w) batchReach |= v >= 5f;
             for (int r = 0; r < rows; r++) {
                 if (w[r] <= 0) continue;
                 int sess = b.sessionOf()[r % bsz];
                 float[] pr = {p[2 * r], p[2 * r + 1]}, yr = {y[2 * r], y[2 * r + 1]};
                 allP.computeIfAbsent(sess, k -> new ArrayList<>()).add(pr);
                 allY.computeIfAbsent(sess, k -> new ArrayList<>()).add(yr);
-                if (w[r] >= 5f) {
+                // per batch: the rows chosen go to the "reach" pool, which is then always used
+                if (perBatch ? !batchReach || w[r] >= 5f : w[r] >= 5f) {
                     reachP.computeIfAbsent(sess, k -> new ArrayList<>()).add(pr);
                     reachY.computeIfAbsent(sess, k -> new ArrayList<>()).add(yr);
                 }
@@ -365,7 +386,8 @@ public final class DecoderTrainer {
         Map<Integer, Long> counts = new LinkedHashMap<>();
         long scored = 0;
         for (int s : allP.keySet()) {
-            boolean reach = reachP.containsKey(s);
+            if (perBatch && !reachP.containsKey(s)) continue;   // none of its rows chosen (only in batches mixing sessions)
+            boolean reach = perBatch || reachP.containsKey(s);
             List<float[]> ps = reach ? reachP.get(s) : allP.get(s), ys = reach ? reachY.get(s) : allY.get(s);
             R2 m = new R2();
             float[] fp = flat(ps), fy = flat(ys);

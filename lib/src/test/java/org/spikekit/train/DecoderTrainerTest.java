@@ -159,6 +159,31 @@ class DecoderTrainerTest {
     }
 
     @Test
+    void releasedSampleRuleChoosesReachSamplesPerBatch() {
+        BaselineDecoder gru = BaselineDecoder.quick(BE, Baselines.Kind.GRU, 24, 3);
+        MovingAverage sm = new MovingAverage(20, MovingAverage.Alignment.TRAILING);
+        List<DecodingBatch> ones = DecodingWindows.chunks(one.evalWindows(Split.TEST), 1).stream().map(one::batch).toList();
+        long expected = 0, reach = 0;
+        int without = 0;
+        for (DecodingBatch x : ones) {
+            long r5 = 0, any = 0;
+            for (float w : x.weight()) {
+                if (w >= 5f) r5++;
+                if (w > 0) any++;
+            }
+            expected += r5 > 0 ? r5 : any;
+            reach += r5;
+            if (r5 == 0) without++;
+        }
+        assertTrue(without > 0 && reach > 0, "windows without a REACH sample: " + without);
+        DecoderTrainer.Evaluation kit = DecoderTrainer.evaluate(gru, ones, sm), rel = DecoderTrainer.evaluate(gru, ones, sm, null, DecoderTrainer.SampleRule.PER_BATCH);
+        assertEquals(reach, kit.scoredSamples(), "the kit scores the session's REACH samples only");
+        assertEquals(expected, rel.scoredSamples(), "released: per batch, all samples of a batch without REACH");
+        assertNotEquals(kit.meanSessionR2(), rel.meanSessionR2());
+        assertEquals(kit.loss(), rel.loss(), 0, "the loss does not depend on the rule");
+    }
+
+    @Test
     void releasedFewShotTrainsNothingButBatchNormStatisticsMove() {
         // the released unit-identification fine-tune: the optimiser holds no live tensor, the model
         // runs in train mode; here: only = {} (no parameter) on a multi-session model
