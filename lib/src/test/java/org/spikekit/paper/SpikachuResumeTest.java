@@ -48,10 +48,10 @@ class SpikachuResumeTest {
 
     /** The run without the fields that measure time. */
     static SpikachuRun timeless(SpikachuRun r) {
-        return new SpikachuRun(r.setting(), r.model(), r.session(), r.variant(), r.settings(), r.data(), r.mode(), r.seed(), r.units(),
-                r.trainWindows(), r.epochs(), r.keptEpoch(), r.r2(), r.mse(), r.signAgreement(), r.scoredSamples(), r.parameters(), r.macs(),
-                r.acs(), r.spikes(), r.meanRate(), r.joulesPerWindow(), r.profiledJoulesPerWindow(), 0, r.causalLeak(), r.batchLeak(),
-                r.trainLoss(), 0, r.backend(), r.gitCommit());
+        return new SpikachuRun(r.setting(), r.model(), r.session(), r.variant(), r.cadence(), r.settings(), r.data(), r.mode(), r.seed(), r.units(),
+                r.trainWindows(), r.epochs(), r.evalEvery(), r.keptEpoch(), r.r2(), r.r2TestPy(), r.r2TestMs(), r.mse(), r.signAgreement(),
+                r.scoredSamples(), r.parameters(), r.macs(), r.acs(), r.spikes(), r.meanRate(), r.steps(), r.joulesPerWindow(),
+                r.profiledJoulesPerWindow(), r.profiledMeanRate(), 0, r.causalLeak(), r.batchLeak(), r.trainLoss(), 0, r.backend(), r.gitCommit());
     }
 
     @Test
