@@ -163,6 +163,23 @@ class SpikachuPaperTest {
     }
 
     @Test
+    void sessionsTableCountsWhatTheReleasedSamplingMeets() {
+        Table t = SpikachuTables.sessions(data);
+        assertEquals(3, t.rowCount());
+        for (int i = 0; i < 3; i++) {
+            org.spikekit.data.PerichSession s = data.sessions().get(i);
+            org.spikekit.data.DecodingWindows rel = new org.spikekit.data.DecodingWindows(List.of(s)).released();
+            List<org.spikekit.data.DecodingWindows.Window> ws = new java.util.ArrayList<>(rel.trainEpoch(42, 0));
+            ws.addAll(rel.evalWindows(org.spikekit.data.DecodingWindows.Split.VALID));
+            ws.addAll(rel.evalWindows(org.spikekit.data.DecodingWindows.Split.TEST));
+            long off = ws.stream().filter(w -> rel.samplesIn(w) != 100).count(), over = ws.stream().filter(w -> rel.samplesIn(w) > 100).count();
+            assertEquals(off, t.intColumn("released_windows_not_100_samples").getInt(i));
+            assertEquals(over, t.intColumn("released_windows_over_100_samples").getInt(i));
+            assertTrue(t.intColumn("eval_intervals_under_1s").getInt(i) >= 0);
+        }
+    }
+
+    @Test
     void unknownSessionsAndModelsAreNamed(@TempDir Path dir) {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> new SpikachuPaper(data, DataChoice.SYNTHETIC, RunMode.QUICK,
                 new CpuBackend(), dir, tiny().withSingleSessions(List.of("x_20200101_center_out_reaching")), null));

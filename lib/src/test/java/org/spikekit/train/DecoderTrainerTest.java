@@ -217,6 +217,10 @@ class DecoderTrainerTest {
         new DecoderTrainer(DecoderTrainer.Config.spikachu(1, MovingAverage.Alignment.CENTRED, 1).withLr(3e-3)).fit(m, b, null, null, null);
         Map<String, HostArray> after = DecoderTrainer.snapshot(m);
         assertArrayEquals(before.get(emb).data(), after.get(emb).data(), 0f, "released unit embeddings stay at their initialisation");
+        // the released thresholds (CuPy kernel: no threshold gradient) stay at their initial values as well
+        List<String> vth = before.keySet().stream().filter(k -> k.endsWith(".vth")).toList();
+        assertTrue(vth.size() > 20, "thresholds: " + vth.size());
+        for (String k : vth) assertArrayEquals(before.get(k).data(), after.get(k).data(), 0f, k);
         assertFalse(java.util.Arrays.equals(before.get("spikachu.h.latents").data(), after.get("spikachu.h.latents").data()), "the rest trains");
         // unit identification on a frozen table has nothing to train
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
