@@ -36,7 +36,7 @@ public final class SpikachuDecoder implements WindowDecoder {
      *     lines 111-177 at 63d8b6c), while the LAMB optimiser was built before any sample was drawn
      *     ({@code train.py} lines 316-321) and holds the stale tensor; the live table gets gradients
      *     that are never applied. With false the embeddings stay at their N(0, 0.02²) initialisation
-     *     and are left out of {@link #trainableParameters()}.
+     *     and are left out of {@link SpikachuDecoder#trainableParameters()}.
      */
     public record Config(Homogenizer.Config homogenizer, SpikachuCore.Config core, boolean trainUnitEmbeddings) {
         public Config {

@@ -148,7 +148,8 @@ public final class SpikachuTables {
      * energy it spends, the same under the released profiler's reading (its count and conditions:
      * one training window, batch 1, training mode; per step is the released CSV's unit) with the
      * ratio to Spikachu and to released Spikachu (the like-for-like released comparison), latency
-     * per step, and the abstract's claimed range of the ratio.
+     * per step, and the abstract's claimed range of the ratio. Runs that are not
+     * {@link SpikachuRun#reportable()} are left out.
      */
     public static Table energy(List<SpikachuRun> runs, PublishedNumbers paper) {
         Table t = Table.create("energy");
@@ -162,7 +163,8 @@ public final class SpikachuTables {
                 ratePr = DoubleColumn.create("mean_spike_rate_released_profiler"), ratioRel = DoubleColumn.create("x_spikachu_released_energy_released_profiler");
         Map<String, double[]> mean = new LinkedHashMap<>();
         for (String m : modelsOf(runs, "single")) {
-            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m)).toList();
+            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m) && r.reportable()).toList();
+            if (rs.isEmpty()) continue;   // only untrained released runs: not reported
             mean.put(m, new double[] {avg(rs, SpikachuRun::macs), avg(rs, SpikachuRun::acs), avg(rs, SpikachuRun::spikes), avg(rs, SpikachuRun::meanRate),
                     avg(rs, SpikachuRun::joulesPerWindow) * 1e6, avg(rs, SpikachuRun::latencyMsPerStep), avg(rs, r -> r.parameters()),
                     avg(rs, SpikachuRun::profiledJoulesPerWindow) * 1e6, avg(rs, SpikachuRun::joulesPerStep) * 1e6,
@@ -476,7 +478,8 @@ public final class SpikachuTables {
     public static XYChart energyChart(List<SpikachuRun> runs) {
         Map<String, double[][]> pts = new LinkedHashMap<>();
         for (String m : modelsOf(runs, "single")) {
-            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m)).toList();
+            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m) && r.reportable()).toList();
+            if (rs.isEmpty()) continue;
             pts.put(m, new double[][] {rs.stream().mapToDouble(r -> r.joulesPerWindow() * 1e6).toArray(), rs.stream().mapToDouble(SpikachuRun::r2).toArray()});
         }
         return Charts.scatter("Energy per 1-s window vs R² (45 nm estimate)", "µJ per window (log)", "test R²", true, pts);

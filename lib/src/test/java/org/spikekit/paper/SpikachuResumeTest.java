@@ -56,7 +56,8 @@ class SpikachuResumeTest {
 
     @Test
     void spikachuAndABaselineKilledMidTrainingResumeToTheUninterruptedRun(@TempDir Path tmp) throws Exception {
-        for (SpikachuPaper.Model m : List.of(SpikachuPaper.Model.SPIKACHU, SpikachuPaper.Model.GRU)) {
+        // mlp-released: the released cadence's kept initialisation (kept epoch −1) survives the resumes too
+        for (SpikachuPaper.Model m : List.of(SpikachuPaper.Model.SPIKACHU, SpikachuPaper.Model.GRU, SpikachuPaper.Model.MLP_RELEASED)) {
             SpikachuPaper a = paper(tmp.resolve("a"), -1);
             SpikachuRun whole = a.single(m, CO);
             Path b = tmp.resolve("b");
