@@ -31,6 +31,29 @@ import java.util.SplittableRandom;
  *   <li><b>Unit dropout</b> (training only, optional): per window a {@link UnitDropout} subset of
  *       the session's units is kept; dropped units' spikes vanish from counts and tokens.</li>
  * </ul>
+ * <p><b>Released sampling</b> ({@link #released()}; the kit's behaviour above stays the default):
+ * what the released Spikachu code does through POYO (neuro-galaxy/poyo {@code poyo/data/sampler.py}
+ * at 63d8b6c; IoannisAsmanis/spikachu {@code models/model_wrapper.py}):
+ * <ul>
+ *   <li><b>training</b> ({@code RandomFixedWindowSampler}, lines 78-127): per train interval of
+ *       length L &ge; w a random offset {@code U·w}, U ∈ [0, 1), windows from {@code start + offset}
+ *       every w while they end inside the interval, plus one more window when the unused time at
+ *       the two ends adds up to a window: anchored at the interval's end if more is left there,
+ *       else at its start (it may overlap the others); ⌊L/w⌋ windows in all; shuffled;</li>
+ *   <li><b>evaluation</b> ({@code SequentialFixedWindowSampler}, lines 166-192): windows of w from
+ *       the interval's start every w while they fit, plus, when the interval does not divide, one
+ *       <em>full</em> last window {@code [end − w, end)} that overlaps the one before: the samples
+ *       they share are scored twice, and the tail is decoded with up to w of context. The released
+ *       sampler asserts on an interval shorter than a window (it has no released reading); such an
+ *       interval keeps the kit's padded window here ({@link #shortIntervals});</li>
+ *   <li><b>targets by position</b> ({@code model_wrapper.forward}, lines 733-745): the velocity
+ *       samples with timestamps in {@code [start, end)} of every window of the batch are chained
+ *       (window 0's, then window 1's, …); bin t of window b (t &lt; its sample count n_b, at most T)
+ *       takes chained sample {@code Σ_{b'<b} min(n_b', T) + t}. With n_b = T for every window this
+ *       is the kit's pairing (for regularly sampled velocity); a window with more than T samples
+ *       shifts the targets of every later window of its batch by the excess; bins t &ge; n_b are
+ *       not scored (weight 0). {@link #census} counts the windows with other than T samples.</li>
+ * </ul>
  * Global unit ids: session i's units are {@code unitOffset(i) .. unitOffset(i) + units − 1}, the
  * offsets accumulating the unit counts in the order of the session list (for
  * {@link #of(PerichData)} the same as {@link PerichData#unitOffset}).
@@ -53,6 +76,7 @@ public final class DecodingWindows {
     private final double windowS;
     private final double binS;
     private final int steps;
+    private final boolean released;
 
     /**
      * A window of one session: data in {@code [start, end)}; {@code end = start + window length} for
@@ -78,7 +102,9 @@ public final class DecodingWindows {
      * Windows of {@code windowS} seconds in bins of {@code binS} over {@code sessions} (the window
      * must be a whole number of bins).
      */
-    public DecodingWindows(List<PerichSession> sessions, double windowS, double binS) {
+    public DecodingWindows(List<PerichSession> sessions, double windowS, double binS) { this(sessions, windowS, binS, false); }
+
+    private DecodingWindows(List<PerichSession> sessions, double windowS, double binS, boolean released) {
         if (sessions.isEmpty()) throw new IllegalArgumentException("DecodingWindows: no sessions");
         if (!(binS > 0) || !(windowS >= binS)) throw new IllegalArgumentException("DecodingWindows: need 0 < bin <= window, got " + binS + ", " + windowS);
         long t = Math.round(windowS / binS);
@@ -96,7 +122,14 @@ public final class DecodingWindows {
             off += sessions.get(i).units();
         }
         this.totalUnits = off;
+        this.released = released;
     }
+
+    /** The same sessions and sizes with the released code's sampling and target pairing (see the class comment). */
+    public DecodingWindows released() { return released ? this : new DecodingWindows(sessions, windowS, binS, true); }
+
+    /** Whether this samples and pairs targets as the released code does. */
+    public boolean isReleased() { return released; }
 
     /** Windows of 1.0 s in 10 ms bins over the sessions of {@code data}, in its order. */
     public static DecodingWindows of(PerichData data) { return new DecodingWindows(data.sessions()); }
@@ -143,6 +176,10 @@ public final class DecodingWindows {
                 double a = tr.start(i), b = tr.end(i), len = b - a;
                 int n = (int) Math.floor(len / windowS);
                 if (n == 0) continue;
+                if (released) {
+                    releasedTrainWindows(si, a, b, r.nextDouble() * windowS, out);
+                    continue;
+                }
                 double offset = Math.max(0, len - n * windowS) * r.nextDouble();
                 for (int j = 0; j < n; j++) {
                     double s = Math.min(a + offset + j * windowS, b - (n - j) * windowS);
@@ -159,7 +196,23 @@ public final class DecodingWindows {
         return out;
     }
 
-    /** Sequential evaluation windows over every session's valid or test intervals (see the class comment). */
+    /** POYO's {@code RandomFixedWindowSampler} on one interval {@code [a, b)} of length >= w with left offset {@code off} in [0, w). */
+    private void releasedTrainWindows(int si, double a, double b, double off, List<Window> out) {
+        double last = Double.NaN;
+        for (int k = 0; ; k++) {
+            double t = a + off + k * windowS;
+            if (!(t < b) || !(t + windowS <= b)) break;
+            out.add(new Window(si, t, t + windowS));
+            last = t + windowS;
+        }
+        double right = Double.isNaN(last) ? b - a - off : b - last;
+        if (right + off >= windowS) out.add(right > off ? new Window(si, b - windowS, b) : new Window(si, a, a + windowS));
+    }
+
+    /**
+     * Sequential evaluation windows over every session's valid or test intervals (see the class
+     * comment: the kit's padded last window, or the released overlapping one).
+     */
     public List<Window> evalWindows(Split split) {
         List<Window> out = new ArrayList<>();
         for (int si = 0; si < sessions.size(); si++) {
@@ -167,6 +220,18 @@ public final class DecodingWindows {
             Intervals iv = split == Split.VALID ? s.valid() : s.test();
             for (int i = 0; i < iv.size(); i++) {
                 double a = iv.start(i), b = iv.end(i);
+                if (released && b - a >= windowS) {
+                    // SequentialFixedWindowSampler: arange(start, end, w) while t + w <= end, then [end − w, end) if the end is not covered
+                    double covered = a;
+                    for (int k = 0; ; k++) {
+                        double t = a + k * windowS;
+                        if (!(t < b) || !(t + windowS <= b)) break;
+                        out.add(new Window(si, t, t + windowS));
+                        covered = t + windowS;
+                    }
+                    if (covered < b) out.add(new Window(si, b - windowS, b));
+                    continue;
+                }
                 int n = (int) Math.ceil((b - a) / windowS - 1e-9);
                 for (int j = 0; j < n; j++) {
                     double s0 = a + j * windowS;
@@ -175,6 +240,44 @@ public final class DecodingWindows {
             }
         }
         return out;
+    }
+
+    /**
+     * Valid or test intervals shorter than a window: the released sampler asserts on them (so the
+     * released code has no reading of them); the kit, in both modes, gives each a padded window.
+     */
+    public int shortIntervals(Split split) {
+        int n = 0;
+        for (PerichSession s : sessions) {
+            Intervals iv = split == Split.VALID ? s.valid() : s.test();
+            for (int i = 0; i < iv.size(); i++) if (iv.end(i) - iv.start(i) < windowS) n++;
+        }
+        return n;
+    }
+
+    /** Velocity samples with timestamps in {@code [start, end)} of a window (the released target list of that window). */
+    public int samplesIn(Window w) {
+        PerichSession s = sessions.get(w.session());
+        return s.firstSampleAtOrAfter(w.end()) - s.firstSampleAtOrAfter(w.start());
+    }
+
+    /**
+     * How many of {@code windows} hold fewer, exactly or more velocity samples than the window has
+     * bins (T): the windows whose released, position-paired targets differ from the kit's
+     * ({@code more} shift the targets of the later windows of their batch).
+     */
+    public record Census(int windows, int fewer, int exact, int more) {}
+
+    /** {@link Census} of {@code windows}. */
+    public Census census(List<Window> windows) {
+        int fewer = 0, exact = 0, more = 0;
+        for (Window w : windows) {
+            int n = samplesIn(w);
+            if (n < steps) fewer++;
+            else if (n == steps) exact++;
+            else more++;
+        }
+        return new Census(windows.size(), fewer, exact, more);
     }
 
     /** Consecutive sublists of at most {@code size} elements (the last may be shorter). */
@@ -196,6 +299,7 @@ public final class DecodingWindows {
      * seeded from {@code (seed, j)}.
      */
     public DecodingBatch batch(List<Window> windows, UnitDropout dropout, long seed) {
+        if (windows == null) throw new IllegalArgumentException("DecodingWindows.batch: windows is null");
         int bsz = windows.size();
         if (bsz == 0) throw new IllegalArgumentException("DecodingWindows.batch: no windows");
         int tt = steps, rows = tt * bsz;
@@ -251,7 +355,8 @@ public final class DecodingWindows {
                 rowCount[r + 1]++;
             }
 
-            // targets, weights, labels
+            // targets, weights, labels (released: by position, after the loop)
+            if (released) continue;
             double[] t = s.t(), vel = s.velocity();
             float[] wts = s.weights();
             byte[] lab = s.labels();
@@ -273,6 +378,8 @@ public final class DecodingWindows {
             }
         }
 
+        if (released) pairByPosition(windows, target, weight, label);
+
         // CSR by row, keeping each row's tokens in spike-time order (stable counting sort)
         for (int r = 0; r < rows; r++) rowCount[r + 1] += rowCount[r];
         int[] offsetsOut = rowCount.clone();
@@ -280,5 +387,38 @@ public final class DecodingWindows {
         int[] units = new int[tokens];
         for (int i = 0; i < tokens; i++) units[fill[tokRow[i]]++] = tokUnit[i];
         return new DecodingBatch(tt, bsz, binS, sessionOf, starts, n, counts, offsetsOut, units, target, weight, label);
+    }
+
+    /** The released pairing of targets with bins (class comment): chained samples by position. */
+    private void pairByPosition(List<Window> windows, float[] target, float[] weight, byte[] label) {
+        int bsz = windows.size();
+        int[] first = new int[bsz], count = new int[bsz], chainStart = new int[bsz + 1];
+        for (int b = 0; b < bsz; b++) {
+            Window w = windows.get(b);
+            PerichSession s = sessions.get(w.session());
+            first[b] = s.firstSampleAtOrAfter(w.start());
+            count[b] = s.firstSampleAtOrAfter(w.end()) - first[b];
+            chainStart[b + 1] = chainStart[b] + count[b];
+        }
+        int cut = 0;
+        for (int b = 0; b < bsz; b++) {
+            for (int j = 0; j < steps; j++) {
+                int r = j * bsz + b;
+                if (j >= count[b]) {
+                    label[r] = DecodingBatch.PAD;
+                    continue;
+                }
+                int c = cut + j;
+                int src = 0;
+                while (chainStart[src + 1] <= c) src++;
+                PerichSession s = sessions.get(windows.get(src).session());
+                int q = first[src] + c - chainStart[src];
+                target[2 * r] = (float) s.velocity()[2 * q];
+                target[2 * r + 1] = (float) s.velocity()[2 * q + 1];
+                weight[r] = s.weights()[q];
+                label[r] = s.labels()[q];
+            }
+            cut += Math.min(count[b], steps);
+        }
     }
 }

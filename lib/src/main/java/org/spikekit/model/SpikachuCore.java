@@ -190,13 +190,14 @@ public final class SpikachuCore implements Layer {
      * readout integrator is not a spiking layer and costs nothing itself; its Linear counts MACs.
      *
      * <p>Where this follows the spec's rules literally and the released {@code network_profiling.py}
-     * does not: the released script pairs a Linear with the LIF registered just before it, not the
-     * one feeding it (so the SSA's k/v projections and the MLP's first Linear, whose input is a
-     * LayerNorm output, are counted there as ACs at another LIF's rate; here they are MACs); it counts
-     * every module once per step, not once per scale token (here SSA modules count S times); and it
-     * does not count the attention products (class name {@code SSA} does not match its
-     * "attention" test). With {@link Config#asReleased()} the discarded attention path still runs
-     * and is counted, as the released code computes it.
+     * does not ({@link #energyAsProfiled} is that script's reading): the released script pairs a
+     * Linear with the module counted just before it (a LIF: ACs at its rate; anything else: MACs),
+     * not the LIF feeding it, so the SSA's k/v projections and the MLP's first Linear, whose input
+     * is a LayerNorm output, are ACs there; it lets every BatchNorm repeat the ACs of the Linear
+     * before it; it counts every module once per step, not once per scale token (here SSA modules
+     * count S times); and it does not count the attention products (class name {@code SSA} does not
+     * match its "attention" test). With {@link Config#asReleased()} the discarded attention path
+     * still runs and is counted, as the released code computes it.
      *
      * @param entries per module, in model order
      * @param macs    MACs per step and sample
@@ -219,8 +220,14 @@ public final class SpikachuCore implements Layer {
 
         public double spikeJoules() { return spikes * constants.acPicojoule() * 1e-12; }
 
-        /** Mean of the per-LIF spike rates (the released profile's "spike_rate_mean"). */
+        /** Mean of the per-LIF spike rates, silent LIFs included. */
         public double meanRate() { return lifRates().average().orElse(0); }
+
+        /**
+         * Mean of the rates of the LIFs that spiked: the released profile's {@code spike_rate_mean}
+         * ({@code network_profiling.py} lines 589-595 keep only entries with a rate above 0).
+         */
+        public double meanActiveRate() { return lifRates().filter(r -> r > 0).average().orElse(0); }
 
         /** Population standard deviation of the per-LIF spike rates. */
         public double rateStd() {
@@ -372,45 +379,74 @@ public final class SpikachuCore implements Layer {
     }
 
     /**
-     * The released profiler's count ({@code network_profiling.py}, spikachu.md §1.5 and the
-     * differences listed at {@link Energy}): every module once per step (not once per scale token), a
-     * Linear counted as {@code in·out·r} ACs at the rate r of the LIF that comes last before it in
-     * the model (else {@code in·out} MACs), bias {@code out} ACs, BatchNorm {@code 6·F} MACs, each LIF
-     * {@code F·r} spikes, the attention products not counted. "Last before it" is taken in this
-     * model's forward order, which is the released modules' registration order except where a
-     * module is registered out of order; it is the kit's reading of that script, not a rerun of it.
+     * The released profiler's count, as IoannisAsmanis/spikachu {@code network_profiling.py}
+     * ({@code construct_module_specs}, lines 443-514, and {@code estimate_energy_snn}) computes it
+     * from a model's modules in registration order (for this core the same as its forward order):
+     * <ul>
+     *   <li>a LIF: {@code F·r} spikes (F its width, even inside the SSA, whose released neurons run
+     *       over the folded T·B axis with the S tokens as batch);</li>
+     *   <li>a Linear: {@code in·out·r} ACs when the module counted <em>immediately</em> before it is a
+     *       LIF (r that LIF's rate), else {@code in·out} MACs; a bias adds {@code out} ACs. So the
+     *       SSA's q projection (after the multi-scale output BatchNorm) and the readout Linear
+     *       (after the integrator's last BatchNorm; the readout neuron is not an LTLIF and is not
+     *       counted) are MACs, and the k and v projections are ACs at the q and k neurons' rates;</li>
+     *   <li>a BatchNorm: {@code 6·F} MACs, and — because that branch sets only its MACs and the
+     *       entry is written with the other fields left from the module before — the ACs, and the
+     *       neuron count and rate (so spikes), of that module again: every {@code Linear → BN} pair
+     *       counts the Linear's ACs twice;</li>
+     *   <li>the attention products: not counted (class {@code SSA} fails the "attention" name
+     *       test), and not a "module before" either;</li>
+     *   <li>every module once per step and sample, not once per scale token.</li>
+     * </ul>
+     * Counts are per 10-ms step and sample, the unit of the released CSV (µJ per step); spike rates
+     * come from {@code tape}. {@link Energy#meanActiveRate()} is the released {@code spike_rate_mean}
+     * (silent LIFs left out). The released script profiles one training window at batch size 1 with
+     * the model left in training mode; the caller chooses the tape (see {@code SpikachuPaper}).
      */
     public Energy energyAsProfiled(Tape tape, int steps, EnergyConstants c) {
         if (tape == null) throw new IllegalArgumentException("SpikachuCore.energyAsProfiled: tape is null");
         if (steps < 1) throw new IllegalArgumentException("SpikachuCore.energyAsProfiled: steps must be >= 1, got " + steps);
+        if (c == null) throw new IllegalArgumentException("SpikachuCore.energyAsProfiled: energy constants are null");
         List<Energy.Entry> es = new ArrayList<>();
         double macs = 0, acs = 0, spikes = 0;
-        String lastLif = null;
+        String prevLif = null;                 // the module counted just before, when it is a LIF
+        double carriedAcs = 0, carriedSpikes = 0, carriedRate = 0;   // fields a BatchNorm entry inherits
         for (SpikachuCoreOps.Op op : ops) {
             double rate = 0, m = 0, a = 0, sp = 0;
             switch (op.kind()) {
                 case LIF -> {
                     rate = rate(tape, op.module());
                     sp = op.in() * rate;
-                    lastLif = op.module();
                 }
                 case LINEAR -> {
                     double io = (double) op.in() * op.out();
-                    if (lastLif != null) {
-                        rate = rate(tape, lastLif);
+                    if (prevLif != null) {
+                        rate = rate(tape, prevLif);
                         a = io * rate;
                     } else {
                         m = io;
                     }
                     if (op.bias()) a += op.out();
                 }
-                case BATCHNORM -> m = 6.0 * op.out();
-                case ATTENTION -> { }
+                case BATCHNORM -> {
+                    m = 6.0 * op.out();
+                    a = carriedAcs;
+                    sp = carriedSpikes;
+                    rate = carriedRate;
+                }
+                case ATTENTION -> {
+                    continue;
+                }
             }
             es.add(new Energy.Entry(op.module(), op.kind().name(), rate, m, a, sp));
             macs += m;
             acs += a;
             spikes += sp;
+            prevLif = op.kind() == SpikachuCoreOps.Kind.LIF ? op.module() : null;
+            carriedAcs = a;
+            carriedSpikes = sp;
+            // a Linear entry's spiking_rate is 0 (its "rate" here is the feeding LIF's, for the ACs)
+            carriedRate = op.kind() == SpikachuCoreOps.Kind.LINEAR ? 0 : rate;
         }
         double joules = (macs * c.macPicojoule() + (acs + spikes) * c.acPicojoule()) * 1e-12;
         return new Energy(List.copyOf(es), macs, acs, spikes, joules, steps, c);

@@ -35,9 +35,10 @@ import org.spikekit.train.Parameter;
  * independent neurons. {@code released = true} reproduces the released code: SSA returns its input
  * (the residual is 2·LayerNorm1(x); the attention path is still computed, on a side tape whose
  * spike counts are kept for the energy estimate and whose output is discarded, with a qkv → qkv
- * projection as released), and the MLP's LIFs and dropout run over the flattened (T·B) axis with the
+ * projection as released), and the MLP's LIFs run over the flattened (T·B) axis with the
  * S tokens as batch, so neuron state flows from sample b to sample b + 1 of the same step and from
- * the last sample of step t to the first of step t + 1.
+ * the last sample of step t to the first of step t + 1. The MLP's dropout comes after the released
+ * code has unfolded the axis again: one mask per sample, token and feature, shared over T.
  */
 final class SpikachuCoreSsa implements Layer {
     private final String name;
@@ -144,7 +145,9 @@ final class SpikachuCoreSsa implements Layer {
         Tensor x3 = ln2.forward(x2, tape);
         Tensor h = overTime(lif1, bn1.forward(fc1.forward(x3, tape), tape), tape);
         h = overTime(lif2, bn2.forward(fc2.forward(h, tape), tape), tape);
-        h = overTime(mlpDrop, h, tape);
+        // the released MLP unfolds (t b) back to (t, b) before its dropout (spiking_attention.py
+        // lines 115-116): one mask per sample, shared over T, in both modes
+        h = mlpDrop.forward(h, tape);
         Tensor y = be.zeros(s);
         be.zip(BinaryOp.ADD, x3, h, y);
         tape.push(new Rec(s));
@@ -155,7 +158,7 @@ final class SpikachuCoreSsa implements Layer {
     public Tensor backward(Tensor gradOut, Tape tape) {
         tape.pop(Rec.class);
         Backend be = gradOut.backend();
-        Tensor g = overTimeBack(mlpDrop, gradOut, tape);
+        Tensor g = mlpDrop.backward(gradOut, tape);
         g = fc2.backward(bn2.backward(overTimeBack(lif2, g, tape), tape), tape);
         g = fc1.backward(bn1.backward(overTimeBack(lif1, g, tape), tape), tape);
         be.axpby(1f, gradOut, 1f, g);

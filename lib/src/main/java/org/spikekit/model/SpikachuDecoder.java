@@ -25,8 +25,20 @@ import org.spikekit.train.Parameter;
  */
 public final class SpikachuDecoder implements WindowDecoder {
 
-    /** The homogenizer and core configurations (the homogenizer's channels feed the core). */
-    public record Config(Homogenizer.Config homogenizer, SpikachuCore.Config core) {
+    /**
+     * The homogenizer and core configurations (the homogenizer's channels feed the core).
+     *
+     * @param trainUnitEmbeddings whether the unit embeddings are trainable (kit default). The
+     *     released code never trains them: its unit tokenizer calls POYO's
+     *     {@code InfiniteVocabEmbedding.extend_vocab} for every tokenised sample (IoannisAsmanis/spikachu
+     *     {@code models/model_wrapper.py} lines 397-405 and 817), which replaces the weight Parameter
+     *     with a new one each time (neuro-galaxy/poyo {@code poyo/nn/infinite_vocab_embedding.py}
+     *     lines 111-177 at 63d8b6c), while the LAMB optimiser was built before any sample was drawn
+     *     ({@code train.py} lines 316-321) and holds the stale tensor; the live table gets gradients
+     *     that are never applied. With false the embeddings stay at their N(0, 0.02²) initialisation
+     *     and are left out of {@link SpikachuDecoder#trainableParameters()}.
+     */
+    public record Config(Homogenizer.Config homogenizer, SpikachuCore.Config core, boolean trainUnitEmbeddings) {
         public Config {
             if (homogenizer == null || core == null) throw new IllegalArgumentException("SpikachuDecoder.Config: homogenizer and core configs are required");
             if (homogenizer.channels() != core.channels()) {
@@ -35,16 +47,24 @@ public final class SpikachuDecoder implements WindowDecoder {
             }
         }
 
-        /** The paper's sizes (kit defaults: live SSA, learnable thresholds). */
+        /** Trainable unit embeddings (the kit's default). */
+        public Config(Homogenizer.Config homogenizer, SpikachuCore.Config core) { this(homogenizer, core, true); }
+
+        /** The paper's sizes (kit defaults: live SSA, learnable thresholds, trained unit embeddings). */
         public static Config paper(int vocab) { return new Config(Homogenizer.Config.paper(vocab), SpikachuCore.Config.paper()); }
 
         /** Quick mode: every stage, scaled down (homogenizer D 16, L 16, C 32; core H 64). */
         public static Config quick(int vocab) { return new Config(Homogenizer.Config.quick(vocab), SpikachuCore.Config.quick()); }
 
-        /** The same sizes with the released core ({@link SpikachuCore.Config#released()}). */
-        public Config released() { return new Config(homogenizer, core.released()); }
+        /**
+         * The same sizes as released: the released core ({@link SpikachuCore.Config#released()}) and
+         * frozen unit embeddings ({@link #trainUnitEmbeddings()} false).
+         */
+        public Config released() { return new Config(homogenizer, core.released(), false); }
 
-        public Config withVocab(int vocab) { return new Config(homogenizer.withVocab(vocab), core); }
+        public Config withTrainUnitEmbeddings(boolean t) { return new Config(homogenizer, core, t); }
+
+        public Config withVocab(int vocab) { return new Config(homogenizer.withVocab(vocab), core, trainUnitEmbeddings); }
 
         public int vocab() { return homogenizer.vocab(); }
     }
@@ -87,7 +107,14 @@ public final class SpikachuDecoder implements WindowDecoder {
     @Override
     public List<Parameter> parameters() { return params; }
 
-    /** The unit embeddings: what unit-identification fine-tuning trains. */
+    /** Every trainable parameter; without the unit embeddings when {@link Config#trainUnitEmbeddings()} is false. */
+    @Override
+    public List<Parameter> trainableParameters() {
+        List<Parameter> t = WindowDecoder.super.trainableParameters();
+        return cfg.trainUnitEmbeddings() ? t : t.stream().filter(p -> p != homogenizer.unitEmbeddings()).toList();
+    }
+
+    /** The unit embeddings: what unit-identification fine-tuning trains (when they are trainable). */
     public List<Parameter> unitIdentificationParameters() { return homogenizer.unitIdentificationParameters(); }
 
     /**
@@ -132,12 +159,16 @@ public final class SpikachuDecoder implements WindowDecoder {
     /**
      * The released profiler's reading ({@link SpikachuCore#energyAsProfiled} and
      * {@link Homogenizer.Config#opsPerStepAsReleased}, whose attention cost uses the padded token
-     * count: the largest spike count of any bin in the batch, as the released code pads to it).
+     * count: the largest spike count of any bin in the batch, as the released code pads to it), per
+     * step and sample; the mean rate leaves silent LIFs out, as the released {@code spike_rate_mean}
+     * does. The released {@code single_snn_energy_bench} runs one training window at batch size 1
+     * with the model in training mode: pass the tape of such a pass (see
+     * {@code SpikachuPaper.releasedProfile}).
      */
-    public DecoderEnergy energyAsProfiled(Tape inferenceTape, double paddedTokens, int steps) {
-        SpikachuCore.Energy e = core.energyAsProfiled(inferenceTape, steps, EnergyConstants.HOROWITZ_45NM);
+    public DecoderEnergy energyAsProfiled(Tape tape, double paddedTokens, int steps) {
+        SpikachuCore.Energy e = core.energyAsProfiled(tape, steps, EnergyConstants.HOROWITZ_45NM);
         Homogenizer.OpCounts h = cfg.homogenizer().opsPerStepAsReleased(paddedTokens);
-        return new DecoderEnergy(kind + " (released profiler)", e.macs() + h.macs(), e.acs() + h.acs(), e.spikes(), e.meanRate(), steps,
+        return new DecoderEnergy(kind + " (released profiler)", e.macs() + h.macs(), e.acs() + h.acs(), e.spikes(), e.meanActiveRate(), steps,
                 EnergyConstants.HOROWITZ_45NM);
     }
 

@@ -39,12 +39,27 @@ import org.spikekit.train.DecoderTrainer;
  * and checkpoint selection, and every evaluation is one {@link SpikachuRun} file under
  * {@code results/spikachu/runs/<mode>/}; a run whose file holds the same settings is read back.
  *
- * <p>Variants (spikachu.md, "how to use this spec"): {@link Model#SPIKACHU} and the baselines use
- * the kit's causal defaults — trailing 20-bin smoothing, live spiking self-attention, checkpoint
- * selection on the validation split. {@link Model#SPIKACHU_RELEASED} is the released code: SSA
- * returning its input, LIF state over the flattened T·B axis, frozen thresholds, centred ("same")
- * smoothing that sees 10 bins ahead, and checkpoint selection on the test split. Each run's
- * {@link SpikachuRun#variant} says which produced it.
+ * <p>Variants (spikachu.md, "how to use this spec"): {@link Model#SPIKACHU} and the baselines
+ * {@code mlp, rnn, gru, lstm} use the kit's causal defaults — trailing 20-bin smoothing, live spiking
+ * self-attention, trained unit embeddings, checkpoint selection on the validation split after every
+ * {@code evalEvery}-th and the last epoch. The {@code *-released} models are the released code
+ * (IoannisAsmanis/spikachu at fed083d) as far as it can be read, so that released Spikachu is
+ * compared like for like: centred ("same") smoothing that sees 10 bins ahead, the released
+ * unit-dropout draw, POYO's training and evaluation windows with position-paired targets
+ * ({@link DecodingWindows#released()}), selection on the test split before epochs 0, 25, 50, …
+ * (the last epoch never scored; {@link DecoderTrainer.Cadence#RELEASED}); for Spikachu also the
+ * SSA returning its input, LIF state over the flattened T·B axis, frozen thresholds and frozen
+ * unit embeddings ({@link SpikachuDecoder.Config#released()}); for the baselines the per-batch
+ * column shift and the MLP's circular memory ({@link BaselineDecoder#released}). Each run's
+ * {@link SpikachuRun#variant} says which produced it. Every run is scored three ways
+ * ({@link SpikachuRun#r2}, {@link SpikachuRun#r2TestPy}, {@link SpikachuRun#r2TestMs}): the kit's
+ * reading and the released code's two evaluation scripts.
+ *
+ * <p>Not reproduced: the released multi-subject driver fails as released ({@code train.py} passes one
+ * session index where a list is iterated, lines 465-480 and 98, unless {@code lock_data_idcs} is
+ * set, and {@code test.py} reads an undefined {@code args.multi_subject}), so the code that trained
+ * the paper's multi-subject and few-shot models is not public; {@link #multiSubject} is the kit's
+ * procedure, with the released few-shot fine-tune (which trains nothing) as a labelled variant.
  *
  * <p>Settings: {@code full} uses the paper's sizes and recipe (LAMB, lr 1e-3 / 2e-3, batch 64 /
  * 128) for {@link Settings#full()}'s epochs; {@code quick} uses the scaled-down models, batch 16 and
@@ -54,9 +69,10 @@ import org.spikekit.train.DecoderTrainer;
  */
 public final class SpikachuPaper {
 
-    /** The models of the single-session comparison. */
+    /** The models of the single-session comparison: the kit's and, labelled {@code -released}, the released code's. */
     public enum Model {
-        SPIKACHU("spikachu"), SPIKACHU_RELEASED("spikachu-released"), MLP("mlp"), RNN("rnn"), GRU("gru"), LSTM("lstm");
+        SPIKACHU("spikachu"), SPIKACHU_RELEASED("spikachu-released"), MLP("mlp"), RNN("rnn"), GRU("gru"), LSTM("lstm"),
+        MLP_RELEASED("mlp-released"), RNN_RELEASED("rnn-released"), GRU_RELEASED("gru-released"), LSTM_RELEASED("lstm-released");
 
         public final String label;
 
@@ -64,11 +80,30 @@ public final class SpikachuPaper {
 
         public boolean spiking() { return this == SPIKACHU || this == SPIKACHU_RELEASED; }
 
+        /** Whether this is the released code's variant (released sampling, smoothing, selection and model). */
+        public boolean released() { return name().endsWith("_RELEASED"); }
+
+        /** The baseline family, or null for Spikachu. */
+        public Baselines.Kind baseline() { return spiking() ? null : Baselines.Kind.valueOf(name().replace("_RELEASED", "")); }
+
+        /** The kit's baselines, and with {@code withReleased} their released variants after them. */
+        public static List<Model> baselines(boolean withReleased) {
+            return withReleased ? List.of(MLP, RNN, GRU, LSTM, MLP_RELEASED, RNN_RELEASED, GRU_RELEASED, LSTM_RELEASED) : List.of(MLP, RNN, GRU, LSTM);
+        }
+
         public static Model parse(String s) {
             for (Model m : values()) if (m.label.equalsIgnoreCase(s) || m.name().equalsIgnoreCase(s)) return m;
-            throw new IllegalArgumentException("unknown Spikachu-paper model '" + s + "'; expected one of spikachu, spikachu-released, mlp, rnn, gru, lstm");
+            throw new IllegalArgumentException("unknown Spikachu-paper model '" + s + "'; expected one of "
+                    + java.util.Arrays.stream(values()).map(m -> m.label).collect(java.util.stream.Collectors.joining(", ")));
         }
     }
+
+    /** Epochs between the released loop's selection evaluations ({@code utils.py}: {@code epoch % 25 == 0}). */
+    public static final int RELEASED_EVAL_EVERY = 25;
+    /** Evaluation batch of the kit, of {@code train.py}'s selection and of {@code test.py}. */
+    public static final int EVAL_BATCH = 32;
+    /** Evaluation batch of the released {@code testMS.py}. */
+    public static final int TEST_MS_BATCH = 128;
 
     /**
      * Everything that determines a run.
@@ -163,7 +198,7 @@ public final class SpikachuPaper {
 
     /** The stored single-session run of {@code model} on {@code sessionId} when it has this paper's settings and data kind, else null. */
     public SpikachuRun kept(Model model, String sessionId) {
-        return existing("single", model.label, sessionId);
+        return existing("single", model.label, sessionId, variant(model));
     }
 
     /**
@@ -173,7 +208,7 @@ public final class SpikachuPaper {
      * (but for its wall time); removed once the run file is written.
      */
     public Path partialCheckpoint(Model model, String sessionId) {
-        String tag = Integer.toHexString((settings.fingerprint() + "|" + (data.real() ? "real" : "synthetic")).hashCode());
+        String tag = Integer.toHexString((settings.fingerprint() + "|" + (data.real() ? "real" : "synthetic") + "|" + variant(model)).hashCode());
         return checkpointsDir().resolve("single_" + model.label + "_" + sessionId + "_" + tag + ".partial.ckpt");
     }
 
@@ -199,8 +234,9 @@ public final class SpikachuPaper {
     }
 
     /**
-     * The released {@code test.py} equivalent: rebuilds the run's model, loads its checkpoint and
-     * scores it on its session's test split again (same smoothing as the run), returning the R².
+     * A test script's equivalent: rebuilds the run's model, loads its checkpoint and scores it on
+     * its session's test split again (same smoothing as the run) in the kit's reading, returning the
+     * R² ({@link SpikachuRun#r2}).
      */
     public double retest(SpikachuRun run) {
         Model model = Model.parse(run.model());
@@ -208,9 +244,7 @@ public final class SpikachuPaper {
         WindowDecoder m = build(model, w, settings.seed());
         org.spikekit.train.Checkpoint.read(checkpoint(run)).loadInto(m);
         int si = w.sessions().indexOf(data.session(run.session()));
-        List<DecodingBatch> test = batches(w, w.evalWindows(Split.TEST).stream().filter(x -> x.session() == si).toList());
-        MovingAverage.Alignment align = model == Model.SPIKACHU_RELEASED ? MovingAverage.Alignment.CENTRED : MovingAverage.Alignment.TRAILING;
-        return DecoderTrainer.evaluate(m, test, new MovingAverage(20, align)).meanSessionR2();
+        return DecoderTrainer.evaluate(m, sessionBatches(w, Split.TEST, si, EVAL_BATCH), trainerConfig(model).smoother()).meanSessionR2();
     }
 
     /** Every run file of this mode. */
@@ -234,23 +268,34 @@ public final class SpikachuPaper {
         return out;
     }
 
-    /** One model trained and tested on one session (reused when its file has the same settings). */
+    /**
+     * Whether the released extras (the {@code *-released} baselines, the released few-shot fine-tune)
+     * run by default: in full mode; in quick mode they are opt-in (they add training runs to a tight
+     * budget), e.g. {@code multiSubject(true)}, {@code singleAll(Model.baselines(true))}.
+     */
+    public boolean releasedExtrasByDefault() { return mode == RunMode.FULL; }
+
+    /** One model trained and tested on one session (reused when its file has the same settings and variant). */
     public SpikachuRun single(Model model, String sessionId) {
-        SpikachuRun done = existing("single", model.label, sessionId);
+        String variant = variant(model);
+        SpikachuRun done = existing("single", model.label, sessionId, variant);
         if (done != null) return done;
         long t0 = System.nanoTime();
-        DecodingWindows w = DecodingWindows.of(data.subset(List.of(sessionId)));
+        DecodingWindows kitW = DecodingWindows.of(data.subset(List.of(sessionId)));
+        DecodingWindows w = model.released() ? kitW.released() : kitW;
         WindowDecoder m = build(model, w, settings.seed());
-        boolean released = model == Model.SPIKACHU_RELEASED;
-        MovingAverage.Alignment align = released ? MovingAverage.Alignment.CENTRED : MovingAverage.Alignment.TRAILING;
-        DecoderTrainer.Config cfg = trainerConfig(model, align);
-        List<DecodingBatch> selection = evalBatches(w, released ? Split.TEST : Split.VALID);
+        DecoderTrainer.Config cfg = trainerConfig(model);
+        // released: train.py selects on the test split ("Switched to test set for validation"), POYO windows, batch 32
+        List<DecodingBatch> selection = sessionBatches(w, model.released() ? Split.TEST : Split.VALID, 0, EVAL_BATCH);
         log.accept(String.format(Locale.ROOT, "%s on %s: %d train windows/epoch, %,d parameters", model.label, sessionId, w.epochSize(), m.numel()));
+        if (model.released() && cfg.epochs() <= cfg.evalEvery()) {
+            log.accept(String.format(Locale.ROOT, "  %s: %d epochs <= %d, the released cadence keeps the untrained model; the run is marked not reportable",
+                    model.label, cfg.epochs(), cfg.evalEvery()));
+        }
         Path partial = partialCheckpoint(model, sessionId);
-        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model), si -> true), selection, null, log,
+        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model), dropoutOf(model), si -> true), selection, null, log,
                 partial, progress);
-        SpikachuRun run = score("single", model.label, variant(model), w.sessions().getFirst(), m, evalBatches(w, Split.TEST), cfg, h,
-                w.epochSize(), (System.nanoTime() - t0) / 1e9);
+        SpikachuRun run = score("single", model.label, variant, cfg, kitW, 0, m, h, w.epochSize(), (System.nanoTime() - t0) / 1e9);
         try {
             Files.deleteIfExists(partial);
         } catch (IOException x) {
@@ -261,137 +306,213 @@ public final class SpikachuPaper {
 
     // ================================================================== multi-subject and few-shot
 
+    /** {@link #multiSubject(boolean)} with the released few-shot variant when {@link #releasedExtrasByDefault()}. */
+    public List<SpikachuRun> multiSubject() { return multiSubject(releasedExtrasByDefault()); }
+
     /**
      * One Spikachu (kit default) trained on every session except the held-out one (the
      * {@code lockIndices} of the released driver: training locked to those sessions), scored on each;
      * then the held-out session joins it: its unit embeddings are fine-tuned on
-     * {@link Settings#fewShotWindows} windows with everything else frozen ({@code fewshot-unitid}),
-     * against a single-session Spikachu trained from scratch on the same windows ({@code fewshot-scratch}).
+     * {@link Settings#fewShotWindows} windows with everything else frozen ({@code fewshot-unitid},
+     * the paper's intended unit identification), against a single-session Spikachu trained from
+     * scratch on the same windows ({@code fewshot-scratch}).
+     *
+     * <p>With {@code releasedFewShot}, also {@code fewshot-unitid-released}: the same multi-subject
+     * model and windows under the released fine-tune, which trains no parameter — POYO's
+     * {@code extend_vocab} replaces the embedding Parameter for every sample after the optimiser was
+     * built ({@link SpikachuDecoder.Config#trainUnitEmbeddings()}) — while the model runs in training
+     * mode, so only BatchNorm running statistics adapt to the new session and its units keep their
+     * random N(0, 0.02²) codes ({@link DecoderTrainer#fit} with an empty {@code only}). Selection as
+     * the other few-shot rows (validation split, kit cadence), so the row differs from
+     * {@code fewshot-unitid} only in what trains. The released multi-subject model itself cannot be
+     * reproduced (class comment); the kit's stands in for it.
      */
-    public List<SpikachuRun> multiSubject() {
+    public List<SpikachuRun> multiSubject(boolean releasedFewShot) {
         List<String> train = data.ids().stream().filter(id -> !id.equals(settings.heldOut())).toList();
         if (train.isEmpty()) throw new IllegalStateException("multi-subject training needs a session besides the held-out " + settings.heldOut());
-        List<SpikachuRun> out = new ArrayList<>();
-        for (String id : train) out.add(existing("multi", Model.SPIKACHU.label, id));
-        out.add(existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut()));
-        out.add(existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut()));
-        if (!out.contains(null)) return out;
-        out.clear();
         // one vocabulary over every session (sorted ids); training is locked to the non-held-out
         // sessions, whose windows alone feed the optimiser, so the held-out units' embeddings stay
         // at their initial values (up to LAMB's weight decay) until the few-shot fine-tune
         DecodingWindows all = DecodingWindows.of(data);
         int held = data.ids().indexOf(settings.heldOut());
+        // few-shot: the held-out session's first windows of one fixed shuffled epoch
+        List<Window> few = all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() == held).limit(settings.fewShotWindows()).toList();
+        if (few.isEmpty()) throw new IllegalStateException("held-out session " + settings.heldOut() + " has no training window");
+        String vMulti = "kit default: one model on " + train.size() + " sessions (lockIndices), causal";
+        String vUid = "multi-subject model, only the unit embeddings trained on " + few.size() + " windows of the new session";
+        String vRel = "as released: multi-subject model, nothing trained on " + few.size() + " windows of the new session (the released optimiser"
+                + " never holds the live unit embeddings), BatchNorm statistics adapt in training mode, new units keep random codes";
+        String vScratch = "single-session model from scratch on the same " + few.size() + " windows";
+        List<SpikachuRun> multi = new ArrayList<>();
+        for (String id : train) multi.add(existing("multi", Model.SPIKACHU.label, id, vMulti));
+        SpikachuRun uid = existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut(), vUid);
+        SpikachuRun scratchRun = existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut(), vScratch);
+        SpikachuRun rel = releasedFewShot ? existing("fewshot-unitid-released", Model.SPIKACHU.label, settings.heldOut(), vRel) : null;
+        boolean kitDone = !multi.contains(null) && uid != null && scratchRun != null;
+        List<SpikachuRun> out = new ArrayList<>(multi);
+        if (kitDone && (!releasedFewShot || rel != null)) {
+            out.add(uid);
+            out.add(scratchRun);
+            if (rel != null) out.add(rel);
+            return out;
+        }
+
+        DecoderTrainer.Batches fewBatches = e -> DecodingWindows.chunks(few, Math.min(settings.spikachuBatch(), few.size())).stream()
+                .map(ws -> all.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
+        DecoderTrainer.Config fcfg = trainerConfig(Model.SPIKACHU).withEpochs(settings.fewShotEpochs())
+                .withEvalEvery(Math.max(1, settings.fewShotEpochs() / 5));
+        List<DecodingBatch> heldValid = sessionBatches(all, Split.VALID, held, EVAL_BATCH);
+
+        if (kitDone && java.nio.file.Files.isRegularFile(checkpoint(multi.getFirst()))) {
+            // only the released few-shot row is missing: start from the stored multi-subject model
+            SpikachuDecoder m = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
+            org.spikekit.train.Checkpoint.read(checkpoint(multi.getFirst())).loadInto(m);
+            out.add(uid);
+            out.add(scratchRun);
+            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size()));
+            return out;
+        }
+
+        out.clear();
         long t0 = System.nanoTime();
         SpikachuDecoder m = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
-        DecoderTrainer.Config cfg = trainerConfig(Model.SPIKACHU, MovingAverage.Alignment.TRAILING).withEpochs(settings.multiEpochs());
+        DecoderTrainer.Config cfg = trainerConfig(Model.SPIKACHU).withEpochs(settings.multiEpochs());
         int perEpoch = (int) all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() != held).count();
         log.accept(String.format(Locale.ROOT, "multi-subject spikachu on %d sessions: %d train windows/epoch, vocabulary %d units",
                 train.size(), perEpoch, all.totalUnits()));
-        DecoderTrainer.Batches multiBatches = trainBatches(all, settings.spikachuBatch(), si -> si != held);
-        List<DecodingBatch> multiValid = batches(all, all.evalWindows(Split.VALID).stream().filter(x -> x.session() != held).toList());
+        DecoderTrainer.Batches multiBatches = trainBatches(all, settings.spikachuBatch(), UnitDropout.spikachu(), si -> si != held);
+        List<DecodingBatch> multiValid = batches(all, all.evalWindows(Split.VALID).stream().filter(x -> x.session() != held).toList(), EVAL_BATCH);
         DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, multiBatches, multiValid, null, log);
         double trainS = (System.nanoTime() - t0) / 1e9;
         for (int i = 0; i < all.sessions().size(); i++) {
             if (i == held) continue;
-            int si = i;
-            List<DecodingBatch> test = batches(all, all.evalWindows(Split.TEST).stream().filter(x -> x.session() == si).toList());
-            out.add(score("multi", m.kind(), "kit default: one model on " + train.size() + " sessions (lockIndices), causal", all.sessions().get(i),
-                    m, test, cfg, h, perEpoch, trainS));
+            out.add(score("multi", m.kind(), vMulti, cfg, all, i, m, h, perEpoch, trainS));
         }
-        // few-shot: the held-out session's first windows of one fixed shuffled epoch
-        List<Window> few = all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() == held).limit(settings.fewShotWindows()).toList();
-        if (few.isEmpty()) throw new IllegalStateException("held-out session " + settings.heldOut() + " has no training window");
-        DecoderTrainer.Batches fewBatches = e -> DecodingWindows.chunks(few, Math.min(settings.spikachuBatch(), few.size())).stream()
-                .map(ws -> all.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
-        DecoderTrainer.Config fcfg = trainerConfig(Model.SPIKACHU, MovingAverage.Alignment.TRAILING).withEpochs(settings.fewShotEpochs())
-                .withEvalEvery(Math.max(1, settings.fewShotEpochs() / 5));
-        List<DecodingBatch> heldValid = batches(all, all.evalWindows(Split.VALID).stream().filter(x -> x.session() == held).toList());
-        List<DecodingBatch> heldTest = batches(all, all.evalWindows(Split.TEST).stream().filter(x -> x.session() == held).toList());
-        PerichSession hs = all.sessions().get(held);
+        org.spikekit.train.Checkpoint pretrained = org.spikekit.train.Checkpoint.of(m);
 
         long t1 = System.nanoTime();
         Set<String> emb = Set.of(m.unitIdentificationParameters().getFirst().name());
         DecoderTrainer.History hf = new DecoderTrainer(fcfg).fit(m, fewBatches, heldValid, emb, log);
-        out.add(score("fewshot-unitid", m.kind(), "multi-subject model, only the unit embeddings trained on " + few.size() + " windows of the new session",
-                hs, m, heldTest, fcfg, hf, few.size(), (System.nanoTime() - t1) / 1e9));
+        out.add(score("fewshot-unitid", m.kind(), vUid, fcfg, all, held, m, hf, few.size(), (System.nanoTime() - t1) / 1e9));
 
         long t2 = System.nanoTime();
         WindowDecoder scratch = build(Model.SPIKACHU, all, settings.seed() + 1);
         DecoderTrainer.History hsc = new DecoderTrainer(fcfg).fit(scratch, fewBatches, heldValid, null, log);
-        out.add(score("fewshot-scratch", scratch.kind(), "single-session model from scratch on the same " + few.size() + " windows",
-                hs, scratch, heldTest, fcfg, hsc, few.size(), (System.nanoTime() - t2) / 1e9));
+        out.add(score("fewshot-scratch", scratch.kind(), vScratch, fcfg, all, held, scratch, hsc, few.size(), (System.nanoTime() - t2) / 1e9));
+
+        if (releasedFewShot) {
+            pretrained.loadInto(m);
+            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size()));
+        }
         return out;
+    }
+
+    /** The released few-shot fine-tune of the multi-subject model {@code m} (see {@link #multiSubject(boolean)}). */
+    private SpikachuRun releasedFewShot(SpikachuDecoder m, DecodingWindows all, int held, DecoderTrainer.Batches fewBatches, DecoderTrainer.Config fcfg,
+                                        List<DecodingBatch> heldValid, String variant, int windows) {
+        long t = System.nanoTime();
+        DecoderTrainer.History h = new DecoderTrainer(fcfg).fit(m, fewBatches, heldValid, Set.of(), log);
+        return score("fewshot-unitid-released", m.kind(), variant, fcfg, all, held, m, h, windows, (System.nanoTime() - t) / 1e9);
     }
 
     // ================================================================== energy at the paper's sizes
 
     /**
-     * The energy estimate of the paper-size models on one session's test windows, under both
-     * counting rules: the spec's (kit) and the released profiler's. The spiking models are the
-     * paper-size Spikachu (kit default and released core) <b>at initialisation</b> (training them is
-     * a full-mode job), so their spike rates are those of an untrained network; the baselines'
-     * counts are analytic and do not depend on training.
+     * The energy estimate of the paper-size models on one session, under both counting rules: the
+     * spec's (kit), over the session's test windows in inference mode, and the released profiler's
+     * ({@link SpikachuDecoder#energyAsProfiled}) under its conditions: one training window, batch
+     * size 1, training mode (dropout live, BatchNorm on the window's own statistics), attention over
+     * that window's padded token count. The spiking models are the paper-size Spikachu (kit default
+     * and released) <b>at initialisation</b> (training them is a full-mode job; the released script
+     * profiled trained checkpoints), so their spike rates are those of an untrained network; the
+     * baselines' counts are analytic and do not depend on training or conditions. µJ are given per
+     * 10-ms step (the released CSV's unit) and per 1-s window.
      */
     public tech.tablesaw.api.Table paperSizeEnergy(String sessionId) {
         DecodingWindows w = DecodingWindows.of(data.subset(List.of(sessionId)));
-        List<DecodingBatch> test = evalBatches(w, Split.TEST);
+        List<DecodingBatch> test = sessionBatches(w, Split.TEST, 0, EVAL_BATCH);
         int n = w.sessions().getFirst().units(), steps = w.steps();
-        tech.tablesaw.api.StringColumn model = tech.tablesaw.api.StringColumn.create("model"), rule = tech.tablesaw.api.StringColumn.create("counting_rule");
+        tech.tablesaw.api.StringColumn model = tech.tablesaw.api.StringColumn.create("model"), rule = tech.tablesaw.api.StringColumn.create("counting_rule"),
+                cond = tech.tablesaw.api.StringColumn.create("conditions");
         tech.tablesaw.api.LongColumn params = tech.tablesaw.api.LongColumn.create("parameters");
         tech.tablesaw.api.DoubleColumn macs = tech.tablesaw.api.DoubleColumn.create("macs_per_step"), acs = tech.tablesaw.api.DoubleColumn.create("acs_per_step"),
                 spikes = tech.tablesaw.api.DoubleColumn.create("spikes_per_step"), rate = tech.tablesaw.api.DoubleColumn.create("mean_spike_rate"),
-                uj = tech.tablesaw.api.DoubleColumn.create("uJ_per_window"), ratio = tech.tablesaw.api.DoubleColumn.create("x_spikachu_energy");
+                ujs = tech.tablesaw.api.DoubleColumn.create("uJ_per_step"), uj = tech.tablesaw.api.DoubleColumn.create("uJ_per_window"),
+                ratio = tech.tablesaw.api.DoubleColumn.create("x_spikachu_energy");
         List<Object[]> rows = new ArrayList<>();
         for (Model mk : Model.values()) {
+            if (mk.released() && !mk.spiking()) continue;   // the baselines' analytic counts do not change as released
             WindowDecoder m;
             if (mk.spiking()) {
                 SpikachuDecoder.Config c = SpikachuDecoder.Config.paper(n);
                 m = new SpikachuDecoder(backend, mk.label, mk == Model.SPIKACHU_RELEASED ? c.released() : c, settings.seed());
             } else {
-                m = BaselineDecoder.paper(backend, Baselines.Kind.valueOf(mk.name()), n, settings.seed());
+                m = BaselineDecoder.paper(backend, mk.baseline(), n, settings.seed());
             }
             Tape tape = Tape.inference();
             long tokens = 0, count = 0;
-            int padded = 0;
             for (DecodingBatch b : test) {
                 if (mk.spiking()) m.forward(b, tape);
                 tokens += b.tokenCount();
                 count += (long) b.steps() * b.batch();
-                padded = Math.max(padded, b.maxTokensPerRow());
             }
             DecoderEnergy kit = m.energy(tape, (double) tokens / count, steps);
-            rows.add(new Object[] {mk.label, "spec (kit)", sharedParameters(m), kit});
-            if (m instanceof SpikachuDecoder sd) rows.add(new Object[] {mk.label, "released profiler", sharedParameters(m), sd.energyAsProfiled(tape, padded, steps)});
-            else rows.add(new Object[] {mk.label, "released profiler", sharedParameters(m), kit});
+            rows.add(new Object[] {mk.label, "spec (kit)", "all test windows, inference", sharedParameters(m), kit});
+            DecoderEnergy prof = m instanceof SpikachuDecoder sd ? releasedProfile(sd, w.released(), 0) : kit;
+            rows.add(new Object[] {mk.label, "released profiler", PROFILE_CONDITIONS, sharedParameters(m), prof});
             log.accept("paper-size energy: " + mk.label + " done");
         }
         for (Object[] r : rows) {
-            DecoderEnergy e = (DecoderEnergy) r[3];
-            DecoderEnergy ref = rows.stream().filter(x -> x[0].equals("spikachu") && x[1].equals(r[1])).map(x -> (DecoderEnergy) x[3]).findFirst().orElseThrow();
+            DecoderEnergy e = (DecoderEnergy) r[4];
+            DecoderEnergy ref = rows.stream().filter(x -> x[0].equals("spikachu") && x[1].equals(r[1])).map(x -> (DecoderEnergy) x[4]).findFirst().orElseThrow();
             model.append((String) r[0]);
             rule.append((String) r[1]);
-            params.append((Long) r[2]);
+            cond.append((String) r[2]);
+            params.append((Long) r[3]);
             macs.append(e.macs());
             acs.append(e.acs());
             spikes.append(e.spikes());
             rate.append(e.meanRate());
+            ujs.append(e.joulesPerStep() * 1e6);
             uj.append(e.joulesPerWindow() * 1e6);
             ratio.append(e.joulesPerWindow() / ref.joulesPerWindow());
         }
         tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("paper_size_energy");
-        t.addColumns(model, rule, params, macs, acs, spikes, rate, uj, ratio);
+        t.addColumns(model, rule, cond, params, macs, acs, spikes, rate, ujs, uj, ratio);
         return t;
+    }
+
+    /** How the released profiler reading is taken ({@link #releasedProfile}). */
+    public static final String PROFILE_CONDITIONS = "one training window, batch 1, training mode";
+
+    /**
+     * The released profiler's reading of {@code m} under the released script's conditions
+     * ({@code network_profiling.py} {@code generate_targeted_model} and {@code single_snn_energy_bench},
+     * lines 220-296 and 558-587): the first window session {@code si} gets in the released training
+     * sampler's epoch 0, as a batch of one without unit dropout, run once in training mode (no
+     * {@code .eval()}: dropout live, BatchNorm on that window's statistics); the attention's padded
+     * token count is that window's largest spike count in a bin. The model's parameters, BatchNorm
+     * running statistics included, are restored afterwards. Per step and sample.
+     */
+    public DecoderEnergy releasedProfile(SpikachuDecoder m, DecodingWindows released, int si) {
+        Window first = released.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() == si).findFirst()
+                .orElseThrow(() -> new IllegalStateException("session " + released.sessions().get(si).id() + " has no training window to profile"));
+        DecodingBatch one = released.batch(List.of(first));
+        org.spikekit.train.Checkpoint saved = org.spikekit.train.Checkpoint.of(m);
+        Tape tape = Tape.training(org.spikekit.compute.CounterRng.child(settings.seed(), 0x9F0F));
+        m.forward(one, tape);
+        saved.loadInto(m);
+        return m.energyAsProfiled(tape, one.maxTokensPerRow(), one.steps());
     }
 
     // ================================================================== helpers
 
-    private SpikachuRun existing(String setting, String model, String session) {
+    private SpikachuRun existing(String setting, String model, String session, String variant) {
         Path p = runsDir().resolve(SpikachuRun.fileName(setting, model, session));
         if (!p.toFile().isFile()) return null;
         try {
             SpikachuRun r = SpikachuRun.read(p);
-            if (r.settings().equals(settings.fingerprint()) && r.data().equals(data.real() ? "real" : "synthetic")) {
+            if (r.settings().equals(settings.fingerprint()) && r.data().equals(data.real() ? "real" : "synthetic") && r.variant().equals(variant)) {
                 log.accept("reusing " + p.getFileName() + " (same settings)");
                 return r;
             }
@@ -409,57 +530,89 @@ public final class SpikachuPaper {
             case SPIKACHU_RELEASED -> new SpikachuDecoder(backend, model.label,
                     (settings.paperSizes() ? SpikachuDecoder.Config.paper(w.totalUnits()) : SpikachuDecoder.Config.quick(w.totalUnits())).released(), seed);
             default -> {
-                Baselines.Kind k = Baselines.Kind.valueOf(model.name());
                 int n = w.sessions().getFirst().units();
-                yield settings.paperSizes() ? BaselineDecoder.paper(backend, k, n, seed) : BaselineDecoder.quick(backend, k, n, seed);
+                if (model.released()) yield BaselineDecoder.released(backend, model.baseline(), n, seed, settings.paperSizes());
+                yield settings.paperSizes() ? BaselineDecoder.paper(backend, model.baseline(), n, seed) : BaselineDecoder.quick(backend, model.baseline(), n, seed);
             }
         };
     }
 
     private int batchOf(Model m) { return m.spiking() ? settings.spikachuBatch() : settings.baselineBatch(); }
 
-    private DecoderTrainer.Config trainerConfig(Model m, MovingAverage.Alignment align) {
-        return m.spiking()
-                ? DecoderTrainer.Config.spikachu(settings.spikachuEpochs(), align, settings.seed()).withLr(settings.spikachuLr()).withEvalEvery(settings.evalEvery())
-                : DecoderTrainer.Config.baseline(settings.baselineEpochs(), align, settings.seed()).withLr(settings.baselineLr()).withEvalEvery(settings.evalEvery());
+    /** The unit dropout of a model's training batches: the intended sampler, or the released draw ({@link UnitDropout#asReleased}). */
+    private static UnitDropout dropoutOf(Model m) { return UnitDropout.spikachu().asReleased(m.released()); }
+
+    /**
+     * The trainer of a model: the kit's (trailing smoothing, kit cadence every {@code evalEvery}) or
+     * the released (centred smoothing, released cadence every {@link #RELEASED_EVAL_EVERY}).
+     */
+    private DecoderTrainer.Config trainerConfig(Model m) {
+        MovingAverage.Alignment align = m.released() ? MovingAverage.Alignment.CENTRED : MovingAverage.Alignment.TRAILING;
+        DecoderTrainer.Config c = m.spiking()
+                ? DecoderTrainer.Config.spikachu(settings.spikachuEpochs(), align, settings.seed()).withLr(settings.spikachuLr())
+                : DecoderTrainer.Config.baseline(settings.baselineEpochs(), align, settings.seed()).withLr(settings.baselineLr());
+        return m.released() ? c.withEvalEvery(RELEASED_EVAL_EVERY).withCadence(DecoderTrainer.Cadence.RELEASED) : c.withEvalEvery(settings.evalEvery());
     }
 
-    private static String variant(Model m) {
-        return m == Model.SPIKACHU_RELEASED
-                ? "as released: SSA returns its input, LIF over T·B, frozen thresholds, centred smoothing (10 bins ahead), selection on test"
-                : "kit default: causal, trailing smoothing, selection on valid" + (m == Model.MLP ? ", memory zero-padded (not rolled)" : "")
-                        + (m == Model.SPIKACHU ? ", live SSA, learnable thresholds" : "");
+    /** What the released code does to every released model (see the class comment). */
+    private static final String RELEASED_RECIPE = "centred smoothing (10 bins ahead), released unit-dropout draw, POYO windows and position-paired targets,"
+            + " selection on test before epochs 0, 25, 50, ... (last epoch never scored)";
+
+    /** The label of a model's behaviour, stored in its runs. */
+    static String variant(Model m) {
+        if (m == Model.SPIKACHU_RELEASED) {
+            return "as released: SSA returns its input, LIF over T·B, frozen thresholds and unit embeddings, " + RELEASED_RECIPE;
+        }
+        if (m.released()) {
+            return "as released: count columns shifted per batch, " + (m == Model.MLP_RELEASED ? "memory rolled circularly, " : "") + RELEASED_RECIPE;
+        }
+        return "kit default: causal, trailing smoothing, selection on valid" + (m == Model.MLP ? ", memory zero-padded (not rolled)" : "")
+                + (m == Model.SPIKACHU ? ", live SSA, learnable thresholds, trained unit embeddings" : "");
     }
 
     private long seedOf(int epoch, List<Window> ws) { return org.spikekit.compute.CounterRng.child(org.spikekit.compute.CounterRng.child(settings.seed(), epoch), ws.hashCode()); }
 
     /** Each epoch's shuffled training windows of the sessions {@code use} accepts, in batches with unit dropout. */
-    private DecoderTrainer.Batches trainBatches(DecodingWindows w, int batch, java.util.function.IntPredicate use) {
+    private DecoderTrainer.Batches trainBatches(DecodingWindows w, int batch, UnitDropout dropout, java.util.function.IntPredicate use) {
         return e -> DecodingWindows.chunks(w.trainEpoch(settings.seed(), e).stream().filter(x -> use.test(x.session())).toList(), batch).stream()
-                .map(ws -> w.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
+                .map(ws -> w.batch(ws, dropout, seedOf(e, ws))).toList();
     }
 
-    private static List<DecodingBatch> evalBatches(DecodingWindows w, Split s) { return batches(w, w.evalWindows(s)); }
-
-    private static List<DecodingBatch> batches(DecodingWindows w, List<Window> ws) {
-        return DecodingWindows.chunks(ws, 32).stream().map(w::batch).toList();
+    /** Session {@code si}'s evaluation windows of a split, in batches of {@code size}. */
+    private static List<DecodingBatch> sessionBatches(DecodingWindows w, Split s, int si, int size) {
+        return batches(w, w.evalWindows(s).stream().filter(x -> x.session() == si).toList(), size);
     }
 
-    private SpikachuRun score(String setting, String model, String variant, PerichSession s, WindowDecoder m, List<DecodingBatch> test,
-                              DecoderTrainer.Config cfg, DecoderTrainer.History h, int trainWindows, double seconds) {
+    private static List<DecodingBatch> batches(DecodingWindows w, List<Window> ws, int size) {
+        return DecodingWindows.chunks(ws, size).stream().map(w::batch).toList();
+    }
+
+    /**
+     * Scores a trained model on session {@code si} of {@code kitW} (kit windows) and writes its run:
+     * the kit's reading on the test split, the released {@code test.py} and {@code testMS.py}
+     * readings ({@link SpikachuRun}), the spec energy from the test windows, the released profiler's
+     * energy ({@link #releasedProfile}), latency and causality.
+     */
+    private SpikachuRun score(String setting, String model, String variant, DecoderTrainer.Config cfg, DecodingWindows kitW, int si,
+                              WindowDecoder m, DecoderTrainer.History h, int trainWindows, double seconds) {
         MovingAverage smooth = cfg.smoother();
+        PerichSession s = kitW.sessions().get(si);
+        List<DecodingBatch> test = sessionBatches(kitW, Split.TEST, si, EVAL_BATCH);
         // energy from the spike activity of the evaluation's passes over every test batch
         Tape tape = Tape.inference();
         DecoderTrainer.Evaluation ev = DecoderTrainer.evaluate(m, test, smooth, tape);
         long tokens = 0, rows = 0;
-        int padded = 0;
         for (DecodingBatch b : test) {
             tokens += b.tokenCount();
             rows += (long) b.steps() * b.batch();
-            padded = Math.max(padded, b.maxTokensPerRow());
         }
-        DecoderEnergy e = m.energy(tape, (double) tokens / rows, test.getFirst().steps());
-        DecoderEnergy prof = m instanceof SpikachuDecoder sd ? sd.energyAsProfiled(tape, padded, test.getFirst().steps()) : e;
+        int steps = test.getFirst().steps();
+        DecoderEnergy e = m.energy(tape, (double) tokens / rows, steps);
+        // the released code's two evaluation scripts
+        DecodingWindows rel = kitW.released();
+        double r2Py = DecoderTrainer.evaluate(m, sessionBatches(rel, Split.VALID, si, EVAL_BATCH), smooth, null, DecoderTrainer.SampleRule.PER_BATCH).meanSessionR2();
+        double r2Ms = DecoderTrainer.evaluate(m, sessionBatches(rel, Split.TEST, si, TEST_MS_BATCH), smooth, null, DecoderTrainer.SampleRule.PER_BATCH).meanSessionR2();
+        DecoderEnergy prof = m instanceof SpikachuDecoder sd ? releasedProfile(sd, rel, si) : e;
         // latency: batch-1 forward over one window
         DecodingBatch first = test.getFirst();
         DecodingBatch one = firstWindow(first);
@@ -472,10 +625,13 @@ public final class SpikachuPaper {
         CausalityProbe.Result c = CausalityProbe.probe(m, smooth, first, first.steps() / 2);
         double loss = h.epochs().getLast().trainLoss();
         List<Double> losses = h.epochs().stream().map(DecoderTrainer.Epoch::trainLoss).toList();
-        SpikachuRun run = new SpikachuRun(setting, model, s.id(), variant, settings.fingerprint(), data.real() ? "real" : "synthetic", mode.id(),
-                settings.seed(), s.units(), trainWindows, cfg.epochs(), h.keptEpoch(), ev.meanSessionR2(), (ev.msePerDim()[0] + ev.msePerDim()[1]) / 2,
-                ev.signAgreement(), ev.scoredSamples(), sharedParameters(m), e.macs(), e.acs(), e.spikes(), Double.isNaN(e.meanRate()) ? -1 : e.meanRate(),
-                e.joulesPerWindow(), prof.joulesPerWindow(), best / first.steps(), c.maxChangeBefore(), Double.isNaN(c.maxChangeOtherWindow()) ? 0 : c.maxChangeOtherWindow(), losses, seconds, backend.name(),
+        String cadence = cfg.cadence() == DecoderTrainer.Cadence.RELEASED ? SpikachuRun.RELEASED_CADENCE : SpikachuRun.KIT_CADENCE;
+        SpikachuRun run = new SpikachuRun(setting, model, s.id(), variant, cadence, settings.fingerprint(), data.real() ? "real" : "synthetic", mode.id(),
+                settings.seed(), s.units(), trainWindows, cfg.epochs(), cfg.evalEvery(), h.keptEpoch(), ev.meanSessionR2(), r2Py, r2Ms,
+                (ev.msePerDim()[0] + ev.msePerDim()[1]) / 2, ev.signAgreement(), ev.scoredSamples(), sharedParameters(m), e.macs(), e.acs(), e.spikes(),
+                Double.isNaN(e.meanRate()) ? -1 : e.meanRate(), steps, e.joulesPerWindow(), prof.joulesPerWindow(),
+                Double.isNaN(prof.meanRate()) ? -1 : prof.meanRate(), best / first.steps(), c.maxChangeBefore(),
+                Double.isNaN(c.maxChangeOtherWindow()) ? 0 : c.maxChangeOtherWindow(), losses, seconds, backend.name(),
                 GitInfo.of(resultsDir.toAbsolutePath().getParent().getParent()).commit());
         try {
             org.spikekit.train.Checkpoint.of(m).withMeta("run", run.fileName()).withMeta("variant", variant).write(checkpoint(run));
@@ -483,8 +639,8 @@ public final class SpikachuPaper {
         } catch (IOException x) {
             throw new UncheckedIOException("writing run " + run.fileName() + ": " + x.getMessage(), x);
         }
-        log.accept(String.format(Locale.ROOT, "%s %s on %s: test R2 %.3f, %.3g uJ/window, last train loss %.3f, %.0f s",
-                setting, model, s.id(), ev.meanSessionR2(), e.joulesPerWindow() * 1e6, loss, seconds));
+        log.accept(String.format(Locale.ROOT, "%s %s on %s: test R2 %.3f (released test.py %.3f, testMS.py %.3f), %.3g uJ/window, last train loss %.3f, %.0f s%s",
+                setting, model, s.id(), ev.meanSessionR2(), r2Py, r2Ms, e.joulesPerWindow() * 1e6, loss, seconds, run.reportable() ? "" : " (not reportable: untrained)"));
         return run;
     }
 

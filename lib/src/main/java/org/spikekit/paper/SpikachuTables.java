@@ -27,18 +27,54 @@ public final class SpikachuTables {
     private SpikachuTables() {}
 
     /** Model order of every table. */
-    public static final List<String> MODELS = List.of("spikachu", "spikachu-released", "mlp", "rnn", "gru", "lstm");
+    public static final List<String> MODELS = List.of("spikachu", "spikachu-released", "mlp", "rnn", "gru", "lstm",
+            "mlp-released", "rnn-released", "gru-released", "lstm-released");
 
-    /** The sessions: subject, task, units, length, valid trials, 1-s windows per split, mean firing rate. */
+    /** The three readings of a run's R² ({@link SpikachuRun}). */
+    public enum Reading {
+        KIT("kit: test split, windows end to end with a padded last one, batch 32", SpikachuRun::r2),
+        TEST_PY("released test.py: valid split, POYO windows (overlapping full last one), batch 32", SpikachuRun::r2TestPy),
+        TEST_MS("released testMS.py: test split, POYO windows (overlapping full last one), batch 128", SpikachuRun::r2TestMs);
+
+        public final String label;
+        private final java.util.function.ToDoubleFunction<SpikachuRun> f;
+
+        Reading(String label, java.util.function.ToDoubleFunction<SpikachuRun> f) {
+            this.label = label;
+            this.f = f;
+        }
+
+        /** The run's R² in this reading; NaN for a run that is not {@link SpikachuRun#reportable()}. */
+        public double of(SpikachuRun r) { return r.reportable() ? f.applyAsDouble(r) : Double.NaN; }
+    }
+
+    /**
+     * The sessions: subject, task, units, length, valid trials, 1-s windows per split, mean firing
+     * rate, and what the released sampling meets in them: the windows (of the released evaluation
+     * windows of both splits and one released training epoch) whose velocity samples are not one
+     * per bin (more than 100 shift the position-paired targets of the later windows of a batch;
+     * {@link DecodingWindows#census}), and the evaluation intervals shorter than a window (the
+     * released sampler asserts on them).
+     */
     public static Table sessions(PerichData data) {
         Table t = Table.create("sessions");
         StringColumn id = StringColumn.create("session"), subj = StringColumn.create("subject"), task = StringColumn.create("task"),
                 src = StringColumn.create("source");
         IntColumn units = IntColumn.create("units"), trials = IntColumn.create("valid_trials"), tr = IntColumn.create("train_windows"),
-                va = IntColumn.create("valid_windows"), te = IntColumn.create("test_windows");
+                va = IntColumn.create("valid_windows"), te = IntColumn.create("test_windows"),
+                notT = IntColumn.create("released_windows_not_100_samples"), overT = IntColumn.create("released_windows_over_100_samples"),
+                shortIv = IntColumn.create("eval_intervals_under_1s");
         DoubleColumn minutes = DoubleColumn.create("minutes"), rate = DoubleColumn.create("mean_rate_hz");
         for (PerichSession s : data.sessions()) {
             DecodingWindows w = new DecodingWindows(List.of(s));
+            DecodingWindows rel = w.released();
+            List<DecodingWindows.Window> all = new ArrayList<>(rel.trainEpoch(42, 0));
+            all.addAll(rel.evalWindows(Split.VALID));
+            all.addAll(rel.evalWindows(Split.TEST));
+            DecodingWindows.Census c = rel.census(all);
+            notT.append(c.fewer() + c.more());
+            overT.append(c.more());
+            shortIv.append(w.shortIntervals(Split.VALID) + w.shortIntervals(Split.TEST));
             double dur = s.t()[s.samples() - 1] - s.t()[0];
             id.append(s.id());
             subj.append(s.subject());
@@ -52,7 +88,7 @@ public final class SpikachuTables {
             te.append(w.evalWindows(Split.TEST).size());
             rate.append(s.spikeCount() / dur / s.units());
         }
-        t.addColumns(id, subj, task, src, units, minutes, trials, tr, va, te, rate);
+        t.addColumns(id, subj, task, src, units, minutes, trials, tr, va, te, rate, notT, overT, shortIv);
         return t;
     }
 
@@ -68,35 +104,52 @@ public final class SpikachuTables {
         return MODELS.stream().filter(m -> runs.stream().anyMatch(r -> r.setting().equals(setting) && r.model().equals(m))).toList();
     }
 
-    /** Single-session test R² per session (rows, plus a mean row) and model (columns; NaN where not run). */
+    /**
+     * Single-session R² per reading ({@link Reading}: the kit's, then the released {@code test.py} and
+     * {@code testMS.py} readings), session (rows, plus a mean row per reading) and model (columns; NaN
+     * where not run or not reportable).
+     */
     public static Table singleSessionR2(List<SpikachuRun> runs) {
         Table t = Table.create("single_session_r2");
         List<String> sessions = sessionsOf(runs, "single"), models = modelsOf(runs, "single");
-        List<String> rows = new ArrayList<>(sessions);
-        rows.add("mean");
-        t.addColumns(StringColumn.create("session", rows));
-        for (String m : models) {
-            DoubleColumn c = DoubleColumn.create(m);
-            double sum = 0;
-            int n = 0;
+        StringColumn reading = StringColumn.create("reading"), session = StringColumn.create("session");
+        List<DoubleColumn> cols = new ArrayList<>();
+        for (String m : models) cols.add(DoubleColumn.create(m));
+        for (Reading rd : Reading.values()) {
             for (String s : sessions) {
-                double v = find(runs, "single", m, s).map(SpikachuRun::r2).orElse(Double.NaN);
-                c.append(v);
-                if (Double.isFinite(v)) {
-                    sum += v;
-                    n++;
-                }
+                reading.append(rd.label);
+                session.append(s);
             }
-            c.append(n == sessions.size() && n > 0 ? sum / n : Double.NaN);
-            t.addColumns(c);
+            reading.append(rd.label);
+            session.append("mean");
+            for (int i = 0; i < models.size(); i++) {
+                String m = models.get(i);
+                double sum = 0;
+                int n = 0;
+                for (String s : sessions) {
+                    double v = find(runs, "single", m, s).map(rd::of).orElse(Double.NaN);
+                    cols.get(i).append(v);
+                    if (Double.isFinite(v)) {
+                        sum += v;
+                        n++;
+                    }
+                }
+                cols.get(i).append(n == sessions.size() && n > 0 ? sum / n : Double.NaN);
+            }
         }
+        t.addColumns(reading, session);
+        for (DoubleColumn c : cols) t.addColumns(c);
         return t;
     }
 
     /**
      * Energy per model (mean over its single-session runs): parameters, MACs, ACs and spikes per
-     * 10-ms step, mean spike rate, µJ per 1-s window, how many times Spikachu's energy it spends,
-     * latency per step, and the abstract's claimed range of that ratio.
+     * 10-ms step, mean spike rate, µJ per 10-ms step and per 1-s window, how many times Spikachu's
+     * energy it spends, the same under the released profiler's reading (its count and conditions:
+     * one training window, batch 1, training mode; per step is the released CSV's unit) with the
+     * ratio to Spikachu and to released Spikachu (the like-for-like released comparison), latency
+     * per step, and the abstract's claimed range of the ratio. Runs that are not
+     * {@link SpikachuRun#reportable()} are left out.
      */
     public static Table energy(List<SpikachuRun> runs, PublishedNumbers paper) {
         Table t = Table.create("energy");
@@ -105,17 +158,22 @@ public final class SpikachuTables {
         DoubleColumn macs = DoubleColumn.create("macs_per_step"), acs = DoubleColumn.create("acs_per_step"), spikes = DoubleColumn.create("spikes_per_step"),
                 rate = DoubleColumn.create("mean_spike_rate"), uj = DoubleColumn.create("uJ_per_window"), ratio = DoubleColumn.create("x_spikachu_energy"),
                 lat = DoubleColumn.create("latency_ms_per_step"), ujp = DoubleColumn.create("uJ_per_window_released_profiler"),
-                ratiop = DoubleColumn.create("x_spikachu_energy_released_profiler"), pmin = DoubleColumn.create("paper_ratio_min"), pmax = DoubleColumn.create("paper_ratio_max");
+                ratiop = DoubleColumn.create("x_spikachu_energy_released_profiler"), pmin = DoubleColumn.create("paper_ratio_min"), pmax = DoubleColumn.create("paper_ratio_max"),
+                ujs = DoubleColumn.create("uJ_per_step"), ujps = DoubleColumn.create("uJ_per_step_released_profiler"),
+                ratePr = DoubleColumn.create("mean_spike_rate_released_profiler"), ratioRel = DoubleColumn.create("x_spikachu_released_energy_released_profiler");
         Map<String, double[]> mean = new LinkedHashMap<>();
         for (String m : modelsOf(runs, "single")) {
-            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m)).toList();
+            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m) && r.reportable()).toList();
+            if (rs.isEmpty()) continue;   // only untrained released runs: not reported
             mean.put(m, new double[] {avg(rs, SpikachuRun::macs), avg(rs, SpikachuRun::acs), avg(rs, SpikachuRun::spikes), avg(rs, SpikachuRun::meanRate),
                     avg(rs, SpikachuRun::joulesPerWindow) * 1e6, avg(rs, SpikachuRun::latencyMsPerStep), avg(rs, r -> r.parameters()),
-                    avg(rs, SpikachuRun::profiledJoulesPerWindow) * 1e6});
+                    avg(rs, SpikachuRun::profiledJoulesPerWindow) * 1e6, avg(rs, SpikachuRun::joulesPerStep) * 1e6,
+                    avg(rs, SpikachuRun::profiledJoulesPerStep) * 1e6, avg(rs, SpikachuRun::profiledMeanRate)});
             variant.append(rs.getFirst().variant());
         }
         double ref = mean.containsKey("spikachu") ? mean.get("spikachu")[4] : Double.NaN;
         double refP = mean.containsKey("spikachu") ? mean.get("spikachu")[7] : Double.NaN;
+        double refRel = mean.containsKey("spikachu-released") ? mean.get("spikachu-released")[7] : Double.NaN;
         for (var e : mean.entrySet()) {
             double[] v = e.getValue();
             model.append(e.getKey());
@@ -129,11 +187,15 @@ public final class SpikachuTables {
             lat.append(v[5]);
             ujp.append(v[7]);
             ratiop.append(v[7] / refP);
+            ujs.append(v[8]);
+            ujps.append(v[9]);
+            ratePr.append(v[10] < 0 ? Double.NaN : v[10]);
+            ratioRel.append(v[7] / refRel);
             boolean base = !e.getKey().startsWith("spikachu");
             pmin.append(base ? paper.value("energy_ratio_min", "baselines", "all") : Double.NaN);
             pmax.append(base ? paper.value("energy_ratio_max", "baselines", "all") : Double.NaN);
         }
-        t.addColumns(model, params, macs, acs, spikes, rate, uj, ratio, ujp, ratiop, lat, pmin, pmax, variant);
+        t.addColumns(model, params, macs, acs, spikes, rate, ujs, uj, ratio, ratePr, ujps, ujp, ratiop, ratioRel, lat, pmin, pmax, variant);
         return t;
     }
 
@@ -166,26 +228,29 @@ public final class SpikachuTables {
 
     /**
      * Multi-subject against single-session Spikachu per session, then the few-shot rows: the
-     * held-out session decoded by the multi-subject model after unit-identification fine-tuning,
-     * and by a model trained from scratch on the same windows.
+     * held-out session decoded by the multi-subject model after unit-identification fine-tuning
+     * (the kit's, intended procedure), after the released fine-tune (nothing trained, BatchNorm
+     * statistics only; when run), and by a model trained from scratch on the same windows.
      */
     public static Table multiSubject(List<SpikachuRun> runs) {
         Table t = Table.create("multi_subject");
         StringColumn setting = StringColumn.create("setting"), session = StringColumn.create("session");
         IntColumn windows = IntColumn.create("train_windows_per_epoch");
+        StringColumn variant = StringColumn.create("variant");
         DoubleColumn single = DoubleColumn.create("single_session_r2"), r2 = DoubleColumn.create("r2"), gain = DoubleColumn.create("gain_over_single");
         for (SpikachuRun r : runs) {
             if (!r.model().equals("spikachu") || r.setting().equals("single")) continue;
             double s = find(runs, "single", "spikachu", r.session()).map(SpikachuRun::r2).orElse(Double.NaN);
-            if (r.setting().equals("fewshot-unitid")) s = find(runs, "fewshot-scratch", "spikachu", r.session()).map(SpikachuRun::r2).orElse(Double.NaN);
+            if (r.setting().startsWith("fewshot-unitid")) s = find(runs, "fewshot-scratch", "spikachu", r.session()).map(SpikachuRun::r2).orElse(Double.NaN);
             setting.append(r.setting());
             session.append(r.session());
             windows.append(r.trainWindows());
             single.append(r.setting().equals("fewshot-scratch") ? Double.NaN : s);
             r2.append(r.r2());
             gain.append(r.setting().equals("fewshot-scratch") ? Double.NaN : r.r2() - s);
+            variant.append(r.variant());
         }
-        t.addColumns(setting, session, windows, r2, single, gain);
+        t.addColumns(setting, session, windows, r2, single, gain, variant);
         return t;
     }
 
@@ -195,9 +260,12 @@ public final class SpikachuTables {
 
     private static String f2(double v) { return String.format(java.util.Locale.ROOT, "%.2f", v); }
 
-    /** Mean single-session R² of a model over the sessions it ran on (NaN if none). */
-    private static double meanR2(List<SpikachuRun> runs, String model) {
-        return avg(runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(model)).toList(), SpikachuRun::r2);
+    /** Mean single-session R² (kit reading) of a model over the sessions it ran on (NaN if none). */
+    private static double meanR2(List<SpikachuRun> runs, String model) { return meanR2(runs, model, Reading.KIT); }
+
+    /** Mean single-session R² of a model in a reading (NaN if none, or if a run is not reportable). */
+    private static double meanR2(List<SpikachuRun> runs, String model, Reading reading) {
+        return avg(runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(model)).toList(), reading::of);
     }
 
     /**
@@ -212,18 +280,26 @@ public final class SpikachuTables {
      * above single-session R² on average over the sessions both decoded; few-shot = unit
      * identification above training from scratch on the same windows.
      *
+     * <p>The {@code reading} column says whose behaviour a row judges: {@code kit} rows use the kit's
+     * models and reading; the {@code released ...} rows compare the {@code *-released} models like
+     * for like (released Spikachu against the released baselines, both readings of the released
+     * evaluation scripts; the released profiler's energy; the released few-shot fine-tune, which
+     * trains nothing). Runs that are not {@link SpikachuRun#reportable()} count as not run.
+     *
      * @param paperSizeEnergy {@link SpikachuPaper#paperSizeEnergy}'s table, or null to leave those rows out
      */
     public static Table claims(List<SpikachuRun> runs, Table paperSizeEnergy) {
         Table t = Table.create("claims");
         StringColumn claim = StringColumn.create("claim"), kit = StringColumn.create("kit"), paper = StringColumn.create("paper"),
-                rule = StringColumn.create("rule"), holds = StringColumn.create("holds");
+                rule = StringColumn.create("rule"), holds = StringColumn.create("holds"), reading = StringColumn.create("reading");
+        String[] currentReading = {"kit"};
         java.util.function.Consumer<String[]> row = v -> {
             claim.append(v[0]);
             kit.append(v[1]);
             paper.append(v[2]);
             rule.append(v[3]);
             holds.append(v[4]);
+            reading.append(currentReading[0]);
         };
         // causality
         List<SpikachuRun> own = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals("spikachu")).toList();
@@ -255,6 +331,7 @@ public final class SpikachuTables {
                 "beats the causal baselines", "spikachu > every baseline", !haveAll ? "not run" : sp > bestAll ? "yes" : "no"});
         // energy, quick/whatever size of the runs, both counting rules
         for (boolean profiler : new boolean[] {false, true}) {
+            currentReading[0] = profiler ? "released profiler (" + SpikachuPaper.PROFILE_CONDITIONS + "), kit models" : "kit";
             double ref = avg(own, profiler ? SpikachuRun::profiledJoulesPerWindow : SpikachuRun::joulesPerWindow);
             List<Double> ratios = new ArrayList<>();
             for (String b : BASELINES) {
@@ -270,9 +347,11 @@ public final class SpikachuTables {
                 for (int i = 0; i < sub.rowCount(); i++) {
                     if (BASELINES.contains(sub.stringColumn("model").get(i))) ratios.add(sub.doubleColumn("x_spikachu_energy").get(i));
                 }
+                currentReading[0] = rl.startsWith("released") ? "released profiler (" + SpikachuPaper.PROFILE_CONDITIONS + "), paper sizes" : "kit, paper sizes";
                 energyRow(row, "paper sizes, untrained Spikachu rates, " + rl, ratios, true);
             }
         }
+        currentReading[0] = "kit";
         // multi-session and few-shot
         List<Double> gains = new ArrayList<>();
         for (SpikachuRun m : runs.stream().filter(r -> r.setting().equals("multi") && r.model().equals("spikachu")).toList()) {
@@ -290,7 +369,52 @@ public final class SpikachuTables {
                                 + f3(uid.get().r2()) + ", from scratch " + f3(scratch.get().r2()),
                 "enables few-shot transfer", "unit identification > from scratch",
                 uid.isEmpty() || scratch.isEmpty() ? "not run" : uid.get().r2() > scratch.get().r2() ? "yes" : "no"});
-        t.addColumns(claim, kit, paper, rule, holds);
+
+        // ---- the released code, like for like
+        double spR = Double.NaN;
+        for (Reading rd : List.of(Reading.TEST_PY, Reading.TEST_MS)) {
+            currentReading[0] = rd.label;
+            spR = meanR2(runs, "spikachu-released", rd);
+            double gruR = meanR2(runs, "gru-released", rd), lstmR = meanR2(runs, "lstm-released", rd);
+            double bestR = Math.max(Double.isNaN(gruR) ? Double.NEGATIVE_INFINITY : gruR, Double.isNaN(lstmR) ? Double.NEGATIVE_INFINITY : lstmR);
+            boolean haveR = !Double.isNaN(spR) && Double.isFinite(bestR);
+            row.accept(new String[] {"R² competitive with GRU/LSTM, as released (single session, like for like)",
+                    "mean R²: spikachu-released " + f3(spR) + ", gru-released " + f3(gruR) + ", lstm-released " + f3(lstmR)
+                            + (haveR ? "; gap to the better " + f3(spR - bestR) : ""),
+                    "beats the causal baselines", "spikachu-released ≥ max(gru-released, lstm-released) − " + COMPETITIVE_MARGIN,
+                    !haveR ? "not run" : spR >= bestR - COMPETITIVE_MARGIN ? "yes" : "no"});
+            double bestAllR = Double.NEGATIVE_INFINITY;
+            StringBuilder allR = new StringBuilder();
+            for (String b : BASELINES) {
+                double v = meanR2(runs, b + "-released", rd);
+                if (Double.isNaN(v)) continue;
+                bestAllR = Math.max(bestAllR, v);
+                allR.append(allR.isEmpty() ? "" : ", ").append(b).append("-released ").append(f3(v));
+            }
+            boolean haveAllR = !Double.isNaN(spR) && Double.isFinite(bestAllR);
+            row.accept(new String[] {"beats every baseline, as released (single session, like for like)",
+                    "mean R²: spikachu-released " + f3(spR) + (allR.isEmpty() ? "" : "; " + allR),
+                    "beats the causal baselines", "spikachu-released > every released baseline", !haveAllR ? "not run" : spR > bestAllR ? "yes" : "no"});
+        }
+        currentReading[0] = "released profiler (" + SpikachuPaper.PROFILE_CONDITIONS + "), released models";
+        List<SpikachuRun> relOwn = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals("spikachu-released") && r.reportable()).toList();
+        double relRef = avg(relOwn, SpikachuRun::profiledJoulesPerWindow);
+        List<Double> relRatios = new ArrayList<>();
+        for (String b : BASELINES) {
+            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(b + "-released") && r.reportable()).toList();
+            if (!rs.isEmpty()) relRatios.add(avg(rs, SpikachuRun::profiledJoulesPerWindow) / relRef);
+        }
+        energyRow(row, "released models, released profiler", relRatios, !relOwn.isEmpty());
+        currentReading[0] = "released few-shot fine-tune (nothing trained, BatchNorm statistics only)";
+        Optional<SpikachuRun> relUid = runs.stream().filter(r -> r.setting().equals("fewshot-unitid-released")).findFirst();
+        Optional<SpikachuRun> relScratch = relUid.flatMap(u -> find(runs, "fewshot-scratch", u.model(), u.session()));
+        row.accept(new String[] {"few-shot transfer to an unseen session, as released",
+                relUid.isEmpty() || relScratch.isEmpty() ? "not run"
+                        : "R² on " + relUid.get().session() + " from " + relUid.get().trainWindows() + " windows: released unit identification "
+                                + f3(relUid.get().r2()) + ", from scratch " + f3(relScratch.get().r2()),
+                "enables few-shot transfer", "released unit identification > from scratch",
+                relUid.isEmpty() || relScratch.isEmpty() ? "not run" : relUid.get().r2() > relScratch.get().r2() ? "yes" : "no"});
+        t.addColumns(claim, kit, paper, rule, holds, reading);
         return t;
     }
 
@@ -309,10 +433,12 @@ public final class SpikachuTables {
     public static Table runs(List<SpikachuRun> runs) {
         Table t = Table.create("runs");
         StringColumn setting = StringColumn.create("setting"), model = StringColumn.create("model"), session = StringColumn.create("session"),
-                variant = StringColumn.create("variant"), data = StringColumn.create("data");
+                variant = StringColumn.create("variant"), data = StringColumn.create("data"), cadence = StringColumn.create("cadence"),
+                reportable = StringColumn.create("reportable");
         IntColumn epochs = IntColumn.create("epochs"), kept = IntColumn.create("kept_epoch"), units = IntColumn.create("units");
         DoubleColumn r2 = DoubleColumn.create("r2"), mse = DoubleColumn.create("mse"), sign = DoubleColumn.create("sign_agreement"),
-                uj = DoubleColumn.create("uJ_per_window"), wall = DoubleColumn.create("wall_s");
+                uj = DoubleColumn.create("uJ_per_window"), wall = DoubleColumn.create("wall_s"), r2py = DoubleColumn.create("r2_released_test_py"),
+                r2ms = DoubleColumn.create("r2_released_test_ms"), ujp = DoubleColumn.create("uJ_per_step_released_profiler");
         for (SpikachuRun r : runs) {
             setting.append(r.setting());
             model.append(r.model());
@@ -327,17 +453,22 @@ public final class SpikachuTables {
             wall.append(r.wallTimeS());
             data.append(r.data());
             variant.append(r.variant());
+            cadence.append(r.cadence());
+            reportable.append(r.reportable() ? "yes" : "no: the released cadence kept the untrained model");
+            r2py.append(r.r2TestPy());
+            r2ms.append(r.r2TestMs());
+            ujp.append(r.profiledJoulesPerStep() * 1e6);
         }
-        t.addColumns(setting, model, session, units, epochs, kept, r2, mse, sign, uj, wall, data, variant);
+        t.addColumns(setting, model, session, units, epochs, kept, cadence, reportable, r2, r2py, r2ms, mse, sign, uj, ujp, wall, data, variant);
         return t;
     }
 
-    /** Single-session test R² per session, one bar per model. */
+    /** Single-session test R² (kit reading) per session, one bar per model (none for a run that is not reportable). */
     public static CategoryChart r2Chart(List<SpikachuRun> runs) {
         List<String> sessions = sessionsOf(runs, "single");
         Map<String, double[]> series = new LinkedHashMap<>();
         for (String m : modelsOf(runs, "single")) {
-            series.put(m, sessions.stream().mapToDouble(s -> find(runs, "single", m, s).map(SpikachuRun::r2).orElse(Double.NaN)).toArray());
+            series.put(m, sessions.stream().mapToDouble(s -> find(runs, "single", m, s).map(Reading.KIT::of).orElse(Double.NaN)).toArray());
         }
         List<String> labels = sessions.stream().map(s -> s.replace("_reaching", "").replace("_", " ")).toList();
         return Charts.bars("Single-session test R² (hand velocity)", "R²", labels, series, null);
@@ -347,7 +478,8 @@ public final class SpikachuTables {
     public static XYChart energyChart(List<SpikachuRun> runs) {
         Map<String, double[][]> pts = new LinkedHashMap<>();
         for (String m : modelsOf(runs, "single")) {
-            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m)).toList();
+            List<SpikachuRun> rs = runs.stream().filter(r -> r.setting().equals("single") && r.model().equals(m) && r.reportable()).toList();
+            if (rs.isEmpty()) continue;
             pts.put(m, new double[][] {rs.stream().mapToDouble(r -> r.joulesPerWindow() * 1e6).toArray(), rs.stream().mapToDouble(SpikachuRun::r2).toArray()});
         }
         return Charts.scatter("Energy per 1-s window vs R² (45 nm estimate)", "µJ per window (log)", "test R²", true, pts);

@@ -29,7 +29,13 @@ import org.spikekit.nn.Tape;
  *
  * <p>Which split selects the checkpoint is the caller's choice: the kit's default passes the
  * validation windows; the released code used the test windows ("Switched to test set for
- * validation"), which {@code SpikachuPaper} reproduces only in its as-released variant.
+ * validation"), which {@code SpikachuPaper} reproduces only in its as-released variants.
+ *
+ * <p>When the selection runs is {@link Cadence}: the kit's ({@link Cadence#KIT}) scores the weights
+ * after every {@code evalEvery}-th epoch and after the last one; the released loop
+ * ({@link Cadence#RELEASED}, IoannisAsmanis/spikachu {@code utils.py} {@code train()}) scores them
+ * before epochs 0, 25, 50, … only, so the untrained model is a candidate, the final weights never
+ * are, and a run of 25 epochs or fewer returns its initialisation.
  *
  * <p>Deterministic for a seed: the training batches of an epoch come from the caller as a pure
  * function of the epoch, and each batch's dropout masks from {@code (seed, epoch, batch)}.
@@ -45,10 +51,12 @@ public final class DecoderTrainer {
      * @param smoothing TRAILING (causal, kit default) or CENTRED (released)
      * @param gradClip max global gradient norm, or 0 for none (the recipe has none)
      * @param seed seed of dropout masks
+     * @param cadence when the selection runs, how its loss is averaged and the cosine's T_max ({@link Cadence})
      */
     public record Config(int epochs, double lr, double weightDecay, int evalEvery, int smoothingTaps,
-                         MovingAverage.Alignment smoothing, double gradClip, long seed) {
+                         MovingAverage.Alignment smoothing, double gradClip, long seed, Cadence cadence) {
         public Config {
+            if (cadence == null) throw new IllegalArgumentException("DecoderTrainer.Config.cadence must not be null");
             if (epochs < 1) throw new IllegalArgumentException("DecoderTrainer.Config.epochs must be >= 1, got " + epochs);
             if (!(lr > 0)) throw new IllegalArgumentException("DecoderTrainer.Config.lr must be > 0, got " + lr);
             if (evalEvery < 1) throw new IllegalArgumentException("DecoderTrainer.Config.evalEvery must be >= 1, got " + evalEvery);
@@ -59,20 +67,50 @@ public final class DecoderTrainer {
 
         /** Spikachu's recipe: LAMB lr 1e-3, weight decay 1e-4, selection every 25 epochs, 20 taps. */
         public static Config spikachu(int epochs, MovingAverage.Alignment smoothing, long seed) {
-            return new Config(epochs, 1e-3, 1e-4, 25, 20, smoothing, 0, seed);
+            return new Config(epochs, 1e-3, 1e-4, 25, 20, smoothing, 0, seed, Cadence.KIT);
         }
 
         /** The baselines' recipe: as {@link #spikachu} with lr 2e-3. */
         public static Config baseline(int epochs, MovingAverage.Alignment smoothing, long seed) {
-            return new Config(epochs, 2e-3, 1e-4, 25, 20, smoothing, 0, seed);
+            return new Config(epochs, 2e-3, 1e-4, 25, 20, smoothing, 0, seed, Cadence.KIT);
         }
 
-        public Config withEpochs(int e) { return new Config(e, lr, weightDecay, evalEvery, smoothingTaps, smoothing, gradClip, seed); }
-        public Config withLr(double l) { return new Config(epochs, l, weightDecay, evalEvery, smoothingTaps, smoothing, gradClip, seed); }
-        public Config withEvalEvery(int n) { return new Config(epochs, lr, weightDecay, n, smoothingTaps, smoothing, gradClip, seed); }
-        public Config withGradClip(double c) { return new Config(epochs, lr, weightDecay, evalEvery, smoothingTaps, smoothing, c, seed); }
+        public Config withEpochs(int e) { return new Config(e, lr, weightDecay, evalEvery, smoothingTaps, smoothing, gradClip, seed, cadence); }
+        public Config withLr(double l) { return new Config(epochs, l, weightDecay, evalEvery, smoothingTaps, smoothing, gradClip, seed, cadence); }
+        public Config withEvalEvery(int n) { return new Config(epochs, lr, weightDecay, n, smoothingTaps, smoothing, gradClip, seed, cadence); }
+        public Config withGradClip(double c) { return new Config(epochs, lr, weightDecay, evalEvery, smoothingTaps, smoothing, c, seed, cadence); }
+        public Config withCadence(Cadence c) { return new Config(epochs, lr, weightDecay, evalEvery, smoothingTaps, smoothing, gradClip, seed, c); }
+
+        /** The learning-rate schedule of this config ({@link ConstantThenCosine}; T_max floored as released under {@link Cadence#RELEASED}). */
+        public ConstantThenCosine schedule() {
+            return cadence == Cadence.RELEASED ? ConstantThenCosine.released(lr, epochs) : ConstantThenCosine.spikachu(lr, epochs);
+        }
 
         public MovingAverage smoother() { return new MovingAverage(smoothingTaps, smoothing); }
+    }
+
+    /**
+     * When checkpoint selection runs and what it compares.
+     */
+    public enum Cadence {
+        /**
+         * The kit's: the selection set scores the weights after epochs {@code evalEvery},
+         * {@code 2·evalEvery}, … and after the last epoch; its loss is the weighted MSE pooled over
+         * all rows (batches weighted by their Σw); the cosine's {@code T_max = 0.25·epochs}.
+         */
+        KIT,
+        /**
+         * The released loop (IoannisAsmanis/spikachu {@code utils.py} {@code train()}, lines 361 and
+         * 644): the selection set scores the model at the <em>start</em> of epochs 0,
+         * {@code evalEvery}, {@code 2·evalEvery}, … below {@code epochs}, i.e. the initialisation
+         * and the weights after {@code evalEvery·k} epochs; the weights after the last epoch are
+         * never scored; the best is restored at the end. A run of {@code epochs ≤ evalEvery}
+         * therefore returns its initial weights ({@link History#keptEpoch()} −1). The selection loss
+         * is the unweighted mean of the per-batch losses (torcheval {@code Mean} over batches,
+         * {@link Evaluation#batchMeanLoss()}); the cosine's {@code T_max = int(0.25·epochs)}
+         * ({@code train.py} line 324, {@link ConstantThenCosine#released}).
+         */
+        RELEASED
     }
 
     /** The training batches of each epoch (a pure function of the epoch index, for reproducibility). */
@@ -106,13 +144,20 @@ public final class DecoderTrainer {
         Checkpoint.ofArrays(arrays).withOptimizer(opt.state()).withMeta(meta).write(file);
     }
 
-    /** The run: per-epoch records, the epoch whose parameters were kept, and wall time. */
+    /**
+     * The run: per-epoch records, the epoch whose parameters were kept (−1: the initial weights, which
+     * only {@link Cadence#RELEASED} scores), the best selection loss, and wall time.
+     */
     public record History(List<Epoch> epochs, int keptEpoch, double bestSelectionLoss, double seconds) {
         public History { epochs = List.copyOf(epochs); }
     }
 
-    /** Scores of one evaluation: loss, R² per session and pooled, MSE per dimension, sign agreement. */
-    public record Evaluation(double loss, Map<Integer, Double> r2BySession, Map<Integer, Long> scoredBySession,
+    /**
+     * Scores of one evaluation: loss (weighted MSE pooled over every row), the unweighted mean over
+     * batches of each batch's weighted MSE (the released selection loss), R² per session and their
+     * mean, MSE per dimension, sign agreement.
+     */
+    public record Evaluation(double loss, double batchMeanLoss, Map<Integer, Double> r2BySession, Map<Integer, Long> scoredBySession,
                              double meanSessionR2, double[] msePerDim, double signAgreement, long scoredSamples) {}
 
     private final Config cfg;
@@ -128,7 +173,11 @@ public final class DecoderTrainer {
      * Trains {@code model} in place.
      *
      * @param only names of the parameters to optimise (e.g. only the unit embeddings for the
-     *             few-shot unit-identification fine-tune), or null for every trainable parameter
+     *             few-shot unit-identification fine-tune), or null for every trainable parameter;
+     *             an empty set trains nothing: every batch still runs forward in training mode
+     *             (dropout live, BatchNorm normalising with and updating its running statistics)
+     *             and its loss is recorded, but nothing is back-propagated or stepped — what the
+     *             released few-shot fine-tune amounts to, since its optimiser holds no live tensor
      * @param selection windows that pick the kept checkpoint (validation by default), or null to keep the last
      * @param log progress lines, or null
      */
@@ -158,13 +207,15 @@ public final class DecoderTrainer {
         long t0 = System.nanoTime();
         List<Parameter> params = new ArrayList<>();
         for (Parameter p : model.trainableParameters()) if (only == null || only.contains(p.name())) params.add(p);
-        if (params.isEmpty()) throw new IllegalArgumentException("DecoderTrainer: no parameter to train (only = " + only + ")");
+        boolean statisticsOnly = only != null && only.isEmpty();
+        if (params.isEmpty() && !statisticsOnly) throw new IllegalArgumentException("DecoderTrainer: no parameter to train (only = " + only + ")");
         if (only != null) {
             Set<String> names = model.byName().keySet();
             for (String n : only) if (!names.contains(n)) throw new IllegalArgumentException("DecoderTrainer: model has no parameter '" + n + "' (has " + names + ")");
         }
         Lamb opt = new Lamb(params, new Lamb.Config(cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false));
-        ConstantThenCosine sched = new ConstantThenCosine(cfg.lr(), cfg.epochs(), 0.75);
+        ConstantThenCosine sched = cfg.schedule();
+        boolean released = cfg.cadence() == Cadence.RELEASED;
         MovingAverage smooth = cfg.smoother();
         List<Epoch> hist = new ArrayList<>();
         Map<String, HostArray> best = null;
@@ -195,6 +246,16 @@ public final class DecoderTrainer {
             best = saved.isEmpty() ? null : saved;
             for (int e = 0; e < start; e++) hist.add(Epoch.parse(ck.meta().get("decoder.epoch." + e), src));
         }
+        if (released && start == 0 && selection != null) {
+            // the released loop scores the model before its first epoch: the initialisation is a candidate
+            Evaluation ev = evaluate(model, selection, smooth);
+            bestLoss = ev.batchMeanLoss();
+            bestEpoch = -1;
+            best = snapshot(model);
+            if (log != null) {
+                log.accept(String.format(Locale.ROOT, "  %s before epoch 1 | selection loss %.4f R2 %.3f (kept)", model.kind(), bestLoss, ev.meanSessionR2()));
+            }
+        }
         for (int e = start; e < cfg.epochs(); e++) {
             double lr = sched.lr(e);
             opt.setLr(lr);
@@ -203,7 +264,7 @@ public final class DecoderTrainer {
             double sum = 0;
             for (int b = 0; b < batches.size(); b++) {
                 DecodingBatch batch = batches.get(b);
-                model.zeroGrad();
+                if (!statisticsOnly) model.zeroGrad();
                 Tape tape = Tape.training(CounterRng.child(CounterRng.child(cfg.seed(), e), b));
                 Tensor pred = model.forward(batch, tape);
                 Tensor sm = smooth.forward(pred, tape);
@@ -214,18 +275,23 @@ public final class DecoderTrainer {
                     throw new IllegalStateException(String.format(Locale.ROOT, "DecoderTrainer: %s loss is %s at epoch %d batch %d (lr %.3g)",
                             model.kind(), loss, e, b, lr));
                 }
+                sum += loss;
+                if (statisticsOnly) continue;
                 model.backward(smooth.backward(g, tape), tape);
                 if (cfg.gradClip() > 0) GradClip.clipGlobalNorm(() -> params, cfg.gradClip());
                 opt.step();
-                sum += loss;
             }
             double trainLoss = sum / batches.size();
-            boolean evalNow = selection != null && ((e + 1) % cfg.evalEvery() == 0 || e == cfg.epochs() - 1);
+            // kit: after every evalEvery-th epoch and after the last; released: at the start of epoch
+            // e + 1 when (e + 1) % evalEvery == 0 and e + 1 < epochs (same weights, scored there)
+            boolean evalNow = selection != null && (released
+                    ? (e + 1) % cfg.evalEvery() == 0 && e + 1 < cfg.epochs()
+                    : (e + 1) % cfg.evalEvery() == 0 || e == cfg.epochs() - 1);
             double selLoss = Double.NaN, selR2 = Double.NaN;
             boolean kept = false;
             if (evalNow) {
                 Evaluation ev = evaluate(model, selection, smooth);
-                selLoss = ev.loss();
+                selLoss = released ? ev.batchMeanLoss() : ev.loss();
                 selR2 = ev.meanSessionR2();
                 if (selLoss < bestLoss) {
                     bestLoss = selLoss;
@@ -262,11 +328,30 @@ public final class DecoderTrainer {
      * or each on a fresh inference tape when it is null.
      */
     public static Evaluation evaluate(WindowDecoder model, List<DecodingBatch> windows, MovingAverage smooth, Tape activity) {
+        return evaluate(model, windows, smooth, activity, SampleRule.PER_SESSION);
+    }
+
+    /** Which samples an evaluation's R² scores. */
+    public enum SampleRule {
+        /** The kit's: REACH samples (weight ≥ 5) when the session has any, else every sample of weight > 0. */
+        PER_SESSION,
+        /**
+         * The released {@code evaluate} (IoannisAsmanis/spikachu {@code utils.py} lines 64-71): decided per
+         * batch — its REACH samples, or every weighted sample when the batch has no REACH sample.
+         */
+        PER_BATCH
+    }
+
+    /** {@link #evaluate(WindowDecoder, List, MovingAverage, Tape)} with the given {@link SampleRule}. */
+    public static Evaluation evaluate(WindowDecoder model, List<DecodingBatch> windows, MovingAverage smooth, Tape activity, SampleRule rule) {
         if (windows == null || windows.isEmpty()) throw new IllegalArgumentException("evaluate: no windows");
+        if (rule == null) throw new IllegalArgumentException("evaluate: sample rule is null");
+        boolean perBatch = rule == SampleRule.PER_BATCH;
         if (activity != null && activity.keeps()) throw new IllegalArgumentException("evaluate: the activity tape must be an inference tape");
         // two pools per session: REACH rows and all weighted rows
         Map<Integer, List<float[]>> reachP = new TreeMap<>(), reachY = new TreeMap<>(), allP = new TreeMap<>(), allY = new TreeMap<>();
-        double lossSum = 0, wSum = 0, sign = 0, n = 0;
+        double lossSum = 0, wSum = 0, sign = 0, n = 0, batchLossSum = 0;
+        int weighted = 0;
         double[] mse = new double[2];
         for (DecodingBatch b : windows) {
             Tape tape = activity != null ? activity : Tape.inference();
@@ -274,16 +359,24 @@ public final class DecoderTrainer {
             float[] p = sm.backend().toHost(sm), y = b.target(), w = b.weight();
             double bw = 0;
             for (float v : w) bw += v;
-            lossSum += Losses.weightedMse(sm, sm.backend().fromHost(y, sm.shape()), w, null) * bw;
+            double bl = Losses.weightedMse(sm, sm.backend().fromHost(y, sm.shape()), w, null);
+            lossSum += bl * bw;
             wSum += bw;
+            if (bw > 0) {
+                batchLossSum += bl;
+                weighted++;
+            }
             int rows = w.length, bsz = b.batch();
+            boolean batchReach = false;
+            for (float v : w) batchReach |= v >= 5f;
             for (int r = 0; r < rows; r++) {
                 if (w[r] <= 0) continue;
                 int sess = b.sessionOf()[r % bsz];
                 float[] pr = {p[2 * r], p[2 * r + 1]}, yr = {y[2 * r], y[2 * r + 1]};
                 allP.computeIfAbsent(sess, k -> new ArrayList<>()).add(pr);
                 allY.computeIfAbsent(sess, k -> new ArrayList<>()).add(yr);
-                if (w[r] >= 5f) {
+                // per batch: the rows chosen go to the "reach" pool, which is then always used
+                if (perBatch ? !batchReach || w[r] >= 5f : w[r] >= 5f) {
                     reachP.computeIfAbsent(sess, k -> new ArrayList<>()).add(pr);
                     reachY.computeIfAbsent(sess, k -> new ArrayList<>()).add(yr);
                 }
@@ -293,7 +386,8 @@ public final class DecoderTrainer {
         Map<Integer, Long> counts = new LinkedHashMap<>();
         long scored = 0;
         for (int s : allP.keySet()) {
-            boolean reach = reachP.containsKey(s);
+            if (perBatch && !reachP.containsKey(s)) continue;   // none of its rows chosen (only in batches mixing sessions)
+            boolean reach = perBatch || reachP.containsKey(s);
             List<float[]> ps = reach ? reachP.get(s) : allP.get(s), ys = reach ? reachY.get(s) : allY.get(s);
             R2 m = new R2();
             float[] fp = flat(ps), fy = flat(ys);
@@ -313,7 +407,7 @@ public final class DecoderTrainer {
         double mean = r2.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         mse[0] /= Math.max(1, scored);
         mse[1] /= Math.max(1, scored);
-        return new Evaluation(wSum > 0 ? lossSum / wSum : Double.NaN, r2, counts, mean, mse, n > 0 ? sign / n : Double.NaN, scored);
+        return new Evaluation(wSum > 0 ? lossSum / wSum : Double.NaN, weighted > 0 ? batchLossSum / weighted : Double.NaN, r2, counts, mean, mse, n > 0 ? sign / n : Double.NaN, scored);
     }
 
     private static float[] flat(List<float[]> rows) {

@@ -253,4 +253,112 @@ class DecodingWindowsTest {
                 median, wall[reps / 2] / 1e6, wall[reps / 10] / 1e6, wall[9 * reps / 10] / 1e6);
         assertTrue(median < 10, "median batch CPU time " + median + " ms");
     }
+
+    // ---- released sampling (POYO samplers, position-paired targets) ----------------------------
+
+    /** A hand-made session: velocity samples at {@code t}, sample q has velocity (q, −q), weight 1; one unit spiking at 0.05 s. */
+    static PerichSession handMade(double[] t, Intervals train, Intervals valid, Intervals test) {
+        int k = t.length;
+        double[] vel = new double[2 * k];
+        for (int q = 0; q < k; q++) {
+            vel[2 * q] = q;
+            vel[2 * q + 1] = -q;
+        }
+        float[] wts = new float[k];
+        Arrays.fill(wts, 1f);
+        return new PerichSession("c_20150311_center_out_reaching", "c", PerichNwb.Task.CENTER_OUT, "synthetic", 1, new double[] {0.05},
+                new int[] {0}, t, vel, new byte[k], wts, Intervals.of(0, t[k - 1]), train, valid, test, 1);
+    }
+
+    @Test
+    void releasedEvalWindowsEndWithAnOverlappingFullWindow() {
+        double[] t = new double[1000];
+        for (int q = 0; q < t.length; q++) t[q] = q / 100.0;
+        PerichSession s = handMade(t, Intervals.of(0, 1), Intervals.of(new double[] {1.0, 5.0}, new double[] {3.5, 5.6}), Intervals.of(6.0, 8.0));
+        DecodingWindows kit = new DecodingWindows(List.of(s)), rel = kit.released();
+        assertTrue(rel.isReleased() && !kit.isReleased());
+        // 2.5 s: kit [1,2) [2,3) [3,3.5 padded); released [1,2) [2,3) and the full [2.5,3.5) overlapping the second
+        assertEquals(List.of(new Window(0, 1.0, 2.0), new Window(0, 2.0, 3.0), new Window(0, 2.5, 3.5), new Window(0, 5.0, 5.6)),
+                rel.evalWindows(Split.VALID));
+        assertEquals(List.of(new Window(0, 1.0, 2.0), new Window(0, 2.0, 3.0), new Window(0, 3.0, 3.5), new Window(0, 5.0, 5.6)),
+                kit.evalWindows(Split.VALID));
+        // an interval shorter than a window (the released sampler asserts) keeps the kit's padded window
+        assertEquals(1, rel.shortIntervals(Split.VALID));
+        assertEquals(0, rel.shortIntervals(Split.TEST));
+        // an interval that divides: the same windows
+        assertEquals(kit.evalWindows(Split.TEST), rel.evalWindows(Split.TEST));
+        // the overlapped half second is scored twice: 350 scored rows instead of 250
+        List<Window> first = rel.evalWindows(Split.VALID).subList(0, 3);
+        DecodingBatch b = rel.batch(first), kb = kit.batch(kit.evalWindows(Split.VALID).subList(0, 3));
+        double relW = 0, kitW = 0;
+        for (float x : b.weight()) relW += x;
+        for (float x : kb.weight()) kitW += x;
+        assertEquals(300, relW, 0);
+        assertEquals(250, kitW, 0);
+        // the last window's first bin is sample 250 (t = 2.5 s), which window 1 also scored
+        assertEquals(250f, b.target()[2 * (0 * 3 + 2)]);
+        assertEquals(250f, b.target()[2 * (50 * 3 + 1)]);
+    }
+
+    @Test
+    void releasedTrainWindowsFollowPoyosRandomFixedWindowSampler() {
+        DecodingWindows rel = w.released();
+        for (int e = 0; e < 3; e++) {
+            List<Window> epoch = rel.trainEpoch(42, e);
+            assertEquals(w.epochSize(), epoch.size(), "⌊L/w⌋ windows per interval");
+            int overlaps = 0;
+            for (int si = 0; si < sessions.size(); si++) {
+                final int s = si;
+                Intervals tr = sessions.get(si).train();
+                for (int i = 0; i < tr.size(); i++) {
+                    final double a = tr.start(i), bb = tr.end(i);
+                    List<Window> mine = epoch.stream().filter(x -> x.session() == s && x.start() >= a - 1e-9 && x.end() <= bb + 1e-9)
+                            .sorted((x, y) -> Double.compare(x.start(), y.start())).toList();
+                    assertEquals((int) Math.floor((bb - a) / 1.0), mine.size(), "interval " + a + ".." + bb);
+                    for (int j = 1; j < mine.size(); j++) if (mine.get(j).start() < mine.get(j - 1).end() - 1e-9) overlaps++;
+                    // the regular windows share one grid; at most one window (anchored at an end) is off it
+                    if (mine.size() >= 3) {
+                        double grid = mine.get(1).start();
+                        long off = mine.stream().filter(x -> Math.abs(Math.IEEEremainder(x.start() - grid, 1.0)) > 1e-9).count();
+                        assertTrue(off <= 1, "windows off the grid: " + mine);
+                    }
+                }
+            }
+            assertTrue(overlaps > 0, "the extra anchored window overlaps its neighbour in some interval");
+        }
+        assertEquals(rel.trainEpoch(42, 0), rel.trainEpoch(42, 0));
+    }
+
+    @Test
+    void releasedTargetsArePairedByPositionAndShiftAfterAWindowWithAnExtraSample() {
+        // 10-ms samples mid-bin (3 ms after each bin start), plus one extra sample at 0.508 s: window [0, 1) holds 101 samples
+        double[] t = new double[400];
+        for (int q = 0, i = 0; q < t.length; q++, i++) {
+            t[q] = i / 100.0 + 0.003;
+            if (i == 50 && q + 1 < t.length) t[++q] = 0.508;
+        }
+        PerichSession s = handMade(t, Intervals.of(0, 3), Intervals.of(0, 3), Intervals.of(0, 3));
+        DecodingWindows kit = new DecodingWindows(List.of(s)), rel = kit.released();
+        List<Window> ws = List.of(new Window(0, 0.0, 1.0), new Window(0, 1.0, 2.0), new Window(0, 2.0, 3.0));
+        assertEquals(new DecodingWindows.Census(3, 0, 2, 1), rel.census(ws));
+        assertEquals(101, rel.samplesIn(ws.get(0)));
+        DecodingBatch k = kit.batch(ws), r = rel.batch(ws);
+        // window 0 by position: bins 0..50 are samples 0..50, bin 51 is the extra sample 51 (t = 0.508)
+        for (int j = 0; j < 100; j++) assertEquals((float) j, r.target()[2 * (j * 3)], "window 0 bin " + j);
+        // window 1 starts at sample 101 (t = 1.003); by position it takes sample 100 (t = 0.993), the excess of window 0
+        assertEquals(101f, k.target()[2 * (0 * 3 + 1)]);
+        assertEquals(100f, r.target()[2 * (0 * 3 + 1)]);
+        for (int j = 0; j < 100; j++) {
+            assertEquals(k.target()[2 * (j * 3 + 1)] - 1, r.target()[2 * (j * 3 + 1)], "window 1 bin " + j + " shifted by one sample");
+            assertEquals(k.target()[2 * (j * 3 + 2)] - 1, r.target()[2 * (j * 3 + 2)], "window 2 bin " + j + " shifted by one sample");
+        }
+        // without the extra sample the two pairings agree (batch of windows 1 and 2 alone)
+        List<Window> later = ws.subList(1, 3);
+        assertArrayEquals(kit.batch(later).target(), rel.batch(later).target());
+        // a window with fewer samples than bins: its later bins are not scored
+        DecodingBatch tail = rel.batch(List.of(new Window(0, t[t.length - 1] - 0.5 + 1e-6, t[t.length - 1] + 0.5)));
+        assertEquals(0f, tail.weight()[99]);
+        assertEquals(DecodingBatch.PAD, tail.label()[99]);
+        assertEquals(1f, tail.weight()[0]);
+    }
 }

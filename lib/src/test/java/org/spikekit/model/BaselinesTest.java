@@ -239,4 +239,46 @@ class BaselinesTest {
         Baselines.Model mlp = Baselines.mlp(be, new MlpConfig(3, 2, List.of(5), 2, 0.2f, false), 5);
         org.spikekit.nn.LayerCheck.check(mlp, org.spikekit.nn.LayerCheck.randn(be, 8, 1f, 4, 2, 3), () -> Tape.training(9), 1e-2, 5e-3, 20, true);
     }
+
+    @Test
+    void releasedDecoderShiftsTheColumnsByTheBatchsLowestSpikingUnit() {
+        // 3 steps, 2 windows, 4 units; units 0 and 1 never spike: the released columns move down by 2
+        int n = 4;
+        float[] counts = new float[3 * 2 * n];
+        counts[0 * n + 2] = 1;            // row 0, unit 2
+        counts[3 * n + 3] = 2;            // row 3, unit 3
+        counts[5 * n + 2] = 1;            // row 5, unit 2
+        float[] shifted = org.spikekit.model.BaselineDecoder.releasedColumns(counts, n);
+        assertEquals(1f, shifted[0 * n + 0]);
+        assertEquals(2f, shifted[3 * n + 1]);
+        assertEquals(1f, shifted[5 * n + 0]);
+        assertEquals(4f, sum(shifted));
+        assertEquals(0f, shifted[0 * n + 2]);
+        // a spike of unit 0 anywhere in the batch: no shift
+        float[] withZero = counts.clone();
+        withZero[4 * n] = 1;
+        assertTrue(withZero == org.spikekit.model.BaselineDecoder.releasedColumns(withZero, n));
+        // the released decoder reads the batch as the kit's decoder reads the shifted counts
+        org.spikekit.data.DecodingBatch b = new org.spikekit.data.DecodingBatch(3, 2, 0.01, new int[2], new double[2], n, counts, new int[7], new int[0],
+                new float[12], new float[6], new byte[6]);
+        org.spikekit.data.DecodingBatch bs = new org.spikekit.data.DecodingBatch(3, 2, 0.01, new int[2], new double[2], n, shifted, new int[7], new int[0],
+                new float[12], new float[6], new byte[6]);
+        for (Kind k : List.of(Kind.MLP, Kind.GRU)) {
+            BaselineDecoder rel = BaselineDecoder.released(be, k, n, 3, false), kit = BaselineDecoder.quick(be, k, n, 3);
+            assertTrue(rel.isReleased() && !kit.isReleased());
+            float[] yr = be.toHost(rel.forward(b, org.spikekit.nn.Tape.inference()));
+            float[] ys = be.toHost((k == Kind.MLP ? new BaselineDecoder(be, Baselines.mlp(be, MlpConfig.quick(n).withAsReleased(true), 3)) : kit)
+                    .forward(bs, org.spikekit.nn.Tape.inference()));
+            float[] yk = be.toHost(kit.forward(b, org.spikekit.nn.Tape.inference()));
+            assertArrayEquals(ys, yr, 0f, k.name());
+            assertFalse(java.util.Arrays.equals(yk, yr), k.name() + ": the shift changes the prediction");
+        }
+        assertTrue(BaselineDecoder.released(be, Kind.MLP, n, 3, true).model().describe().length() > 0);
+    }
+
+    private static float sum(float[] a) {
+        float s = 0;
+        for (float x : a) s += x;
+        return s;
+    }
 }

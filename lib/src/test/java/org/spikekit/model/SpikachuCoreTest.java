@@ -340,13 +340,74 @@ class SpikachuCoreTest {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> core.energy(Tape.inference(), 10));
         assertTrue(ex.getMessage().contains("e.ms.b0.u0.lif"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> core.energy(tape, 0));
-        // the released profiler's reading: every module once per step, no attention products, and
-        // every Linear comes after some LIF here (the first module is a LIF), so only BatchNorms are MACs
+        // the released profiler's reading (network_profiling.py construct_module_specs): every module
+        // once per step, no attention products; a Linear is ACs only right after a LIF (so ssa.q.fc,
+        // after the multi-scale BN, and readout.fc, after the integrator BN, are MACs); every BN
+        // repeats the ACs of the Linear before it
         SpikachuCore.Energy p = core.energyAsProfiled(tape, 10, EnergyConstants.HOROWITZ_45NM);
-        assertEquals(6 * (3 + 3) + 3 * 6 * 2 + 6 * 3 + 6 * 3 + 6 * 3 + 6 * 2 + 6 * 2, p.macs(), 1e-9);
-        assertEquals(2 * rb0 + 2 * rb1 + 2 * (rq + rk + rv + ra) + 3 * (rp + r1 + r2) + 6 * rf + 2 * ri, p.spikes(), 1e-9);
-        assertTrue(p.entries().stream().filter(x -> x.kind().equals("ATTENTION")).allMatch(x -> x.macs() == 0 && x.acs() == 0));
-        assertTrue(p.acs() > 0 && p.joules() > 0);
+        double pMacs = 2 * 6 * 3                                  // multi-scale BNs
+                + 3 * 2 + 3 * 6 * 2                                   // q.fc 3·2 (after a BN), q/k/v BNs
+                + 6 * 3 + 6 * 3 + 6 * 3                               // proj BN, bn1, bn2
+                + 6 * 2 + 6 * 2                                       // ff BN, integrator BN
+                + 2 * 2;                                              // readout.fc 2·2 (after a BN)
+        double linearAcs = (2 * 3 * rb0 + 3) + (2 * 3 * rb1 + 3)  // branch Linears after their LIFs
+                + 2                                                   // q.fc bias
+                + (3 * 2 * rq + 2) + (3 * 2 * rk + 2)                 // k.fc at the q neurons' rate, v.fc at the k neurons'
+                + (2 * 3 * ra + 3)                                    // proj after the attention LIF
+                + (3 * 3 * rp + 3) + (3 * 3 * r1 + 3)                 // fc1 at the proj neurons' rate, fc2 at lif1's
+                + (6 * 2 * rf + 2) + (2 * 2 * ri + 2);                // ff, integrator
+        double pAcs = 2 * linearAcs + 2;                              // each repeated by its BN; readout bias once
+        double pSpikes = 2 * rb0 + 2 * rb1 + 2 * (rq + rk + rv + ra) + 3 * (rp + r1 + r2) + 6 * rf + 2 * ri;
+        assertEquals(pMacs, p.macs(), 1e-9);
+        assertEquals(pAcs, p.acs(), 1e-9);
+        assertEquals(pSpikes, p.spikes(), 1e-9);
+        // per step (the released CSV's unit) and per 10-step window
+        double pJoules = (pMacs * 4.6 + (pAcs + pSpikes) * 0.9) * 1e-12;
+        assertEquals(pJoules, p.joules(), 1e-20);
+        assertEquals(10 * pJoules, p.joulesPerWindow(), 1e-19);
+        SpikachuCore.Energy.Entry qBn = p.entries().stream().filter(x -> x.module().equals("e.ssa.q.bn")).findFirst().orElseThrow();
+        assertEquals(2.0, qBn.acs(), 1e-12, "q.bn repeats q.fc's bias ACs");
+        SpikachuCore.Energy.Entry kFc = p.entries().stream().filter(x -> x.module().equals("e.ssa.k.fc")).findFirst().orElseThrow();
+        assertEquals(rq, kFc.rate(), 0, "k.fc is paired with the q neurons registered just before it");
+        assertTrue(p.entries().stream().noneMatch(x -> x.kind().equals("ATTENTION")));
+        double active = p.entries().stream().filter(x -> x.kind().equals("LIF") && x.rate() > 0).mapToDouble(SpikachuCore.Energy.Entry::rate).average().orElse(0);
+        assertEquals(active, p.meanActiveRate(), 1e-15);
+    }
+
+    @Test
+    void releasedMlpDropoutMasksEachSampleSharedOverTime() {
+        // y = x3 + dropout(spikes) with x3 = LN2(2·LN1(x)) as released; with p = 0.9 the dropout term is 0
+        // or 10. One mask per sample (released: after unfolding (t b)) lets each sample keep other
+        // features; one mask over the folded T·B axis would keep the same ~10 % of features for all.
+        int t = 20, b = 16, s = 3, d = 8;
+        SpikachuCoreSsa ssa = new SpikachuCoreSsa(be, "r", d, 8, 2, 16, 0f, 0.9f, SpikeFunction.atan(), false, true, 5, s, new SpikachuCoreOps());
+        Tensor x = be.zeros(t, b, s, d);
+        be.randNormal(x, 17, 0f, 1f);
+        float[] y = be.toHost(ssa.forward(x, Tape.training(3)));
+        org.spikekit.nn.LayerNorm ln = new org.spikekit.nn.LayerNorm(be, "ln", d);
+        Tensor x1 = ln.forward(x, Tape.inference());
+        Tensor x2 = be.zeros(t, b, s, d);
+        be.affine(x1, 2f, 0f, x2);
+        float[] x3 = be.toHost(ln.forward(x2, Tape.inference()));
+        boolean[] anySample = new boolean[s * d];
+        int perSample = 0;
+        for (int bi = 0; bi < b; bi++) {
+            for (int f = 0; f < s * d; f++) {
+                boolean on = false;
+                for (int ti = 0; ti < t; ti++) {
+                    int i = (ti * b + bi) * s * d + f;
+                    float drop = y[i] - x3[i];
+                    assertTrue(Math.abs(drop) < 1e-3 || Math.abs(drop - 10f) < 1e-3, "dropout term " + drop);
+                    on |= drop > 1f;
+                }
+                if (on) perSample++;
+                anySample[f] |= on;
+            }
+        }
+        int features = 0;
+        for (boolean a : anySample) if (a) features++;
+        assertTrue(perSample > 0, "some sample's MLP neurons spike");
+        assertTrue(features > s * d / 3, "features kept in some sample: " + features + " of " + s * d + " (" + perSample + " sample-features)");
     }
 
     // ---- shapes and configs ----------------------------------------------------------------------

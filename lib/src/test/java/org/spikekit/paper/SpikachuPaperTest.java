@@ -47,9 +47,25 @@ class SpikachuPaperTest {
         assertEquals(6, Files.list(p.runsDir()).count());
         for (SpikachuRun r : runs) {
             assertTrue(Double.isFinite(r.r2()) && r.joulesPerWindow() > 0 && r.scoredSamples() > 0, r.toString());
+            assertTrue(Double.isFinite(r.r2TestPy()) && Double.isFinite(r.r2TestMs()), r.toString());
             assertEquals(r.model().equals("gru") ? 2 : 1, r.epochs());
             assertEquals(r.model().equals("spikachu-released") ? "no" : "yes", r.causalLeak() == 0 ? "yes" : "no", r.model() + " causality");
+            assertEquals(r.profiledJoulesPerWindow(), 100 * r.profiledJoulesPerStep(), 1e-18);
+            boolean rel = r.model().equals("spikachu-released");
+            assertEquals(rel ? "released" : "kit", r.cadence());
+            assertEquals(rel ? SpikachuPaper.RELEASED_EVAL_EVERY : 1, r.evalEvery());
+            // one epoch under the released cadence: only the initialisation was scored, and kept
+            assertTrue(rel ? r.keptEpoch() == -1 : r.keptEpoch() >= 0 && r.keptEpoch() < r.epochs(), r.model() + " kept " + r.keptEpoch());
+            assertEquals(!rel, r.reportable(), r.model());
+            assertTrue(r.variant().startsWith(rel ? "as released" : "kit default"), r.variant());
         }
+        // the released run returned its initial weights (BatchNorm statistics included), bit for bit
+        SpikachuRun relCo = runs.stream().filter(r -> r.model().equals("spikachu-released") && r.session().equals(CO)).findFirst().orElseThrow();
+        var init = org.spikekit.train.Checkpoint.of(new org.spikekit.model.SpikachuDecoder(new CpuBackend(), "spikachu-released",
+                org.spikekit.model.SpikachuDecoder.Config.quick(20).released(), tiny().seed())).parameters();
+        var saved = org.spikekit.train.Checkpoint.read(p.checkpoint(relCo)).parameters();
+        assertEquals(init.keySet(), saved.keySet());
+        for (String k : init.keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(init.get(k).data(), saved.get(k).data(), k);
         // the checkpoint scores the same again (the released test.py equivalent)
         for (SpikachuRun r : runs) assertEquals(r.r2(), p.retest(r), 1e-9, r.model() + " " + r.session());
         // a second call reads the files back instead of training
@@ -62,15 +78,37 @@ class SpikachuPaperTest {
 
         List<SpikachuRun> all = p.runs();
         Table r2 = SpikachuTables.singleSessionR2(all);
-        assertEquals(List.of(CO, RT, "mean"), r2.stringColumn("session").asList());
-        assertEquals(List.of("session", "spikachu", "spikachu-released", "gru"), r2.columnNames());
+        assertEquals(List.of(CO, RT, "mean", CO, RT, "mean", CO, RT, "mean"), r2.stringColumn("session").asList());
+        assertEquals(List.of("reading", "session", "spikachu", "spikachu-released", "gru"), r2.columnNames());
+        assertEquals(SpikachuTables.Reading.TEST_MS.label, r2.stringColumn("reading").get(8));
+        double gruCo = all.stream().filter(r -> r.model().equals("gru") && r.session().equals(CO)).findFirst().orElseThrow().r2TestPy();
+        assertEquals(gruCo, r2.doubleColumn("gru").get(3), 0);
+        assertTrue(Double.isNaN(r2.doubleColumn("spikachu-released").getDouble(0)), "a released run of <= 25 epochs is not reported");
         Table e = SpikachuTables.energy(all, PublishedNumbers.load("spikachu"));
+        // the one-epoch released runs kept their initialisation: not in the energy table
+        assertEquals(List.of("spikachu", "gru"), e.stringColumn("model").asList());
         assertEquals(1.0, e.doubleColumn("x_spikachu_energy").get(0), 1e-12);
-        assertEquals(2.26, e.doubleColumn("paper_ratio_min").get(2), 0);
+        assertEquals(2.26, e.doubleColumn("paper_ratio_min").get(1), 0);
+        assertEquals(e.doubleColumn("uJ_per_window").get(1), 100 * e.doubleColumn("uJ_per_step").get(1), 1e-9);
         Table c = SpikachuTables.causality(all);
         assertEquals(List.of("yes", "no", "yes"), c.stringColumn("causal").asList());
         SpikachuTables.r2Chart(all);
         SpikachuTables.energyChart(all);
+    }
+
+    @Test
+    void releasedBaselinesTrainAsReleased(@TempDir Path dir) {
+        SpikachuPaper p = new SpikachuPaper(data, DataChoice.SYNTHETIC, RunMode.QUICK, new CpuBackend(), dir.resolve("spikachu"), tiny(), null);
+        assertEquals(List.of(SpikachuPaper.Model.MLP, SpikachuPaper.Model.RNN, SpikachuPaper.Model.GRU, SpikachuPaper.Model.LSTM), SpikachuPaper.Model.baselines(false));
+        assertEquals(8, SpikachuPaper.Model.baselines(true).size());
+        assertTrue(!p.releasedExtrasByDefault(), "quick mode: the released extras are opt-in");
+        SpikachuRun mlp = p.single(SpikachuPaper.Model.MLP_RELEASED, CO);
+        assertEquals("released", mlp.cadence());
+        assertTrue(mlp.variant().contains("memory rolled circularly") && mlp.variant().contains("columns shifted"), mlp.variant());
+        assertTrue(mlp.causalLeak() > 0, "centred smoothing and the rolled memory look ahead: " + mlp.causalLeak());
+        assertEquals(mlp.r2(), p.retest(mlp), 1e-9);
+        assertEquals(SpikachuPaper.Model.MLP_RELEASED, SpikachuPaper.Model.parse("mlp-released"));
+        assertEquals(org.spikekit.model.Baselines.Kind.LSTM, SpikachuPaper.Model.LSTM_RELEASED.baseline());
     }
 
     @Test
@@ -86,6 +124,28 @@ class SpikachuPaperTest {
         assertEquals(HELD, sc.session());
         Table t = SpikachuTables.multiSubject(p.runs());
         assertEquals(4, t.rowCount());
+        // the released few-shot fine-tune, asked for later, starts from the stored multi-subject model
+        List<SpikachuRun> withRel = p.multiSubject(true);
+        assertEquals(5, withRel.size());
+        assertEquals(runs, withRel.subList(0, 4), "the kit's runs are read back");
+        SpikachuRun rel = withRel.get(4);
+        assertEquals("fewshot-unitid-released", rel.setting());
+        assertTrue(rel.variant().startsWith("as released"), rel.variant());
+        SpikachuRun multiRun = runs.stream().filter(r -> r.setting().equals("multi")).findFirst().orElseThrow();
+        var before = org.spikekit.train.Checkpoint.read(p.checkpoint(multiRun)).parameters();
+        var after = org.spikekit.train.Checkpoint.read(p.checkpoint(rel)).parameters();
+        int stats = 0;
+        for (String k : before.keySet()) {
+            boolean same = java.util.Arrays.equals(before.get(k).data(), after.get(k).data());
+            if (k.endsWith(".runningMean") || k.endsWith(".runningVar")) {
+                if (!same) stats++;
+            } else {
+                assertTrue(same, k + " must not be trained by the released few-shot fine-tune");
+            }
+        }
+        assertTrue(stats > 0, "BatchNorm statistics adapt to the new session");
+        assertEquals(5, SpikachuTables.multiSubject(p.runs()).rowCount());
+        assertEquals(withRel, p.multiSubject(true), "all five read back");
     }
 
     @Test
@@ -95,11 +155,31 @@ class SpikachuPaperTest {
         assertEquals(12, t.rowCount());
         for (int i = 0; i < t.rowCount(); i++) {
             assertTrue(t.doubleColumn("uJ_per_window").get(i) > 0, t.row(i).toString());
+            assertEquals(t.doubleColumn("uJ_per_window").get(i), 100 * t.doubleColumn("uJ_per_step").get(i), 1e-9);
+            assertEquals(t.stringColumn("counting_rule").get(i).equals("released profiler") ? SpikachuPaper.PROFILE_CONDITIONS : "all test windows, inference",
+                    t.stringColumn("conditions").get(i));
             if (t.stringColumn("model").get(i).equals("spikachu")) assertEquals(1.0, t.doubleColumn("x_spikachu_energy").get(i), 1e-12);
         }
         // the baselines' counts are analytic: the same under both rules
         assertEquals(t.doubleColumn("macs_per_step").get(8), t.doubleColumn("macs_per_step").get(9), 0);
         assertTrue(t.longColumn("parameters").get(0) > 3_000_000, "paper-size Spikachu " + t.longColumn("parameters").get(0));
+    }
+
+    @Test
+    void sessionsTableCountsWhatTheReleasedSamplingMeets() {
+        Table t = SpikachuTables.sessions(data);
+        assertEquals(3, t.rowCount());
+        for (int i = 0; i < 3; i++) {
+            org.spikekit.data.PerichSession s = data.sessions().get(i);
+            org.spikekit.data.DecodingWindows rel = new org.spikekit.data.DecodingWindows(List.of(s)).released();
+            List<org.spikekit.data.DecodingWindows.Window> ws = new java.util.ArrayList<>(rel.trainEpoch(42, 0));
+            ws.addAll(rel.evalWindows(org.spikekit.data.DecodingWindows.Split.VALID));
+            ws.addAll(rel.evalWindows(org.spikekit.data.DecodingWindows.Split.TEST));
+            long off = ws.stream().filter(w -> rel.samplesIn(w) != 100).count(), over = ws.stream().filter(w -> rel.samplesIn(w) > 100).count();
+            assertEquals(off, t.intColumn("released_windows_not_100_samples").getInt(i));
+            assertEquals(over, t.intColumn("released_windows_over_100_samples").getInt(i));
+            assertTrue(t.intColumn("eval_intervals_under_1s").getInt(i) >= 0);
+        }
     }
 
     @Test

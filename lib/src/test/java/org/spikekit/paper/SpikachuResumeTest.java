@@ -48,15 +48,16 @@ class SpikachuResumeTest {
 
     /** The run without the fields that measure time. */
     static SpikachuRun timeless(SpikachuRun r) {
-        return new SpikachuRun(r.setting(), r.model(), r.session(), r.variant(), r.settings(), r.data(), r.mode(), r.seed(), r.units(),
-                r.trainWindows(), r.epochs(), r.keptEpoch(), r.r2(), r.mse(), r.signAgreement(), r.scoredSamples(), r.parameters(), r.macs(),
-                r.acs(), r.spikes(), r.meanRate(), r.joulesPerWindow(), r.profiledJoulesPerWindow(), 0, r.causalLeak(), r.batchLeak(),
-                r.trainLoss(), 0, r.backend(), r.gitCommit());
+        return new SpikachuRun(r.setting(), r.model(), r.session(), r.variant(), r.cadence(), r.settings(), r.data(), r.mode(), r.seed(), r.units(),
+                r.trainWindows(), r.epochs(), r.evalEvery(), r.keptEpoch(), r.r2(), r.r2TestPy(), r.r2TestMs(), r.mse(), r.signAgreement(),
+                r.scoredSamples(), r.parameters(), r.macs(), r.acs(), r.spikes(), r.meanRate(), r.steps(), r.joulesPerWindow(),
+                r.profiledJoulesPerWindow(), r.profiledMeanRate(), 0, r.causalLeak(), r.batchLeak(), r.trainLoss(), 0, r.backend(), r.gitCommit());
     }
 
     @Test
     void spikachuAndABaselineKilledMidTrainingResumeToTheUninterruptedRun(@TempDir Path tmp) throws Exception {
-        for (SpikachuPaper.Model m : List.of(SpikachuPaper.Model.SPIKACHU, SpikachuPaper.Model.GRU)) {
+        // mlp-released: the released cadence's kept initialisation (kept epoch −1) survives the resumes too
+        for (SpikachuPaper.Model m : List.of(SpikachuPaper.Model.SPIKACHU, SpikachuPaper.Model.GRU, SpikachuPaper.Model.MLP_RELEASED)) {
             SpikachuPaper a = paper(tmp.resolve("a"), -1);
             SpikachuRun whole = a.single(m, CO);
             Path b = tmp.resolve("b");

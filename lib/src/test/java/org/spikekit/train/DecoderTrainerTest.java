@@ -117,6 +117,118 @@ class DecoderTrainerTest {
     }
 
     @Test
+    void releasedCadenceScoresTheInitialModelNeverTheLastEpochAndReturnsTheInitialisationForShortRuns() {
+        MovingAverage sm = new MovingAverage(20, MovingAverage.Alignment.TRAILING);
+        List<DecodingBatch> valid = eval(one, Split.VALID);
+        DecoderTrainer.Batches b = e -> batches(one, 16).epoch(e).subList(0, 2);
+        // epochs <= evalEvery: the only candidate is the initialisation, restored bit for bit
+        BaselineDecoder gru = BaselineDecoder.quick(BE, Baselines.Kind.GRU, 24, 3);
+        Map<String, HostArray> init = DecoderTrainer.snapshot(gru);
+        DecoderTrainer.Config rel = DecoderTrainer.Config.baseline(3, MovingAverage.Alignment.TRAILING, 5).withEvalEvery(3).withLr(5e-3)
+                .withCadence(DecoderTrainer.Cadence.RELEASED);
+        int[] moved = {0};
+        DecoderTrainer.History h = new DecoderTrainer(rel).fit(gru, b, valid, null, null, null, (done, total) -> {
+            Parameter w = gru.trainableParameters().getFirst();
+            if (done == total && !java.util.Arrays.equals(init.get(w.name()).data(), HostArray.of(w.value()).data())) moved[0]++;
+        });
+        assertEquals(1, moved[0], "the weights did train before the end");
+        assertEquals(-1, h.keptEpoch());
+        assertTrue(h.epochs().stream().allMatch(e -> Double.isNaN(e.selectionLoss()) && !e.kept()), "no epoch is scored: " + h.epochs());
+        Map<String, HostArray> after = DecoderTrainer.snapshot(gru);
+        for (var en : init.entrySet()) assertArrayEquals(en.getValue().data(), after.get(en.getKey()).data(), 0f, en.getKey());
+        assertEquals(h.bestSelectionLoss(), DecoderTrainer.evaluate(gru, valid, sm).batchMeanLoss(), 1e-12);
+        // the kit's cadence scores (and may keep) the last epoch of the same run
+        BaselineDecoder kitGru = BaselineDecoder.quick(BE, Baselines.Kind.GRU, 24, 3);
+        DecoderTrainer.History hk = new DecoderTrainer(rel.withCadence(DecoderTrainer.Cadence.KIT)).fit(kitGru, b, valid, null, null);
+        assertEquals(2, hk.keptEpoch());
+        // 5 epochs, every 2: released scores before epochs 0, 2, 4 (after epochs 1 and 3), never after epoch 4
+        DecoderTrainer.History h5 = new DecoderTrainer(rel.withEpochs(5).withEvalEvery(2)).fit(BaselineDecoder.quick(BE, Baselines.Kind.GRU, 24, 3), b, valid, null, null);
+        assertEquals(List.of(1, 3), h5.epochs().stream().filter(e -> Double.isFinite(e.selectionLoss())).map(DecoderTrainer.Epoch::epoch).toList());
+        assertTrue(Set.of(-1, 1, 3).contains(h5.keptEpoch()), "kept " + h5.keptEpoch());
+        DecoderTrainer.History k5 = new DecoderTrainer(rel.withEpochs(5).withEvalEvery(2).withCadence(DecoderTrainer.Cadence.KIT))
+                .fit(BaselineDecoder.quick(BE, Baselines.Kind.GRU, 24, 3), b, valid, null, null);
+        assertEquals(List.of(1, 3, 4), k5.epochs().stream().filter(e -> Double.isFinite(e.selectionLoss())).map(DecoderTrainer.Epoch::epoch).toList());
+        // the released selection loss is the unweighted mean of the batch losses, the kit's the Σw-pooled loss
+        assertEquals(hk.bestSelectionLoss(), DecoderTrainer.evaluate(kitGru, valid, sm).loss(), 1e-12);
+        List<DecodingBatch> small = DecodingWindows.chunks(one.evalWindows(Split.VALID), 5).stream().map(one::batch).toList();
+        DecoderTrainer.Evaluation ev = DecoderTrainer.evaluate(kitGru, small, sm);
+        double mean = 0;
+        for (DecodingBatch x : small) mean += DecoderTrainer.evaluate(kitGru, List.of(x), sm).loss() / small.size();
+        assertEquals(mean, ev.batchMeanLoss(), 1e-12);
+        assertNotEquals(ev.loss(), ev.batchMeanLoss(), 1e-9);
+    }
+
+    @Test
+    void releasedSampleRuleChoosesReachSamplesPerBatch() {
+        BaselineDecoder gru = BaselineDecoder.quick(BE, Baselines.Kind.GRU, 24, 3);
+        MovingAverage sm = new MovingAverage(20, MovingAverage.Alignment.TRAILING);
+        List<DecodingBatch> ones = DecodingWindows.chunks(one.evalWindows(Split.TEST), 1).stream().map(one::batch).toList();
+        long expected = 0, reach = 0;
+        int without = 0;
+        for (DecodingBatch x : ones) {
+            long r5 = 0, any = 0;
+            for (float w : x.weight()) {
+                if (w >= 5f) r5++;
+                if (w > 0) any++;
+            }
+            expected += r5 > 0 ? r5 : any;
+            reach += r5;
+            if (r5 == 0) without++;
+        }
+        assertTrue(without > 0 && reach > 0, "windows without a REACH sample: " + without);
+        DecoderTrainer.Evaluation kit = DecoderTrainer.evaluate(gru, ones, sm), rel = DecoderTrainer.evaluate(gru, ones, sm, null, DecoderTrainer.SampleRule.PER_BATCH);
+        assertEquals(reach, kit.scoredSamples(), "the kit scores the session's REACH samples only");
+        assertEquals(expected, rel.scoredSamples(), "released: per batch, all samples of a batch without REACH");
+        assertNotEquals(kit.meanSessionR2(), rel.meanSessionR2());
+        assertEquals(kit.loss(), rel.loss(), 0, "the loss does not depend on the rule");
+    }
+
+    @Test
+    void releasedFewShotTrainsNothingButBatchNormStatisticsMove() {
+        // the released unit-identification fine-tune: the optimiser holds no live tensor, the model
+        // runs in train mode; here: only = {} (no parameter) on a multi-session model
+        SpikachuDecoder m = new SpikachuDecoder(BE, "spikachu", SpikachuDecoder.Config.quick(two.totalUnits()), 4);
+        Map<String, HostArray> before = DecoderTrainer.snapshot(m);
+        DecoderTrainer.Batches b = e -> batches(one, 8).epoch(e).subList(0, 2);
+        DecoderTrainer.History h = new DecoderTrainer(DecoderTrainer.Config.spikachu(2, MovingAverage.Alignment.TRAILING, 1)
+                .withCadence(DecoderTrainer.Cadence.RELEASED)).fit(m, b, null, Set.of(), null);
+        assertTrue(h.epochs().stream().allMatch(e -> Double.isFinite(e.trainLoss()) && e.trainLoss() > 0), h.epochs().toString());
+        Map<String, HostArray> after = DecoderTrainer.snapshot(m);
+        int stats = 0;
+        for (Parameter p : m.parameters()) {
+            if (p.trainable()) {
+                assertArrayEquals(before.get(p.name()).data(), after.get(p.name()).data(), 0f, p.name() + " must not move");
+            } else if (p.name().endsWith(".runningMean") && !java.util.Arrays.equals(before.get(p.name()).data(), after.get(p.name()).data())) {
+                stats++;
+            }
+        }
+        assertTrue(stats > 10, "BatchNorm running means that moved: " + stats);
+    }
+
+    @Test
+    void releasedSpikachuNeverTrainsItsUnitEmbeddings() {
+        SpikachuDecoder m = new SpikachuDecoder(BE, "spikachu-released", SpikachuDecoder.Config.quick(one.totalUnits()).released(), 4);
+        String emb = m.homogenizer().unitEmbeddings().name();
+        assertFalse(m.trainableParameters().contains(m.homogenizer().unitEmbeddings()));
+        assertTrue(new SpikachuDecoder(BE, "spikachu", SpikachuDecoder.Config.quick(one.totalUnits()), 4).trainableParameters().stream()
+                .anyMatch(p -> p.name().equals(emb)));
+        Map<String, HostArray> before = DecoderTrainer.snapshot(m);
+        DecoderTrainer.Batches b = e -> batches(one, 8).epoch(e).subList(0, 2);
+        new DecoderTrainer(DecoderTrainer.Config.spikachu(1, MovingAverage.Alignment.CENTRED, 1).withLr(3e-3)).fit(m, b, null, null, null);
+        Map<String, HostArray> after = DecoderTrainer.snapshot(m);
+        assertArrayEquals(before.get(emb).data(), after.get(emb).data(), 0f, "released unit embeddings stay at their initialisation");
+        // the released thresholds (CuPy kernel: no threshold gradient) stay at their initial values as well
+        List<String> vth = before.keySet().stream().filter(k -> k.endsWith(".vth")).toList();
+        assertTrue(vth.size() > 20, "thresholds: " + vth.size());
+        for (String k : vth) assertArrayEquals(before.get(k).data(), after.get(k).data(), 0f, k);
+        assertFalse(java.util.Arrays.equals(before.get("spikachu.h.latents").data(), after.get("spikachu.h.latents").data()), "the rest trains");
+        // unit identification on a frozen table has nothing to train
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                () -> new DecoderTrainer(DecoderTrainer.Config.spikachu(1, MovingAverage.Alignment.CENTRED, 1)).fit(m, b, null, Set.of(emb), null));
+        assertTrue(x.getMessage().contains("no parameter to train"), x.getMessage());
+    }
+
+    @Test
     void causalDefaultsAndTheReleasedLeaksAreMeasured() {
         DecodingBatch b = eval(one, Split.TEST).getFirst();
         SpikachuDecoder kit = new SpikachuDecoder(BE, "spikachu", SpikachuDecoder.Config.quick(one.totalUnits()), 2);

@@ -70,4 +70,18 @@ class LambAndScheduleTest {
         assertEquals(2e-3, one.lr(0), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> ConstantThenCosine.spikachu(0, 10));
     }
+
+    @Test
+    void releasedScheduleFloorsTMax() {
+        // train.py: CosineAnnealingLR(T_max=int(0.25·E)); 30 epochs: steps after epochs 23..28, T_max 7 (not 7.5)
+        ConstantThenCosine rel = ConstantThenCosine.released(1e-3, 30), kit = ConstantThenCosine.spikachu(1e-3, 30);
+        assertEquals(7.0, rel.tMax(), 0);
+        assertEquals(7.5, kit.tMax(), 0);
+        assertEquals(1e-3 * (1 + Math.cos(Math.PI * 6 / 7)) / 2, rel.lr(29), 1e-15);
+        assertEquals(1e-3 * (1 + Math.cos(Math.PI * 6 / 7.5)) / 2, kit.lr(29), 1e-15);
+        for (int e = 0; e <= 23; e++) assertEquals(kit.lr(e), rel.lr(e), 0, "constant phase, epoch " + e);
+        // epochs divisible by 4: the same schedule
+        ConstantThenCosine r100 = ConstantThenCosine.released(1e-3, 100), k100 = ConstantThenCosine.spikachu(1e-3, 100);
+        for (int e = 0; e < 100; e++) assertEquals(k100.lr(e), r100.lr(e), 0, "epoch " + e);
+    }
 }

@@ -16,7 +16,10 @@ import org.spikekit.report.RunMode;
 
 /**
  * Sweep driver of the Spikachu paper's single-session comparison ({@link SpikachuPaper#single}):
- * models {@code spikachu, spikachu-released, mlp, rnn, gru, lstm}, sessions by Perich id, any seed.
+ * models {@code spikachu, spikachu-released, mlp, rnn, gru, lstm} and the released baselines
+ * {@code mlp-released, rnn-released, gru-released, lstm-released}, sessions by Perich id, any seed.
+ * The {@code evalEvery} override applies to the kit's models; the released ones keep the released
+ * cadence (every 25 epochs, from epoch 0).
  * Settings are the paper's for the mode ({@link SpikachuPaper.Settings#of}) with the seed and the
  * overrides; results go to {@code <resultsDir>/spikachu} when both are the paper's (the kit sweep:
  * where notebooks 21–22 look) and to {@code <resultsDir>/spikachu/<overridesTag>_seed<k>} otherwise.
@@ -49,7 +52,10 @@ final class SpikachuRuns implements PaperRuns {
         SpikachuPaper.Settings s = SpikachuPaper.Settings.of(mode);
         List<String> sessions = s.singleSessions().isEmpty() ? PerichGenerator.sessionIds(mode) : s.singleSessions();
         List<RunSpec> out = new ArrayList<>();
-        for (String ses : sessions) for (SpikachuPaper.Model m : SpikachuPaper.Model.values()) out.add(new RunSpec(paper(), m.label, ses, s.seed()));
+        // the released baselines are opt-in in quick mode (SpikachuPaper#releasedExtrasByDefault)
+        List<SpikachuPaper.Model> models = new ArrayList<>(List.of(SpikachuPaper.Model.SPIKACHU, SpikachuPaper.Model.SPIKACHU_RELEASED));
+        models.addAll(SpikachuPaper.Model.baselines(mode == RunMode.FULL));
+        for (String ses : sessions) for (SpikachuPaper.Model m : models) out.add(new RunSpec(paper(), m.label, ses, s.seed()));
         return out;
     }
 
@@ -118,8 +124,9 @@ final class SpikachuRuns implements PaperRuns {
 
     @Override
     public List<String> columns() {
-        return List.of("data", "variant", "epochs", "kept_epoch", "train_windows", "units", "r2", "mse", "sign_agreement", "parameters",
-                "macs", "acs", "mean_rate", "j_per_window", "j_per_window_profiled", "causal_leak", "batch_leak", "backend");
+        return List.of("data", "variant", "cadence", "reportable", "epochs", "kept_epoch", "train_windows", "units", "r2", "r2_released_test_py",
+                "r2_released_test_ms", "mse", "sign_agreement", "parameters", "macs", "acs", "mean_rate", "j_per_window", "j_per_window_profiled",
+                "j_per_step_profiled", "causal_leak", "batch_leak", "backend");
     }
 
     @Override
@@ -129,11 +136,15 @@ final class SpikachuRuns implements PaperRuns {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", r.data());
         m.put("variant", r.variant());
+        m.put("cadence", r.cadence());
+        m.put("reportable", Boolean.toString(r.reportable()));
         m.put("epochs", Integer.toString(r.epochs()));
         m.put("kept_epoch", Integer.toString(r.keptEpoch()));
         m.put("train_windows", Integer.toString(r.trainWindows()));
         m.put("units", Integer.toString(r.units()));
         m.put("r2", Double.toString(r.r2()));
+        m.put("r2_released_test_py", Double.toString(r.r2TestPy()));
+        m.put("r2_released_test_ms", Double.toString(r.r2TestMs()));
         m.put("mse", Double.toString(r.mse()));
         m.put("sign_agreement", Double.toString(r.signAgreement()));
         m.put("parameters", Long.toString(r.parameters()));
@@ -142,6 +153,7 @@ final class SpikachuRuns implements PaperRuns {
         m.put("mean_rate", Double.toString(r.meanRate()));
         m.put("j_per_window", Double.toString(r.joulesPerWindow()));
         m.put("j_per_window_profiled", Double.toString(r.profiledJoulesPerWindow()));
+        m.put("j_per_step_profiled", Double.toString(r.profiledJoulesPerStep()));
         m.put("causal_leak", Double.toString(r.causalLeak()));
         m.put("batch_leak", Double.toString(r.batchLeak()));
         m.put("backend", r.backend());

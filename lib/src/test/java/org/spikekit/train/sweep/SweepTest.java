@@ -208,7 +208,8 @@ class SweepTest {
         Sweep kit = Sweep.kit("spikachu", RunMode.QUICK);
         assertEquals(6, kit.runs().size(), "quick: the six models on the one single-session comparison session");
         assertTrue(kit.phases().get(0).isEmpty());
-        assertEquals(14 * 6, PaperRuns.of("spikachu").kitRuns(RunMode.FULL).size(), "full: every stand-in session");
+        assertEquals(14 * 10, PaperRuns.of("spikachu").kitRuns(RunMode.FULL).size(), "full: every stand-in session, the released baselines too");
+        p.check(new RunSpec("spikachu", "gru-released", "c_20150311_center_out_reaching", 42));
     }
 
     @Test
