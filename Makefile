@@ -33,6 +33,9 @@ LIB_JAR := lib/target/spikekit-$(VERSION).jar
 LIB_CP := $(LIB_JAR):lib/target/lib/*
 LIB_SRC := pom.xml lib/pom.xml $(shell find lib/src/main -type f 2>/dev/null)
 KERNEL_JAR := env/kernel/rapaio-jupyter-kernel-$(RJK_VERSION).jar
+# The jar the kernelspec runs: KERNEL_JAR with the kit's start-up race fix (env/kernel-fix, env/patch-kernel.sh).
+KERNEL_PATCHED := env/kernel/rapaio-jupyter-kernel-$(RJK_VERSION)-spikekit.jar
+KERNEL_FIX_SRC := $(shell find env/kernel-fix/src -name '*.java' 2>/dev/null)
 KERNELSPEC := env/jupyter/kernels/spikekit/kernel.json
 JUPYTER_OK := env/jupyter/.jupyter-installed
 
@@ -46,7 +49,7 @@ help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
-env: $(JUPYTER_OK) $(KERNEL_JAR) $(KERNELSPEC) ## install Jupyter (Debian packages) and the spikekit Java kernel
+env: $(JUPYTER_OK) $(KERNEL_PATCHED) $(KERNELSPEC) ## install Jupyter (Debian packages) and the spikekit Java kernel (Maven Central jar + the kit's start-up fix)
 
 $(JUPYTER_OK): env/apt-packages.txt env/install-jupyter.sh
 	env/install-jupyter.sh
@@ -57,8 +60,12 @@ $(KERNEL_JAR): pom.xml
 	$(MVN) -q dependency:copy -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$(RJK_VERSION) -DoutputDirectory=env/kernel
 	@touch $@
 
-$(KERNELSPEC): $(LIB_JAR) $(KERNEL_JAR) env/kernel.json.in env/install-kernel.sh
-	env/install-kernel.sh "$(JDK)" $(LIB_JAR) lib/target/lib $(KERNEL_JAR) $(KERNEL_XMX)
+$(KERNEL_PATCHED): $(KERNEL_JAR) env/patch-kernel.sh $(KERNEL_FIX_SRC)
+	$(need_jdk)
+	env/patch-kernel.sh "$(JDK)" $(KERNEL_JAR) $@
+
+$(KERNELSPEC): $(LIB_JAR) $(KERNEL_PATCHED) env/kernel.json.in env/install-kernel.sh
+	env/install-kernel.sh "$(JDK)" $(LIB_JAR) lib/target/lib $(KERNEL_PATCHED) $(KERNEL_XMX)
 
 lib: $(LIB_JAR) ## build the library jar (tests skipped) and collect its dependencies in lib/target/lib
 
