@@ -128,7 +128,7 @@ runner-selftest: env ## check that a failing notebook cell fails the run and is 
 	env/selftest-runner.sh
 
 # Each start: kernel_info on shell, a heartbeat echo, shutdown_request on control; two kernels at a time
-# (about 3 minutes on 2 cores). KERNEL_STARTS=N for more or fewer.
+# (about 2.9 CPU-seconds a start: 3 to 4.5 minutes on 2 cores). KERNEL_STARTS=N for more or fewer.
 test-kernel: env ## start the spikekit kernel KERNEL_STARTS (100) times; fails if any start hangs or dies
 	@py=; for p in /usr/bin/python3 python3; do if $$p -c 'import jupyter_client' >/dev/null 2>&1; then py=$$p; break; fi; done; \
 	  if [ -z "$$py" ]; then echo "test-kernel: no python3 with jupyter_client (make env installs it)" >&2; exit 1; fi; \
