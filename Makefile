@@ -33,6 +33,10 @@ LIB_JAR := lib/target/spikekit-$(VERSION).jar
 LIB_CP := $(LIB_JAR):lib/target/lib/*
 LIB_SRC := pom.xml lib/pom.xml $(shell find lib/src/main -type f 2>/dev/null)
 KERNEL_JAR := env/kernel/rapaio-jupyter-kernel-$(RJK_VERSION).jar
+# The jar the kernelspec runs: KERNEL_JAR with the kit's start-up race fix (env/kernel-fix, env/patch-kernel.sh).
+KERNEL_PATCHED := env/kernel/rapaio-jupyter-kernel-$(RJK_VERSION)-spikekit.jar
+KERNEL_FIX_SRC := $(shell find env/kernel-fix/src -name '*.java' 2>/dev/null)
+KERNEL_STARTS ?= 100
 KERNELSPEC := env/jupyter/kernels/spikekit/kernel.json
 JUPYTER_OK := env/jupyter/.jupyter-installed
 
@@ -40,13 +44,13 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_OUT := results/notebooks/$(MODE)
 NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: help env lib data fetch-odoherty rsnn-forward test-rsnn-forward notebooks reproduce test unit runner-selftest test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
+.PHONY: help env lib data fetch-odoherty rsnn-forward test-rsnn-forward notebooks reproduce test unit runner-selftest test-kernel test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
 
 help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
-env: $(JUPYTER_OK) $(KERNEL_JAR) $(KERNELSPEC) ## install Jupyter (Debian packages) and the spikekit Java kernel
+env: $(JUPYTER_OK) $(KERNEL_PATCHED) $(KERNELSPEC) ## install Jupyter (Debian packages) and the spikekit Java kernel (Maven Central jar + the kit's start-up fix)
 
 $(JUPYTER_OK): env/apt-packages.txt env/install-jupyter.sh
 	env/install-jupyter.sh
@@ -57,8 +61,12 @@ $(KERNEL_JAR): pom.xml
 	$(MVN) -q dependency:copy -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$(RJK_VERSION) -DoutputDirectory=env/kernel
 	@touch $@
 
-$(KERNELSPEC): $(LIB_JAR) $(KERNEL_JAR) env/kernel.json.in env/install-kernel.sh
-	env/install-kernel.sh "$(JDK)" $(LIB_JAR) lib/target/lib $(KERNEL_JAR) $(KERNEL_XMX)
+$(KERNEL_PATCHED): $(KERNEL_JAR) env/patch-kernel.sh $(KERNEL_FIX_SRC)
+	$(need_jdk)
+	env/patch-kernel.sh "$(JDK)" $(KERNEL_JAR) $@
+
+$(KERNELSPEC): $(LIB_JAR) $(KERNEL_PATCHED) env/kernel.json.in env/install-kernel.sh
+	env/install-kernel.sh "$(JDK)" $(LIB_JAR) lib/target/lib $(KERNEL_PATCHED) $(KERNEL_XMX)
 
 lib: $(LIB_JAR) ## build the library jar (tests skipped) and collect its dependencies in lib/target/lib
 
@@ -120,17 +128,25 @@ reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) notebooks #
 	@echo "Executed notebooks:    $(NB_OUT)/"
 
 # Data first, so the unit tests that read the real MNIST / Fashion-MNIST files run instead of being skipped.
-test: ## every test: quick data, mvn verify (unit, gradient, conformance, parity), rsnn-forward vs its golden set, HDF5 check against libhdf5, runner self-test, sweep/SLURM test, all notebooks in quick mode
+test: ## every test: quick data, mvn verify (unit, gradient, conformance, parity), rsnn-forward vs its golden set, HDF5 check against libhdf5, 100 kernel starts, runner self-test, sweep/SLURM test, all notebooks in quick mode
 	$(MAKE) --no-print-directory data MODE=quick
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory test-rsnn-forward
 	$(MAKE) --no-print-directory test-hdf5
+	$(MAKE) --no-print-directory test-kernel
 	$(MAKE) --no-print-directory runner-selftest
 	$(MAKE) --no-print-directory test-slurm
 	$(MAKE) --no-print-directory notebooks MODE=quick
 
 runner-selftest: env ## check that a failing notebook cell fails the run and is named
 	env/selftest-runner.sh
+
+# Each start: kernel_info on shell, a heartbeat echo, shutdown_request on control; two kernels at a time
+# (about 2.9 CPU-seconds a start: 3 to 4.5 minutes on 2 cores). KERNEL_STARTS=N for more or fewer.
+test-kernel: env ## start the spikekit kernel KERNEL_STARTS (100) times; fails if any start hangs or dies
+	@py=; for p in /usr/bin/python3 python3; do if $$p -c 'import jupyter_client' >/dev/null 2>&1; then py=$$p; break; fi; done; \
+	  if [ -z "$$py" ]; then echo "test-kernel: no python3 with jupyter_client (make env installs it)" >&2; exit 1; fi; \
+	  $$py env/test-kernel-starts.py --starts $(KERNEL_STARTS)
 
 test-slurm: $(LIB_JAR) ## sweeps end to end: local executor and a one-node SLURM cluster on loopback, runs killed and resumed
 	$(need_jdk)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes the `spikekit` kernelspec into env/jupyter/kernels/spikekit (Makefile sets
 # JUPYTER_PATH=env/jupyter, so nothing outside the project is touched). The kernel is the
-# rapaio Java kernel (env/kernel/*.jar) on JDK 25 with the library jar and its dependencies on
-# its classpath. Usage: install-kernel.sh JAVA_HOME LIB_JAR LIB_DEPS_DIR KERNEL_JAR [XMX]
+# rapaio Java kernel (the patched copy that env/patch-kernel.sh writes in env/kernel/) on JDK 25
+# with the library jar and its dependencies on its classpath.
+# Usage: install-kernel.sh JAVA_HOME LIB_JAR LIB_DEPS_DIR KERNEL_JAR [XMX]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 java_home=$1 lib_jar=$2 deps=$3 kernel_jar=$4 xmx=${5:-8g}
