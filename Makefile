@@ -138,7 +138,7 @@ test: ## every test: quick data, mvn verify (unit, gradient, conformance, parity
 	$(MAKE) --no-print-directory test-slurm
 	$(MAKE) --no-print-directory notebooks MODE=quick
 
-runner-selftest: env ## check that a failing notebook cell fails the run and is named
+runner-selftest: env ## check that a failing notebook cell, or HTML output without a tag, fails the run and is named
 	env/selftest-runner.sh
 
 # Each start: kernel_info on shell, a heartbeat echo, shutdown_request on control; two kernels at a time

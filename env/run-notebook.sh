@@ -2,7 +2,8 @@
 # Executes one notebook headlessly with the spikekit kernel and writes the executed copy.
 # Usage: run-notebook.sh NOTEBOOK OUT_DIR CELL_TIMEOUT_S
 # On a failing cell: prints the notebook, the cell number and the error, keeps the partly
-# executed copy as OUT_DIR/<name>.failed.ipynb, and exits 1.
+# executed copy as OUT_DIR/<name>.failed.ipynb, and exits 1. The same when every cell ran but an
+# output is text/html without any tag (env/check-notebook-html.py names the cell).
 set -uo pipefail
 nb=$1 outdir=$2 timeout=${3:-1800}
 name=$(basename "$nb" .ipynb)
@@ -34,6 +35,14 @@ for attempt in 1 2 3; do
   break
 done
 if [ $rc -eq 0 ]; then
+  # Every cell ran; the executed notebook must also read well in a browser: a text/html output
+  # without any tag is a string (e.g. a table's printAll()) whose layout a browser collapses.
+  if ! python3 "$(dirname "$0")/check-notebook-html.py" "$outdir/$name.part.ipynb" "$nb"; then
+    mv "$outdir/$name.part.ipynb" "$outdir/$name.failed.ipynb"
+    rm -f "$log"
+    echo "FAILED: notebook $nb (tag-less HTML output; executed copy kept as $outdir/$name.failed.ipynb)" >&2
+    exit 1
+  fi
   mv "$outdir/$name.part.ipynb" "$outdir/$name.ipynb"
   rm -f "$outdir/$name.failed.ipynb" "$log"
   echo "notebook $nb: ok ($(( $(date +%s) - start )) s)"

@@ -247,7 +247,7 @@ public final class BlocksBench {
         }
         double[] x = rs.stream().filter(r -> r.c().sweep().equals("arp")).mapToDouble(r -> r.c().arp()).distinct().sorted().toArray();
         if (x.length > 0) c.addSeries("1x (no speedup)", new double[] {x[0], x[x.length - 1]}, new double[] {1, 1});
-        return c;
+        return org.spikekit.report.Charts.finish(c);
     }
 
     /** Writes {@link #csv} atomically (readers see the old file or the whole new one). */

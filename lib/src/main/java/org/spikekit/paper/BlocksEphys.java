@@ -293,6 +293,7 @@ public final class BlocksEphys {
      * test epochs side by side (epoch e drawn from e·epoch length).
      */
     public static XYChart example(EphysPrep.Cell cell, Map<String, CellFit> models) {
+        Charts.requireOrdered("example", models);
         EphysPrep.Epochs first = cell.test().getFirst();
         double dt = first.dtMs(), len = first.spikes()[0].length * dt;
         XYChart c = new org.knowm.xchart.XYChartBuilder().width(900).height(380)
@@ -304,7 +305,7 @@ public final class BlocksEphys {
         int row = 0;
         for (int t = 0; t < cell.test().size(); t++) addRaster(c, "recorded trial " + (t + 1), Arrays.asList(cell.test().get(t).spikes()), dt, len, row++);
         for (var e : models.entrySet()) addRaster(c, e.getKey(), e.getValue().prediction(), dt, len, row++);
-        return c;
+        return Charts.finish(c);
     }
 
     private static void addRaster(XYChart c, String name, List<float[]> epochs, double dt, double len, int row) {
@@ -342,8 +343,8 @@ public final class BlocksEphys {
         double[] px = paper.keySet().stream().mapToDouble(Double::doubleValue).toArray();
         double[] py = paper.values().stream().mapToDouble(Double::doubleValue).toArray();
         Map<String, double[][]> m = new LinkedHashMap<>();
-        m.put("SpikeKit (median over cells)", new double[][] {x, ours});
-        m.put("paper (≈ from Fig. 5)", new double[][] {px, py});
+        m.put("Blocks (SpikeKit, median over cells)", new double[][] {x, ours});
+        m.put("Blocks (paper ≈, Fig. 5)", new double[][] {px, py});
         XYChart c = Charts.scatter(title, xLabel, "median ETV", !byArp, m);
         c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
         return c;

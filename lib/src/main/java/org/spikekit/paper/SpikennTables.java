@@ -144,6 +144,7 @@ public final class SpikennTables {
 
     /** Histogram (20 bins on [0, max_time)) of the spike times of {@code sets}, as lines. */
     public static XYChart spikeTimeHistogram(String title, Map<String, SpikingDataset> sets) {
+        Charts.requireOrdered("spikeTimeHistogram", sets);
         int bins = 20;
         double[] x = new double[bins];
         for (int b = 0; b < bins; b++) x[b] = (b + 0.5) / bins;

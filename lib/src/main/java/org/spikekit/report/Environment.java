@@ -88,7 +88,7 @@ public final class Environment {
                 .xAxisTitle("value").yAxisTitle("density").build();
         c.addSeries("histogram", centers, dens).setMarker(SeriesMarkers.CIRCLE);
         c.addSeries("N(0,1) density", centers, pdf).setMarker(SeriesMarkers.NONE);
-        return c;
+        return Charts.finish(c);
     }
 
     private static String vectorLanes() {

@@ -32,6 +32,7 @@ import tech.tablesaw.api.Table;
  * var nb = Notebook.begin("00_environment");          // MODE, BACKEND, DATA, SEED from the env
  * nb.figure("demo_lif_trace", chart);                   // figures/00_environment/demo_lif_trace.{png,svg}
  * nb.table("environment", table);                       // results/00_environment/environment.csv
+ * nb.show(table);                                       // an HTML table (and text) in the cell's output
  * }</pre>
  *
  * <p>Settings (environment variables, each with a default): {@code MODE} quick|full (quick),
@@ -193,6 +194,20 @@ public final class Notebook {
             table.write().csv(w);
             w.flush();
         }));
+    }
+
+    /**
+     * Shows {@code table} in the cell's output as an HTML {@code <table>} with a plain-text
+     * alternative, values rounded for display ({@link TableView}); outside Jupyter it prints the text.
+     * Call it anywhere in a cell; it returns nothing, so nothing is shown twice.
+     */
+    public void show(Table table) {
+        Display.show(TableView.of(table));
+    }
+
+    /** Shows {@code view} (a table with display settings, e.g. {@code TableView.of(t).decimals(3)}). */
+    public void show(TableView view) {
+        Display.show(view);
     }
 
     /**
