@@ -423,7 +423,7 @@ public final class RsnnPaper {
         } catch (TrainingInterruptedException e) {
             throw e.note(model.label + " " + lab + " seed " + seed + ": no run file written; the training state is kept in "
                     + runStateDir(model, lab, seed, s) + (s.pretrain() > 0 && (model == Model.TINY || model == Model.BIG)
-                    ? " and " + checkpointsDir() : "") + ", run it again with the same settings to resume");
+                    ? " (pretraining: " + checkpointsDir() + ")" : "") + ", run it again with the same settings to resume");
         }
     }
 

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
  * silent}; {@link #byDefault()} is silent until a notebook starts).
  *
  * <pre>{@code
- * tinyRSNN I2 seed 5 finetune: epoch 3/12 | loss 0.4123 | val R2 0.5120 | 2.31 s/epoch
- * spikachu t_20131003: epoch 25/50 | loss 0.2154 | selection R2 0.4410 | 1.05 s/epoch | lr 1.00e-03, selection loss 0.3120, kept
+ * tinyRSNN I2 seed 5 finetune: epoch 3/12 | loss 0.4123 | val R2 0.5120 | 2.31 s/epoch | train R2 0.4410, lr 1.95e-03
+ *   spikachu: epoch 25/50 | loss 0.2154 | selection R2 0.4410 | 1.05 s/epoch | lr 1.00e-03, selection loss 0.3120 (kept)
+ * blocks shd BLOCKS arp 2 seed 1: epoch 2/3 | loss 3.0472 | test acc 0.0500 | 0.44 s/epoch | train acc 0.0167, training 0.38 s (ALIF kernel 0.24 s)
  * }</pre>
  *
  * <p>Which epochs print: the first, the last, every {@link #every(int) N}-th (by default N =
