@@ -285,6 +285,44 @@ class TrainingInterruptTest {
     }
 
     @Test
+    void parallelReadoutRunsStopTheirWorkersAndWriteNoRunFile() throws Exception {
+        List<SpikingSplit> folds = List.of(new SyntheticSpiking(200, 4, 40, 0.25, 7).split(200, 20, 20, 11),
+                new SyntheticSpiking(200, 4, 40, 0.25, 8).split(200, 20, 20, 12));
+        SpikeNnConfig cfg = SpikeNnConfig.parse("""
+            {"network": [{"n_neurons": 8, "firing_threshold": 5.0, "w_init_normal": true, "w_init_mean": 0.3,
+                          "w_init_std": 0.01, "w_norm": true, "w_min": 0.0, "w_max": 1.0}],
+             "optimizer": {"method": "s2stdp", "stdp": "additive", "ap": 0.05, "am": -0.05, "annealing": 0.98, "t_gap": 0.05},
+             "trainer": {"epochs": 100000, "early_stopping": 0}}
+            """, "test");
+        Path runs = dir.resolve("runs");
+        CountDownLatch firstEpoch = new CountDownLatch(1);
+        org.spikekit.model.SpikeNn nn = new org.spikekit.model.SpikeNn(runs, 2, false, line -> {
+            if (line.contains(": epoch ")) firstEpoch.countDown();
+        });
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread cell = new Thread(() -> {
+            try {
+                nn.kfold("t", cfg, folds);
+            } catch (Throwable x) {
+                thrown.set(x);
+            }
+        }, "cell");
+        cell.start();
+        assertTrue(firstEpoch.await(120, TimeUnit.SECONDS), "a worker finished an epoch");
+        cell.interrupt();
+        cell.join(120_000);
+        assertFalse(cell.isAlive());
+        TrainingInterruptedException e = assertInstanceOf(TrainingInterruptedException.class, thrown.get());
+        assertEquals("interrupted: SpikeNn: 2 readout run(s) on 2 threads (workers stopped); finished runs are kept in " + runs
+                + " (one file each, written whole); the others run on the next call", e.getMessage());
+        try (Stream<Path> f = Files.list(runs)) {
+            assertEquals(List.of(), f.toList(), "no run finished, none written");
+        } catch (java.nio.file.NoSuchFileException none) {
+            // the folder is made with the first run file
+        }
+    }
+
+    @Test
     void epochLinesShowEpochLossMetricAndTimeAboutTenTimesPerRun() {
         List<String> out = new ArrayList<>();
         EpochLog.Run r = EpochLog.to(out::add).start("tinyRSNN I2 seed 5 finetune", 25);
