@@ -395,8 +395,8 @@ public final class Trainer {
                         + " (the same call, e.g. fitOrResume, resumes from it)";
             }
             if (Files.exists(checkpoint) && startedAt > 0) {
-                return "checkpoint " + checkpoint + " was not rewritten by this call (it resumed at epoch " + startedAt
-                        + "; saves every " + everyEpochs + " epoch(s))";
+                return "checkpoint " + checkpoint + " is as this call found it (the run resumed after epoch " + startedAt + " of "
+                        + cfg.epochs() + "; saves every " + everyEpochs + " epoch(s)), the same call resumes from it";
             }
             return "checkpoint " + checkpoint + " not written yet (a new call starts over)";
         }
