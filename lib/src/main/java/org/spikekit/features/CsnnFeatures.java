@@ -14,6 +14,9 @@ import org.spikekit.data.Npy;
 import org.spikekit.data.Splits;
 import org.spikekit.data.TrainTest;
 import org.spikekit.report.AtomicFiles;
+import org.spikekit.train.EpochLog;
+import org.spikekit.train.Interrupts;
+import org.spikekit.train.TrainingInterruptedException;
 
 /**
  * STDP-CSNN features for one split of a SpikeNN data set, as dense spike-time arrays, with a disk
@@ -97,6 +100,26 @@ public final class CsnnFeatures {
      */
     public static SplitFeatures extract(TrainTest data, String splitName, Splits.Split split, CsnnConfig cfg, long seed,
                                         Path featuresRoot, int threads) {
+        return extract(data, splitName, split, cfg, seed, featuresRoot, threads, null);
+    }
+
+    /**
+     * {@link #extract(TrainTest, String, Splits.Split, CsnnConfig, long, Path, int)} with progress lines
+     * ({@code log}: one per STDP epoch, then one per extracted part; null: none). Interrupted (see
+     * {@link org.spikekit.train.Interrupts}), it stops between samples and leaves no cache entry: the
+     * entry's {@code key.txt} is removed before its arrays are rewritten and written last.
+     */
+    public static SplitFeatures extract(TrainTest data, String splitName, Splits.Split split, CsnnConfig cfg, long seed,
+                                        Path featuresRoot, int threads, EpochLog log) {
+        try {
+            return extractOrStop(data, splitName, split, cfg, seed, featuresRoot, threads, log == null ? EpochLog.silent() : log);
+        } catch (TrainingInterruptedException e) {
+            throw e.note("STDP-CSNN features of " + splitName + " (seed " + seed + ") not cached; extracted again on the next call");
+        }
+    }
+
+    private static SplitFeatures extractOrStop(TrainTest data, String splitName, Splits.Split split, CsnnConfig cfg, long seed,
+                                               Path featuresRoot, int threads, EpochLog log) {
         long t0 = System.nanoTime();
         if (!splitName.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("split name must be [A-Za-z0-9._-]+, got '" + splitName + "'");
         String dataset = data.train().name().contains("/") ? data.train().name().substring(0, data.train().name().indexOf('/')) : data.train().name();
@@ -109,10 +132,14 @@ public final class CsnnFeatures {
         }
         ImageSet tr = data.train().subset(split.train(), "train");
         ImageSet va = data.train().subset(split.test(), "val");
-        StdpCsnn net = StdpCsnn.train(tr, cfg, seed, threads);
+        String label = dataset + " " + splitName + " STDP-CSNN";
+        StdpCsnn net = StdpCsnn.train(tr, cfg, seed, threads, log.start(label, cfg.epochs()));
+        long t1 = System.nanoTime();
         FeatureSet ftr = new FeatureSet(net.extract(tr, threads), tr.labels(), net.features());
         FeatureSet fva = new FeatureSet(net.extract(va, threads), va.labels(), net.features());
         FeatureSet fte = new FeatureSet(net.extract(data.test(), threads), data.test().labels(), net.features());
+        log.line(String.format(java.util.Locale.ROOT, "%s: features of %d train / %d val / %d test images in %.1f s", label, tr.n(), va.n(),
+                data.test().n(), (System.nanoTime() - t1) / 1e9));
         if (dir != null) {
             try {
                 Files.deleteIfExists(dir.resolve("key.txt"));
@@ -121,7 +148,10 @@ public final class CsnnFeatures {
                 write(dir, "test", fte);
                 AtomicFiles.writeString(dir.resolve("key.txt"), key);
             } catch (IOException e) {
+                if (Interrupts.requested()) throw new TrainingInterruptedException("STDP-CSNN writing the feature cache " + dir, e);
                 throw new DataException(dir, "cannot write the feature cache " + dir + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw Interrupts.translate(e, "STDP-CSNN writing the feature cache " + dir);
             }
         }
         return new SplitFeatures(dataset, splitName, cfg, seed, ftr, fva, fte, net.outputShape(), dir, false, (System.nanoTime() - t0) / 1e9);

@@ -13,6 +13,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.data.ImageSet;
+import org.spikekit.train.EpochLog;
+import org.spikekit.train.Interrupts;
+import org.spikekit.train.TrainingInterruptedException;
 
 /**
  * The STDP-CSNN feature extractor of SpikeNN (Goupy et al., NeurIPS 2024), after Falez et al.'s CSNN
@@ -242,6 +245,16 @@ public final class StdpCsnn {
 
     /** Trains on {@code train} (its order is the presentation order); {@code threads} parallelise the preprocessing. */
     public static StdpCsnn train(ImageSet train, CsnnConfig cfg, long seed, int threads) {
+        return train(train, cfg, seed, threads, null);
+    }
+
+    /**
+     * {@link #train(ImageSet, CsnnConfig, long, int)} telling {@code lines} (or nobody, when null) after
+     * every STDP epoch: the fraction of samples whose patch made a filter fire, the mean threshold.
+     * Stops before the next sample (or chunk of preprocessing) when the thread is interrupted
+     * ({@link Interrupts}).
+     */
+    public static StdpCsnn train(ImageSet train, CsnnConfig cfg, long seed, int threads, EpochLog.Run lines) {
         if (train.n() == 0) throw new IllegalArgumentException(train.name() + ": empty training set");
         int h = train.height(), w = train.width(), cin = train.channels();
         Prefilter pre = switch (cfg.preprocess()) {
@@ -300,7 +313,7 @@ public final class StdpCsnn {
         float[] th = new float[f];
         Arrays.fill(th, cfg.thInit());
         StdpCsnn net = new StdpCsnn(cfg, h, w, cin, pre, min, max, wT, th);
-        if (cfg.epochs() > 0) net.trainEpochs(train, rng, threads);
+        if (cfg.epochs() > 0) net.trainEpochs(train, rng, threads, lines);
         return net;
     }
 
@@ -336,7 +349,7 @@ public final class StdpCsnn {
         return new SpikeTable(off, idx, t);
     }
 
-    private void trainEpochs(ImageSet train, SplittableRandom rng, int threads) {
+    private void trainEpochs(ImageSet train, SplittableRandom rng, int threads, EpochLog.Run lines) {
         SpikeTable table = spikeTable(train, threads);
         int f = cfg.filters(), k = cfg.kernel(), pl = k * k * pc;
         float etaTh = cfg.etaTh(), ap = cfg.aPlus(), am = cfg.aMinus();
@@ -347,7 +360,9 @@ public final class StdpCsnn {
         int rangeY = cfg.originalPatchRange() ? oh - k : oh - 1;
         int rangeX = cfg.originalPatchRange() ? ow - k : ow - 1;
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            int winners = 0;
             for (int i = 0; i < train.n(); i++) {
+                Interrupts.check("STDP-CSNN training", epoch, cfg.epochs(), "sample", i, train.n());
                 // as Convolution::process_train_sample: a position only when the filter is smaller than the layer
                 int py = k < oh ? rng.nextInt(Math.max(rangeY, 0) + 1) : 0;
                 int px = k < ow ? rng.nextInt(Math.max(rangeX, 0) + 1) : 0;
@@ -370,13 +385,24 @@ public final class StdpCsnn {
                     }
                 }
                 if (winner < 0) continue;
+                winners++;
                 updateThresholds(th, winner, tPost, cfg.tObj(), etaTh, cfg.thMin());
                 stdp(wT, f, winner, inTime, tPost, ap, am, cfg.beta());
             }
             etaTh *= cfg.annealing();
             ap *= cfg.annealing();
             am *= cfg.annealing();
+            if (lines != null) {
+                lines.epoch(epoch + 1, Double.NaN, "samples with a winner", winners / (double) train.n(), Double.NaN,
+                        String.format(java.util.Locale.ROOT, "mean threshold %.3f", mean(th)), false);
+            }
         }
+    }
+
+    private static double mean(float[] a) {
+        double s = 0;
+        for (float v : a) s += v;
+        return a.length == 0 ? Double.NaN : s / a.length;
     }
 
     /** The spikes of sample {@code i} inside the patch at {@code (py, px)}, as patch-local indices {@code (ky·K + kx)·C + c}, in time order. */
@@ -536,11 +562,17 @@ public final class StdpCsnn {
         void run(int worker, int from, int to);
     }
 
-    /** Runs {@code body} over {@code [0, n)} in contiguous chunks on {@code threads} workers (inline when 1). */
+    /**
+     * Runs {@code body} over {@code [0, n)} in contiguous chunks on {@code threads} workers (inline when
+     * 1); stops between chunks when the calling thread is interrupted, after stopping the workers.
+     */
     static void parallelChunks(int n, int threads, Chunk body) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         if (threads == 1 || n < 2) {
-            body.run(0, 0, n);
+            for (int from = 0; from < n; from += 256) {               // in chunks, to check for an interrupt between them
+                Interrupts.check("STDP-CSNN pass", 0, 0, "image", from, n);
+                body.run(0, from, Math.min(n, from + 256));
+            }
             return;
         }
         int chunk = Math.max(1, Math.min(256, (n + threads * 8 - 1) / (threads * 8)));
@@ -556,13 +588,17 @@ public final class StdpCsnn {
                 int worker = t;
                 fs.add(ex.submit(() -> {
                     int from;
-                    while ((from = next.getAndAdd(chunk)) < n) body.run(worker, from, Math.min(n, from + chunk));
+                    while ((from = next.getAndAdd(chunk)) < n) {
+                        Interrupts.check("STDP-CSNN worker", 0, 0, "image", from, n);
+                        body.run(worker, from, Math.min(n, from + chunk));
+                    }
                 }));
             }
             for (Future<?> fu : fs) fu.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            Interrupts.stopWorkers(ex, 30);
+            throw new TrainingInterruptedException("STDP-CSNN parallel pass over " + n + " images (workers stopped)", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
             if (e.getCause() instanceof Error er) throw er;

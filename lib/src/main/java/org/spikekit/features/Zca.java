@@ -45,6 +45,7 @@ final class Zca {
                 byte[] px = train.pixels();
                 int sz = h * w * c;
                 for (int i = 0; i < train.n(); i += step) {
+                    org.spikekit.train.Interrupts.check("ZCA covariance", 0, 0, "image", i, train.n());
                     for (int y = 0; y + z <= h; y += 2) {
                         for (int x = 0; x + z <= w; x += 2) {
                             int q = 0;

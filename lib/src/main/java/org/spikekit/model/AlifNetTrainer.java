@@ -10,6 +10,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.data.NMnistFile;
 import org.spikekit.data.ShdFile;
 import org.spikekit.train.Adam;
+import org.spikekit.train.Interrupts;
 
 /**
  * Mini-batch training of an {@link AlifNet} classifier as in the Blocks paper's supervised runs
@@ -19,6 +20,9 @@ import org.spikekit.train.Adam;
  * paper reloads that checkpoint, here the test accuracy is simply recorded every epoch).
  * Samples are shuffled every epoch from the seed. Timings are the training part of each epoch
  * (forward, backward, optimizer), without the test evaluation.
+ *
+ * <p>Stops before the next batch when its thread is interrupted ({@link Interrupts}); nothing is
+ * written, {@code log} has seen every finished epoch.
  */
 public final class AlifNetTrainer {
     private AlifNetTrainer() {}
@@ -124,6 +128,7 @@ public final class AlifNetTrainer {
         int n = train.size(), c = net.config().classes();
         List<Epoch> out = new ArrayList<>();
         Epoch best = null;
+        int nBatches = (n + s.batch() - 1) / s.batch();
         for (int ep = 0; ep < s.epochs(); ep++) {
             if (ep == s.decayEpoch()) opt.setLr(s.lr() * s.decay());
             int[] perm = permutation(n, rng);
@@ -131,6 +136,7 @@ public final class AlifNetTrainer {
             double lossSum = 0;
             int correct = 0;
             for (int b0 = 0; b0 < n; b0 += s.batch()) {
+                Interrupts.check("AlifNetTrainer", ep, s.epochs(), b0 / s.batch(), nBatches);
                 int[] idx = java.util.Arrays.copyOfRange(perm, b0, Math.min(n, b0 + s.batch()));
                 int[] labels = labels(train, idx);
                 Tensor x = be.fromHost(train.frames(idx), train.steps(), idx.length, train.units());
@@ -157,6 +163,7 @@ public final class AlifNetTrainer {
         Backend be = net.backend();
         int correct = 0;
         for (int b0 = 0; b0 < data.size(); b0 += batch) {
+            Interrupts.check("AlifNetTrainer evaluation", 0, 0, b0 / batch, (data.size() + batch - 1) / batch);
             int[] idx = new int[Math.min(batch, data.size() - b0)];
             for (int i = 0; i < idx.length; i++) idx[i] = b0 + i;
             int[] pred = net.predict(be.fromHost(data.frames(idx), data.steps(), idx.length, data.units()));

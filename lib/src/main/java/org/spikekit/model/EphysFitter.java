@@ -8,6 +8,8 @@ import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.train.Adam;
+import org.spikekit.train.Interrupts;
+import org.spikekit.train.TrainingInterruptedException;
 import org.spikekit.train.Parameter;
 
 /**
@@ -17,6 +19,9 @@ import org.spikekit.train.Parameter;
  * is worse than its best so far (no learning-rate decay). Each cell stops on its own: from then on
  * its parameters are held at their best values while the others go on. The fitted model holds,
  * per cell, the parameters of its lowest-loss epoch.
+ *
+ * <p>Stops before the next epoch (one batch) when its thread is interrupted ({@link Interrupts});
+ * nothing is written.
  */
 public final class EphysFitter {
     private EphysFitter() {}
@@ -78,6 +83,9 @@ public final class EphysFitter {
         List<Epoch> history = new java.util.ArrayList<>();
         long k0 = model.kernelNanos(), t0 = System.nanoTime();
         for (int e = 0; e < s.maxEpochs(); e++) {
+            if (Interrupts.requested()) {
+                throw new TrainingInterruptedException("EphysFitter before epoch " + (e + 1) + "/" + s.maxEpochs() + " (one full-batch step each)");
+            }
             long e0 = System.nanoTime();
             model.zeroGrad();
             EphysNeurons.Pass p = model.forward(x, true);

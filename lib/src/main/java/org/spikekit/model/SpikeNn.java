@@ -21,6 +21,9 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.spikekit.data.SpikingSplit;
+import org.spikekit.train.EpochLog;
+import org.spikekit.train.Interrupts;
+import org.spikekit.train.TrainingInterruptedException;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 
@@ -85,7 +88,7 @@ public final class SpikeNn {
      */
     public static SpikeNn of(org.spikekit.report.Notebook nb, boolean recordStats) {
         return new SpikeNn(nb.resultsDir().resolve("runs").resolve(nb.mode().id()), Runtime.getRuntime().availableProcessors(),
-                recordStats, System.out::println);
+                recordStats, nb.log());
     }
 
     public Path runsDir() { return runsDir; }
@@ -114,11 +117,22 @@ public final class SpikeNn {
     /** One run with kit {@code variants} of the semantics (empty: released), not stored. */
     public static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
                                    boolean recordStats, Set<ReadoutTrainer.Variant> variants) {
+        return train(label, cfg, split, seed, gridsearch, recordStats, variants, null);
+    }
+
+    /**
+     * {@link #train(String, SpikeNnConfig, SpikingSplit, long, boolean, boolean, Set)} with one progress line
+     * per epoch (or per few) on {@code log} (null: none): validation accuracy, training and test accuracy.
+     */
+    public static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
+                                   boolean recordStats, Set<ReadoutTrainer.Variant> variants, EpochLog log) {
         checkLabel(label);
         long t0 = System.nanoTime();
         int maxSpikes = Math.max(split.train().maxCount(), Math.max(split.val().maxCount(), split.test().maxCount()));
         ReadoutTrainer tr = new ReadoutTrainer(cfg, split.inputSize(), split.numClasses(), maxSpikes, seed, recordStats, variants);
-        ReadoutTrainer.History h = tr.fit(split, gridsearch, null);
+        EpochLog.Run lines = (log == null ? EpochLog.silent() : log).start("spikenn " + label + " seed " + seed, cfg.trainer().epochs());
+        ReadoutTrainer.History h = tr.fit(split, gridsearch, (e, train, val, test) -> lines.epoch(e, Double.NaN, "val acc", val, Double.NaN,
+                String.format(java.util.Locale.ROOT, "train acc %.4f, test acc %.4f", train, test), false));
         double wall = (System.nanoTime() - t0) * 1e-9;
         String protocol = gridsearch ? "gridsearch" : "single";
         String semantics = tr.semantics();
@@ -178,9 +192,10 @@ public final class SpikeNn {
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, todo.size()));
             try {
                 List<Future<?>> fs = new ArrayList<>();
+                EpochLog lines = EpochLog.to(log);
                 for (Job j : todo) {
                     fs.add(pool.submit(() -> {
-                        SpikeNnRun r = train(j.label(), j.cfg(), j.split(), j.seed(), j.gridsearch(), recordStats, variants);
+                        SpikeNnRun r = train(j.label(), j.cfg(), j.split(), j.seed(), j.gridsearch(), recordStats, variants, lines);
                         r.write(runsDir);
                         log.accept(String.format(java.util.Locale.ROOT, "spikenn: %s seed %d: test %.4f val %.4f after %d epochs (%s, %.1f s)",
                                 j.label(), j.seed(), r.testAcc(), r.valAcc(), r.epochs(), r.stop(), r.wallTimeS()));
@@ -190,9 +205,12 @@ public final class SpikeNn {
                 for (Future<?> f : fs) f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("SpikeNn: interrupted while running", e);
+                boolean ended = Interrupts.stopWorkers(pool, 30);
+                throw new TrainingInterruptedException("SpikeNn: " + todo.size() + " readout run(s) on " + Math.min(threads, todo.size())
+                        + " threads" + (ended ? " (workers stopped)" : " (some workers still stopping)"), e).note(keptNote());
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
+                if (c instanceof TrainingInterruptedException ti) throw ti.note(keptNote());
                 if (c instanceof RuntimeException re) throw re;
                 if (c instanceof IOException io) throw new UncheckedIOException("SpikeNn: cannot write a run file in " + runsDir, io);
                 throw new IllegalStateException(c);
@@ -207,6 +225,11 @@ public final class SpikeNn {
             out.add(r);
         }
         return out;
+    }
+
+    /** What an interrupted {@link #runAll} leaves behind. */
+    private String keptNote() {
+        return "finished runs are kept in " + runsDir + " (one file each, written whole); the others run on the next call";
     }
 
     /** The run in {@code f}, or null when it is absent, unreadable, or of another key. */

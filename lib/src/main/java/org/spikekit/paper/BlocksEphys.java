@@ -17,6 +17,8 @@ import org.spikekit.model.EphysFitter;
 import org.spikekit.model.EphysNeurons;
 import org.spikekit.report.Charts;
 import org.spikekit.report.RunMode;
+import org.spikekit.train.EpochLog;
+import org.spikekit.train.TrainingInterruptedException;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -122,7 +124,7 @@ public final class BlocksEphys {
      */
     public static Fit fit(Backend be, List<EphysPrep.Cell> cells, AlifNet.Kind kind, int ds, double arpMs, Setup s,
                           Consumer<EphysFitter.Epoch> log) {
-        return fit(be, cells, cells, EphysNeurons.Config.paper(cells.size(), kind, ds, arpMs), arpMs, s, log);
+        return fit(be, cells, cells, EphysNeurons.Config.paper(cells.size(), kind, ds, arpMs), arpMs, s, log, EpochLog.byDefault());
     }
 
     /**
@@ -140,11 +142,12 @@ public final class BlocksEphys {
                         + b.specimenId() + " at " + b.train().dtMs() + " ms; expected the same cells at half the time step");
             }
         }
-        return fit(be, cells, cells20k, EphysNeurons.Config.paperFine(cells.size(), kind, arpMs), arpMs, s, log);
+        return fit(be, cells, cells20k, EphysNeurons.Config.paperFine(cells.size(), kind, arpMs), arpMs, s, log, EpochLog.byDefault());
     }
 
+    /** A fit; besides {@code log} (may be null), progress lines go to {@code progress} (the public fits: {@link EpochLog#byDefault()}). */
     private static Fit fit(Backend be, List<EphysPrep.Cell> cells, List<EphysPrep.Cell> inputs, EphysNeurons.Config cfg, double arpMs, Setup s,
-                           Consumer<EphysFitter.Epoch> log) {
+                           Consumer<EphysFitter.Epoch> log, EpochLog progress) {
         if (cells.isEmpty()) throw new IllegalArgumentException("BlocksEphys.fit: no cells");
         int c = cells.size();
         float[][][] cur = new float[c][][], spk = new float[c][][], testCur = new float[c][][];
@@ -156,7 +159,22 @@ public final class BlocksEphys {
             testCur[i] = normalised(inputs.get(i).test().getFirst().currentPa(), max);
         }
         EphysNeurons model = new EphysNeurons(be, cfg);
-        EphysFitter.Result r = EphysFitter.fit(model, cur, spk, s.fit(), log);
+        String label = String.format(Locale.ROOT, "blocks ephys %s %d cells dt %.2f ms arp %.1f ms", cfg.kind(), c, cfg.dtMs(), arpMs);
+        EpochLog.Run lines = progress.start(label, s.fit().maxEpochs());
+        Consumer<EphysFitter.Epoch> each = e -> {
+            double sum = 0;
+            for (double v : e.loss()) sum += v;
+            lines.epoch(e.epoch() + 1, sum / e.loss().length, null, Double.NaN, e.seconds(),
+                    "cells still fitting " + e.active() + "/" + e.loss().length + " (at most " + s.fit().maxEpochs() + " epochs, patience "
+                            + s.fit().patience() + ")", e.active() == 0);
+            if (log != null) log.accept(e);
+        };
+        EphysFitter.Result r;
+        try {
+            r = EphysFitter.fit(model, cur, spk, s.fit(), each);
+        } catch (TrainingInterruptedException e) {
+            throw e.note(label + ": nothing written (fits are kept in memory); run again to fit from the start");
+        }
         EphysNeurons.Pass p = model.forward(model.pool(testCur), false);
         List<CellFit> out = new ArrayList<>();
         for (int i = 0; i < c; i++) {
@@ -181,8 +199,9 @@ public final class BlocksEphys {
     public static void warmUp(Backend be, List<EphysPrep.Cell> cells, Setup s) {
         Setup w = new Setup(s.cells(), s.arpMs(), s.arpSweepMs(), s.dsSweep(), s.fit().withMaxEpochs(8).withPatience(8), s.sigma());
         for (int k = 0; k < 2; k++) {
-            fit(be, cells, AlifNet.Kind.BLOCKS, 1, s.arpMs(), w, null);
-            fit(be, cells, AlifNet.Kind.STANDARD, 1, s.arpMs(), w, null);
+            for (AlifNet.Kind kind : new AlifNet.Kind[] {AlifNet.Kind.BLOCKS, AlifNet.Kind.STANDARD}) {
+                fit(be, cells, cells, EphysNeurons.Config.paper(cells.size(), kind, 1, s.arpMs()), s.arpMs(), w, null, EpochLog.silent());
+            }
         }
     }
 

@@ -11,6 +11,8 @@ import org.spikekit.data.BlocksData;
 import org.spikekit.model.AlifNet;
 import org.spikekit.model.AlifNetTrainer;
 import org.spikekit.report.RunMode;
+import org.spikekit.train.EpochLog;
+import org.spikekit.train.TrainingInterruptedException;
 
 /**
  * The supervised experiment of the Blocks paper (blocks.md §2.3, Fig. 4): the same classifier
@@ -190,24 +192,40 @@ public final class BlocksSupervised {
     public static Run shd(Backend be, BlocksData.Shd data, Setup s, AlifNet.Kind kind, int absRefac, long seed, Consumer<AlifNetTrainer.Epoch> log) {
         var train = AlifNetTrainer.shd(data.train(), s.dtMs() * 1e-3, s.steps(), s.binary());
         var test = AlifNetTrainer.shd(data.test(), s.dtMs() * 1e-3, s.steps(), s.binary());
-        return run(be, s, train, test, 20, kind, absRefac, seed, log);
+        return run(be, s, "shd", train, test, 20, kind, absRefac, seed, log);
     }
 
     /** Trains and tests on N-MNIST; {@code absRefac} as in {@link #shd}. */
     public static Run nmnist(Backend be, BlocksData.NMnist data, Setup s, AlifNet.Kind kind, int absRefac, long seed, Consumer<AlifNetTrainer.Epoch> log) {
         var train = AlifNetTrainer.nmnist(data.train(), s.dtMs(), s.steps(), s.fold(), s.binary());
         var test = AlifNetTrainer.nmnist(data.test(), s.dtMs(), s.steps(), s.fold(), s.binary());
-        return run(be, s, train, test, 10, kind, absRefac, seed, log);
+        return run(be, s, "nmnist", train, test, 10, kind, absRefac, seed, log);
     }
 
-    private static Run run(Backend be, Setup s, AlifNetTrainer.Frames train, AlifNetTrainer.Frames test, int classes, AlifNet.Kind kind,
-                           int absRefac, long seed, Consumer<AlifNetTrainer.Epoch> log) {
+    /**
+     * One training run; besides {@code log} (may be null), each epoch prints a progress line to
+     * {@link EpochLog#byDefault()} (the cell's output in a notebook, nothing elsewhere).
+     */
+    private static Run run(Backend be, Setup s, String dataset, AlifNetTrainer.Frames train, AlifNetTrainer.Frames test, int classes,
+                           AlifNet.Kind kind, int absRefac, long seed, Consumer<AlifNetTrainer.Epoch> log) {
         int arp = s.arpSteps(absRefac);
         AlifNet.Config cfg = AlifNet.Config.paper(train.units(), s.hidden(), classes, s.recurrent(), kind, arp, s.dtMs()).withLayers(s.layers());
         AlifNet net = new AlifNet(be, cfg, seed);
         AlifNetTrainer.Settings t = s.training();
         t = new AlifNetTrainer.Settings(t.epochs(), t.batch(), t.lr(), t.eps(), seed, t.decayEpoch(), t.decay());
-        return new Run(s, kind, absRefac, arp, seed, cfg.describe(), AlifNetTrainer.fit(net, train, test, t, log));
+        String label = String.format(Locale.ROOT, "blocks %s %s arp %d seed %d", dataset, kind, arp, seed);
+        EpochLog.Run lines = EpochLog.byDefault().start(label, t.epochs());
+        Consumer<AlifNetTrainer.Epoch> each = e -> {
+            lines.epoch(e.epoch() + 1, e.trainLoss(), "test acc", e.testAccuracy(), Double.NaN,
+                    String.format(Locale.ROOT, "train acc %.4f, training %.2f s (ALIF kernel %.2f s)", e.trainAccuracy(), e.seconds(), e.kernelSeconds()),
+                    false);
+            if (log != null) log.accept(e);
+        };
+        try {
+            return new Run(s, kind, absRefac, arp, seed, cfg.describe(), AlifNetTrainer.fit(net, train, test, t, each));
+        } catch (TrainingInterruptedException e) {
+            throw e.note(label + ": no checkpoint (runs are kept in memory); run again to train it from the start");
+        }
     }
 
     /**

@@ -32,11 +32,14 @@ import org.spikekit.report.DataRecord;
 import org.spikekit.report.GitInfo;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.Checkpoint;
+import org.spikekit.train.EpochLog;
 import org.spikekit.train.FineTune;
 import org.spikekit.train.Half;
+import org.spikekit.train.Interrupts;
 import org.spikekit.train.Pruning;
 import org.spikekit.train.SpikeRegularizer;
 import org.spikekit.train.Trainer;
+import org.spikekit.train.TrainingInterruptedException;
 
 /**
  * The RSNN paper (Liu et al., BioCAS 2024; {@code papers/rsnn.md}) end to end: the entry point the
@@ -232,9 +235,16 @@ public final class RsnnPaper {
         return this;
     }
 
-    private Trainer.EpochCallback tell(String stage, int total) {
+    /**
+     * The epoch callback of one training stage: tells the {@link Progress} listener and prints a
+     * progress line ({@link EpochLog}) labelled {@code run} and {@code stage} to the log.
+     */
+    private Trainer.EpochCallback tell(String run, String stage, int total) {
+        EpochLog.Run lines = EpochLog.to(log).start(run + " " + stage, total);
         return (m, e) -> {
             progress.epoch(stage, e.epoch() + 1, total);
+            lines.epoch(e.epoch() + 1, e.loss(), "val R2", e.valR2(), Double.NaN,
+                    String.format(Locale.ROOT, "train R2 %.4f, lr %.2e", e.trainR2(), e.lr()), false);
             return null;
         };
     }
@@ -256,7 +266,7 @@ public final class RsnnPaper {
     /** The paper for a notebook: its data choice, mode, backend and {@code results/<group>} folder. */
     public static RsnnPaper of(org.spikekit.report.Notebook nb) {
         return new RsnnPaper(ODohertyData.of(nb), nb.data(), nb.mode(), org.spikekit.compute.Backends.get(nb.backend()),
-                nb.resultsDir(), System.out::println);
+                nb.resultsDir(), nb.log());
     }
 
     /** Records every data file read so far in the notebook's provenance. */
@@ -368,7 +378,9 @@ public final class RsnnPaper {
                 .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
         long t0 = System.nanoTime();
         Path partial = done.resolveSibling(done.getFileName().toString().replaceFirst("\\.ckpt$", ".partial.ckpt"));
-        Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val, tell("pretrain " + monkey, s.pretrain()), 1);
+        if (Files.exists(partial)) log.accept(model.label + " seed " + seed + " pretrain " + monkey + ": resuming from " + partial);
+        Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val,
+                tell(model.label + " seed " + seed, "pretrain " + monkey, s.pretrain()), 1);
         Checkpoint ck = Checkpoint.of(m);
         ck.write(done);
         try {
@@ -406,8 +418,21 @@ public final class RsnnPaper {
             log.accept("kept " + file.getFileName() + " (same settings; delete it to rerun)");
             return old;
         }
+        try {
+            return compute(model, name, lab, seed, s, p, dataKind, file);
+        } catch (TrainingInterruptedException e) {
+            throw e.note(model.label + " " + lab + " seed " + seed + ": no run file written; the training state is kept in "
+                    + runStateDir(model, lab, seed, s) + (s.pretrain() > 0 && (model == Model.TINY || model == Model.BIG)
+                    ? " (pretraining: " + checkpointsDir() + ")" : "") + ", run it again with the same settings to resume");
+        }
+    }
+
+    /** {@link #run} when no stored run can be reused. */
+    private RsnnRun compute(Model model, String name, String lab, long seed, Settings s, Prepared p, String dataKind, Path file) {
+        String who = model.label + " " + lab + " seed " + seed;
         long t0 = System.nanoTime();
         Path state = runStateDir(model, lab, seed, s);
+        if (Files.isDirectory(state)) log.accept(who + ": resuming from the training state in " + state);
         SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
         Map<String, Double> extra = new LinkedHashMap<>();
         NeuroBenchModel evalModel;
@@ -423,13 +448,13 @@ public final class RsnnPaper {
                 Trainer.History h;
                 Path ft = state.resolve("finetune.ckpt");
                 if (pre != null) {
-                    var r = FineTune.run(factory(model, train.inputs(), seed), pre, train, val, cfg, tell("finetune", s.finetune()), ft, 1);
+                    var r = FineTune.run(factory(model, train.inputs(), seed), pre, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
                     m = r.model();
                     h = r.history();
                 } else {
                     m = factory(model, train.inputs(), seed).get();
                     m.initFromData(train, seed);
-                    h = new Trainer(cfg).fitOrResume(ft, m, train, val, tell("finetune", s.finetune()), 1);
+                    h = new Trainer(cfg).fitOrResume(ft, m, train, val, tell(who, "finetune", s.finetune()), 1);
                 }
                 extra.put("val_r2_pretrained", h.initialValR2());
                 extra.put("val_r2_finetuned", h.last().valR2());
@@ -442,7 +467,7 @@ public final class RsnnPaper {
                     Pruning.Schedule sched = Pruning.Schedule.rsnn();
                     double before = sched.reading().of(h.last());
                     Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, before, re,
-                            sched, tell("prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
+                            sched, tell(who, "prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
                                     "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
                                     t.trainR2(), before - Math.abs(sched.tolerance() * before), t.accepted() ? "accepted" : "rejected")),
                             state.resolve("prune"));
@@ -463,7 +488,7 @@ public final class RsnnPaper {
                         .withBatchSize(s.batchSize()).withRegularizer(SpikeRegularizer.none()).withBurnIn(s.context());
                 NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
                         : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
-                Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell("train", s.finetune()), 1);
+                Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
                 extra.put("val_r2_trained", h.last().valR2());
                 extra.put("train_r2_trained", h.last().trainR2());
                 evalModel = m;
@@ -491,6 +516,7 @@ public final class RsnnPaper {
             run.write(runsDir());
             deleteTree(state);
         } catch (IOException e) {
+            if (Interrupts.requested()) throw new TrainingInterruptedException("RSNN writing " + file, e);
             throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
         }
         log.accept(String.format(Locale.ROOT, "%s %s seed %d: test R2 %.3f, act. sparsity %.4f, eff. ACs %.0f, conn. sparsity %.3f (%.1f s)",

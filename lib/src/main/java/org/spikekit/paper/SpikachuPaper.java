@@ -31,6 +31,8 @@ import org.spikekit.report.GitInfo;
 import org.spikekit.report.Notebook;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.DecoderTrainer;
+import org.spikekit.train.Interrupts;
+import org.spikekit.train.TrainingInterruptedException;
 
 /**
  * The Spikachu paper (Mentzelopoulos et al., NeurIPS 2025; {@code papers/spikachu.md}) end to end:
@@ -215,7 +217,7 @@ public final class SpikachuPaper {
     /** The paper for a notebook: its data (recorded in the provenance), mode, backend, {@code results/spikachu}. */
     public static SpikachuPaper of(Notebook nb) {
         return new SpikachuPaper(PerichData.load(nb), nb.data(), nb.mode(), org.spikekit.compute.Backends.get(nb.backend()),
-                nb.resultsDir(), Settings.of(nb.mode()), System.out::println);
+                nb.resultsDir(), Settings.of(nb.mode()), nb.log());
     }
 
     public PerichData data() { return data; }
@@ -280,6 +282,19 @@ public final class SpikachuPaper {
         String variant = variant(model);
         SpikachuRun done = existing("single", model.label, sessionId, variant);
         if (done != null) return done;
+        try {
+            return trainSingle(model, sessionId, variant);
+        } catch (TrainingInterruptedException e) {
+            throw e.note(model.label + " on " + sessionId + ": no run file written; " + (Files.exists(partialCheckpoint(model, sessionId))
+                    ? "its training state " + partialCheckpoint(model, sessionId) + " is kept, run it again to resume"
+                    : "run it again to start it over"));
+        } catch (RuntimeException e) {
+            throw Interrupts.translate(e, model.label + " on " + sessionId + " (an interrupted write)");
+        }
+    }
+
+    /** {@link #single} when no stored run can be reused. */
+    private SpikachuRun trainSingle(Model model, String sessionId, String variant) {
         long t0 = System.nanoTime();
         DecodingWindows kitW = DecodingWindows.of(data.subset(List.of(sessionId)));
         DecodingWindows w = model.released() ? kitW.released() : kitW;
@@ -373,7 +388,21 @@ public final class SpikachuPaper {
             return out;
         }
 
-        out.clear();
+        try {
+            return trainMulti(all, held, train, few, fewBatches, fcfg, heldValid, releasedFewShot, vMulti, vUid, vRel, vScratch);
+        } catch (TrainingInterruptedException e) {
+            throw e.note("multi-subject and few-shot training keep no checkpoint: the run files written so far are kept,"
+                    + " the others are trained from the start when run again");
+        } catch (RuntimeException e) {
+            throw Interrupts.translate(e, "multi-subject Spikachu (an interrupted write)");
+        }
+    }
+
+    /** The training part of {@link #multiSubject(boolean)}. */
+    private List<SpikachuRun> trainMulti(DecodingWindows all, int held, List<String> train, List<Window> few, DecoderTrainer.Batches fewBatches,
+                                         DecoderTrainer.Config fcfg, List<DecodingBatch> heldValid, boolean releasedFewShot,
+                                         String vMulti, String vUid, String vRel, String vScratch) {
+        List<SpikachuRun> out = new ArrayList<>();
         long t0 = System.nanoTime();
         SpikachuDecoder m = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
         DecoderTrainer.Config cfg = trainerConfig(Model.SPIKACHU).withEpochs(settings.multiEpochs());

@@ -22,6 +22,7 @@ import org.spikekit.model.SpikeNn;
 import org.spikekit.model.SpikeNnRun;
 import org.spikekit.report.DataChoice;
 import org.spikekit.report.RunMode;
+import org.spikekit.train.EpochLog;
 import org.spikekit.train.stdp.SpikeNnConfig;
 
 /**
@@ -143,9 +144,9 @@ public final class SpikennPaper {
     /** The paper for a notebook: its data choice and mode; run files in {@code results/spikenn/runs/<mode>}. */
     public static SpikennPaper of(org.spikekit.report.Notebook nb) {
         int threads = Runtime.getRuntime().availableProcessors();
-        SpikeNn runner = new SpikeNn(nb.resultsDir().resolve("runs").resolve(nb.mode().id()), threads, true, System.out::println);
+        SpikeNn runner = new SpikeNn(nb.resultsDir().resolve("runs").resolve(nb.mode().id()), threads, true, nb.log());
         return new SpikennPaper(ImageData.at(nb.dataDir()), nb.data(), Settings.of(nb.mode()), nb.dataDir().resolve("features"),
-                runner, threads, System.out::println);
+                runner, threads, nb.log());
     }
 
     public Settings settings() { return settings; }
@@ -201,7 +202,7 @@ public final class SpikennPaper {
             List<Splits.Split> parts = Splits.stratifiedKFold(tt.train().labels(), settings.folds());
             int[] classes = IntStream.range(0, tt.train().classNames().size()).toArray();
             CsnnFeatures.SplitFeatures f = CsnnFeatures.extract(tt, "kfold" + settings.folds() + "-" + k, parts.get(k), csnn(dataset), k,
-                    featuresRoot, threads);
+                    featuresRoot, threads, EpochLog.to(log));
             log.accept(String.format(Locale.ROOT, "%s fold %d: %d features, %s in %.1f s", dataset, k, f.train().d(),
                     f.cached() ? "read from the cache" : "extractor trained and features extracted", f.seconds()));
             return spiking(f, classes);

@@ -16,12 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.spikekit.Kit;
+import org.spikekit.train.EpochLog;
 import tech.tablesaw.api.Table;
 
 /**
@@ -41,6 +43,11 @@ import tech.tablesaw.api.Table;
  * by walking up from the working directory to the folder holding {@code pom.xml} and
  * {@code notebooks/}). Every file is written atomically; a table or figure and its provenance
  * JSON are written together or not at all.
+ *
+ * <p>Training in a cell prints a progress line per epoch (or per few, {@link EpochLog}) and stops
+ * at the next batch when the cell is interrupted (■), with the last complete checkpoint kept:
+ * running the cell again resumes the runs that checkpoint (see
+ * {@link org.spikekit.train.Interrupts}).
  */
 public final class Notebook {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_\\-]*");
@@ -78,9 +85,15 @@ public final class Notebook {
         return begin(name, name);
     }
 
-    /** Starts a notebook whose outputs go to the folder {@code group} (e.g. a paper: {@code rsnn}). */
+    /**
+     * Starts a notebook whose outputs go to the folder {@code group} (e.g. a paper: {@code rsnn}).
+     * From here on, training loops that were given no progress log print theirs to the cell's
+     * output ({@link EpochLog#byDefault()} becomes {@link EpochLog#stdout()}).
+     */
     public static Notebook begin(String name, String group) {
-        return begin(name, group, System::getenv, Path.of("").toAbsolutePath());
+        Notebook nb = begin(name, group, System::getenv, Path.of("").toAbsolutePath());
+        EpochLog.setDefault(EpochLog.stdout());
+        return nb;
     }
 
     /** Testable form: {@code env} supplies environment variables, {@code cwd} the working folder. */
@@ -147,6 +160,15 @@ public final class Notebook {
     public Path resultsDir() { return root.resolve("results").resolve(group); }
     public Path figuresDir() { return root.resolve("figures").resolve(group); }
     public Path dataDir() { return root.resolve("data"); }
+
+    /**
+     * Progress and result lines of the drivers built for this notebook: printed to {@code System.out}
+     * as it is at each line (the kernel rebinds it to the running cell's output).
+     */
+    public Consumer<String> log() { return s -> System.out.println(s); }
+
+    /** The training progress lines of this notebook ({@link EpochLog}: one line per epoch or per few), printed as {@link #log()}. */
+    public EpochLog progress() { return EpochLog.to(log()); }
 
     /** Records the device description of the backend that actually ran. */
     public Notebook device(String description) {

@@ -39,6 +39,11 @@ import org.spikekit.nn.Tape;
  *
  * <p>Deterministic for a seed: the training batches of an epoch come from the caller as a pure
  * function of the epoch, and each batch's dropout masks from {@code (seed, epoch, batch)}.
+ *
+ * <p>Progress: with a {@code log}, one {@link EpochLog} line per epoch or per few (every selection
+ * epoch among them). Interrupting the training thread stops it before the next batch with a
+ * {@link TrainingInterruptedException} naming the checkpoint that holds the last complete epoch
+ * ({@link Interrupts}).
  */
 public final class DecoderTrainer {
 
@@ -246,67 +251,83 @@ public final class DecoderTrainer {
             best = saved.isEmpty() ? null : saved;
             for (int e = 0; e < start; e++) hist.add(Epoch.parse(ck.meta().get("decoder.epoch." + e), src));
         }
-        if (released && start == 0 && selection != null) {
-            // the released loop scores the model before its first epoch: the initialisation is a candidate
-            Evaluation ev = evaluate(model, selection, smooth);
-            bestLoss = ev.batchMeanLoss();
-            bestEpoch = -1;
-            best = snapshot(model);
-            if (log != null) {
-                log.accept(String.format(Locale.ROOT, "  %s before epoch 1 | selection loss %.4f R2 %.3f (kept)", model.kind(), bestLoss, ev.meanSessionR2()));
-            }
-        }
-        for (int e = start; e < cfg.epochs(); e++) {
-            double lr = sched.lr(e);
-            opt.setLr(lr);
-            List<DecodingBatch> batches = train.epoch(e);
-            if (batches.isEmpty()) throw new IllegalStateException("DecoderTrainer: epoch " + e + " has no training batches");
-            double sum = 0;
-            for (int b = 0; b < batches.size(); b++) {
-                DecodingBatch batch = batches.get(b);
-                if (!statisticsOnly) model.zeroGrad();
-                Tape tape = Tape.training(CounterRng.child(CounterRng.child(cfg.seed(), e), b));
-                Tensor pred = model.forward(batch, tape);
-                Tensor sm = smooth.forward(pred, tape);
-                Backend be = pred.backend();
-                Tensor g = be.zeros(sm.shape());
-                double loss = Losses.weightedMse(sm, be.fromHost(batch.target(), sm.shape()), batch.weight(), g);
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT, "DecoderTrainer: %s loss is %s at epoch %d batch %d (lr %.3g)",
-                            model.kind(), loss, e, b, lr));
-                }
-                sum += loss;
-                if (statisticsOnly) continue;
-                model.backward(smooth.backward(g, tape), tape);
-                if (cfg.gradClip() > 0) GradClip.clipGlobalNorm(() -> params, cfg.gradClip());
-                opt.step();
-            }
-            double trainLoss = sum / batches.size();
-            // kit: after every evalEvery-th epoch and after the last; released: at the start of epoch
-            // e + 1 when (e + 1) % evalEvery == 0 and e + 1 < epochs (same weights, scored there)
-            boolean evalNow = selection != null && (released
-                    ? (e + 1) % cfg.evalEvery() == 0 && e + 1 < cfg.epochs()
-                    : (e + 1) % cfg.evalEvery() == 0 || e == cfg.epochs() - 1);
-            double selLoss = Double.NaN, selR2 = Double.NaN;
-            boolean kept = false;
-            if (evalNow) {
+        EpochLog.Run lines = EpochLog.to(log).start("  " + model.kind(), cfg.epochs());
+        if (start > 0) lines.note("resuming from " + checkpoint + " after epoch " + start + "/" + cfg.epochs());
+        int saved = start;
+        String what = "DecoderTrainer " + model.kind();
+        try {
+            if (released && start == 0 && selection != null) {
+                // the released loop scores the model before its first epoch: the initialisation is a candidate
                 Evaluation ev = evaluate(model, selection, smooth);
-                selLoss = released ? ev.batchMeanLoss() : ev.loss();
-                selR2 = ev.meanSessionR2();
-                if (selLoss < bestLoss) {
-                    bestLoss = selLoss;
-                    bestEpoch = e;
-                    best = snapshot(model);
-                    kept = true;
+                bestLoss = ev.batchMeanLoss();
+                bestEpoch = -1;
+                best = snapshot(model);
+                if (log != null) {
+                    log.accept(String.format(Locale.ROOT, "  %s before epoch 1 | selection loss %.4f R2 %.3f (kept)", model.kind(), bestLoss, ev.meanSessionR2()));
                 }
             }
-            hist.add(new Epoch(e, lr, trainLoss, selLoss, selR2, kept));
-            if (checkpoint != null) save(checkpoint, model, opt, best, bestLoss, bestEpoch, hist);
-            if (progress != null) progress.epoch(e + 1, cfg.epochs());
-            if (log != null && (evalNow || e == 0)) {
-                log.accept(String.format(Locale.ROOT, "  %s epoch %d/%d lr %.2e train loss %.4f%s", model.kind(), e + 1, cfg.epochs(), lr,
-                        trainLoss, evalNow ? String.format(Locale.ROOT, " | selection loss %.4f R2 %.3f%s", selLoss, selR2, kept ? " (kept)" : "") : ""));
+            for (int e = start; e < cfg.epochs(); e++) {
+                double lr = sched.lr(e);
+                opt.setLr(lr);
+                List<DecodingBatch> batches = train.epoch(e);
+                if (batches.isEmpty()) throw new IllegalStateException("DecoderTrainer: epoch " + e + " has no training batches");
+                double sum = 0;
+                for (int b = 0; b < batches.size(); b++) {
+                    Interrupts.check(what, e, cfg.epochs(), b, batches.size());
+                    DecodingBatch batch = batches.get(b);
+                    if (!statisticsOnly) model.zeroGrad();
+                    Tape tape = Tape.training(CounterRng.child(CounterRng.child(cfg.seed(), e), b));
+                    Tensor pred = model.forward(batch, tape);
+                    Tensor sm = smooth.forward(pred, tape);
+                    Backend be = pred.backend();
+                    Tensor g = be.zeros(sm.shape());
+                    double loss = Losses.weightedMse(sm, be.fromHost(batch.target(), sm.shape()), batch.weight(), g);
+                    if (!Double.isFinite(loss)) {
+                        throw new IllegalStateException(String.format(Locale.ROOT, "DecoderTrainer: %s loss is %s at epoch %d batch %d (lr %.3g)",
+                                model.kind(), loss, e, b, lr));
+                    }
+                    sum += loss;
+                    if (statisticsOnly) continue;
+                    model.backward(smooth.backward(g, tape), tape);
+                    if (cfg.gradClip() > 0) GradClip.clipGlobalNorm(() -> params, cfg.gradClip());
+                    opt.step();
+                }
+                double trainLoss = sum / batches.size();
+                // kit: after every evalEvery-th epoch and after the last; released: at the start of epoch
+                // e + 1 when (e + 1) % evalEvery == 0 and e + 1 < epochs (same weights, scored there)
+                boolean evalNow = selection != null && (released
+                        ? (e + 1) % cfg.evalEvery() == 0 && e + 1 < cfg.epochs()
+                        : (e + 1) % cfg.evalEvery() == 0 || e == cfg.epochs() - 1);
+                double selLoss = Double.NaN, selR2 = Double.NaN;
+                boolean kept = false;
+                if (evalNow) {
+                    Evaluation ev = evaluate(model, selection, smooth);
+                    selLoss = released ? ev.batchMeanLoss() : ev.loss();
+                    selR2 = ev.meanSessionR2();
+                    if (selLoss < bestLoss) {
+                        bestLoss = selLoss;
+                        bestEpoch = e;
+                        best = snapshot(model);
+                        kept = true;
+                    }
+                }
+                hist.add(new Epoch(e, lr, trainLoss, selLoss, selR2, kept));
+                if (checkpoint != null) {
+                    try {
+                        save(checkpoint, model, opt, best, bestLoss, bestEpoch, hist);
+                    } catch (RuntimeException x) {
+                        throw Interrupts.translate(x, "DecoderTrainer " + model.kind() + " writing the checkpoint after epoch " + (e + 1) + "/" + cfg.epochs());
+                    }
+                    saved = e + 1;
+                }
+                if (progress != null) progress.epoch(e + 1, cfg.epochs());
+                lines.epoch(e + 1, trainLoss, "selection R2", selR2, Double.NaN, String.format(Locale.ROOT, "lr %.2e%s", lr,
+                        evalNow ? String.format(Locale.ROOT, ", selection loss %.4f%s", selLoss, kept ? " (kept)" : "") : ""), evalNow);
             }
+        } catch (TrainingInterruptedException x) {
+            throw x.note(checkpoint == null ? "no checkpoint (the model holds a partly trained state)"
+                    : saved > 0 ? "checkpoint " + checkpoint + " holds epochs 1-" + saved + " of " + cfg.epochs() + " (the same call resumes from it)"
+                    : "checkpoint " + checkpoint + " not written yet (a new call starts over)");
         }
         if (best != null) restore(model, best);
         else bestEpoch = cfg.epochs() - 1;
@@ -353,7 +374,10 @@ public final class DecoderTrainer {
         double lossSum = 0, wSum = 0, sign = 0, n = 0, batchLossSum = 0;
         int weighted = 0;
         double[] mse = new double[2];
+        int bi = 0;
+        String what = "DecoderTrainer evaluation " + model.kind();
         for (DecodingBatch b : windows) {
+            Interrupts.check(what, 0, 0, bi++, windows.size());
             Tape tape = activity != null ? activity : Tape.inference();
             Tensor sm = smooth.forward(model.forward(b, tape), tape);
             float[] p = sm.backend().toHost(sm), y = b.target(), w = b.weight();

@@ -347,19 +347,25 @@ public final class Pruning {
             Path partial = stateDir == null ? null : stateDir.resolve("trial" + index + ".partial.ckpt");
             Masks masks;
             Trainer.History h;
-            if (done != null && Files.exists(done)) {                 // finished before the process died: replay
-                Trainer.Run r = trainer.resume(done, model, train, val);
-                masks = r.masks();
-                h = r.history();
-            } else if (partial != null && Files.exists(partial)) {    // interrupted mid-retraining: continue
-                Trainer.Run r = trainer.resume(partial, model, train, val);
-                masks = r.masks();
-                h = r.runTo(retrain.epochs(), epochCallback, partial, 1);
-            } else {
-                w0.loadInto(model);
-                masks = magnitude(weights, p);
-                Trainer.Run r = trainer.start(model, train, val, masks);
-                h = r.runTo(retrain.epochs(), epochCallback, partial, 1);
+            try {
+                if (done != null && Files.exists(done)) {                 // finished before the process died: replay
+                    Trainer.Run r = trainer.resume(done, model, train, val);
+                    masks = r.masks();
+                    h = r.history();
+                } else if (partial != null && Files.exists(partial)) {    // interrupted mid-retraining: continue
+                    Trainer.Run r = trainer.resume(partial, model, train, val);
+                    masks = r.masks();
+                    h = r.runTo(retrain.epochs(), epochCallback, partial, 1);
+                } else {
+                    w0.loadInto(model);
+                    masks = magnitude(weights, p);
+                    Trainer.Run r = trainer.start(model, train, val, masks);
+                    h = r.runTo(retrain.epochs(), epochCallback, partial, 1);
+                }
+            } catch (TrainingInterruptedException e) {
+                throw e.note(String.format(java.util.Locale.ROOT, "pruning trial %d (p=%.2f) retraining; ", index, p)
+                        + (stateDir == null ? "in-memory pruning keeps no state (the model holds the partly retrained trial)"
+                        : "the " + index + " finished trial(s) and W0 are kept in " + stateDir + ", the same call resumes"));
             }
             if (done != null && !Files.exists(done)) {
                 try {

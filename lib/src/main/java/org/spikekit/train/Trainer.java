@@ -33,6 +33,11 @@ import org.spikekit.compute.Tensor;
  * fmi-basel/neural-decoding-RSNN {@code challenge/custom/loss.py} {@code get_R2} — and averaged over the
  * batches, stork's {@code train_epoch}), which its pruning tolerance compares.
  *
+ * <p>Interrupting the training thread (a notebook's ■) stops the run before its next batch (or
+ * validation batch) with a {@link TrainingInterruptedException} whose message names the epoch and
+ * batch and the checkpoint it leaves: the last complete one, written atomically, from which
+ * {@link #fitOrResume} continues bit-identically ({@link Interrupts}).
+ *
  * <pre>{@code
  * var h = new Trainer(Trainer.Config.rsnn(200, 1L)).fit(model, train, val, null);
  * // long runs: checkpoint every 10 epochs; after a crash the same call continues where it stopped
@@ -302,8 +307,9 @@ public final class Trainer {
             if (cfg.shuffle()) shuffle(order, epochSeed);
             R2 r2 = new R2(train.outputs());
             double lossSum = 0, rmseSum = 0, regSum = 0, batchR2Sum = 0;
-            int batches = 0;
+            int batches = 0, nBatches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
             for (int start = 0; start < order.length; start += cfg.batchSize()) {
+                Interrupts.check("Trainer", e, cfg.epochs(), batches, nBatches);
                 int[] idx = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + cfg.batchSize()));
                 SequenceSet.Batch bt = train.batch(be, idx);
                 model.zeroGrad();
@@ -361,12 +367,38 @@ public final class Trainer {
             if (checkpoint != null && everyEpochs <= 0) {
                 throw new IllegalArgumentException("Trainer: checkpoint every N epochs needs N > 0, got " + everyEpochs);
             }
-            while (epochs.size() < untilEpochs) {
-                runEpoch(callback);
-                int done = epochs.size();
-                if (checkpoint != null && (done % everyEpochs == 0 || done == untilEpochs)) save(checkpoint);
+            int startedAt = epochs.size(), saved = -1;
+            try {
+                while (epochs.size() < untilEpochs) {
+                    runEpoch(callback);
+                    int done = epochs.size();
+                    if (checkpoint != null && (done % everyEpochs == 0 || done == untilEpochs)) {
+                        try {
+                            save(checkpoint);
+                        } catch (RuntimeException x) {
+                            throw Interrupts.translate(x, "Trainer writing the checkpoint after epoch " + done + "/" + cfg.epochs());
+                        }
+                        saved = done;
+                    }
+                }
+            } catch (TrainingInterruptedException x) {
+                throw x.note(checkpointNote(checkpoint, everyEpochs, startedAt, saved));
             }
             return history();
+        }
+
+        /** What an interrupted {@link #runTo} leaves in {@code checkpoint}. */
+        private String checkpointNote(Path checkpoint, int everyEpochs, int startedAt, int saved) {
+            if (checkpoint == null) return "no checkpoint (the model holds a partly trained epoch)";
+            if (saved >= 0) {
+                return "checkpoint " + checkpoint + " holds epochs 1-" + saved + " of " + cfg.epochs()
+                        + " (the same call, e.g. fitOrResume, resumes from it)";
+            }
+            if (Files.exists(checkpoint) && startedAt > 0) {
+                return "checkpoint " + checkpoint + " is as this call found it (the run resumed after epoch " + startedAt + " of "
+                        + cfg.epochs() + "; saves every " + everyEpochs + " epoch(s)), the same call resumes from it";
+            }
+            return "checkpoint " + checkpoint + " not written yet (a new call starts over)";
         }
 
         /** A snapshot of the whole run: parameters, masks, optimiser state, progress. */
@@ -399,7 +431,9 @@ public final class Trainer {
         }
         Backend be = model.parameters().get(0).backend();
         R2 r2 = new R2(set.outputs());
+        int nBatches = (set.samples() + batchSize - 1) / batchSize;
         for (int start = 0; start < set.samples(); start += batchSize) {
+            Interrupts.check("Trainer evaluation", 0, 0, start / batchSize, nBatches);
             int n = Math.min(batchSize, set.samples() - start);
             int[] idx = new int[n];
             for (int i = 0; i < n; i++) idx[i] = start + i;

@@ -83,6 +83,54 @@ class RsnnResumeTest {
         assertFalse(Files.exists(last.runStateDir(m, "I2", 5L, settings(m))), "the run's training state is removed once its file is written");
     }
 
+    /**
+     * A notebook's ■ on a cell running {@code paper.run(...)}: the kernel interrupts the cell's thread;
+     * the run stops at its next batch, says so, keeps its training state (no temporary file), prints
+     * a progress line per epoch until then, and running the cell again ends with the uninterrupted result.
+     */
+    @Test
+    void interruptedFromAnotherThreadStopsKeepsItsStateAndResumes(@TempDir Path tmp) throws Exception {
+        RsnnPaper.Model m = RsnnPaper.Model.SNN2;
+        RsnnRun whole = paper(tmp.resolve("a"), new ArrayList<>(), -1).run(m, "L1", 5L, settings(m));
+        Path b = tmp.resolve("b");
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch atEpoch1 = new java.util.concurrent.CountDownLatch(1);
+        RsnnPaper p = new RsnnPaper(ODohertyData.at(b.resolve("data")), DataChoice.AUTO, RunMode.QUICK, new CpuBackend(),
+                b.resolve("results/rsnn"), lines::add).withProgress((stage, done, total) -> {
+                    if (done != 1) return;
+                    atEpoch1.countDown();                                   // the cell thread waits here until it is interrupted
+                    long deadline = System.nanoTime() + 120_000_000_000L;
+                    while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadline) Thread.onSpinWait();
+                });
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread cell = new Thread(() -> {
+            try {
+                p.run(m, "L1", 5L, settings(m));
+            } catch (Throwable x) {
+                thrown.set(x);
+            }
+        }, "cell");
+        cell.start();
+        assertTrue(atEpoch1.await(120, java.util.concurrent.TimeUnit.SECONDS));
+        cell.interrupt();
+        cell.join(120_000);
+        assertFalse(cell.isAlive(), "the cell's thread stopped");
+        org.spikekit.train.TrainingInterruptedException e =
+                org.junit.jupiter.api.Assertions.assertInstanceOf(org.spikekit.train.TrainingInterruptedException.class, thrown.get());
+        Path state = p.runStateDir(m, "L1", 5L, settings(m));
+        assertTrue(e.getMessage().startsWith("interrupted: Trainer epoch 2/3, before batch 1/"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("SNN2 L1 seed 5: no run file written; the training state is kept in " + state
+                + ", run it again with the same settings to resume"), e.getMessage());
+        assertEquals(1, org.spikekit.train.Checkpoint.read(state.resolve("train.ckpt")).progress().epochsDone());
+        assertFalse(Files.exists(p.runsDir()) && Files.list(p.runsDir()).findAny().isPresent(), "no run file");
+        try (var walk = Files.walk(b)) {
+            assertEquals(List.of(), walk.filter(f -> f.getFileName().toString().endsWith(".part")).toList());
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.matches("SNN2 L1 seed 5 train: epoch 1/3 \\| loss \\d+\\.\\d{4} \\| val R2 -?\\d+\\.\\d{4} \\| "
+                + "\\d+\\.\\d\\d s/epoch \\| train R2 .*")), String.join("\n", lines));
+        assertEquals(timeless(whole), timeless(paper(b, new ArrayList<>(), -1).run(m, "L1", 5L, settings(m))));
+    }
+
     @Test
     void baselineKilledMidTrainingResumesToTheUninterruptedResult(@TempDir Path tmp) throws Exception {
         RsnnPaper.Model m = RsnnPaper.Model.SNN2;

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 import org.spikekit.data.SpikingDataset;
 import org.spikekit.data.SpikingSplit;
 import org.spikekit.neuron.SingleSpikeLayer;
+import org.spikekit.train.Interrupts;
+import org.spikekit.train.TrainingInterruptedException;
 import org.spikekit.train.stdp.SpikeNnConfig.Method;
 
 /**
@@ -51,7 +53,8 @@ import org.spikekit.train.stdp.SpikeNnConfig.Method;
  * threads or machine; numpy RNG parity is not attempted — {@link #setInitialWeights} takes the
  * original's initial weights when a replay needs them.
  *
- * <p>Not thread-safe; one trainer per run.
+ * <p>Not thread-safe; one trainer per run. Stops before the next sample when its thread is
+ * interrupted ({@link Interrupts}).
  */
 public final class ReadoutTrainer {
 
@@ -412,7 +415,10 @@ public final class ReadoutTrainer {
         checkData(ds);
         if (ds.size() == 0) return Double.NaN;
         int ok = 0;
-        for (int s = 0; s < ds.size(); s++) if (predict(ds, s) == ds.label(s)) ok++;
+        for (int s = 0; s < ds.size(); s++) {
+            Interrupts.check("SpikeNN readout evaluation", 0, 0, "sample", s, ds.size());
+            if (predict(ds, s) == ds.label(s)) ok++;
+        }
         return ok / (double) ds.size();
     }
 
@@ -454,6 +460,7 @@ public final class ReadoutTrainer {
         startEpoch();
         int ok = 0;
         for (int s = 0; s < train.size(); s++) {
+            Interrupts.check("SpikeNN readout training", 0, 0, "sample", s, train.size());
             int c = train.copySample(s, idx, ts);
             if (trainSample(idx, ts, c, train.label(s))) ok++;
         }
@@ -852,9 +859,13 @@ public final class ReadoutTrainer {
         int bestEpoch = 0, wait = 0, e = 0;
         Stop stop = Stop.EPOCHS;
         while (e < epochs) {
-            trA[e] = trainEpoch(split.train());
-            vaA[e] = accuracy(split.val());
-            teA[e] = accuracy(split.test());
+            try {
+                trA[e] = trainEpoch(split.train());
+                vaA[e] = accuracy(split.val());
+                teA[e] = accuracy(split.test());
+            } catch (TrainingInterruptedException x) {
+                throw x.note("in epoch " + (e + 1) + "/" + epochs + " of the readout (the trainer holds a partly trained epoch)");
+            }
             e++;
             if (progress != null) progress.epoch(e, trA[e - 1], vaA[e - 1], teA[e - 1]);
             if (split.val().size() > 0) {

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.spikekit.train.Interrupts;
+import org.spikekit.train.TrainingInterruptedException;
 
 /**
  * Runs a sweep on this machine: phase by phase, each pending run in a JVM of its own, at most
@@ -33,6 +35,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * <p>Progress: in a terminal, one progress bar per running run (me.tongfei progressbar) showing
  * its current stage and epoch; elsewhere (CI, notebooks) a line when each stage starts. Either way
  * one summary line per finished run. Logs: {@code results/sweeps/<name>/logs/<run>.log}.
+ *
+ * <p>Interrupting the thread that called {@link #run()} ends the running child JVMs and throws a
+ * {@link TrainingInterruptedException}; the sweep resumes when run again.
  */
 public final class LocalExecutor {
 
@@ -124,6 +129,8 @@ public final class LocalExecutor {
                     boolean ok;
                     try {
                         ok = fs.get(i).get();
+                    } catch (InterruptedException e) {
+                        throw stop(pool, sw, e);
                     } catch (java.util.concurrent.ExecutionException e) {
                         out.println("FAILED " + todo.get(i).id() + ": " + e.getCause());
                         ok = false;
@@ -145,6 +152,37 @@ public final class LocalExecutor {
                 sw.dir(ctx.root()).resolve("table.csv"), ran.size(), before.size(), failed.size(), skipped.size(),
                 t.missing().isEmpty() ? "" : "; missing: " + t.missing());
         return new Outcome(List.copyOf(ran), before, List.copyOf(failed), skipped, t);
+    }
+
+    /**
+     * The calling thread was interrupted (a notebook's ■, or the thread's owner): ends every running
+     * child JVM (asked first, forced after 10 s; each writes its checkpoints atomically, so a run
+     * killed mid-epoch resumes from its last one), stops the reader threads and tells what is kept.
+     */
+    private TrainingInterruptedException stop(ExecutorService pool, Sweep sw, InterruptedException cause) {
+        List<Process> running;
+        synchronized (live) {
+            running = new ArrayList<>(live);
+        }
+        running.forEach(Process::destroy);
+        boolean interrupted = Thread.interrupted();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            for (Process p : running) {
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !p.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) p.destroyForcibly();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    p.destroyForcibly();
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        Interrupts.stopWorkers(pool, 10);
+        return new TrainingInterruptedException("sweep " + sw.name() + ": " + running.size() + " running child JVM(s) stopped", cause)
+                .note("finished runs are kept, each stopped run keeps its last checkpoint; run the sweep again to resume it");
     }
 
     /** Runs one spec in a child JVM; true when it exited 0. */

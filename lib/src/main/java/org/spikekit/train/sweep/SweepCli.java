@@ -60,6 +60,9 @@ public final class SweepCli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             rc = 130;
+        } catch (org.spikekit.train.TrainingInterruptedException e) {
+            System.err.println("sweep: " + e.getMessage());
+            rc = 130;
         }
         System.exit(rc);
     }
