@@ -17,12 +17,15 @@
  */
 module org.spikekit {
     requires jdk.incubator.vector;
-    requires java.desktop;          // BufferedImage/ImageIO in report.Notebook, AWT behind xchart
+    requires transitive java.desktop;   // BufferedImage in report.Notebook's API, AWT behind xchart
     requires java.management;       // ManagementFactory (benchmark launcher, sweep executor)
     requires jdk.management;        // com.sun.management.OperatingSystemMXBean: physical memory for sweeps
 
     requires io.jhdf;                                // HDF5 / MATLAB v7.3 / NWB readers (automatic module)
-    requires transitive tablesaw.core;               // tables (automatic module, name derived from the jar name)
+    // tables. tablesaw-core 0.44.4 has no module name of its own: "tablesaw.core" is derived from the
+    // jar's file name (javac and Maven warn about this), and as an automatic module it declares none of
+    // its dependencies, so module-path applications add --add-modules ALL-MODULE-PATH (README).
+    requires transitive tablesaw.core;
     requires transitive org.knowm.xchart;            // figures (automatic module)
     requires transitive com.fasterxml.jackson.databind;
     requires me.tongfei.progressbar;
