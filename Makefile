@@ -31,7 +31,7 @@ VERSION := $(shell sed -n '/<artifactId>spikekit-parent</{n;s:.*<version>\(.*\)<
 RJK_VERSION := $(shell sed -n 's:.*<rapaio.kernel.version>\(.*\)</rapaio.kernel.version>.*:\1:p' pom.xml)
 LIB_JAR := lib/target/spikekit-$(VERSION).jar
 LIB_CP := $(LIB_JAR):lib/target/lib/*
-LIB_SRC := pom.xml lib/pom.xml $(shell find lib/src/main -type f 2>/dev/null)
+LIB_SRC := pom.xml lib/pom.xml LICENSE $(shell find lib/src/main -type f 2>/dev/null)
 KERNEL_JAR := env/kernel/rapaio-jupyter-kernel-$(RJK_VERSION).jar
 # The jar the kernelspec runs: KERNEL_JAR with the kit's start-up race fix (env/kernel-fix, env/patch-kernel.sh).
 KERNEL_PATCHED := env/kernel/rapaio-jupyter-kernel-$(RJK_VERSION)-spikekit.jar
@@ -44,7 +44,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_OUT := results/notebooks/$(MODE)
 NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: help env lib data fetch-odoherty rsnn-forward test-rsnn-forward notebooks reproduce test unit runner-selftest test-kernel test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
+.PHONY: help env lib install data fetch-odoherty rsnn-forward test-rsnn-forward notebooks reproduce test unit runner-selftest test-kernel test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
 
 help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
@@ -70,10 +70,16 @@ $(KERNELSPEC): $(LIB_JAR) $(KERNEL_PATCHED) env/kernel.json.in env/install-kerne
 
 lib: $(LIB_JAR) ## build the library jar (tests skipped) and collect its dependencies in lib/target/lib
 
+# The notebooks need only the jar and lib/target/lib: no javadoc, no examples module.
 $(LIB_JAR): $(LIB_SRC)
 	$(need_jdk)
-	$(MVN) -q package -DskipTests
+	$(MVN) -q package -DskipTests -Dmaven.javadoc.skip=true -pl lib -am
 	@touch $@
+
+install: ## install org.spikekit:spikekit:VERSION (jar, sources jar, javadoc jar; tests skipped) into your local Maven repository (~/.m2)
+	$(need_jdk)
+	$(MVN) -q install -DskipTests -pl lib -am
+	@echo "install: org.spikekit:spikekit:$(VERSION) (jar, -sources.jar, -javadoc.jar) and its parent POM are in your local Maven repository"
 
 DATA_CLI = $(JDK)/bin/java -cp '$(LIB_CP)' org.spikekit.data.DataCli
 
@@ -163,7 +169,7 @@ fixtures: ## regenerate lib/src/test/resources/fixtures/ with libhdf5 (Debian py
 	  if [ -z "$$py" ]; then echo "fixtures: no python3 with h5py and hdmf (Debian: python3-h5py python3-hdmf)" >&2; exit 1; fi; \
 	  echo "$$py env/fixtures/make_fixtures.py"; $$py env/fixtures/make_fixtures.py
 
-unit: ## mvn verify only
+unit: ## mvn verify only (library tests, javadoc, and examples/ compiled and run)
 	$(need_jdk)
 	$(MVN) verify
 

@@ -26,7 +26,7 @@ import org.spikekit.neuron.LifKernel;
  * the timed steps is in the note. Each step is timed with {@code System.nanoTime()} around the
  * call (the timer's own cost, measured, is in the note and not subtracted): rows give the median
  * and the p99 of the per-step times, and the mean from timing whole blocks without per-step timer.
- * Value = median over repeats, spread = half the range over repeats. Target of the issue: < 2 µs
+ * Value = median over repeats, spread = half the range over repeats. Target of the issue: {@literal <} 2 µs
  * per bin.
  *
  * <p><b>Training throughput</b> ({@code train ...}, every backend): forward with tape plus BPTT

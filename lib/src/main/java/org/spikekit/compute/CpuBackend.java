@@ -49,6 +49,7 @@ public final class CpuBackend implements Backend {
     /** With explicit thresholds for going multi-threaded (tests force the threaded paths with 1). */
     CpuBackend(int threads, int parallelElements, long parallelGemmMacs) {
         if (threads < 1) throw new IllegalArgumentException("cpu backend needs >= 1 thread, got " + threads);
+        VectorApi.require("cpu backend");   // a clear error instead of NoClassDefFoundError at the first kernel
         this.threads = threads;
         this.parallelElements = parallelElements;
         this.parallelGemmMacs = parallelGemmMacs;
@@ -57,7 +58,8 @@ public final class CpuBackend implements Backend {
     /** ServiceLoader entry. */
     public static final class Provider implements BackendProvider {
         @Override public String name() { return "cpu"; }
-        @Override public String unavailableReason() { return null; }
+        /** Null when the Vector API module is in this JVM ({@link VectorApi}). */
+        @Override public String unavailableReason() { return VectorApi.unavailableReason(); }
         @Override public Backend create() { return new CpuBackend(); }
     }
 

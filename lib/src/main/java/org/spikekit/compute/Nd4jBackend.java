@@ -20,6 +20,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code Backends.get("nd4j")}; {@link Nd4jInterop} converts to and from users' INDArrays.
  */
 public final class Nd4jBackend implements Backend {
+    static { Nd4jProvider.readClassPath(); }
 
     Nd4jBackend() {
         Nd4j.getBackend();  // loads the native backend now, so failures surface at creation

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the tensor does not change when the user's array does.
  */
 public final class Nd4jInterop {
+    static { Nd4jProvider.readClassPath(); }
     private Nd4jInterop() {}
 
     /** The tensor as a float32 'c'-order INDArray of the same shape: a view on nd4j, else a copy. */

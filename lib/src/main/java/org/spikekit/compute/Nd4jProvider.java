@@ -14,6 +14,17 @@ public final class Nd4jProvider implements BackendProvider {
 
     @Override public String name() { return "nd4j"; }
 
+    /**
+     * Lets the module org.spikekit read the class path, where ND4J lives (ND4J 1.0.0-M2.1 cannot be
+     * put on the module path: see module-info.java). A no-op when SpikeKit itself is on the class
+     * path. Called by the classes that link against ND4J before they touch it.
+     */
+    static void readClassPath() {
+        Module self = Nd4jProvider.class.getModule();
+        ClassLoader loader = Nd4jProvider.class.getClassLoader();
+        if (self.isNamed() && loader != null) self.addReads(loader.getUnnamedModule());
+    }
+
     @Override
     public String unavailableReason() {
         return reasonFor(Nd4jProvider.class.getClassLoader());

@@ -520,7 +520,7 @@ public record SpikeNnConfig(Network network, Optimizer optimizer, Regularizer re
     /** True when this config uses one-threshold competition regulation (CR-1). */
     public boolean cr1() { return regularizer != null && !regularizer.useTwoThr(); }
 
-    /** Neurons per class M for C classes; checks that N is a multiple of C and nt_neurons < M. */
+    /** Neurons per class M for C classes; checks that N is a multiple of C and {@code nt_neurons < M}. */
     public int neuronsPerClass(int classes) {
         int n = network.nNeurons();
         if (classes <= 0 || n % classes != 0) {
