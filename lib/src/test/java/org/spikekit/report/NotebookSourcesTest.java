@@ -23,6 +23,8 @@ class NotebookSourcesTest {
     private static final Pattern PRINT_ALL = Pattern.compile("\\.printAll\\(\\)|\\.print\\(\\)");
     private static final Pattern UNORDERED = Pattern.compile("new\\s+Hash(Map|Set)\\s*<");
     private static final Pattern MAP_OF = Pattern.compile("\\b(Map|Set)\\.of\\(");
+    /** A statement at the start of a line that prints with printf/format: its value is the PrintStream. */
+    private static final Pattern PRINTF_STATEMENT = Pattern.compile("(?m)^System\\.(out|err)\\.(printf|format)\\(");
 
     private static List<Path> notebooks() throws IOException {
         Path root = Notebook.findRoot(null, Path.of("").toAbsolutePath());
@@ -82,6 +84,38 @@ class NotebookSourcesTest {
             }
         }
         assertEquals(List.of(), bad, "cells printing a table as a string (use nb.show(table))");
+    }
+
+    @Test
+    void noCellEndsWithAPrintStreamValue() throws IOException {
+        // JShell shows the value of a cell's last expression statement: System.out.printf(...) returns the
+        // PrintStream, which the kernel sends as text/html "java.io.PrintStream@..." (the runner then fails)
+        List<String> bad = new ArrayList<>();
+        for (Path nb : notebooks()) {
+            List<String> cells = codeCells(nb);
+            for (int k = 0; k < cells.size(); k++) {
+                Matcher m = PRINTF_STATEMENT.matcher(cells.get(k));
+                int last = -1;
+                while (m.find()) last = m.start();
+                if (last >= 0 && !cells.get(k).substring(last).contains("\n}") && lastStatementStartsAt(cells.get(k), last)) {
+                    bad.add(nb.getFileName() + " cell index " + k);
+                }
+            }
+        }
+        assertEquals(List.of(), bad, "cells whose last statement is System.out.printf (use println(String.format(...)))");
+    }
+
+    /** Whether no other top-level statement starts after {@code at} (a line beginning in column 0). */
+    private static boolean lastStatementStartsAt(String src, int at) {
+        String rest = src.substring(at);
+        int nl = rest.indexOf('\n');
+        while (nl >= 0) {
+            String line = rest.substring(nl + 1);
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("//")) return false;
+            int next = rest.indexOf('\n', nl + 1);
+            nl = next;
+        }
+        return true;
     }
 
     @Test
