@@ -17,8 +17,7 @@ import org.spikekit.neuron.AlifParams;
 import org.spikekit.report.AtomicFiles;
 
 /**
- * Speed of Blocks vs standard ALIF (Taylor et al. 2023, blocks.md §2.3 "Speed benchmark" and §2.5
- * Fig. 3), side by side in one JVM: forward time and forward+backward time of one recurrent ALIF
+ * Speed of Blocks vs standard ALIF (Taylor et al. 2023, notebooks/papers/blocks.md §5.1 and §7.1, Fig. 3), side by side in one JVM: forward time and forward+backward time of one recurrent ALIF
  * layer on a batch, for the two models with the same refractory period, and their ratios
  * ({@code speedup = standard time / Blocks time}, as the paper's notebook computes it).
  *
@@ -31,7 +30,7 @@ import org.spikekit.report.AtomicFiles;
  * columns: forward gemm, and forward plus the two backward gemms), so the kernels' ratio and the
  * ratio of whole layers ({@code fwdbwd_speedup_with_projection}) are both reported.
  *
- * <p>Grid (§2.3): sweep {@code arp}: 128 neurons, ARP ∈ {10, 20, …, 100}, T ∈ {512, 1024, 2048},
+ * <p>Grid (notebooks/papers/blocks.md §5.1): sweep {@code arp}: 128 neurons, ARP ∈ {10, 20, …, 100}, T ∈ {512, 1024, 2048},
  * batch ∈ {32, 64, 128}; sweep {@code neurons}: ARP 40, T 1024, batch 64, N ∈ {128, 256, 512}
  * (one layer: a stack of layers costs the sum of its layers here, so the paper's layer axis is not
  * repeated). Quick mode ({@code -Dspikekit.bench.mode=quick} or {@code MODE=quick}, the default):

@@ -14,7 +14,7 @@ import org.spikekit.neuron.HostLifKernel;
 import org.spikekit.neuron.LifKernel;
 
 /**
- * Speed of the RSNN (rsnn.md §2.2) in the two ways it is used.
+ * Speed of the RSNN (notebooks/papers/rsnn.md §4) in the two ways it is used.
  *
  * <p><b>Streaming inference</b> ({@code stream ...}, cpu backend only; the decoder is pure Java
  * and single-threaded whatever the backend): {@link StreamingDecoder#step(float[], float[])} per

@@ -17,7 +17,7 @@ import org.spikekit.train.Lamb;
 import org.spikekit.train.Losses;
 
 /**
- * Training-step time of the Spikachu paper's decoders (spikachu.md §1.2–1.4): one batch of 1-s
+ * Training-step time of the Spikachu paper's decoders (notebooks/papers/spikachu.md §4–5): one batch of 1-s
  * windows (T = 100 bins of 10 ms) through forward with tape, 20-bin trailing smoothing, weighted
  * MSE, backward and a LAMB step, in milliseconds per batch; and batch-1 inference latency per
  * 10-ms step. Inputs: a seeded random batch of N = 100 units firing Poisson-like at 12 Hz (the

@@ -15,7 +15,7 @@ import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 
 /**
- * Speed of the SpikeNN readout (spikenn.md §1.2–1.3): the event-driven single-spike layer with
+ * Speed of the SpikeNN readout (notebooks/papers/spikenn.md §4–5): the event-driven single-spike layer with
  * online STDP, pure Java, so rows are written for the cpu backend only.
  *
  * <p>Data: {@link SyntheticSpiking} with D = 4608 inputs (the STDP-CSNN feature count on MNIST),

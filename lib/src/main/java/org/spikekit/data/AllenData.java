@@ -20,7 +20,7 @@ import org.spikekit.report.Notebook;
 import org.spikekit.report.RunMode;
 
 /**
- * Where the Blocks e-phys notebook gets the Allen Cell Types cells from (blocks.md §2.1): the real
+ * Where the Blocks e-phys notebook gets the Allen Cell Types cells from (notebooks/papers/blocks.md §3.5): the real
  * files under {@code data/raw/allen/cell_types/} when present, else SpikeKit's stand-in
  * ({@link AllenStandin}) under {@code data/synthetic/allen/cell_types/}, both in the folder layout
  * of AllenSDK's {@code CellTypesCache}:

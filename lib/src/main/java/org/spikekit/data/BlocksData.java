@@ -15,7 +15,7 @@ import org.spikekit.report.Notebook;
 import org.spikekit.report.RunMode;
 
 /**
- * Where the Blocks notebooks get SHD and N-MNIST from (blocks.md §2.1): the real files under
+ * Where the Blocks notebooks get SHD and N-MNIST from (notebooks/papers/blocks.md §3.2–3.4): the real files under
  * {@code data/raw} when present, else seeded stand-ins under {@code data/synthetic} written in the
  * real formats and read back by the same readers ({@link ShdFile}, {@link NMnistFile}).
  * <ul>

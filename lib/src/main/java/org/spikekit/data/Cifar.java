@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * CIFAR-10 and CIFAR-100 in their binary version ({@code cifar-10-binary.tar.gz},
  * {@code cifar-100-binary.tar.gz} from https://www.cs.toronto.edu/~kriz/cifar.html), read straight
- * from the archive (spikenn.md "DATA FORMATS").
+ * from the archive (notebooks/papers/spikenn.md §3.1).
  *
  * <ul>
  *   <li>CIFAR-10: {@code cifar-10-batches-bin/data_batch_{1..5}.bin} (training, in that order) and

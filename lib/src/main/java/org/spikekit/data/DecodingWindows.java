@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Windows and batches for decoders of the Perich sessions (spikachu.md §1.1 "Sampling" and
- * "Augmentation"; POYO's samplers).
+ * Windows and batches for decoders of the Perich sessions (notebooks/papers/spikachu.md §3.3;
+ * POYO's samplers).
  * <ul>
  *   <li><b>Training</b> ({@link #trainEpoch}): fixed-length windows (default 1.0 s) inside the
  *       train intervals. An interval of length L &ge; w holds {@code n = ⌊L/w⌋} non-overlapping

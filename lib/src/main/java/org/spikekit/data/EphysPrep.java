@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Blocks paper's preprocessing of one Allen Cell Types cell (blocks.md §2.1 "E-phys"; authors'
+ * The Blocks paper's preprocessing of one Allen Cell Types cell (notebooks/papers/blocks.md §3.5; authors'
  * {@code scripts/ephys/build_data.py}, {@code src/datasets/ephys.py}):
  * <ul>
  *   <li>training data: the first sweep (lowest number) named {@value #TRAIN}; test data: every sweep

@@ -17,7 +17,7 @@ import java.util.zip.GZIPInputStream;
  * (detected by the gzip magic {@code 1f 8b}): a big-endian int32 magic {@code 0x000008DD}
  * (type 0x08 = unsigned byte, DD = number of dimensions), DD big-endian int32 sizes, then the
  * bytes. Images: magic {@code 0x00000803} (2051), N, rows, cols, N·rows·cols pixels row-major.
- * Labels: magic {@code 0x00000801} (2049), N, N label bytes (spikenn.md "DATA FORMATS").
+ * Labels: magic {@code 0x00000801} (2049), N, N label bytes (notebooks/papers/spikenn.md §3.1).
  */
 public final class Idx {
     private Idx() {}

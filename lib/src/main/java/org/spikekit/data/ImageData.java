@@ -19,7 +19,7 @@ import org.spikekit.report.Notebook;
 import org.spikekit.report.RunMode;
 
 /**
- * Where the SpikeNN image data sets come from (spikenn.md §1.1): {@code mnist},
+ * Where the SpikeNN image data sets come from (notebooks/papers/spikenn.md §3.1): {@code mnist},
  * {@code fashion-mnist}, {@code cifar10}, {@code cifar100}. Like {@link ODohertyData}: the real
  * files under {@code data/raw/} when present and verified against {@code data/manifest}, else a
  * seeded synthetic stand-in ({@link SyntheticImages}) written under {@code data/synthetic/} in a

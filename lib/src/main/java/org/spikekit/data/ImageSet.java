@@ -7,7 +7,7 @@ import java.util.List;
  * channels} uint8 pixels stored HWC row-major per image (pixel {@code (y, x, c)} of image
  * {@code i} at {@code i·H·W·C + (y·W + x)·C + c}; read unsigned, {@code b & 0xFF}), one int label
  * per image in {@code 0..classNames.size()-1}. This is the {@code X_*.bin}/{@code y_*.bin}
- * intermediate format of SpikeNN's {@code ft-extract/dataset} scripts (spikenn.md §1.1: MNIST
+ * intermediate format of SpikeNN's {@code ft-extract/dataset} scripts (notebooks/papers/spikenn.md §3.1: MNIST
  * 784 bytes row-major, CIFAR 3072 bytes in H, W, C order) held as one array.
  *
  * @param name data set and part, e.g. {@code mnist/train}

@@ -7,7 +7,7 @@ import java.util.Locale;
  * An immutable set of half-open time intervals {@code [start, end)} in seconds, kept sorted and
  * disjoint: the canonical form merges intervals that overlap or touch and drops empty ones, so two
  * sets covering the same time are {@link #equals equal}. The POYO/temporaldata {@code Interval}
- * operations the Spikachu preprocessing needs (spikachu.md §1.1 step 4): union, intersection,
+ * operations the Spikachu preprocessing needs (notebooks/papers/spikachu.md §3.2 step 4): union, intersection,
  * difference, dilation, total length.
  *
  * <pre>{@code

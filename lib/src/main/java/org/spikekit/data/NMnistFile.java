@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * N-MNIST (Orchard et al. 2015) event files: one {@code .bin} per sample, in folders
  * {@code Train/<digit>/*.bin} and {@code Test/<digit>/*.bin}. Each event is 5 bytes (40 bits,
- * big-endian fields; blocks.md "DATA FORMATS", checked against the widely used reader of
+ * big-endian fields; notebooks/papers/blocks.md §3.3, checked against the widely used reader of
  * gorchard/event-Python as adapted in tonic {@code io.read_mnist_file}):
  * <pre>
  *   byte 0      x (0..33)

@@ -28,10 +28,10 @@ import org.spikekit.report.RunMode;
  * ReachSession i1 = ODohertyData.session(nb, "indy_20160622_01");      // DATA, MODE from nb; recorded in provenance
  * var loaded = ODohertyData.session("loco_20170210_03", DataChoice.AUTO, RunMode.QUICK);
  * loaded.record();                                                       // real or synthetic, path, checksum status
- * ODohertyData.pretrainingSessions("indy", RunMode.FULL);                // the 30 Indy sessions of rsnn.md §2.1
+ * ODohertyData.pretrainingSessions("indy", RunMode.FULL);                // the 30 Indy sessions of notebooks/papers/rsnn.md §3.1
  * }</pre>
  *
- * <p>Sessions: the six NeuroBench challenge sessions and the pretraining sessions of rsnn.md §2.1
+ * <p>Sessions: the six NeuroBench challenge sessions and the pretraining sessions of notebooks/papers/rsnn.md §3.1
  * (Indy: 30 sessions with 96 channels; Loco: all 10). {@link RunMode#QUICK} uses the challenge
  * sessions plus two more per monkey, two minutes each; {@link RunMode#FULL} all of them, ten
  * minutes each ({@link ReachGenerator.Mode}). Real files are used whole, whatever the mode.
@@ -58,7 +58,7 @@ public final class ODohertyData {
     /** The monkeys, as in session names. */
     public static final List<String> MONKEYS = List.of("indy", "loco");
 
-    /** Indy sessions used for pretraining besides the three challenge ones (rsnn.md §2.1; 96 channels). */
+    /** Indy sessions used for pretraining besides the three challenge ones (notebooks/papers/rsnn.md §3.1; 96 channels). */
     static final List<String> INDY_OTHERS = List.of(
             "indy_20160624_03", "indy_20160627_01", "indy_20160915_01", "indy_20160916_01", "indy_20160921_01",
             "indy_20160927_04", "indy_20160927_06", "indy_20160930_02", "indy_20160930_05", "indy_20161005_06",
@@ -67,7 +67,7 @@ public final class ODohertyData {
             "indy_20161206_02", "indy_20161207_02", "indy_20161212_02", "indy_20161220_02", "indy_20170123_02",
             "indy_20170124_01", "indy_20170127_03");
 
-    /** Loco sessions besides the three challenge ones (rsnn.md §2.1; all Loco sessions). */
+    /** Loco sessions besides the three challenge ones (notebooks/papers/rsnn.md §3.1; all Loco sessions). */
     static final List<String> LOCO_OTHERS = List.of(
             "loco_20170213_02", "loco_20170214_02", "loco_20170216_02", "loco_20170217_02",
             "loco_20170227_04", "loco_20170228_02", "loco_20170302_02");
@@ -95,8 +95,8 @@ public final class ODohertyData {
     }
 
     /**
-     * The pretraining set of {@code monkey} in chronological order: all its sessions of rsnn.md
-     * §2.1 in {@code FULL} mode (Indy 30, Loco 10), the three challenge sessions plus two more in
+     * The pretraining set of {@code monkey} in chronological order: all its sessions of
+     * notebooks/papers/rsnn.md §3.1 in {@code FULL} mode (Indy 30, Loco 10), the three challenge sessions plus two more in
      * {@code QUICK} mode. Each session keeps its own train/val/test split when used.
      */
     public static List<String> pretrainingSessions(String monkey, RunMode mode) {
@@ -128,7 +128,7 @@ public final class ODohertyData {
     static void requireKnown(String name) {
         if (!isKnown(name)) {
             throw new IllegalArgumentException("unknown O'Doherty session '" + name + "': expected one of the "
-                    + allSessions().size() + " sessions of rsnn.md §2.1 (the six NeuroBench sessions "
+                    + allSessions().size() + " sessions of notebooks/papers/rsnn.md §3.1 (the six NeuroBench sessions "
                     + String.join(", ", challengeSessions()) + ", or a pretraining session listed in data/manifest)");
         }
     }

@@ -17,7 +17,7 @@ import org.spikekit.report.RunMode;
 /**
  * Seeded synthetic stand-in for the Perich et al. (2018) sessions of DANDI 000688, used when the
  * real NWB files are absent. It produces a {@link Recording} with the fields and conventions of
- * the real files (spikachu.md §1.1), written by {@link PerichNwb#write} and read back by
+ * the real files (notebooks/papers/spikachu.md §3.1), written by {@link PerichNwb#write} and read back by
  * {@link PerichNwb#read}.
  *
  * <p>Model, in order:
@@ -167,8 +167,8 @@ public final class PerichGenerator {
     /**
      * The stand-in sessions. Quick mode: 6 sessions of 4–5.5 minutes (subjects c, m, t; both
      * tasks; 36–88 units). Full mode: 14 sessions of 10–20 minutes (all four subjects; up to 150
-     * units). Ids are real-looking ({@code c_20150311_center_out_reaching} is one of spikachu.md's
-     * examples) but the content is synthetic.
+     * units). Ids are real-looking ({@code c_20150311_center_out_reaching} is one of the session ids
+     * the released driver lists) but the content is synthetic.
      */
     static final List<Spec> SPECS = List.of(
             new Spec("c_20131003_center_out_reaching", 96, 0, 900, false),

@@ -25,7 +25,7 @@ import org.spikekit.data.hdf5.Hdf5Writer;
  * Reads (and, for the synthetic stand-in, writes) one session of Perich, Gallego &amp; Miller (2018)
  * as distributed on DANDI 000688: an NWB 2.x (HDF5) file such as
  * {@code sub-C/sub-C_ses-CO-20150311_behavior+ecephys.nwb}. The fields read are those of the
- * Spikachu preprocessing (spikachu.md §1.1):
+ * Spikachu preprocessing (notebooks/papers/spikachu.md §3.1):
  * <ul>
  *   <li>{@value #POSITION}: {@code data} float {@code [k, 2]} (cursor x, y in cm) and
  *       {@code timestamps} float {@code [k]} (seconds, finite, strictly increasing);</li>
@@ -49,7 +49,7 @@ import org.spikekit.data.hdf5.Hdf5Writer;
  * Floating-point data may be float32 or float64; integer columns any integer width.
  *
  * <p>Session id: {@code <subject letter lower case>_<YYYYMMDD>_<center_out_reaching|random_target_reaching>}
- * (spikachu.md §1.1), taken from the DANDI file name ({@code sub-C_ses-CO-20150311...nwb}: task
+ * (notebooks/papers/spikachu.md §3.1), taken from the DANDI file name ({@code sub-C_ses-CO-20150311...nwb}: task
  * from "CO"/"RT", date from the name) or from a kit file name
  * ({@code c_20150311_center_out_reaching.nwb}); for any other name the task comes from a
  * "CO"/"RT" token of the name, the date from {@code session_start_time} and the letter from the

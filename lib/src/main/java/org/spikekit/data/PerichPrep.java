@@ -10,7 +10,7 @@ import org.spikekit.data.PerichNwb.Task;
 import org.spikekit.data.PerichNwb.Trials;
 
 /**
- * The Spikachu preprocessing of the Perich sessions (spikachu.md §1.1, the released
+ * The Spikachu preprocessing of the Perich sessions (notebooks/papers/spikachu.md §3.2, the released
  * {@code data_preprocessing/prepare_data.py}), steps 1–5:
  * <ol>
  *   <li><b>Trial validity</b> ({@link #validTrials}). Center-out: {@code result == "R"} and
@@ -39,8 +39,8 @@ import org.spikekit.data.PerichNwb.Trials;
  *   <li><b>Spikes</b> stay event times (unit index, time); binning happens in
  *       {@link DecodingWindows}.</li>
  * </ol>
- * Loss weights per sample ({@link Options#labelWeights}): the subtask weights of spikachu.md
- * §1.4, REACH 5.0 and every other label 1.0 — OUTLIER and INVALID included, as in the released
+ * Loss weights per sample ({@link Options#labelWeights}): the subtask weights of
+ * notebooks/papers/spikachu.md §5.1, REACH 5.0 and every other label 1.0 — OUTLIER and INVALID included, as in the released
  * config; pass other weights through {@link Options} (e.g. 0 for OUTLIER) to exclude them.
  *
  * <pre>{@code
@@ -109,7 +109,7 @@ public final class PerichPrep {
             labelWeights = labelWeights.clone();
         }
 
-        /** The released Spikachu values (spikachu.md §1.1, §1.4). */
+        /** The released Spikachu values (notebooks/papers/spikachu.md §3.2, §5.1). */
         public static Options spikachu() {
             return new Options(6.0, 10.0, 4, 1500.0, 2, 10.0, 400, 100, 0.7, 0.1, 0.2, 42, 3.0,
                     new float[] {1f, 1f, 5f, 1f, 1f, 1f});

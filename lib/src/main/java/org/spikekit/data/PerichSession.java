@@ -4,8 +4,8 @@ import java.util.Arrays;
 import org.spikekit.data.PerichNwb.Task;
 
 /**
- * One Perich session after the Spikachu preprocessing ({@link PerichPrep}, spikachu.md §1.1 steps
- * 1–5): spikes as events, z-scored cursor velocity with a behaviour label and a loss weight per
+ * One Perich session after the Spikachu preprocessing ({@link PerichPrep}, notebooks/papers/spikachu.md §3.2
+ * steps 1–5): spikes as events, z-scored cursor velocity with a behaviour label and a loss weight per
  * sample, and the train/valid/test sampling intervals.
  *
  * <p>Arrays are shared, not copied: treat them as read-only.

@@ -8,7 +8,7 @@ import java.util.List;
  * NeuroBench {@code PrimateReaching} preprocessing of one {@link ReachSession}, and the RSNN
  * paper's train/validation/test cut of it.
  *
- * <p><b>Definition followed.</b> {@code papers/rsnn.md} §2.1, checked against NeuroBench
+ * <p><b>Definition followed.</b> {@code notebooks/papers/rsnn.md} §3.2–3.3, checked against NeuroBench
  * {@code neurobench/datasets/primate_reaching.py} (class {@code PrimateReaching}, v2 with
  * {@code train_ratio}, {@code stride}, {@code bin_width}, {@code offset = 0}) and, for the RSNN
  * cut, {@code fmi-basel/neural-decoding-RSNN} {@code challenge/data.py} ({@code DatasetLoader}).
@@ -148,7 +148,7 @@ public final class PrimateReaching {
         public RsnnOptions withContext(int steps) { return new RsnnOptions(ratioVal, valSplit, sampleSteps, extend, tileStep, steps); }
     }
 
-    /** rsnn.md §2.8 item 2. */
+    /** notebooks/papers/rsnn.md §8 item 2. */
     public enum ValSplit {
         /**
          * Code as released: n_val = round(len(all indices) · ratioVal / 0.75), taken from the end

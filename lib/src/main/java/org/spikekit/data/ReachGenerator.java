@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 /**
  * Seeded synthetic stand-in for the O'Doherty et al. (2017) self-paced reaching sessions (Zenodo
  * 583331), used when the real {@code .mat} files are absent. It produces a {@link ReachSession}
- * with the same fields and conventions as the real files (see {@code papers/rsnn.md} §2.1).
+ * with the same fields and conventions as the real files (see {@code notebooks/papers/rsnn.md} §3.1).
  *
  * <p>Model, in order:
  * <ol>
@@ -64,7 +64,7 @@ public final class ReachGenerator {
         Mode(double durationS) { this.durationS = durationS; }
     }
 
-    /** The six NeuroBench sessions, in the order of rsnn.md §2.1 (I1, I2, I3, L1, L2, L3). */
+    /** The six NeuroBench sessions, in the order of notebooks/papers/rsnn.md §3.1 (I1, I2, I3, L1, L2, L3). */
     public static final List<String> NEUROBENCH_SESSIONS = List.of(
             "indy_20160622_01", "indy_20160630_01", "indy_20170131_02",
             "loco_20170210_03", "loco_20170215_02", "loco_20170301_05");

@@ -18,7 +18,7 @@ import org.spikekit.data.hdf5.Hdf5Writer;
 /**
  * The Spiking Heidelberg Digits (SHD; Cramer et al. 2020) HDF5 files {@code shd_train.h5} /
  * {@code shd_test.h5} as distributed by compneuro.net and read by the Blocks code
- * ({@code src/datasets/neuromorphic.py}; blocks.md §2.1 and "DATA FORMATS"):
+ * ({@code src/datasets/neuromorphic.py}; notebooks/papers/blocks.md §3.2):
  * <ul>
  *   <li>{@code /spikes/times}: one variable-length sequence per sample, spike times in seconds
  *       (floating point, finite, ≥ 0);</li>

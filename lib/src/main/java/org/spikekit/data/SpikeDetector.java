@@ -7,7 +7,7 @@ import java.util.Arrays;
  * ({@code ephys_features.detect_putative_spikes}, {@code find_peak_indexes},
  * {@code filter_putative_spikes}, {@code find_upstroke_indexes},
  * {@code refine_threshold_indexes}); its "threshold_t" is what the Blocks paper bins into spike
- * trains (blocks.md §2.1). With {@code dV/dt[i] = (V[i+1] − V[i])·fs} in mV/ms (a forward
+ * trains (notebooks/papers/blocks.md §3.5). With {@code dV/dt[i] = (V[i+1] − V[i])·fs} in mV/ms (a forward
  * difference, index i, as {@code numpy.diff}):
  * <ol>
  *   <li>a putative spike is an upward crossing of the cutoff (20 mV/ms): {@code dV/dt[i] < cutoff

@@ -21,7 +21,7 @@ import java.util.zip.CheckedOutputStream;
 import org.spikekit.report.AtomicFiles;
 
 /**
- * Single-spike input samples for the SpikeNN readout (spikenn.md §1.1 "SpikingDataset"; original
+ * Single-spike input samples for the SpikeNN readout (notebooks/papers/spikenn.md §3.5; original
  * {@code spikenn/dataset.py}): per sample an ordered list of (input index, float32 firing time)
  * pairs sorted by ascending time, plus a class label in {@code 0..C−1}. Inputs that never fire
  * (time ≥ {@link #maxTime()}) are not stored. Immutable and safe to share between threads.
@@ -33,7 +33,7 @@ import org.spikekit.report.AtomicFiles;
  * by ascending input index (a stable sort). The original uses numpy's default
  * {@code argsort} (introsort, not stable), so its order among equal times is unspecified. This
  * does not change any result: the readout integrates <em>all</em> spikes that share a timestamp
- * before it checks for a firing (spikenn.md §1.2), and float addition of the same weights in a
+ * before it checks for a firing (notebooks/papers/spikenn.md §4.1), and float addition of the same weights in a
  * different order is the only difference, except for the last input spike of a sample (quirk (a):
  * the check at the last spike precedes its integration), whose identity among a final group of
  * equal times is therefore the only order-dependent detail; STDP updates depend only on the times.
@@ -80,7 +80,7 @@ public final class SpikingDataset {
     }
 
     /**
-     * From a dense {@code [n, d]} row-major array of firing times (spikenn.md §1.1): in each row the
+     * From a dense {@code [n, d]} row-major array of firing times (notebooks/papers/spikenn.md §3.5): in each row the
      * entries with {@code t < maxTime} are kept, sorted by time (ties: lower index first). Labels
      * are remapped to {@code 0..C−1} by their rank among the sorted distinct labels of
      * {@code labels} (as the original's {@code np.unique} remap).

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The train / validation / test sets of one SpikeNN run (spikenn.md §1.1: the gridsearch split
+ * The train / validation / test sets of one SpikeNN run (notebooks/papers/spikenn.md §3.2: the gridsearch split
  * {@code gs/} or one K-fold fold {@code kfold/i/}). All three must agree in input size, maxTime and
  * classes. {@code val} may be empty (then there is no early stopping); {@code test} may be empty
  * (gridsearch runs do not use it).

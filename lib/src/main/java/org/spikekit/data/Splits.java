@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The train/validation splits of SpikeNN (spikenn.md §1.1 "Splits", from
+ * The train/validation splits of SpikeNN (notebooks/papers/spikenn.md §3.2, from
  * {@code ft-extract/dataset/generate_train_val.py} and {@code generate_folds.py}), over the
  * labels of the official training set. All methods return indices into that set.
  *

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A seeded synthetic stand-in for STDP-CSNN features (spikenn.md §1.1): C classes over D inputs,
+ * A seeded synthetic stand-in for STDP-CSNN features (notebooks/papers/spikenn.md §3.3): C classes over D inputs,
  * each class with a fixed random set of preferred inputs that tend to fire early; every sample has
  * about {@code spikesPerSample} distinct input spikes, a fraction {@code signal} of them drawn
  * from its class's preferred set with times in {@code [0.05, 0.65)}, the rest from all inputs with

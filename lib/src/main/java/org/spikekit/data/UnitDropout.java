@@ -3,8 +3,8 @@ package org.spikekit.data;
 import java.util.SplittableRandom;
 
 /**
- * POYO's unit-dropout augmentation as Spikachu uses it for training (spikachu.md §1.1
- * "Augmentation"): each training sample keeps a random subset of the session's units, the number
+ * POYO's unit-dropout augmentation as Spikachu uses it for training (notebooks/papers/spikachu.md §3.3):
+ * each training sample keeps a random subset of the session's units, the number
  * kept drawn from a "triangular-ish" density by rejection sampling.
  *
  * <p>The unnormalised density of the number of units kept, x:

@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Parameters of the STDP-CSNN feature extractor (spikenn.md §1.1 "Feature extractor A", from the
+ * Parameters of the STDP-CSNN feature extractor (notebooks/papers/spikenn.md §3.3, from the
  * configs {@code ft-extract/STDP-CSNN/csnn/config/{MNIST,F-MNIST,CIFAR10,CIFAR100}.json} of the
  * SpikeNN code at {@code b3d1865}). Use the per-data-set factories ({@link #mnist()},
  * {@link #fashionMnist()}, {@link #cifar10()}, {@link #cifar100()}, {@link #forDataset}) and

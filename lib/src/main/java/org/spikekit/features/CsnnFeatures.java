@@ -20,7 +20,7 @@ import org.spikekit.train.TrainingInterruptedException;
 
 /**
  * STDP-CSNN features for one split of a SpikeNN data set, as dense spike-time arrays, with a disk
- * cache. This is the kit's version of SpikeNN's {@code ft-extract} stage (spikenn.md §1.1): for a
+ * cache. This is the kit's version of SpikeNN's {@code ft-extract} stage (notebooks/papers/spikenn.md §3.3): for a
  * split of the official training set into train / val, the extractor is trained on the train part
  * ({@link StdpCsnn#train}, min/max scaling from that part), then train, val and the official test
  * set are extracted. The readout converts the dense arrays ({@code t < 1} = spike) to its sparse

@@ -22,7 +22,7 @@ import org.spikekit.train.TrainingInterruptedException;
  * simulator ({@code ft-extract/STDP-CSNN/csnn}: {@code process/OnOffFilter.cpp},
  * {@code process/Scaling.cpp} (FeatureScaling), {@code InputConverter.cpp} (LatencyCoding),
  * {@code layer/Convolution.cpp}, {@code stdp/Multiplicative.cpp}, {@code layer/Pooling.cpp}),
- * exactly as spikenn.md §1.1 "Feature extractor A" restates it. Per image:
+ * exactly as notebooks/papers/spikenn.md §3.3 restates it. Per image:
  *
  * <ol>
  *   <li>pixels / 255;
@@ -61,7 +61,7 @@ import org.spikekit.train.TrainingInterruptedException;
  * Randomness: {@code SplittableRandom(seed)} — weights first (filter-major, then
  * {@code (ky, kx, channel)}), then per sample the patch row and column; the simulator's
  * {@code std::mt19937} stream is not reproduced, so features agree with the original statistically,
- * not bit for bit (spikenn.md §1.8 item 3). Deterministic for a seed; {@link #extract} gives the
+ * not bit for bit (notebooks/papers/spikenn.md §9 item 3). Deterministic for a seed; {@link #extract} gives the
  * same bytes for any thread count (each image is computed independently, in a fixed way).
  *
  * <p>Speed: input spikes are precomputed per training sample once (sparse, sorted), the

@@ -3,9 +3,9 @@ package org.spikekit.features;
 import org.spikekit.data.ImageSet;
 
 /**
- * Patch ZCA whitening filters for the CIFAR configs (spikenn.md §1.1 step 2; the original ships
+ * Patch ZCA whitening filters for the CIFAR configs (notebooks/papers/spikenn.md §3.3 step 2; the original ships
  * them precomputed in {@code whiten-filters/CIFAR10}, a binary ClassParameter file the kit does not
- * parse — here they are recomputed from the training split, so they differ slightly; §1.8 item 4).
+ * parse — here they are recomputed from the training split, so they differ slightly; notebooks/papers/spikenn.md §9 item 4).
  *
  * <p>Patches of {@code zcaSize × zcaSize × C} pixels / 255 are taken at every position with
  * stride 2 ({@code y, x = 0, 2, 4, … ≤ H − size}) of the training images; when there are more

@@ -3,7 +3,7 @@ package org.spikekit.metrics;
 import java.util.List;
 
 /**
- * Explained temporal variance (ETV), the Blocks paper's neural-fitting metric (blocks.md §2.4):
+ * Explained temporal variance (ETV), the Blocks paper's neural-fitting metric (notebooks/papers/blocks.md §6):
  * <ul>
  *   <li>each spike train (one per test epoch) is smoothed with a unit-area Gaussian of σ samples
  *       (truncated at ±4σ, zero outside the epoch), and the smoothed epochs of one trial are

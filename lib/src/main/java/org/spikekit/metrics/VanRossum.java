@@ -2,7 +2,7 @@ package org.spikekit.metrics;
 
 /**
  * The van Rossum distance between two spike trains on a common grid, as the Blocks paper's
- * neural-fitting loss (blocks.md §2.3 "E-phys fits"; van Rossum 2001):
+ * neural-fitting loss (notebooks/papers/blocks.md §5.3; van Rossum 2001):
  * <pre>
  *   e[t] = model[t] − data[t]
  *   f[t] = Σ_{j≤t} exp(−(t−j)/τ)·e[j]          (causal exponential kernel, τ in samples)

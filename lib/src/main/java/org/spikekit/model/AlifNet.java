@@ -17,7 +17,7 @@ import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
 
 /**
- * A small supervised classifier after the Blocks paper's {@code AuditoryModel} (blocks.md §2.3;
+ * A small supervised classifier after the Blocks paper's {@code AuditoryModel} (notebooks/papers/blocks.md §5.2;
  * authors' {@code src/models.py}), with one hidden layer: input → ALIF layer (standard or Blocks
  * kernel, recurrent or feedforward) → non-spiking leaky-integrator readout → logits → softmax
  * cross-entropy. Per batch row, time step t, hidden neuron h, class o:

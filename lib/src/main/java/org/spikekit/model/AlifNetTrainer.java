@@ -14,7 +14,7 @@ import org.spikekit.train.Interrupts;
 
 /**
  * Mini-batch training of an {@link AlifNet} classifier as in the Blocks paper's supervised runs
- * (blocks.md §2.3; authors' {@code src/train.py}): Adam (lr 1e-3, eps 1e-5), batch 64,
+ * (notebooks/papers/blocks.md §5.2; authors' {@code src/train.py}): Adam (lr 1e-3, eps 1e-5), batch 64,
  * cross-entropy on the summed readout, an optional learning-rate decay at one epoch, and the
  * reported model = the epoch with the lowest training loss (its test accuracy is reported; the
  * paper reloads that checkpoint, here the test accuracy is simply recorded every epoch).

@@ -9,7 +9,7 @@ import org.spikekit.nn.Tape;
 import org.spikekit.train.Parameter;
 
 /**
- * An MLP/RNN/GRU/LSTM baseline of the Spikachu paper (spikachu.md §1.3) as a {@link WindowDecoder}:
+ * An MLP/RNN/GRU/LSTM baseline of the Spikachu paper (notebooks/papers/spikachu.md §4.5) as a {@link WindowDecoder}:
  * the batch's binned spike counts {@code [T, B, N]} of its one session feed a {@link Baselines.Model}.
  * Baselines are single-session models (no homogenizer): a batch mixing sessions, or one whose
  * session has another unit count, is refused.

@@ -21,7 +21,7 @@ import org.spikekit.nn.Tape;
 import org.spikekit.train.Parameter;
 
 /**
- * The causal ANN baselines of Spikachu (spikachu.md §1.3; released {@code configs/baselines.yaml},
+ * The causal ANN baselines of Spikachu (notebooks/papers/spikachu.md §4.5; released {@code configs/baselines.yaml},
  * {@code models/baselines.py}): single-session decoders from binned spike counts {@code [T, B, N]}
  * (10-ms bins, one column per unit of the session) to 2-D velocity {@code [T, B, 2]} at every bin,
  * before the 20-tap output smoothing (done by the caller, as for Spikachu itself).
@@ -34,13 +34,13 @@ import org.spikekit.train.Parameter;
  *   <li>RNN / GRU / LSTM ({@link RecurrentConfig}): 4 stacked blocks, each
  *       {@code core (layers L, hidden H, inter-layer dropout 0.1) → Linear(H → N) → Dropout(0.1)}, the
  *       last block's Linear mapping to 2 instead of N. RNN: L = 8, H = 212 (tanh); GRU: L = 4,
- *       H = 164; LSTM: L = 4, H = 162. Reading of the spec, confirmed in the released
+ *       H = 164; LSTM: L = 4, H = 162. Reading of notebooks/papers/spikachu.md §4.5, confirmed in the released
  *       {@code RecurrentBlock}: the readout of every block is {@code Sequential(Linear, Dropout)}, so
  *       in training the dropout also follows the last Linear, i.e. it acts on the predicted
  *       velocities (the identity in evaluation).</li>
  * </ul>
  * Energy: {@link #energy(MlpConfig)} and {@link #energy(RecurrentConfig)} give the analytic per-step
- * operation counts of the released profiler (spikachu.md §1.5) and their 45-nm energy.
+ * operation counts of the released profiler (notebooks/papers/spikachu.md §6.2) and their 45-nm energy.
  */
 public final class Baselines {
     private Baselines() {}
@@ -277,7 +277,7 @@ public final class Baselines {
     public record Term(String module, long macs, long acs) {}
 
     /**
-     * Analytic energy of one baseline per 10-ms step and per sample (spikachu.md §1.5, the released
+     * Analytic energy of one baseline per 10-ms step and per sample (notebooks/papers/spikachu.md §6.2, the released
      * {@code network_profiling.py}): {@code E = MACs·E_MAC + ACs·E_AC} with the 45-nm constants
      * ({@link EnergyConstants#HOROWITZ_45NM}: 4.6 pJ, 0.9 pJ).
      *

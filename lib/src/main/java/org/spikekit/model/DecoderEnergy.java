@@ -3,7 +3,7 @@ package org.spikekit.model;
 import org.spikekit.metrics.EnergyConstants;
 
 /**
- * Theoretical energy of one decoder per 10-ms step and sample (spikachu.md §1.5):
+ * Theoretical energy of one decoder per 10-ms step and sample (notebooks/papers/spikachu.md §6.2):
  * {@code E = MACs·E_MAC + (ACs + spikes)·E_AC} with {@link #constants()} (Horowitz 45 nm: 4.6 pJ,
  * 0.9 pJ). For the ANN baselines the counts are analytic and {@code spikes} is 0.
  *

@@ -14,7 +14,7 @@ import org.spikekit.train.Parameter;
 
 /**
  * Fits {@link EphysNeurons} to recorded spike trains as the Blocks paper's {@code EphysTrainer}
- * (blocks.md §2.3): full-batch Adam (the training epochs of a cell are one batch), at most
+ * (notebooks/papers/blocks.md §5.3): full-batch Adam (the training epochs of a cell are one batch), at most
  * {@code maxEpochs} epochs, and a cell stops when its best loss of the last {@code patience} epochs
  * is worse than its best so far (no learning-rate decay). Each cell stops on its own: from then on
  * its parameters are held at their best values while the others go on. The fitted model holds,

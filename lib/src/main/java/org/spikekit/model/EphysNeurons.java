@@ -13,7 +13,7 @@ import org.spikekit.train.Parameter;
 
 /**
  * One adaptive LIF neuron per recorded cell, fitted to the cell's spikes under current injection:
- * the Blocks paper's {@code models.Neuron} / {@code EphysTrainer} (blocks.md §2.3 "E-phys fits").
+ * the Blocks paper's {@code models.Neuron} / {@code EphysTrainer} (notebooks/papers/blocks.md §5.3).
  * C cells are fitted at once as C independent neurons of one ALIF layer (no recurrence): each has
  * its own input weight w, β, p and b and its own input current, the loss is the sum of the cells'
  * losses and Adam is elementwise, so every cell's fit is the one it would get alone.

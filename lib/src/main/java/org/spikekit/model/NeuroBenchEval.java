@@ -14,7 +14,7 @@ import org.spikekit.metrics.R2;
 import org.spikekit.metrics.SynapticOperations;
 
 /**
- * NeuroBench-style evaluation of a primate-reaching decoder (rsnn.md §2.4): the model runs once over
+ * NeuroBench-style evaluation of a primate-reaching decoder (notebooks/papers/rsnn.md §6): the model runs once over
  * the whole test span as one sequence from its reset state, without dropout, and the metrics are
  * computed with the classes of {@code org.spikekit.metrics}:
  * <ul>

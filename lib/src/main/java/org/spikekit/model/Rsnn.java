@@ -252,7 +252,7 @@ public final class Rsnn implements NeuroBenchModel {
     // ---- NeuroBench ---------------------------------------------------------------------------
 
     /**
-     * NeuroBench description (rsnn.md §2.4): {@code hidden.in} (LINEAR, input spikes),
+     * NeuroBench description (notebooks/papers/rsnn.md §6): {@code hidden.in} (LINEAR, input spikes),
      * {@code hidden.rec} (RECURRENT, the hidden spikes of the same step), one LINEAR readout per head
      * ({@code readout} for one head, else {@code readout1..readoutH}), no biases; the learnable τ
      * parameters of the hidden layer and the readout are extra parameters. The hidden layer's fixed

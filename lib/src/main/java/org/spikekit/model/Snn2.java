@@ -14,7 +14,7 @@ import org.spikekit.train.Parameter;
 import org.spikekit.train.SequenceModel;
 
 /**
- * NeuroBench's primate-reaching baseline SNN2 (rsnn.md §2.6; NeuroBench
+ * NeuroBench's primate-reaching baseline SNN2 (notebooks/papers/rsnn.md §4.5; NeuroBench
  * {@code examples/primate_reaching/SNN2.py}, snnTorch 0.7). Per 4-ms step n, per sequence:
  * <pre>
  *   I1[n] = dropout(W1·x[n])                      fc1: Linear(in → 50, no bias); dropout 0.3 in training

@@ -15,7 +15,7 @@ import org.spikekit.train.Parameter;
 import org.spikekit.train.SequenceModel;
 
 /**
- * NeuroBench's primate-reaching baseline SNN3 (rsnn.md §2.6; NeuroBench
+ * NeuroBench's primate-reaching baseline SNN3 (notebooks/papers/rsnn.md §4.5; NeuroBench
  * {@code examples/primate_reaching/SNN_3.py} in its latest form: LayerNorm over
  * {@code [num_steps, input_dim]}, summed (not binarised) sub-bins, β and θ fixed, output layer without
  * reset. An earlier form of that file (LayerNorm over {@code [input_dim]}, binarised 8-row sub-bins,

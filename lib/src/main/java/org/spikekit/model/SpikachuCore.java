@@ -18,7 +18,7 @@ import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
 
 /**
- * The spiking core of Spikachu (Mentzelopoulos et al., NeurIPS 2025; spikachu.md §1.2 B–F): from
+ * The spiking core of Spikachu (Mentzelopoulos et al., NeurIPS 2025; notebooks/papers/spikachu.md §4.2 B–F): from
  * real-valued "virtual channels" {@code x [T, B, C]} (one 10-ms bin per step, produced by the causal
  * homogenizer, step A, which is not part of this class) to velocity predictions {@code [T, B, 2]}
  * (before the output smoothing G, which is applied elsewhere).
@@ -46,7 +46,7 @@ import org.spikekit.train.Parameter;
  * SpikachuCore core = new SpikachuCore(be, "spikachu", SpikachuCore.Config.paper(), 42);
  * Tape tape = Tape.inference();
  * Tensor v = core.forward(channels, tape);                  // [T, B, 2]
- * SpikachuCore.Energy e = core.energy(tape, channels.dim(0)); // §1.5, per step and sample
+ * SpikachuCore.Energy e = core.energy(tape, channels.dim(0)); // spikachu.md §6.2, per step and sample
  * }</pre>
  */
 public final class SpikachuCore implements Layer {
@@ -132,7 +132,7 @@ public final class SpikachuCore implements Layer {
             }
         }
 
-        /** The paper's sizes (configs/spikachu.yaml, spikachu.md §1.2), kit-default SSA. */
+        /** The paper's sizes (configs/spikachu.yaml, notebooks/papers/spikachu.md §4.2), kit-default SSA. */
         public static Config paper() {
             return new Config(128, List.of(1.1, 10.0, 20.0), 0.75f, 256, 4, 2, 0.1f,
                     512, 8, 4f, 0.1f, 0.1f,
@@ -181,7 +181,7 @@ public final class SpikachuCore implements Layer {
     }
 
     /**
-     * The theoretical 45-nm energy of spikachu.md §1.5 for one inference pass, per time step and
+     * The theoretical 45-nm energy of notebooks/papers/spikachu.md §6.2 for one inference pass, per time step and
      * sample: a Linear fed by a LIF costs {@code in·out·r} ACs (r = that LIF's spike rate on the
      * tape), any other Linear {@code in·out} MACs; a bias adds {@code out} ACs; a BatchNorm
      * {@code 6·F} MACs; each LIF {@code F·r} spikes at E_AC each; the SSA's products q·kᵀ and A·v
@@ -189,7 +189,7 @@ public final class SpikachuCore implements Layer {
      * step and sample and count S times. Energy = MACs·E_MAC + (ACs + spikes)·E_AC. The
      * readout integrator is not a spiking layer and costs nothing itself; its Linear counts MACs.
      *
-     * <p>Where this follows the spec's rules literally and the released {@code network_profiling.py}
+     * <p>Where this follows the rules of notebooks/papers/spikachu.md §6.2 literally and the released {@code network_profiling.py}
      * does not ({@link #energyAsProfiled} is that script's reading): the released script pairs a
      * Linear with the module counted just before it (a LIF: ACs at its rate; anything else: MACs),
      * not the LIF feeding it, so the SSA's k/v projections and the MLP's first Linear, whose input
@@ -339,7 +339,7 @@ public final class SpikachuCore implements Layer {
     public Energy energy(Tape tape, int steps) { return energy(tape, steps, EnergyConstants.HOROWITZ_45NM); }
 
     /**
-     * The §1.5 energy estimate from the spike rates an inference pass of this core recorded on
+     * The notebooks/papers/spikachu.md §6.2 energy estimate from the spike rates an inference pass of this core recorded on
      * {@code tape}; counts are per time step and sample, {@code steps} (the window length T) scales
      * them to {@link Energy#joulesPerWindow()}.
      */

@@ -18,7 +18,7 @@ import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
 
 /**
- * A multi-scale spiking network (spikachu.md §1.2 B, and the integrator E): parallel branches of
+ * A multi-scale spiking network (notebooks/papers/spikachu.md §4.2 B, and the integrator E): parallel branches of
  * the same shape that differ only in the initial time constant of their neurons, run on the same
  * input {@code [T, B, in]}; their outputs are stacked into {@code [T, B, S, out]}.
  *

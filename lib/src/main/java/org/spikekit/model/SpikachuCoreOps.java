@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The operation ledger behind {@link SpikachuCore#energy}: while the core is built, every module
- * that the energy model of spikachu.md §1.5 counts registers here with its sizes, the number of
+ * that the energy model of notebooks/papers/spikachu.md §6.2 counts registers here with its sizes, the number of
  * tokens it processes per time step and sample, and (for a Linear) the spiking layer that feeds it.
  */
 final class SpikachuCoreOps {

@@ -17,7 +17,7 @@ import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
 
 /**
- * Spikachu's spiking self-attention block (spikachu.md §1.2 C) on {@code x [T, B, S, D]}, attending
+ * Spikachu's spiking self-attention block (notebooks/papers/spikachu.md §4.2 C) on {@code x [T, B, S, D]}, attending
  * over the S scale tokens of each time step and sample:
  * <pre>
  *   x1 = LayerNorm1(x);  x2 = x1 + SSA(x1)

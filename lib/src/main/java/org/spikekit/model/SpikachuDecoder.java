@@ -11,7 +11,7 @@ import org.spikekit.nn.Tape;
 import org.spikekit.train.Parameter;
 
 /**
- * Spikachu end to end (spikachu.md §1.2): the causal {@link Homogenizer} turns each bin's spikes
+ * Spikachu end to end (notebooks/papers/spikachu.md §4.2): the causal {@link Homogenizer} turns each bin's spikes
  * (unit tokens) into real-valued virtual channels, the {@link SpikachuCore} (multi-scale SNN, SSA
  * block, feed-forward layer, integrator, leaky readout) maps them to {@code (v_x, v_y)} per bin.
  * Every stage is per-bin or runs forward in time, so the prediction at bin t depends on bins ≤ t
@@ -118,7 +118,7 @@ public final class SpikachuDecoder implements WindowDecoder {
     public List<Parameter> unitIdentificationParameters() { return homogenizer.unitIdentificationParameters(); }
 
     /**
-     * Trainable parameters without the unit embeddings (the size the spec's ≈3.9 M refers to;
+     * Trainable parameters without the unit embeddings (the size the ≈3.9 M of notebooks/papers/spikachu.md §4.3 refers to;
      * BatchNorm running statistics and frozen thresholds are not counted).
      */
     public long sharedParameterCount() {

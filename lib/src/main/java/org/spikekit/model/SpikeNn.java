@@ -28,13 +28,13 @@ import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 
 /**
- * The SpikeNN readout paper (Goupy, Tirilly, Bilasco, NeurIPS 2024; {@code papers/spikenn.md})
+ * The SpikeNN readout paper (Goupy, Tirilly, Bilasco, NeurIPS 2024; {@code notebooks/papers/spikenn.md})
  * protocols, the entry point notebooks and the paper driver call:
  * <ul>
  *   <li>{@link #train}: one run (train / val / test, early stopping), nothing stored;</li>
  *   <li>{@link #run}: the same, kept as one {@link SpikeNnRun} JSON file under the runs folder and
  *       read back instead of recomputed when present;</li>
- *   <li>{@link #kfold}: one run per fold, seeded with the fold index (§1.5), mean ± population
+ *   <li>{@link #kfold}: one run per fold, seeded with the fold index (notebooks/papers/spikenn.md §5.5), mean ± population
  *       std of the final test accuracies;</li>
  *   <li>{@link #gridsearch}: every config of a grid ({@link SpikeNnConfig#readGrid}) on one split
  *       with one seed, runs aborted by {@code gridsearch_stop_acc}, ranked by validation
@@ -269,7 +269,7 @@ public final class SpikeNn {
     }
 
     /**
-     * K-fold protocol (spikenn.md §1.3, §1.5): fold k trained with seed k on {@code folds.get(k)};
+     * K-fold protocol (notebooks/papers/spikenn.md §5.5, §6): fold k trained with seed k on {@code folds.get(k)};
      * score = mean ± population std of the final test accuracies. Run files are named
      * {@code <label>_fold<k>-<key>.json}.
      */
@@ -309,7 +309,7 @@ public final class SpikeNn {
     public record GridPoint(int index, SpikeNnRun run) {}
 
     /**
-     * Grid search (spikenn.md §1.4): every config of {@code grid} on {@code split} with
+     * Grid search (notebooks/papers/spikenn.md §5.6): every config of {@code grid} on {@code split} with
      * {@code seed} (0 in the paper, on the {@code gs/} split), with the gridsearch abort rule. Run
      * files are named {@code <label>_g<index>-<key>.json}. Returns the points ranked by final
      * validation accuracy (descending; ties and NaN by grid index) — the original's

@@ -23,7 +23,7 @@ public interface WindowDecoder extends Module {
     void backward(Tensor gradPrediction, Tape tape);
 
     /**
-     * Operation counts and energy per 10-ms step and sample (spikachu.md §1.5).
+     * Operation counts and energy per 10-ms step and sample (notebooks/papers/spikachu.md §6.2).
      *
      * @param inferenceTape the tape of inference passes of this model (spiking models read their
      *     spike rates from it; the ANN baselines' counts are analytic and ignore it)

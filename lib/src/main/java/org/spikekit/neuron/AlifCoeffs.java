@@ -5,7 +5,7 @@ import org.spikekit.compute.Tensor;
 
 /**
  * Per-neuron constants of an ALIF layer, each {@code [N]}, as the dynamics use them (after the
- * paper's clamps, see {@link #fromRaw}). blocks.md §2.2:
+ * paper's clamps, see {@link #fromRaw}). notebooks/papers/blocks.md §4.1:
  * <pre>
  *   V[t] = β·V̂[t−1] + I[t]        θ[t] = 1 + b·a[t−1]        a[t] = p·a[t−1] + S[t]
  * </pre>
@@ -44,7 +44,7 @@ public record AlifCoeffs(Tensor beta, Tensor p, Tensor b) {
     /**
      * The coefficients the paper's model uses for raw learnable parameters:
      * {@code β = clamp(β_raw, 0.001, 0.999)}, {@code p = clamp(|p_raw|, 0, 0.999)},
-     * {@code b = clamp(|b_raw|, 0.001, 1)} (blocks.md §2.2). Raw values must be finite.
+     * {@code b = clamp(|b_raw|, 0.001, 1)} (notebooks/papers/blocks.md §4.1). Raw values must be finite.
      */
     public static AlifCoeffs fromRaw(Backend be, Tensor betaRaw, Tensor pRaw, Tensor bRaw) {
         float[] br = host(be, betaRaw, "betaRaw"), pr = host(be, pRaw, "pRaw"), bbr = host(be, bRaw, "bRaw");

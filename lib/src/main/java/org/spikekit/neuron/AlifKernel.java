@@ -9,10 +9,10 @@ import org.spikekit.compute.Tensor;
  * time-major sequence {@code [T, B, N]} of input currents, from rest (V = 0, a = 0, not
  * refractory). Two models with the same equations and four implementations:
  * <ul>
- *   <li>standard ALIF, step by step (blocks.md §2.2 "Standard discrete ALIF"; authors' code
+ *   <li>standard ALIF, step by step (notebooks/papers/blocks.md §4.1; authors' code
  *       {@code src/snn/snn.py} {@code SNN.process}): {@link HostAlifKernel} (fused) and
  *       {@link ReferenceAlifKernel} (composed from {@link Backend} primitives);</li>
- *   <li>Blocks ALIF (blocks.md §2.2 "Blocks reformulation"; {@code src/snn/block/blocks.py},
+ *   <li>Blocks ALIF (notebooks/papers/blocks.md §4.2; {@code src/snn/block/blocks.py},
  *       {@code block.py}): {@link HostBlocksKernel} (fused) and {@link ReferenceBlocksKernel}
  *       (composed, the paper's per-block convolutions).</li>
  * </ul>

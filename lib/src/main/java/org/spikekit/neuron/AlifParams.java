@@ -2,7 +2,7 @@ package org.spikekit.neuron;
 
 /**
  * Configuration of a layer of adaptive LIF neurons as in the Blocks paper (Taylor, King, Harper,
- * NeurIPS 2023; blocks.md §2.2; authors' code {@code src/snn/snn.py} {@code SNN.process} and
+ * NeurIPS 2023; notebooks/papers/blocks.md §4; authors' code {@code src/snn/snn.py} {@code SNN.process} and
  * {@code src/snn/block/blocks.py} {@code Blocks.process}). Immutable.
  *
  * <p>The absolute refractory period {@code arp} (in steps, the code's {@code t_latency}) fixes
@@ -27,7 +27,7 @@ public record AlifParams(int arp, Surrogate surrogate) {
         if (surrogate == null) throw new IllegalArgumentException("AlifParams.surrogate must not be null");
         if (!surrogate.binaryForward()) {
             throw new IllegalArgumentException("AlifParams.surrogate must have a binary forward (Heaviside), got "
-                    + surrogate + ": Blocks finds the first crossing of a block exactly (blocks.md §2.2 step 4)");
+                    + surrogate + ": Blocks finds the first crossing of a block exactly (notebooks/papers/blocks.md §4.2 step 4)");
         }
     }
 

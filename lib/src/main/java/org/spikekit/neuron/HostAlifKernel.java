@@ -11,7 +11,7 @@ import org.spikekit.compute.Tensor;
 
 /**
  * Fused standard ALIF for host-memory backends: the math of {@link ReferenceAlifKernel}
- * (blocks.md §2.2; authors' {@code SNN.process}) as Vector-API loops over neurons, one worker per
+ * (notebooks/papers/blocks.md §4.1; authors' {@code SNN.process}) as Vector-API loops over neurons, one worker per
  * group of batch rows, each running the whole time loop for its rows. Per row and step:
  * mask, membrane, threshold, spike, reset, adaptation and refractory counter in one pass; then the
  * spikes' recurrent input is added, event driven, to the row's current {@code arp + 1} steps ahead.

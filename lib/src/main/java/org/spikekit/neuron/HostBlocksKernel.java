@@ -11,7 +11,7 @@ import org.spikekit.compute.Tensor;
 
 /**
  * Fused Blocks ALIF for host-memory backends: the math of {@link ReferenceBlocksKernel}
- * (blocks.md §2.2 "Blocks reformulation"; authors' {@code src/snn/block/blocks.py}), as
+ * (notebooks/papers/blocks.md §4.2; authors' {@code src/snn/block/blocks.py}), as
  * Vector-API loops over neurons, one worker per group of batch rows.
  *
  * <p>Blocks run one after another (L = arp + 1 steps each); within a block each SIMD group of
@@ -23,7 +23,7 @@ import org.spikekit.compute.Tensor;
  * (which equals {@code z = 1} of the ramp convolution). The recurrent input of a block's spikes
  * is added, event driven, to the next block. The float operations are those of
  * {@link HostAlifKernel}, so the two fused kernels give bit-identical spikes whenever the models
- * agree (blocks.md §2.2: b ≥ 0).
+ * agree (notebooks/papers/blocks.md §4.2: b ≥ 0).
  *
  * <p>Backward per block in reverse: the transposed ramp convolution as two reverse running sums
  * ({@code dS̃[j] = Σ_{k≥j} (k−j+1)·dS[k]}), surrogate derivatives (java.lang.Math), the adjoint

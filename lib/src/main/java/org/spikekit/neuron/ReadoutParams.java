@@ -6,7 +6,7 @@ import java.util.List;
  * Configuration of a non-spiking leaky-integrator readout with one or more heads (immutable).
  * Every head has {@code outputs} units with its own base time constants; unit
  * {@code u = head·outputs + o}. Per-unit learnable raw parameters r give
- * {@code τ = tau0·softplus(r)} (stork {@code CustomReadoutGroup}, rsnn.md §2.2).
+ * {@code τ = tau0·softplus(r)} (stork {@code CustomReadoutGroup}, notebooks/papers/rsnn.md §4.2).
  *
  * @param heads base time constants per head (at least one)
  * @param dtS simulation step, seconds

@@ -11,7 +11,7 @@ import org.spikekit.train.Parameter;
 /**
  * A layer of N current-based LIF neurons with an input projection and optional all-to-all
  * recurrence, trained by backpropagation through time with a surrogate gradient (stork
- * {@code CustomLIFGroup}; rsnn.md §2.2).
+ * {@code CustomLIFGroup}; notebooks/papers/rsnn.md §4.1).
  *
  * <p>Per batch row, neuron i, step n = 0..T−1 (Δt = {@code dtS} seconds; U, I, θ in membrane units;
  * d = {@link LifParams#synapticDelay()}; m an optional dropout mask on the spikes the recurrent

@@ -7,7 +7,7 @@ import org.spikekit.compute.UnaryOp;
 
 /**
  * Standard ALIF composed only from {@link Backend} primitives, one step at a time: the definition
- * {@link HostAlifKernel} is tested against (blocks.md §2.2 "Standard discrete ALIF"; authors'
+ * {@link HostAlifKernel} is tested against (notebooks/papers/blocks.md §4.1; authors'
  * {@code src/snn/snn.py} {@code SNN.process}). The refractory state is a float counter of the
  * masked steps still to come ({@code arp} after a spike, counting down), which is the code's
  * {@code refac_times < t_latency} test. Tape: V, a[t−1], S and the mask M as float32 {@code [T, B, N]}.

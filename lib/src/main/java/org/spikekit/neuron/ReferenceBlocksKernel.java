@@ -7,7 +7,7 @@ import org.spikekit.compute.UnaryOp;
 
 /**
  * Blocks ALIF composed only from {@link Backend} primitives, written as the paper computes it
- * (blocks.md §2.2 "Blocks reformulation"; authors' {@code src/snn/block/blocks.py}
+ * (notebooks/papers/blocks.md §4.2; authors' {@code src/snn/block/blocks.py}
  * {@code Blocks.process} and {@code block.py} {@code Block.forward}). Time is zero-padded to
  * {@code nb = ⌈T/L⌉} blocks of {@code L = arp + 1} steps; per block, given the carried V0 and
  * adaptation:

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * A fully connected layer of single-spike integrate-and-fire neurons (IF, or LIF with per-neuron
  * time constants), simulated event by event on float32 timestamps with no time grid: the SpikeNN
- * readout (spikenn.md §1.2; original {@code spikenn/_impl.py}, the numba forward of
+ * readout (notebooks/papers/spikenn.md §4.1; original {@code spikenn/_impl.py}, the numba forward of
  * {@code spikenn/snn.py}).
  *
  * <p>Per sample, with input spikes in ascending time (index {@code j}, time {@code t_j}):
@@ -175,7 +175,7 @@ public final class SingleSpikeLayer {
     }
 
     /**
-     * The decision rule (spikenn.md §1.2) over neurons {@code [from, to)}: earliest spike time,
+     * The decision rule (notebooks/papers/spikenn.md §4.2) over neurons {@code [from, to)}: earliest spike time,
      * ties → larger potential, remaining ties → lower index. If none fired all times are tMax and
      * the largest potential wins. Neurons with {@code excluded[i]} (may be null) are skipped.
      *

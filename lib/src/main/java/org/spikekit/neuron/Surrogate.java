@@ -26,11 +26,11 @@ import org.spikekit.compute.UnaryOp;
  *       peak 1.</li>
  *   <li>{@link Kind#SMOOTH_SIGMOID}: as {@link Kind#SIGMOID}, but the forward is the sigmoid too.</li>
  *   <li>{@link Kind#MULTI_GAUSSIAN} ("mg", Yin et al. 2021; the Blocks paper's surrogate for all main
- *       results, blocks.md §2.2, {@code src/snn/surrogate.py} class {@code MG}):
+ *       results, notebooks/papers/blocks.md §4.3, {@code src/snn/surrogate.py} class {@code MG}):
  *       {@code γ·[(1 + h)·N(x; 0, σ) − h·N(x; σ, sσ) − h·N(x; −σ, sσ)]} with {@code σ = scale}
  *       (0.5 in the paper), fixed {@code h = 0.15}, {@code s = 6}, {@code γ = 0.5};
  *       {@code N(x; μ, σ)} is the normal density.</li>
- *   <li>{@link Kind#BOXCAR} (blocks.md §2.2, class {@code BoxCar}): 1 on {@code (−scale, scale]}, else 0
+ *   <li>{@link Kind#BOXCAR} (notebooks/papers/blocks.md §4.3, class {@code BoxCar}): 1 on {@code (−scale, scale]}, else 0
  *       ({@code scale = 0.5} in the paper).</li>
  * </ul>
  *

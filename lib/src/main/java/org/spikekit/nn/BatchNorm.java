@@ -8,7 +8,7 @@ import org.spikekit.train.Parameter;
 /**
  * Batch normalisation of the last (feature) axis over ALL leading axes, as PyTorch's
  * {@code BatchNorm1d(F)} inside SpikingJelly's multi-step {@code layer.BatchNorm1d} (which folds
- * time and batch, and Spikachu's scale tokens, into one batch axis; spikachu.md §1.2 B–E).
+ * time and batch, and Spikachu's scale tokens, into one batch axis; notebooks/papers/spikachu.md §4.2 B–E).
  *
  * <p>Training ({@code tape.training()}): {@code y = (x − μ)/sqrt(σ² + eps)·γ + β} with the batch mean
  * μ and the biased batch variance σ² per feature; the running statistics move by

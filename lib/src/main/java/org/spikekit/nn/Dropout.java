@@ -13,7 +13,7 @@ import org.spikekit.train.Parameter;
  *
  * <p>{@link #sharedOverTime} draws one mask over the trailing axes of a time-major input
  * {@code [T, ...]} per forward pass and applies it at every step, as SpikingJelly's multi-step
- * {@code layer.Dropout} (used throughout Spikachu, spikachu.md §1.2): a dropped neuron stays silent
+ * {@code layer.Dropout} (used throughout Spikachu, notebooks/papers/spikachu.md §4.2): a dropped neuron stays silent
  * for the whole sequence.
  */
 public final class Dropout implements Layer {

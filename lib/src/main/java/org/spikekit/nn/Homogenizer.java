@@ -18,7 +18,7 @@ import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
 
 /**
- * Spikachu's causal homogenizer (spikachu.md §1.2 A): the spikes of each 10-ms bin become a fixed
+ * Spikachu's causal homogenizer (notebooks/papers/spikachu.md §4.2 A): the spikes of each 10-ms bin become a fixed
  * number of real-valued "virtual channels", whatever the session and its units.
  *
  * <p>Per row (one bin of one sample; row {@code r = t·B + b} of a time-major batch):
@@ -60,7 +60,7 @@ import org.spikekit.train.Parameter;
  * all sessions' units and the rest of the homogenizer is shared across sessions. Output: a
  * {@code [T, B, C]} tensor.
  *
- * <p><b>Unit identification</b> (the spec's {@code finetune_with_unit_identification}: freeze
+ * <p><b>Unit identification</b> (the released config's {@code finetune_with_unit_identification}: freeze
  * everything, train only unit embeddings): {@link #unitIdentificationParameters()} lists just
  * the embedding table ({@code <name>.units}); {@link #withVocabulary} extends the table for a new
  * session's units while keeping every trained value.
@@ -96,7 +96,7 @@ public final class Homogenizer implements Module {
      * @param mlpRatio       MLP hidden width / D (paper 4)
      * @param attnDropout    dropout on the attention weights (paper 0.1)
      * @param attnOutDropout dropout on the attention branch before the query residual (released
-     *                       {@code cross_attn_lin_dropout}, 0.3; not in the spec's summary)
+     *                       {@code cross_attn_lin_dropout}, 0.3)
      * @param mlpDropout     dropout on the MLP output before its residual (paper 0.3)
      */
     public record Config(int vocab, int dim, int latents, int channels, int mlpRatio,
@@ -146,19 +146,19 @@ public final class Homogenizer implements Module {
 
         /**
          * Operations per step (one bin of one sample) with {@code meanTokens} spikes in the bin, per
-         * spec §1.5, counting what a dense implementation computes for that bin:
+         * notebooks/papers/spikachu.md §6.2, counting what a dense implementation computes for that bin:
          * <ul>
          * <li>Linear layers: rows·in·out MACs plus rows·out bias ACs, for every row the layer is
          *     applied to (k and v: n tokens; out and the MLP: L latents; projection: 1 row);</li>
          * <li>attention: {@code heads·(Nq·Nk·d_qk) + heads·(Nq·Nk·d_v) + 3·heads·Nq·Nk} MACs with
          *     Nq = L, Nk = n, one head;</li>
          * <li>LayerNorm: 6 MACs per normalised feature (mean, centring, variance, scaling, γ, β),
-         *     the per-feature cost spec §1.5 gives BatchNorm, times the vectors normalised (n for
+         *     the per-feature cost §6.2 there gives BatchNorm, times the vectors normalised (n for
          *     LN_kv, L for the MLP's LN);</li>
          * <li>the two residual additions: L·D ACs each;</li>
          * <li>not counted: the queries {@code LN_q(latents)·Wq + bq}, which do not depend on the
          *     input and are computed once per model; embedding look-ups (memory reads); softmax
-         *     beyond the formula's 3 per weight; GELU (no activation function is counted in §1.5).</li>
+         *     beyond the formula's 3 per weight; GELU (no activation function is counted in §6.2).</li>
          * </ul>
          * The count is linear in n, so it may be given a mean. A deployment that caches the
          * empty-bin output (a constant) spends nothing on empty bins: multiply by the fraction of
@@ -343,7 +343,7 @@ public final class Homogenizer implements Module {
 
     /**
      * What unit-identification fine-tuning trains: the unit embeddings only (everything else
-     * stays frozen, as the spec's {@code finetune_with_unit_identification}).
+     * stays frozen, as the released config's {@code finetune_with_unit_identification}).
      */
     public List<Parameter> unitIdentificationParameters() { return List.of(units); }
 

@@ -7,7 +7,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.train.Parameter;
 
 /**
- * The memory expansion of Spikachu's MLP baseline (spikachu.md §1.3): the input at step t becomes
+ * The memory expansion of Spikachu's MLP baseline (notebooks/papers/spikachu.md §4.5): the input at step t becomes
  * the counts of steps t, t−1, …, t−m concatenated, {@code [T, B, N] → [T, B, N·(m+1)]} with
  * {@code y[t, b, k·N + n] = x[t − k, b, n]} for lag k = 0..m (lag-major blocks, as the released
  * code's {@code stack(..., dim=2)} followed by {@code (m n)} flattening).

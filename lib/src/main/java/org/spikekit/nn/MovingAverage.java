@@ -6,7 +6,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.train.Parameter;
 
 /**
- * The output smoothing every Spikachu model applies before loss and evaluation (spikachu.md §1.2 G):
+ * The output smoothing every Spikachu model applies before loss and evaluation (notebooks/papers/spikachu.md §4.2 G):
  * a moving average of {@code taps} steps along time on {@code [T, B, F]}, zero-padded, always
  * divided by {@code taps} (a convolution with weights 1/taps).
  * <ul>

@@ -12,7 +12,7 @@ import org.spikekit.train.Parameter;
 
 /**
  * SpikingJelly's multi-step {@code ParametricLIFNode} (Fang et al. 2021, PLIF) with Spikachu's
- * learnable threshold ("LTLIF", spikachu.md §1.2): one learnable time constant and one threshold per
+ * learnable threshold ("LTLIF", notebooks/papers/spikachu.md §4.1): one learnable time constant and one threshold per
  * layer, shared by all neurons, run over a whole time-major sequence.
  *
  * <p>Input {@code x [T, ..., F]}: the first axis is time, every other axis is flattened into
@@ -43,7 +43,7 @@ import org.spikekit.train.Parameter;
  * surrogate derivative in place of {@code dS/dH}; gradients for x, w and (if learnable) V_th. When
  * {@code detachReset} is false (SpikingJelly's default) the gradient also flows through the spike in
  * the reset. Every forward adds the spike count to {@link Tape#recordSpikes} under this layer's
- * name (spiking output only), which the energy estimate (spikachu.md §1.5) reads.
+ * name (spiking output only), which the energy estimate (notebooks/papers/spikachu.md §6.2) reads.
  */
 public final class ParametricLif implements Layer {
 

@@ -16,7 +16,7 @@ import org.spikekit.train.Parameter;
  * {@code k > 0} reads the hidden sequence of layer {@code k − 1}, and in training inverted dropout
  * with probability {@code p} is applied to the output of every layer except the last (PyTorch's
  * {@code dropout} argument). The output is the hidden sequence of the last layer. These are the
- * cores of the Spikachu RNN/GRU/LSTM baselines (spikachu.md §1.3).
+ * cores of the Spikachu RNN/GRU/LSTM baselines (notebooks/papers/spikachu.md §4.5).
  *
  * <p>Parameters per layer {@code k}, named {@code <name>.l<k>.w_ih}, {@code .w_hh}, {@code .b_ih},
  * {@code .b_hh}: {@code w_ih [I_k, G·H]} and {@code w_hh [H, G·H]} are the transposes of PyTorch's

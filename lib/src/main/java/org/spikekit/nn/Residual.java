@@ -8,7 +8,7 @@ import org.spikekit.train.Parameter;
 
 /**
  * A skip connection around a layer of equal input and output shape: {@code y = f(x) + x}
- * (Spikachu's residual blocks, spikachu.md §1.2 B and E). Backward: {@code dL/dx = f'ᵀ·g + g}.
+ * (Spikachu's residual blocks, notebooks/papers/spikachu.md §4.2 B and E). Backward: {@code dL/dx = f'ᵀ·g + g}.
  */
 public final class Residual implements Layer {
     private final Layer inner;

@@ -4,7 +4,7 @@ package org.spikekit.nn;
  * The spike nonlinearity of {@link ParametricLif} as a function of the distance to threshold
  * {@code u = H − V_th}, with the surrogate derivative used in its backward pass — SpikingJelly's
  * {@code surrogate.ATan} and {@code surrogate.Sigmoid}, the two surrogates Spikachu's config allows
- * (spikachu.md §1.2; {@code surrogate: 'atan'} is the released choice).
+ * (notebooks/papers/spikachu.md §4.1; {@code surrogate: 'atan'} is the released choice).
  *
  * <p>Forward (spiking kinds): {@code S = Θ(u)} = 1 where {@code u ≥ 0} (SpikingJelly's
  * {@code heaviside} fires at equality), else 0. Backward:

@@ -1,6 +1,6 @@
 /**
  * Layers with hand-written forward and backward passes, composed into the Spikachu model and its
- * MLP/RNN/GRU/LSTM baselines (spikachu.md §1.2–1.3).
+ * MLP/RNN/GRU/LSTM baselines (notebooks/papers/spikachu.md §4).
  *
  * <p>A {@link org.spikekit.nn.Layer} maps a tensor whose last dimension is its feature size to
  * another; sequences are time-major {@code [T, B, F]}. {@link org.spikekit.nn.Layer#forward}

@@ -26,8 +26,8 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The neural-fitting experiment of the Blocks paper (blocks.md §2.1 E-phys, §2.3 "E-phys fits",
- * §2.4 ETV, Fig. 5): one adaptive LIF neuron per recorded cell fitted to its spikes under the
+ * The neural-fitting experiment of the Blocks paper (notebooks/papers/blocks.md §3.5 data, §5.3 fits,
+ * §6 ETV, §7.3 Fig. 5): one adaptive LIF neuron per recorded cell fitted to its spikes under the
  * "Noise 1" current (training: the three 1-s epochs of the first sweep as one batch) and scored
  * by ETV on the four "Noise 2" repeats, with the standard (step-by-step) and the Blocks kernel,
  * over refractory periods and time steps. What notebook {@code 42_blocks_ephys} calls:
@@ -76,7 +76,7 @@ public final class BlocksEphys {
                 : new Setup(3, 2, List.of(1.0, 2.0, 4.0, 8.0), List.of(1, 10, 40), EphysFitter.Settings.paper(), ExplainedTemporalVariance.PAPER_SIGMA);
     }
 
-    /** The paper's numbers (blocks.md §2.5 Fig. 5; ≈ = read off the figure, exact = notebook output). */
+    /** The paper's numbers (notebooks/papers/blocks.md §7.3, Fig. 5; ≈ = read off the figure, exact = notebook output). */
     public static final double PAPER_ETV_BLOCKS = 0.80, PAPER_ETV_STANDARD = 0.79;
     public static final double PAPER_FIT_S_BLOCKS = 15.56, PAPER_FIT_S_STANDARD = 108.36;
     public static final Map<Double, Double> PAPER_ETV_VS_ARP_MS = orderedMap(new double[] {1, 2, 4, 6, 8, 16}, new double[] {0.80, 0.79, 0.78, 0.77, 0.76, 0.72});

@@ -15,7 +15,7 @@ import org.spikekit.train.EpochLog;
 import org.spikekit.train.TrainingInterruptedException;
 
 /**
- * The supervised experiment of the Blocks paper (blocks.md §2.3, Fig. 4): the same classifier
+ * The supervised experiment of the Blocks paper (notebooks/papers/blocks.md §5.2, Fig. 4): the same classifier
  * trained with the standard ALIF kernel and with Blocks, accuracy and mean epoch time compared.
  * What a notebook ({@code 41_blocks_supervised}) calls:
  * <pre>{@code
@@ -246,7 +246,7 @@ public final class BlocksSupervised {
     public static List<Long> seeds(RunMode mode, long base) { return mode == RunMode.FULL ? List.of(base, base + 1, base + 2) : List.of(base); }
 
     /**
-     * The paper's Fig. 4 (blocks.md §2.5, ≈ read off the figure), keyed by the authors'
+     * The paper's Fig. 4 (notebooks/papers/blocks.md §7.2, ≈ read off the figure), keyed by the authors'
      * {@code --abs_refac} of each bar (the figure's x label is {@code abs_refac · figureDtMs}: SHD
      * 20…100 ms, N-MNIST 10…50 ms): Blocks accuracy; standard (ARP 0) accuracy; epoch seconds.
      */

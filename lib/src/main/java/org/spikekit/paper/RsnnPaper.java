@@ -42,9 +42,9 @@ import org.spikekit.train.Trainer;
 import org.spikekit.train.TrainingInterruptedException;
 
 /**
- * The RSNN paper (Liu et al., BioCAS 2024; {@code papers/rsnn.md}) end to end: the entry point the
+ * The RSNN paper (Liu et al., BioCAS 2024; {@code notebooks/papers/rsnn.md}) end to end: the entry point the
  * notebooks 10–19 call. One {@link #run} = one model × session × seed through the paper's recipe
- * (§2.3), written as one {@link RsnnRun} file under {@code results/rsnn/runs/<mode>/}:
+ * (rsnn.md §5), written as one {@link RsnnRun} file under {@code results/rsnn/runs/<mode>/}:
  * <ul>
  *   <li>tinyRSNN / bigRSNN: pretraining per monkey on every session with its channel count (each
  *       session's own train split), fine-tuning per session from the pretrained state with a new
@@ -56,7 +56,7 @@ import org.spikekit.train.TrainingInterruptedException;
  * Runs whose file exists with the same settings are read back, not recomputed, so a killed
  * {@code make reproduce} resumes where it stopped; pretraining states are cached as checkpoints.
  *
- * <p>Variants (rsnn.md §2.8): the validation split and the upper activity bound default to the
+ * <p>Variants (notebooks/papers/rsnn.md §8 items 1–2): the validation split and the upper activity bound default to the
  * released code ({@code split=as-released}: 61.7/13.3/25 %; {@code upper=as-released}: 10 spikes
  * per 2-s sample = 5 Hz); {@link Settings#withPaperText()} selects the text's 65/10/25 % and 10 Hz.
  * Every run file names its variant.
@@ -94,7 +94,7 @@ public final class RsnnPaper {
      */
     public record Settings(RunMode mode, List<Long> seeds, int pretrain, int pretrainTMax, int finetune, int finetuneTMax,
                            int pruneEpochs, boolean fp16, int batchSize, boolean extend, boolean paperText, float lr, int context) {
-        /** The RSNN recipe's initial learning rate (SMORMS3, rsnn.md §2.3). */
+        /** The RSNN recipe's initial learning rate (SMORMS3, notebooks/papers/rsnn.md §5). */
         public static final float RECIPE_LR = 2e-3f;
 
         /** SNN3's burn-in: its input window (50 rows) less the row it never sees. */
@@ -122,7 +122,7 @@ public final class RsnnPaper {
         }
 
         /**
-         * The settings of {@code model} in {@code mode}. FULL = the paper (§2.3): seeds 1–5, batch
+         * The settings of {@code model} in {@code mode}. FULL = the paper (notebooks/papers/rsnn.md §5): seeds 1–5, batch
          * 250, pretraining 100 epochs with T_max 200, fine-tuning 200, pruning retrains of 100,
          * baselines 200 epochs. QUICK = the same stages shrunk to run on 2 cores in minutes, on
          * 2-minute stand-ins: few epochs, small batches (more optimiser steps on little data);

@@ -35,13 +35,13 @@ import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;
 
 /**
- * The Spikachu paper (Mentzelopoulos et al., NeurIPS 2025; {@code papers/spikachu.md}) end to end:
+ * The Spikachu paper (Mentzelopoulos et al., NeurIPS 2025; {@code notebooks/papers/spikachu.md}) end to end:
  * the entry point of notebooks 20–29. Every model — Spikachu and the MLP/RNN/GRU/LSTM baselines —
  * trains through the one {@link DecoderTrainer} on the same 1-s windows, loss, output smoothing
  * and checkpoint selection, and every evaluation is one {@link SpikachuRun} file under
  * {@code results/spikachu/runs/<mode>/}; a run whose file holds the same settings is read back.
  *
- * <p>Variants (spikachu.md, "how to use this spec"): {@link Model#SPIKACHU} and the baselines
+ * <p>Variants (notebooks/papers/spikachu.md §8): {@link Model#SPIKACHU} and the baselines
  * {@code mlp, rnn, gru, lstm} use the kit's causal defaults — trailing 20-bin smoothing, live spiking
  * self-attention, trained unit embeddings, checkpoint selection on the validation split after every
  * {@code evalEvery}-th and the last epoch. The {@code *-released} models are the released code
@@ -448,7 +448,7 @@ public final class SpikachuPaper {
 
     /**
      * The energy estimate of the paper-size models on one session, under both counting rules: the
-     * spec's (kit), over the session's test windows in inference mode, and the released profiler's
+     * kit's (notebooks/papers/spikachu.md §6.2), over the session's test windows in inference mode, and the released profiler's
      * ({@link SpikachuDecoder#energyAsProfiled}) under its conditions: one training window, batch
      * size 1, training mode (dropout live, BatchNorm on the window's own statistics), attention over
      * that window's padded token count. The spiking models are the paper-size Spikachu (kit default
@@ -619,7 +619,7 @@ public final class SpikachuPaper {
     /**
      * Scores a trained model on session {@code si} of {@code kitW} (kit windows) and writes its run:
      * the kit's reading on the test split, the released {@code test.py} and {@code testMS.py}
-     * readings ({@link SpikachuRun}), the spec energy from the test windows, the released profiler's
+     * readings ({@link SpikachuRun}), the kit's energy (notebooks/papers/spikachu.md §6.2) from the test windows, the released profiler's
      * energy ({@link #releasedProfile}), latency and causality.
      */
     private SpikachuRun score(String setting, String model, String variant, DecoderTrainer.Config cfg, DecodingWindows kitW, int si,

@@ -49,7 +49,7 @@ import org.spikekit.report.RunRecords;
  * @param signAgreement  fraction of scored samples with the right velocity sign (kit reading)
  * @param scoredSamples  test samples scored (kit reading)
  * @param parameters     trainable parameters without unit embeddings
- * @param macs           MACs per 10-ms step and sample (spec counting, over the test windows)
+ * @param macs           MACs per 10-ms step and sample (the kit's counting of notebooks/papers/spikachu.md §6.2, over the test windows)
  * @param acs            ACs per step and sample
  * @param spikes         spikes per step and sample (0 for the ANN baselines)
  * @param meanRate       mean spike rate over the spiking layers (NaN-free: -1 for ANN baselines)
@@ -93,7 +93,7 @@ public record SpikachuRun(String setting, String model, String session, String v
         trainLoss = trainLoss == null ? List.of() : List.copyOf(trainLoss);
     }
 
-    /** Energy per 10-ms step and sample, J (spec counting). */
+    /** Energy per 10-ms step and sample, J (the kit's counting, notebooks/papers/spikachu.md §6.2). */
     public double joulesPerStep() { return joulesPerWindow / steps; }
 
     /** The released profiler's energy per 10-ms step and sample, J: the unit of the released CSV. */

@@ -20,7 +20,7 @@ import tech.tablesaw.api.Table;
 
 /**
  * The Spikachu paper's tables and figures built from {@link SpikachuRun} files. The paper's own
- * tables could not be retrieved (spikachu.md §1.6); where the abstract states a number (the
+ * tables could not be retrieved (notebooks/papers/spikachu.md §7); where the abstract states a number (the
  * 2.26×–418.81× energy ratio) it stands beside the kit's.
  */
 public final class SpikachuTables {
@@ -269,7 +269,7 @@ public final class SpikachuTables {
     }
 
     /**
-     * The paper's qualitative claims (spikachu.md, headline claims; the issue's targets) checked
+     * The paper's qualitative claims (notebooks/papers/spikachu.md §1 and §7; the issue's targets) checked
      * on these runs, one row each: the claim, the kit's numbers, the paper's, the rule the kit
      * applies and whether it holds ({@code yes}, {@code no}, or {@code not run} when the runs
      * needed are missing). Rules: causal = no prediction before an added spike moves (kit-default

@@ -26,11 +26,11 @@ import org.spikekit.train.EpochLog;
 import org.spikekit.train.stdp.SpikeNnConfig;
 
 /**
- * The SpikeNN paper end to end (Goupy, Tirilly, Bilasco, NeurIPS 2024; {@code papers/spikenn.md}):
+ * The SpikeNN paper end to end (Goupy, Tirilly, Bilasco, NeurIPS 2024; {@code notebooks/papers/spikenn.md}):
  * real MNIST / Fashion-MNIST images → STDP-CSNN features re-trained on every fold's training part
- * (extractor seed = fold index, §1.1) → first-spike {@link SpikingDataset}s → readouts trained
+ * (extractor seed = fold index, spikenn.md §3.2) → first-spike {@link SpikingDataset}s → readouts trained
  * with the authors' configs ({@code org/spikekit/spikenn/config/STDP-CSNN/<DATASET>/<name>.json})
- * → K-fold mean ± population std of the final test accuracies (§1.3, §1.5). Table 1 (the six
+ * → K-fold mean ± population std of the final test accuracies (spikenn.md §5.5, §6). Table 1 (the six
  * methods) and Table 2 (the ablation) are built from the per-run files of {@link SpikeNn}, so a
  * killed notebook re-runs only the runs that are missing.
  *
@@ -48,7 +48,7 @@ public final class SpikennPaper {
     /** Table 1's methods in the paper's row order, as config file names. */
     public static final List<String> TABLE1 = List.of("rstdp-5n", "rstdp-20n", "sstdp", "sstdp+ncg", "s2stdp", "s2stdp+ncg");
 
-    /** Table 2's rows (README §5.3 of the original) → config file names. */
+    /** Table 2's rows (the original's README, "5.3 Ablation study"; notebooks/papers/spikenn.md §5.6) → config file names. */
     public static final Map<String, String> ABLATION;
     static {
         Map<String, String> m = new LinkedHashMap<>();

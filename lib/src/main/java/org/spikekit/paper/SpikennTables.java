@@ -18,7 +18,7 @@ import tech.tablesaw.api.Table;
 /**
  * Tables and figures of the SpikeNN paper from {@link SpikennPaper} results. The paper's own
  * Table 1 / Table 2 numbers could not be retrieved with the tools of the kit's build machines
- * ({@code papers/spikenn.md} §1.6, §1.8-1): the {@code paper} column says so instead of
+ * ({@code notebooks/papers/spikenn.md} §7, §9 item 1): the {@code paper} column says so instead of
  * showing a number; paste them from arXiv 2410.17066 into a user copy if needed.
  */
 public final class SpikennTables {

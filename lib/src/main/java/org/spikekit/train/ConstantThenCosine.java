@@ -1,7 +1,7 @@
 package org.spikekit.train;
 
 /**
- * Spikachu's learning-rate schedule (spikachu.md §1.4): constant for the first 75 % of the epochs,
+ * Spikachu's learning-rate schedule (notebooks/papers/spikachu.md §5.1): constant for the first 75 % of the epochs,
  * then a PyTorch {@code CosineAnnealingLR} with {@code T_max = 0.25·epochs} that is stepped once at
  * the end of every epoch {@code e > 0.75·epochs} (0-based). The learning rate of epoch {@code e} is
  * {@code lr0·(1 + cos(π·k/T_max))/2} with k = the number of scheduler steps taken before epoch e;

@@ -21,7 +21,7 @@ import org.spikekit.nn.Tape;
 
 /**
  * The one trainer of the Spikachu paper's decoders (Spikachu and the MLP/RNN/GRU/LSTM baselines,
- * spikachu.md §1.4): per batch of 1-s windows, prediction → 20-tap output smoothing → weighted MSE
+ * notebooks/papers/spikachu.md §5): per batch of 1-s windows, prediction → 20-tap output smoothing → weighted MSE
  * against the z-scored cursor velocity (REACH samples weight 5) → backward → LAMB step; the learning
  * rate constant for 75 % of the epochs, then cosine-annealed ({@link ConstantThenCosine}); every
  * {@code evalEvery} epochs (and after the last) the model is evaluated on the selection set and the

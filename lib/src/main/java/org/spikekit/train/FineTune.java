@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import org.spikekit.data.SequenceSet;
 
 /**
- * Pretrain → fine-tune, stages 1–2 of the RSNN recipe (rsnn.md §2.3; {@code train-tinyRSNN.py}).
+ * Pretrain → fine-tune, stages 1–2 of the RSNN recipe (notebooks/papers/rsnn.md §5; {@code train-tinyRSNN.py}).
  * Stage 1 trains one model per monkey on all its sessions with {@link Trainer.Config#rsnnPretrain}
  * (100 epochs on a cosine of T_max 200, so the rate ends near the midpoint, ≈ 1e-3). Stage 2, per
  * session: a fresh model is built (its own data-driven init, as {@code get_model(..., data=train)}),

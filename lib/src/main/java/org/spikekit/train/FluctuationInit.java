@@ -5,7 +5,7 @@ import org.spikekit.compute.Tensor;
 
 /**
  * Fluctuation-driven initialisation (Rossbroich, Gygax &amp; Zenke 2022; stork's centred-normal
- * initializer, rsnn.md §2.2). A weight matrix with fan-in N receiving Poisson spikes at rate ν
+ * initializer, notebooks/papers/rsnn.md §4.3). A weight matrix with fan-in N receiving Poisson spikes at rate ν
  * (Hz) is drawn from {@code N(0, σ_w²)} with
  * <pre>
  *   σ_w² = s · σ_u² / (N · ν · ε̂),   ε̂ = Σ_n k[n]² · Δt

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Half-precision export, stage 4 of the tinyRSNN recipe (rsnn.md §2.3: the whole model is cast to
+ * Half-precision export, stage 4 of the tinyRSNN recipe (notebooks/papers/rsnn.md §5: the whole model is cast to
  * float16). Rounding is IEEE binary16 round-to-nearest-even ({@link Float#floatToFloat16}); values
  * below the smallest subnormal (≈ 6e-8) become ±0, values beyond ±65504 are refused.
  *

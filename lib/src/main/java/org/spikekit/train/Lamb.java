@@ -8,7 +8,7 @@ import org.spikekit.compute.Backend;
 
 /**
  * LAMB (You et al. 2020, "Large Batch Optimization for Deep Learning") as the Spikachu recipe uses
- * it ({@code torch_optimizer.Lamb}, spikachu.md §1.4), per parameter tensor:
+ * it ({@code torch_optimizer.Lamb}, notebooks/papers/spikachu.md §5.1), per parameter tensor:
  * <pre>
  *   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g²
  *   u = m/(√v + ε) + λ·θ          (no bias correction: torch_optimizer's default debias=False)

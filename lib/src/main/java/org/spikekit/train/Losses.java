@@ -25,7 +25,7 @@ public final class Losses {
 
     /**
      * Weighted mean squared error over rows (Spikachu's training loss, after POYO's weighted
-     * {@code mse}: spikachu.md §1.4): for predictions {@code [rows, D]} (any leading shape, last axis
+     * {@code mse}: notebooks/papers/spikachu.md §5.1): for predictions {@code [rows, D]} (any leading shape, last axis
      * D) and one weight per row,
      * {@code L = Σ_r w_r · mean_d (pred_rd − target_rd)² / Σ_r w_r}. Rows of weight 0 (padding,
      * masked samples) do not count. Returns 0 (and a zero gradient) when all weights are 0.

@@ -15,7 +15,7 @@ import org.spikekit.compute.CounterRng;
 import org.spikekit.data.SequenceSet;
 
 /**
- * Iterative magnitude pruning with retraining, stage 3 of the tinyRSNN recipe (rsnn.md §2.3;
+ * Iterative magnitude pruning with retraining, stage 3 of the tinyRSNN recipe (notebooks/papers/rsnn.md §5;
  * {@code prune_retrain_model_iterate} of the released code):
  * <ol>
  *   <li>W0 = the fine-tuned model; R²_before = its last training-epoch R².</li>

@@ -6,7 +6,7 @@ import org.spikekit.compute.UnaryOp;
 
 /**
  * stork's activity regularisers on the hidden spike counts {@code c_{b,i} = Σ_t S[t, b, i]} of one
- * sample (rsnn.md §2.2):
+ * sample (notebooks/papers/rsnn.md §4.4):
  * <pre>
  *   lower = lowerStrength · mean_{b,i} relu(lowerThreshold − c_{b,i})²            per neuron (punishes silent neurons)
  *   upper = upperStrength · mean_b relu(mean_i c_{b,i} − upperThreshold)²         population mean per sample
@@ -15,7 +15,7 @@ import org.spikekit.compute.UnaryOp;
  *
  * <p>Thresholds are spike counts per sample. As released (default): upper threshold 10 spikes per
  * 2-s sample (= 5 Hz); the paper text says 10 Hz, i.e. 20 spikes per 2-s sample
- * ({@link #withUpperRateHz}; rsnn.md §2.8-1).
+ * ({@link #withUpperRateHz}; notebooks/papers/rsnn.md §8 item 1).
  */
 public record SpikeRegularizer(double lowerStrength, double lowerThreshold, double upperStrength, double upperThreshold) {
 

@@ -12,7 +12,7 @@ import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
 
 /**
- * Sequence-regression training as in the RSNN paper (rsnn.md §2.3): per epoch, shuffled
+ * Sequence-regression training as in the RSNN paper (notebooks/papers/rsnn.md §5): per epoch, shuffled
  * mini-batches; loss = RMSE over batch × time × outputs + activity regularisers on the hidden
  * spikes; SMORMS3 step; cosine-annealed learning rate stepped once per epoch; validation R² every
  * epoch. Deterministic for a seed: each epoch's permutation and each batch's dropout masks are

@@ -53,7 +53,7 @@ class IntervalsTest {
         assertEquals(iv(5, 10, 20, 22, 25, 26, 29, 30), a.intersection(b));
         assertEquals(iv(0, 5, 22, 25, 26, 29), a.difference(b));
         assertEquals(iv(10, 20, 30, 40), b.difference(a).union(iv(10, 20)).difference(iv(22, 25)));
-        // spikachu.md §1.1 step 4: domain minus held-out trials dilated by 3 s
+        // notebooks/papers/spikachu.md §3.2 step 4: domain minus held-out trials dilated by 3 s
         Intervals held = iv(10, 14, 50, 55);
         assertEquals(iv(0, 7, 17, 47, 58, 300), Intervals.of(0, 300).difference(held.dilate(3.0)));
         assertEquals(iv(7, 17), iv(10, 14).dilate(3));

@@ -7,7 +7,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.metrics.MetricLayer.InputKind;
 
 /**
- * Metric descriptions of the primate-reaching models of rsnn.md §2.2 and §2.6, with all weights set
+ * Metric descriptions of the primate-reaching models of notebooks/papers/rsnn.md §4.3 and §4.5, with all weights set
  * to a non-zero constant (the trained values are not needed for static metrics and dense ops).
  */
 final class GoldenModels {
@@ -44,7 +44,7 @@ final class GoldenModels {
     }
 
     /**
-     * §2.2: input and recurrent connection into H LIF neurons, `heads` readouts of 2 leaky
+     * rsnn.md §4: input and recurrent connection into H LIF neurons, `heads` readouts of 2 leaky
      * integrators; no biases; per-neuron learnable τ_mem and τ_syn (2·H) and per-readout-unit
      * τ_mem and τ_syn (2·2 per head).
      */
@@ -75,7 +75,7 @@ final class GoldenModels {
                 new Buffer(layer + ".mem", 1, DType.FLOAT32));
     }
 
-    /** §2.6 SNN2: Linear(in→50, no bias) → Leaky → Linear(50→2, no bias) → Leaky. */
+    /** rsnn.md §4.5 SNN2: Linear(in→50, no bias) → Leaky → Linear(50→2, no bias) → Leaky. */
     MetricModel snn2(int in) {
         List<MetricLayer> layers = List.of(
                 MetricLayer.linear("fc1", filled(0.1f, 50, in), null, InputKind.SPIKES),
@@ -86,7 +86,7 @@ final class GoldenModels {
     }
 
     /**
-     * §2.6 SNN3: LayerNorm(7·in) → 7 internal steps of Linear(in→32)+b → Leaky → Linear(32→48)+b →
+     * rsnn.md §4.5 SNN3: LayerNorm(7·in) → 7 internal steps of Linear(in→32)+b → Leaky → Linear(32→48)+b →
      * Leaky → Linear(48→2)+b → Leaky; two output scalars. Buffers are not modelled (its footprint
      * is not reconstructed).
      */
@@ -99,7 +99,7 @@ final class GoldenModels {
         return new MetricModel("SNN3", DType.FLOAT32, layers, extra, List.of(), STEPS_PER_SECOND);
     }
 
-    /** §2.6 baseline ANN: MLP in→32→48→2 (with biases). */
+    /** rsnn.md §4.5 baseline ANN: MLP in→32→48→2 (with biases). */
     MetricModel ann(int in) {
         List<MetricLayer> layers = List.of(
                 MetricLayer.linear("fc1", filled(0.1f, 32, in), filled(0.1f, 32), InputKind.REAL),

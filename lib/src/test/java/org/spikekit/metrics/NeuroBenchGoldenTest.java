@@ -21,7 +21,7 @@ import org.spikekit.compute.CpuBackend;
 
 /**
  * Every row of {@code golden/neurobench_static.csv} (published NeuroBench numbers quoted in
- * rsnn.md, with the source of each) recomputed from the model descriptions in {@link GoldenModels}.
+ * notebooks/papers/rsnn.md §7, with the source of each) recomputed from the model descriptions in {@link GoldenModels}.
  *
  * <p>Footprint note: SNN2's published footprint exceeds 4 bytes × weights by exactly 48 B for both
  * input sizes (19,648 − 19,600; 38,848 − 38,800), i.e. a size-independent 24 B per snnTorch Leaky
@@ -29,7 +29,7 @@ import org.spikekit.compute.CpuBackend;
  * reset_mechanism_val + 1-element float32 mem) reproduces it, but it is a reconstruction from
  * snnTorch's buffer registration, not checked against the snnTorch version NeuroBench ran.
  * SNN3's footprint (24,972 / 43,020 B) is not reconstructed and not tested: its excess over the
- * parameters we can name depends on buffers whose sizes rsnn.md does not give.
+ * parameters we can name depends on buffers whose sizes the NeuroBench example outputs do not give.
  */
 class NeuroBenchGoldenTest {
     private final Backend be = new CpuBackend(1);

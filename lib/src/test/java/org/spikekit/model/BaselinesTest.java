@@ -39,7 +39,7 @@ class BaselinesTest {
         assertEquals(2_859_334, rnn);
         // GRU (b_ih and b_hh both): 3·164·264 + 6·164 + 3·(3·164·328 + 6·164) per block
         long gru = 4L * (3 * 164 * 264 + 6 * 164 + 3 * (3 * 164 * 328 + 6 * 164)) + 3 * (164 * 100 + 100) + 330;
-        assertEquals(2_521_638, gru);  // the spec's "≈ 2.5 M for GRU with N = 100"
+        assertEquals(2_521_638, gru);  // notebooks/papers/spikachu.md §4.5: ≈ 2.5 M parameters for the GRU with N = 100
         long lstm = 4L * (4 * 162 * 262 + 8 * 162 + 3 * (4 * 162 * 324 + 8 * 162)) + 3 * (162 * 100 + 100) + 326;
         assertEquals(3_268_490, lstm);
 

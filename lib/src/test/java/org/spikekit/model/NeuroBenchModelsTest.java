@@ -26,8 +26,8 @@ import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.train.Parameter;
 
 /**
- * NeuroBench descriptions of the real models against the published static numbers (rsnn.md §2.2,
- * §2.5, §3), and the evaluator on tiny models whose operations, sparsities and predictions are
+ * NeuroBench descriptions of the real models against the published static numbers (notebooks/papers/rsnn.md §4.3,
+ * §7.2), and the evaluator on tiny models whose operations, sparsities and predictions are
  * counted by hand.
  */
 class NeuroBenchModelsTest {
@@ -43,9 +43,9 @@ class NeuroBenchModelsTest {
         Rsnn m = new Rsnn(be, size.equals("tiny") ? Rsnn.Config.tiny(in) : Rsnn.Config.big(in), 1L);
         MetricModel d = m.describe(type);
         assertEquals(size.equals("tiny") ? "tinyRSNN" : "bigRSNN", d.name());
-        assertEquals(params, new ParameterCount().of(d), "parameters (rsnn.md §2.2)");
-        assertEquals(footprint, new Footprint().of(d), "footprint bytes (rsnn.md §2.5 Table 2)");
-        assertEquals(dense, new DenseOperations().of(d), "dense ops (rsnn.md §2.5 Table 2)");
+        assertEquals(params, new ParameterCount().of(d), "parameters (notebooks/papers/rsnn.md §4.3)");
+        assertEquals(footprint, new Footprint().of(d), "footprint bytes (notebooks/papers/rsnn.md §7.2, Table 2)");
+        assertEquals(dense, new DenseOperations().of(d), "dense ops (notebooks/papers/rsnn.md §7.2, Table 2)");
         assertEquals(0.0, new ConnectionSparsity().of(d), "unpruned");
         assertEquals(250.0, d.stepsPerSecond(), 0.0);
         assertEquals(m.trainableCount(), params, "describe counts exactly the trainable parameters");
@@ -74,7 +74,7 @@ class NeuroBenchModelsTest {
         Tensor x = be.zeros(60, 1, in);
         be.randBernoulli(x, 3L, 0.1f);
         SynapticOperations.Ops ops = NeuroBenchEval.workloadOps(d, m.run(x)).compute();
-        assertEquals(macs, ops.effectiveMacs(), 0.0, "effective MACs (NeuroBench SNN3 output, rsnn.md §2.5 (**))");
+        assertEquals(macs, ops.effectiveMacs(), 0.0, "effective MACs (NeuroBench SNN3 output, notebooks/papers/rsnn.md §7.3)");
         assertEquals(dense, ops.dense(), 0.0, "measured dense equals static dense");
         assertTrue(ops.effectiveAcs() > 0 && ops.effectiveAcs() <= 7 * (32 * 48 + 48 * 2), "ACs " + ops.effectiveAcs());
     }

@@ -2,7 +2,7 @@ package org.spikekit.neuron;
 
 /**
  * Double-precision forward-mode references of standard and Blocks ALIF, written independently of
- * the kernels, line by line after the authors' code (blocks.md §2.2; {@code src/snn/snn.py}
+ * the kernels, line by line after the authors' code (notebooks/papers/blocks.md §4; {@code src/snn/snn.py}
  * {@code SNN.process}; {@code src/snn/block/blocks.py} {@code Blocks.process} and
  * {@code block.py} {@code Block.forward}/{@code Block.g}), including its representation choices
  * (refractory counter {@code refac_times}, the adaptation carry {@code a0} with its {@code 1/p},

@@ -16,7 +16,7 @@ import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 
 /**
- * Standard vs Blocks ALIF (blocks.md §2.2: exactly equivalent when b ≥ 0 and the standard model's
+ * Standard vs Blocks ALIF (notebooks/papers/blocks.md §4.2: exactly equivalent when b ≥ 0 and the standard model's
  * refractory period is the block length − 1), fused vs reference kernels, thread-count
  * determinism, what happens when the refractory assumption does not hold, and error paths.
  * N = 37 exercises full SIMD vectors and scalar tails; T is not a multiple of the block length.

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Event ordering and the original's quirks (spikenn.md §1.2). One neuron unless stated. */
+/** Event ordering and the original's quirks (notebooks/papers/spikenn.md §4.1). One neuron unless stated. */
 class SingleSpikeLayerTest {
     static SingleSpikeLayer.Output run(SingleSpikeLayer l, int[] idx, float[] ts, float thr) {
         SingleSpikeLayer.Output o = new SingleSpikeLayer.Output(l.neurons());

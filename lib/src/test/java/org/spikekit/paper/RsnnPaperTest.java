@@ -34,7 +34,7 @@ class RsnnPaperTest {
         assertEquals("I1", r.session());
         assertEquals("indy_20160622_01", r.sessionFile());
         assertEquals("synthetic", r.data());
-        assertEquals(21000, r.footprintBytes(), 0, "tinyRSNN Indy footprint in float16 (rsnn.md 2.5)");
+        assertEquals(21000, r.footprintBytes(), 0, "tinyRSNN Indy footprint in float16 (notebooks/papers/rsnn.md §7.2)");
         assertEquals(10368, r.dense(), 0, "tinyRSNN Indy dense SynOps");
         assertEquals(0, r.effMacs(), 0, "spike inputs only: no MACs");
         assertTrue(r.actSparsity() > 0.5 && r.actSparsity() < 1, "activation sparsity " + r.actSparsity());

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * <p>Default: the copy committed with the kit, {@code data/reference/} at the project root. Override
  * with {@code -Dspikekit.reference=DIR} (e.g. {@code mvn test -Dtest='*ParityTest'
- * -Dspikekit.reference=../shared/reference}); a relative DIR is taken from the project root.
+ * -Dspikekit.reference=/data/other-reference}), a folder laid out the same way; a relative DIR is taken from the project root.
  */
 public final class ReferenceSets {
     private ReferenceSets() {}

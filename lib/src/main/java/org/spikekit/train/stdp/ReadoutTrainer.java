@@ -16,7 +16,7 @@ import org.spikekit.train.TrainingInterruptedException;
 import org.spikekit.train.stdp.SpikeNnConfig.Method;
 
 /**
- * Online training of the SpikeNN readout (spikenn.md §1.2–1.3; original {@code ggoupy/SpikeNN}
+ * Online training of the SpikeNN readout (notebooks/papers/spikenn.md §4–5; original {@code ggoupy/SpikeNN}
  * {@code spikenn/train.py}, {@code spikenn/_impl.py}, {@code spikenn/snn.py}, {@code app/readout.py}):
  * one {@link SingleSpikeLayer} of N = C·M neurons, neuron i of class ⌊i/M⌋, trained one sample at a
  * time with S2-STDP / SSTDP, R-STDP or S4NN, optionally with neuronal competition groups (NCG),
@@ -391,7 +391,7 @@ public final class ReadoutTrainer {
 
     // ---- inference ------------------------------------------------------------------------------
 
-    /** Predicted class of sample s with the decision thresholds, no dropout (decision rule §1.2). */
+    /** Predicted class of sample s with the decision thresholds, no dropout (decision rule, notebooks/papers/spikenn.md §4.2). */
     public int predict(SpikingDataset ds, int s) {
         int c = ds.copySample(s, idx, ts);
         layer.forward(idx, ts, 0, c, theta, null, true, out);
@@ -842,7 +842,7 @@ public final class ReadoutTrainer {
     }
 
     /**
-     * The training loop (spikenn.md §1.3): up to {@code epochs} epochs; after each, validation and
+     * The training loop (notebooks/papers/spikenn.md §5.5): up to {@code epochs} epochs; after each, validation and
      * test accuracy. Early stopping with patience {@code early_stopping} on validation accuracy
      * (the counter resets only on a strict improvement) stops <em>after</em> the epoch where the
      * counter reaches the patience; weights are not rolled back, the reported test accuracy is the

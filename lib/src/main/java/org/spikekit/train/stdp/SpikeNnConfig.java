@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A SpikeNN readout configuration in the original JSON syntax (spikenn.md §1.4; original
+ * A SpikeNN readout configuration in the original JSON syntax (notebooks/papers/spikenn.md §5.6; original
  * {@code config/<EXTRACTOR>/<DATASET>/*.json}, read by {@code app/readout.py} and
  * {@code app/gridsearch.py}):
  * <pre>

@@ -3,7 +3,7 @@ package org.spikekit.train.stdp;
 import java.util.List;
 
 /**
- * Per-epoch, per-neuron training statistics of one run (spikenn.md §1.5–1.6, the original's
+ * Per-epoch, per-neuron training statistics of one run (notebooks/papers/spikenn.md §6 and §7.3, the original's
  * {@code save_stats} traces, aggregated per epoch instead of per sample to stay small). Each list
  * has one entry per epoch run, each array one value per output neuron.
  *

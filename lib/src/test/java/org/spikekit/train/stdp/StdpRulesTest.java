@@ -9,7 +9,7 @@ import org.spikekit.data.SpikingDataset;
 import org.spikekit.neuron.SingleSpikeLayer;
 
 /**
- * Each rule's weight update on tiny hand-computed cases (spikenn.md §1.3). Inputs: j0 at 0.1,
+ * Each rule's weight update on tiny hand-computed cases (notebooks/papers/spikenn.md §5.1–5.3). Inputs: j0 at 0.1,
  * j1 at 0.3, j2 at 0.5 (the last spike, which can never cause a firing), j3 silent.
  */
 class StdpRulesTest {
