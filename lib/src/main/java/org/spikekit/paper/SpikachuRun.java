@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.spikekit.report.RunKey;
 import org.spikekit.report.RunRecords;
 
 /**
@@ -67,12 +68,14 @@ import org.spikekit.report.RunRecords;
  * @param wallTimeS      training + evaluation time
  * @param backend        compute backend
  * @param gitCommit      commit of the code that ran
+ * @param key            what produced the run ({@link RunKey}); null in files written before keys existed
+ *                       (such a run is trained again)
  */
 public record SpikachuRun(String setting, String model, String session, String variant, String cadence, String settings, String data, String mode,
                           long seed, int units, int trainWindows, int epochs, int evalEvery, int keptEpoch, double r2, double r2TestPy, double r2TestMs,
                           double mse, double signAgreement, long scoredSamples, long parameters, double macs, double acs, double spikes, double meanRate,
                           int steps, double joulesPerWindow, double profiledJoulesPerWindow, double profiledMeanRate, double latencyMsPerStep,
-                          double causalLeak, double batchLeak, List<Double> trainLoss, double wallTimeS, String backend, String gitCommit) {
+                          double causalLeak, double batchLeak, List<Double> trainLoss, double wallTimeS, String backend, String gitCommit, RunKey key) {
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
