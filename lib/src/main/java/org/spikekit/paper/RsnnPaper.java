@@ -559,8 +559,10 @@ public final class RsnnPaper {
 
     /**
      * One run: trains {@code model} for {@code session} (label or name) with {@code seed}, evaluates
-     * it on the test span and writes its run file. A run file with the same settings and data is
-     * read back instead.
+     * it on the test span and writes its run file. A run file with the same {@link #runKey} (model
+     * configuration, recipe, data checksums, library) is read back instead; the log says {@code kept
+     * <file> (same model configuration, recipe, data and library; ...)}, or {@code recomputing <file>:
+     * <what differs>}, or {@code computing <file>: no stored run}.
      */
     public RsnnRun run(Model model, String session, long seed, Settings s) {
         if (s.context() > 0 && (model == Model.TINY || model == Model.BIG)) {

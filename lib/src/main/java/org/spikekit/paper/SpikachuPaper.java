@@ -313,7 +313,7 @@ public final class SpikachuPaper {
      */
     public boolean releasedExtrasByDefault() { return mode == RunMode.FULL; }
 
-    /** One model trained and tested on one session (reused when its file has the same settings and variant). */
+    /** One model trained and tested on one session (reused when its file has the same {@link #singleKey}). */
     public SpikachuRun single(Model model, String sessionId) {
         String variant = variant(model);
         RunKey key = singleKey(model, sessionId);

@@ -11,8 +11,8 @@ import org.spikekit.report.RunRecords;
 /**
  * Result of one Spikachu-paper evaluation: one trained model scored on one session's test split.
  * Each is its own JSON file ({@code results/spikachu/runs/<mode>/<setting>_<model>_<session>.json});
- * tables merge the files present, and a run whose file holds the same {@link #settings} and
- * {@link #variant} is read back instead of retrained.
+ * tables merge the files present, and a run whose file holds the same {@link #key} (model
+ * configuration, recipe, data checksums, library) is read back instead of retrained.
  *
  * <p>Three readings of the R² per run: {@link #r2} is the kit's (test split, windows laid end to
  * end with a padded last one, batches of 32, REACH samples per session); {@link #r2TestPy} and
