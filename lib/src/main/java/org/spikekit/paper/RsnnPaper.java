@@ -321,8 +321,19 @@ public final class RsnnPaper {
 
     public Path tracesDir() { return resultsDir.resolve("traces").resolve(mode.id()); }
 
-    /** Data files read so far (for provenance). */
+    /** Data files read so far, and the pretraining sessions' files whose checksums key the runs (for provenance). */
     public List<DataRecord> dataRecords() { return List.copyOf(used); }
+
+    /**
+     * The data record of session {@code name} (its file's checksum), kept for the provenance; a
+     * session not yet loaded is not read when it is a real file ({@link ODohertyData#record}).
+     */
+    private DataRecord record(String name) {
+        for (DataRecord r : used) if (r.name().equals(name)) return r;
+        DataRecord r = data.record(name, choice, mode);
+        used.add(r);
+        return r;
+    }
 
     /** Loads and preprocesses a session (NeuroBench benchmark options, 4 ms bins), cached. */
     public Prepared prepare(String session, Settings s) {
@@ -430,13 +441,18 @@ public final class RsnnPaper {
     public RunKey pretrainKey(Model model, String monkey, long seed, Settings s) {
         if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("pretraining is for tinyRSNN/bigRSNN, not " + model.label);
         List<String> sessions = ODohertyData.pretrainingSessions(monkey, mode);
+        return pretrainKey(model, monkey, seed, s, prepare(sessions.get(0), s).rsnn().train().inputs());
+    }
+
+    /**
+     * {@link #pretrainKey(Model, String, long, Settings)} for sessions of {@code inputs} channels
+     * (pretraining concatenates the sessions of one monkey, which share their channel count); the
+     * pretraining sessions' files are named by their checksums only, without preprocessing them.
+     */
+    private RunKey pretrainKey(Model model, String monkey, long seed, Settings s, int inputs) {
+        List<String> sessions = ODohertyData.pretrainingSessions(monkey, mode);
         List<DataRecord> files = new ArrayList<>();
-        int inputs = -1;
-        for (String name : sessions) {
-            Prepared p = prepare(name, s);
-            files.add(p.record());
-            inputs = p.rsnn().train().inputs();
-        }
+        for (String name : sessions) files.add(record(name));
         String recipe = "pretraining of " + model.label + " on " + monkey + " " + sessions + "; variant=" + variant(model, s) + "; mode=" + mode.id()
                 + "; trainer=" + pretrainConfig(model, seed, s) + "; init=fluctuation-driven from the training data, seed " + seed
                 + "; preprocessing=" + PrimateReaching.Options.benchmark() + ", " + rsnnOptions(s);
@@ -458,9 +474,9 @@ public final class RsnnPaper {
                 .append("; seed=").append(seed).append("; stages=").append(new java.util.TreeMap<>(s.stages()));
         boolean rsnn = model == Model.TINY || model == Model.BIG;
         if (rsnn && s.pretrain() > 0) {
-            RunKey pre = pretrainKey(model, name.substring(0, 4), seed, s);
+            RunKey pre = pretrainKey(model, name.substring(0, 4), seed, s, p.rsnn().train().inputs());
             recipe.append("; from the pretrained state [").append(pre.recipe()).append("]");
-            for (String pn : ODohertyData.pretrainingSessions(name.substring(0, 4), mode)) files.add(prepare(pn, s).record());
+            for (String pn : ODohertyData.pretrainingSessions(name.substring(0, 4), mode)) files.add(record(pn));
         }
         recipe.append("; ").append(rsnn ? "finetune" : "train").append('=').append(finetuneConfig(model, seed, s));
         if (rsnn && s.pruneEpochs() > 0) {
