@@ -238,7 +238,21 @@ public final class ODohertyData {
         return loadSynthetic(name, mode);
     }
 
-    private Loaded loadReal(String name, Path file) {
+    /**
+     * The provenance record {@link #load} gives for session {@code name}, without reading the session
+     * when a real file is used (its checksum comes from the digest cache); a synthetic stand-in is
+     * loaded (and written or regenerated when needed), as {@link #load} does. For keys of stored
+     * results ({@link org.spikekit.report.RunKey}), which need the files' checksums only.
+     */
+    public DataRecord record(String name, DataChoice choice, RunMode mode) {
+        requireKnown(name);
+        Path real = realFile(name);
+        if (choice != DataChoice.SYNTHETIC && Files.exists(real)) return realRecord(name, real);
+        return load(name, choice, mode).record();
+    }
+
+    /** The record of a real session file, its checksum checked against the manifest (cached by {@link DigestCache}). */
+    private DataRecord realRecord(String name, Path file) {
         DataManifest.Entry entry = manifestEntry(name).orElse(null);
         String note = "";
         if (entry == null) {
@@ -250,6 +264,11 @@ public final class ODohertyData {
                 "delete or replace it (see data/README.md), or use DATA=synthetic for the stand-in");
         cache.save();
         if (st.state() != DataManifest.State.OK) throw new DataException(file, st.message());
+        return new DataRecord(name, "real", relative(file), st.digests().sha256(), "", st.message() + note);
+    }
+
+    private Loaded loadReal(String name, Path file) {
+        DataRecord rec = realRecord(name, file);
         ReachSession s;
         try {
             s = ODohertyFile.read(file);
@@ -260,7 +279,6 @@ public final class ODohertyData {
             throw new DataException(file, file + ": holds a SpikeKit synthetic session (" + s.generator()
                     + "), not a real recording; real files go to data/raw/, stand-ins live in data/synthetic/");
         }
-        DataRecord rec = new DataRecord(name, "real", relative(file), st.digests().sha256(), "", st.message() + note);
         return new Loaded(s, rec, file);
     }
 

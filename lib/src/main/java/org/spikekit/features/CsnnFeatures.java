@@ -36,8 +36,9 @@ import org.spikekit.train.TrainingInterruptedException;
  * {@code X_train.npy}, {@code y_train.npy}, {@code X_val.npy}, {@code y_val.npy},
  * {@code X_test.npy}, {@code y_test.npy} (float32 {@code [N, D]}, int32 {@code [N]}) and
  * {@code key.txt}, written last. The key names the extractor config, the seed, a SHA-256 of the
- * images and labels of both official parts and of the split's index lists; a run whose key matches
- * {@code key.txt} reads the arrays instead of extracting. Every file is written atomically
+ * images and labels of both official parts and of the split's index lists, and the library's
+ * fingerprint ({@link org.spikekit.report.RunKey.Library}: features extracted by other code are
+ * extracted again); a run whose key matches {@code key.txt} reads the arrays instead of extracting. Every file is written atomically
  * (temporary file, then rename), so an interrupted run leaves no half-written array behind.
  * {@code data/features/} is git-ignored.
  */
@@ -190,12 +191,13 @@ public final class CsnnFeatures {
         return new SplitFeatures(dataset, split, cfg, seed, parts[0], parts[1], parts[2], shape, dir, true, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Everything the features depend on. */
+    /** Everything the features depend on, the library that extracts them included. */
     static String key(TrainTest data, Splits.Split split, CsnnConfig cfg, long seed) {
         return cfg.describe() + "\nseed=" + seed
                 + "\ntrain-images=" + digest(data.train()) + "\ntest-images=" + digest(data.test())
                 + "\nsplit-train=" + split.train().length + ":" + digest(split.train())
-                + "\nsplit-val=" + split.test().length + ":" + digest(split.test()) + "\n";
+                + "\nsplit-val=" + split.test().length + ":" + digest(split.test())
+                + "\nlibrary=" + org.spikekit.report.RunKey.Library.current().classes() + "\n";
     }
 
     private static String digest(ImageSet s) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.spikekit.data.SpikingSplit;
+import org.spikekit.report.RunKey;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;
@@ -47,7 +48,9 @@ import org.spikekit.train.stdp.SpikeNnConfig;
  * <p>Every run trains with the released semantics of the authors' code unless the runner is built
  * with kit {@link ReadoutTrainer.Variant}s; each run records its semantics label
  * ({@link SpikeNnRun#semantics}), which is part of its key, so runs of different semantics never
- * share a file.
+ * share a file. The key also holds the library's fingerprint ({@link RunKey.Library}): a run file
+ * computed by other code is not reused, and the log says which part of a run differs from the
+ * stored run of the same label when one is computed again.
  */
 public final class SpikeNn {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+=-]*");
@@ -57,6 +60,7 @@ public final class SpikeNn {
     private final boolean recordStats;
     private final Consumer<String> log;
     private final Set<ReadoutTrainer.Variant> variants;
+    private volatile RunKey.Library library;
 
     /**
      * @param runsDir     folder of the run files (created when needed)
@@ -99,6 +103,18 @@ public final class SpikeNn {
     /** The kit variants of every run (empty: the released semantics). */
     public Set<ReadoutTrainer.Variant> variants() { return variants; }
 
+    /**
+     * Keys this runner's runs with {@code lib} instead of the library this JVM runs
+     * ({@link RunKey.Library#current()}): for tests that check what a changed library does. Returns this.
+     */
+    public SpikeNn withLibrary(RunKey.Library lib) {
+        this.library = Objects.requireNonNull(lib, "lib");
+        return this;
+    }
+
+    /** The library fingerprint this runner's runs are keyed with. */
+    public RunKey.Library library() { return library != null ? library : RunKey.Library.current(); }
+
     /** The semantics label of every run ({@link ReadoutTrainer#semanticsLabel}). */
     public String semantics() { return ReadoutTrainer.semanticsLabel(variants); }
 
@@ -126,6 +142,11 @@ public final class SpikeNn {
      */
     public static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
                                    boolean recordStats, Set<ReadoutTrainer.Variant> variants, EpochLog log) {
+        return train(label, cfg, split, seed, gridsearch, recordStats, variants, log, RunKey.Library.current());
+    }
+
+    private static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
+                                    boolean recordStats, Set<ReadoutTrainer.Variant> variants, EpochLog log, RunKey.Library library) {
         checkLabel(label);
         long t0 = System.nanoTime();
         int maxSpikes = Math.max(split.train().maxCount(), Math.max(split.val().maxCount(), split.test().maxCount()));
@@ -136,11 +157,11 @@ public final class SpikeNn {
         double wall = (System.nanoTime() - t0) * 1e-9;
         String protocol = gridsearch ? "gridsearch" : "single";
         String semantics = tr.semantics();
-        return new SpikeNnRun(key(cfg, split, seed, protocol, recordStats, semantics), label, protocol, semantics, seed, split.digest(),
+        return new SpikeNnRun(key(cfg, split, seed, protocol, recordStats, semantics, library), label, protocol, semantics, seed, split.digest(),
                 cfg.toTree(),
                 split.inputSize(), split.numClasses(), new int[] {split.train().size(), split.val().size(), split.test().size()},
                 h.epochs(), h.bestValEpoch(), h.stop(), h.finalTrain(), h.finalVal(), h.finalTest(), h.trainAcc(), h.valAcc(),
-                h.testAcc(), tr.stats(), wall);
+                h.testAcc(), tr.stats(), wall, library);
     }
 
     /** {@link #key(SpikeNnConfig, SpikingSplit, long, String, boolean, String)} of a released-semantics run. */
@@ -148,14 +169,21 @@ public final class SpikeNn {
         return key(cfg, split, seed, protocol, stats, ReadoutTrainer.RELEASED);
     }
 
+    /** {@link #key(SpikeNnConfig, SpikingSplit, long, String, boolean, String, RunKey.Library)} of a run by the library this JVM runs. */
+    public static String key(SpikeNnConfig cfg, SpikingSplit split, long seed, String protocol, boolean stats, String semantics) {
+        return key(cfg, split, seed, protocol, stats, semantics, RunKey.Library.current());
+    }
+
     /**
      * The identity of a run: SHA-256 (first 16 hex digits) of the canonical config JSON, the data
-     * digests, the seed, the protocol, whether statistics are recorded and the semantics label
-     * (runs made before the label existed had other semantics and keys, so they are run again).
+     * digests, the seed, the protocol, whether statistics are recorded, the semantics label (runs
+     * made before the label existed had other semantics and keys, so they are run again) and the
+     * library's fingerprint (runs of other code, or of a kit before it was part of the key, are run again).
      */
-    public static String key(SpikeNnConfig cfg, SpikingSplit split, long seed, String protocol, boolean stats, String semantics) {
+    public static String key(SpikeNnConfig cfg, SpikingSplit split, long seed, String protocol, boolean stats, String semantics,
+                             RunKey.Library library) {
         String text = cfg.canonicalJson() + "\n" + split.digest() + "\n" + seed + "\n" + protocol + "\n" + stats
-                + "\nsemantics " + semantics;
+                + "\nsemantics " + semantics + "\nlibrary " + library.classes();
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 8);
@@ -181,10 +209,14 @@ public final class SpikeNn {
         List<Job> todo = new ArrayList<>();
         for (Job j : jobs) {
             checkLabel(j.label());
-            String key = key(j.cfg(), j.split(), j.seed(), j.gridsearch() ? "gridsearch" : "single", recordStats, semantics());
+            String key = key(j.cfg(), j.split(), j.seed(), j.gridsearch() ? "gridsearch" : "single", recordStats, semantics(), library());
             Path f = runsDir.resolve(SpikeNnRun.fileName(j.label(), key));
             files.add(f);
-            if (readOrNull(f, key) == null) todo.add(j);
+            if (readOrNull(f, key) == null) {
+                todo.add(j);
+                String why = whyNot(j, key);
+                if (why != null) log.accept("spikenn: recomputing " + j.label() + ": " + why);
+            }
         }
         log.accept("spikenn: " + (jobs.size() - todo.size()) + " of " + jobs.size() + " runs kept, " + todo.size() + " to run on "
                 + Math.min(threads, Math.max(1, todo.size())) + " threads");
@@ -195,7 +227,7 @@ public final class SpikeNn {
                 EpochLog lines = EpochLog.to(log);
                 for (Job j : todo) {
                     fs.add(pool.submit(() -> {
-                        SpikeNnRun r = train(j.label(), j.cfg(), j.split(), j.seed(), j.gridsearch(), recordStats, variants, lines);
+                        SpikeNnRun r = train(j.label(), j.cfg(), j.split(), j.seed(), j.gridsearch(), recordStats, variants, lines, library());
                         r.write(runsDir);
                         log.accept(String.format(java.util.Locale.ROOT, "spikenn: %s seed %d: test %.4f val %.4f after %d epochs (%s, %.1f s)",
                                 j.label(), j.seed(), r.testAcc(), r.valAcc(), r.epochs(), r.stop(), r.wallTimeS()));
@@ -230,6 +262,49 @@ public final class SpikeNn {
     /** What an interrupted {@link #runAll} leaves behind. */
     private String keptNote() {
         return "finished runs are kept in " + runsDir + " (one file each, written whole); the others run on the next call";
+    }
+
+    /**
+     * Why the newest stored run with {@code job}'s label (another key) does not stand for it: what
+     * differs — config, data, seed, protocol, semantics, library; null when no run of that label is stored.
+     */
+    private String whyNot(Job job, String key) {
+        List<Path> same = new ArrayList<>();
+        String prefix = job.label() + "-";
+        if (!Files.isDirectory(runsDir)) return null;
+        try (var ds = Files.newDirectoryStream(runsDir, "*.json")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.substring(prefix.length()).matches("[0-9a-f]{16}\\.json")) same.add(p);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        same.sort(java.util.Comparator.comparing((Path p) -> {
+            try {
+                return Files.getLastModifiedTime(p);
+            } catch (IOException e) {
+                return java.nio.file.attribute.FileTime.fromMillis(0);
+            }
+        }).thenComparing(Path::toString).reversed());
+        for (Path p : same) {
+            SpikeNnRun old = readOrNull(p, null);
+            if (old == null) continue;
+            List<String> out = new ArrayList<>();
+            if (!old.parsedConfig().canonicalJson().equals(job.cfg().canonicalJson())) {
+                out.add("config differs (" + RunKey.change(old.parsedConfig().canonicalJson(), job.cfg().canonicalJson()) + ")");
+            }
+            if (!java.util.Objects.equals(old.data(), job.split().digest())) out.add("data changed (" + RunKey.change(old.data(), job.split().digest()) + ")");
+            if (old.seed() != job.seed()) out.add("seed " + old.seed() + " → " + job.seed());
+            String protocol = job.gridsearch() ? "gridsearch" : "single";
+            if (!protocol.equals(old.protocol())) out.add("protocol " + old.protocol() + " → " + protocol);
+            if (!java.util.Objects.equals(old.semantics(), semantics())) out.add("semantics " + old.semantics() + " → " + semantics());
+            String lib = library().differences(old.library());
+            if (lib != null) out.add(lib);
+            if (out.isEmpty()) out.add("statistics recorded: " + recordStats);
+            return "stored " + p.getFileName() + " has another key, " + key + ": " + String.join("; ", out);
+        }
+        return null;
     }
 
     /** The run in {@code f}, or null when it is absent, unreadable, or of another key. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.spikekit.report.AtomicFiles;
+import org.spikekit.report.RunKey;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 import org.spikekit.train.stdp.TrainStats;
@@ -22,7 +23,8 @@ import org.spikekit.train.stdp.TrainStats;
  * only the runs in flight. Everything except {@code wallTimeS} depends only on (config, data,
  * seed, protocol).
  *
- * @param key          hash of config, data identity, seed and protocol (see {@link SpikeNn#key})
+ * @param key          hash of config, data identity, seed, protocol, semantics and library fingerprint
+ *                     (see {@link SpikeNn#key}); a run file is reused only when its key matches
  * @param label        free label (e.g. {@code MNIST_s2stdp+ncg_fold3})
  * @param protocol     {@code single} or {@code gridsearch} (the latter may abort after epoch 3)
  * @param semantics    which semantics trained it: {@code released} (the authors' code) or
@@ -45,11 +47,13 @@ import org.spikekit.train.stdp.TrainStats;
  * @param testAccs     per epoch
  * @param stats        per-epoch neuron statistics, or null when not recorded
  * @param wallTimeS    wall time of the run (the only field that varies between identical runs)
+ * @param library      the library that computed it ({@link RunKey.Library}); null in files written
+ *                     before it was recorded (their keys do not match, so they are run again)
  */
 public record SpikeNnRun(String key, String label, String protocol, String semantics, long seed, String data, JsonNode config, int inputs,
                          int classes, int[] sizes, int epochs, int bestValEpoch, ReadoutTrainer.Stop stop, double trainAcc,
                          double valAcc, double testAcc, double[] trainAccs, double[] valAccs, double[] testAccs,
-                         TrainStats stats, double wallTimeS) {
+                         TrainStats stats, double wallTimeS, RunKey.Library library) {
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)

@@ -30,6 +30,7 @@ import org.spikekit.report.AtomicFiles;
 import org.spikekit.report.DataChoice;
 import org.spikekit.report.DataRecord;
 import org.spikekit.report.GitInfo;
+import org.spikekit.report.RunKey;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.Checkpoint;
 import org.spikekit.train.EpochLog;
@@ -53,8 +54,11 @@ import org.spikekit.train.TrainingInterruptedException;
  *       session from scratch with the same trainer, loss and data, no activity regulariser.</li>
  *   <li>Evaluation: the NeuroBench metrics on the whole test span as one sequence from reset.</li>
  * </ul>
- * Runs whose file exists with the same settings are read back, not recomputed, so a killed
- * {@code make reproduce} resumes where it stopped; pretraining states are cached as checkpoints.
+ * A run whose file exists is read back, not recomputed, only when everything that produced it
+ * matches ({@link RunKey}: the model configuration, the recipe, the data files' checksums and the
+ * library's fingerprint), so a killed {@code make reproduce} resumes where it stopped and a changed
+ * configuration, data file or library is computed again; the log says which and why. Pretraining
+ * states and the training state of an unfinished run are cached under the same kind of key.
  *
  * <p>Variants (notebooks/papers/rsnn.md §8 items 1–2): the validation split and the upper activity bound default to the
  * released code ({@code split=as-released}: 61.7/13.3/25 %; {@code upper=as-released}: 10 spikes
@@ -222,6 +226,8 @@ public final class RsnnPaper {
     private final Map<String, Prepared> prepared = new HashMap<>();
     private final List<DataRecord> used = new ArrayList<>();
     private Progress progress = (stage, done, total) -> {};
+    private java.util.function.UnaryOperator<Rsnn.Config> rsnnEdit = java.util.function.UnaryOperator.identity();
+    private RunKey.Library library;
 
     /** Told after every training epoch of a run: which stage (e.g. {@code finetune}, {@code prune p=0.40}) and how far it is. */
     @FunctionalInterface
@@ -234,6 +240,28 @@ public final class RsnnPaper {
         this.progress = Objects.requireNonNull(p, "progress");
         return this;
     }
+
+    /**
+     * Changes the tinyRSNN / bigRSNN configuration every run of this driver builds (e.g. {@code c ->
+     * c.withHidden(128)}); the change is part of each run's {@link RunKey}, so runs stored with the
+     * paper's configuration are not reused for it (nor its runs for the paper's). Returns this.
+     */
+    public RsnnPaper withRsnnConfig(java.util.function.UnaryOperator<Rsnn.Config> edit) {
+        this.rsnnEdit = Objects.requireNonNull(edit, "edit");
+        return this;
+    }
+
+    /**
+     * Keys this driver's results with {@code lib} instead of the library this JVM runs
+     * ({@link RunKey.Library#current()}): for tests that check what a changed library does. Returns this.
+     */
+    public RsnnPaper withLibrary(RunKey.Library lib) {
+        this.library = Objects.requireNonNull(lib, "lib");
+        return this;
+    }
+
+    /** The library fingerprint this driver's results are keyed with. */
+    public RunKey.Library library() { return library != null ? library : RunKey.Library.current(); }
 
     /**
      * The epoch callback of one training stage: tells the {@link Progress} listener and prints a
@@ -293,8 +321,19 @@ public final class RsnnPaper {
 
     public Path tracesDir() { return resultsDir.resolve("traces").resolve(mode.id()); }
 
-    /** Data files read so far (for provenance). */
+    /** Data files read so far, and the pretraining sessions' files whose checksums key the runs (for provenance). */
     public List<DataRecord> dataRecords() { return List.copyOf(used); }
+
+    /**
+     * The data record of session {@code name} (its file's checksum), kept for the provenance; a
+     * session not yet loaded is not read when it is a real file ({@link ODohertyData#record}).
+     */
+    private DataRecord record(String name) {
+        for (DataRecord r : used) if (r.name().equals(name)) return r;
+        DataRecord r = data.record(name, choice, mode);
+        used.add(r);
+        return r;
+    }
 
     /** Loads and preprocesses a session (NeuroBench benchmark options, 4 ms bins), cached. */
     public Prepared prepare(String session, Settings s) {
@@ -304,10 +343,7 @@ public final class RsnnPaper {
         ODohertyData.Loaded l = data.load(session, choice, mode);
         if (!used.contains(l.record())) used.add(l.record());
         PrimateReaching pr = PrimateReaching.of(l.session(), PrimateReaching.Options.benchmark());
-        PrimateReaching.RsnnOptions ro = PrimateReaching.RsnnOptions.defaults()
-                .withValSplit(s.paperText() ? PrimateReaching.ValSplit.PAPER_TEXT : PrimateReaching.ValSplit.AS_RELEASED);
-        ro = ro.withExtend(s.extend()).withContext(s.context());
-        p = new Prepared(session, l.record(), pr, pr.rsnn(ro));
+        p = new Prepared(session, l.record(), pr, pr.rsnn(rsnnOptions(s)));
         prepared.put(key, p);
         return p;
     }
@@ -346,25 +382,134 @@ public final class RsnnPaper {
         return t;
     }
 
+    /** The RSNN paper's tiling of a session under {@code s} (validation split, tilings, burn-in history). */
+    private static PrimateReaching.RsnnOptions rsnnOptions(Settings s) {
+        return PrimateReaching.RsnnOptions.defaults()
+                .withValSplit(s.paperText() ? PrimateReaching.ValSplit.PAPER_TEXT : PrimateReaching.ValSplit.AS_RELEASED)
+                .withExtend(s.extend()).withContext(s.context());
+    }
+
     private static SpikeRegularizer regularizer(Model m, Settings s) {
         SpikeRegularizer r = m == Model.TINY ? SpikeRegularizer.tinyRsnn() : SpikeRegularizer.bigRsnn();
         return s.paperText() ? r.withUpperRateHz(10, 500, 0.004) : r;
     }
 
     private Supplier<Rsnn> factory(Model m, int inputs, long seed) {
-        return () -> new Rsnn(backend, m == Model.TINY ? Rsnn.Config.tiny(inputs) : Rsnn.Config.big(inputs), seed);
+        Rsnn.Config c = rsnnConfig(m, inputs);
+        return () -> new Rsnn(backend, c, seed);
+    }
+
+    /** The configuration of tinyRSNN / bigRSNN for {@code inputs} channels, with this driver's {@link #withRsnnConfig edit}. */
+    public Rsnn.Config rsnnConfig(Model m, int inputs) {
+        if (m != Model.TINY && m != Model.BIG) throw new IllegalArgumentException(m.label + " is not an RSNN (tinyRSNN or bigRSNN)");
+        return Objects.requireNonNull(rsnnEdit.apply(m == Model.TINY ? Rsnn.Config.tiny(inputs) : Rsnn.Config.big(inputs)), "edited Rsnn.Config");
+    }
+
+    /** The model configuration of {@code m} for {@code inputs} channels, as its runs' keys name it. */
+    private String modelDescription(Model m, int inputs) {
+        return switch (m) {
+            case TINY, BIG -> "Rsnn." + rsnnConfig(m, inputs);
+            case SNN2 -> "Snn2." + Snn2.Config.neuroBench(inputs);
+            case SNN3 -> "Snn3." + Snn3.Config.neuroBench(inputs);
+        };
+    }
+
+    /** The trainer of the pretraining stage (tinyRSNN / bigRSNN). */
+    private static Trainer.Config pretrainConfig(Model model, long seed, Settings s) {
+        return Trainer.Config.rsnn(s.pretrain(), seed).withLr(s.lr()).withCosineTMax(s.pretrainTMax())
+                .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+    }
+
+    /** The trainer of fine-tuning (tinyRSNN / bigRSNN) or of the baselines' training from scratch. */
+    private static Trainer.Config finetuneConfig(Model model, long seed, Settings s) {
+        Trainer.Config c = Trainer.Config.rsnn(s.finetune(), seed).withLr(s.lr()).withCosineTMax(s.finetuneTMax()).withBatchSize(s.batchSize());
+        return model == Model.TINY || model == Model.BIG ? c.withRegularizer(regularizer(model, s))
+                : c.withRegularizer(SpikeRegularizer.none()).withBurnIn(s.context());
+    }
+
+    /** The trainer of every pruning trial's retraining. */
+    private static Trainer.Config pruneConfig(Model model, long seed, Settings s) {
+        return Trainer.Config.rsnn(s.pruneEpochs(), seed).withLr(s.lr()).withCosineTMax(s.pruneEpochs())
+                .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+    }
+
+    /**
+     * The key of the pretrained state of {@code model} for {@code monkey} and {@code seed}: the model
+     * configuration, the pretraining recipe (trainer, tiling, preprocessing, sessions) and their
+     * data files, and the library.
+     */
+    public RunKey pretrainKey(Model model, String monkey, long seed, Settings s) {
+        if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("pretraining is for tinyRSNN/bigRSNN, not " + model.label);
+        List<String> sessions = ODohertyData.pretrainingSessions(monkey, mode);
+        return pretrainKey(model, monkey, seed, s, prepare(sessions.get(0), s).rsnn().train().inputs());
+    }
+
+    /**
+     * {@link #pretrainKey(Model, String, long, Settings)} for sessions of {@code inputs} channels
+     * (pretraining concatenates the sessions of one monkey, which share their channel count); the
+     * pretraining sessions' files are named by their checksums only, without preprocessing them.
+     */
+    private RunKey pretrainKey(Model model, String monkey, long seed, Settings s, int inputs) {
+        List<String> sessions = ODohertyData.pretrainingSessions(monkey, mode);
+        List<DataRecord> files = new ArrayList<>();
+        for (String name : sessions) files.add(record(name));
+        String recipe = "pretraining of " + model.label + " on " + monkey + " " + sessions + "; variant=" + variant(model, s) + "; mode=" + mode.id()
+                + "; trainer=" + pretrainConfig(model, seed, s) + "; init=fluctuation-driven from the training data, seed " + seed
+                + "; preprocessing=" + PrimateReaching.Options.benchmark() + ", " + rsnnOptions(s);
+        return RunKey.of(modelDescription(model, inputs), recipe, files, library());
+    }
+
+    /**
+     * The key of one run ({@link #run}): the model configuration; the recipe (variant, mode, seed,
+     * stages, every stage's trainer, pruning schedule, evaluation, tiling and preprocessing, and for
+     * tinyRSNN / bigRSNN the pretraining key's recipe); the data files of the session and of the
+     * pretraining sessions; the library.
+     */
+    public RunKey runKey(Model model, String session, long seed, Settings s) {
+        String name = session(session);
+        Prepared p = prepare(name, s);
+        List<DataRecord> files = new ArrayList<>(List.of(p.record()));
+        StringBuilder recipe = new StringBuilder();
+        recipe.append(model.label).append(" on ").append(name).append("; variant=").append(variant(model, s)).append("; mode=").append(mode.id())
+                .append("; seed=").append(seed).append("; stages=").append(new java.util.TreeMap<>(s.stages()));
+        boolean rsnn = model == Model.TINY || model == Model.BIG;
+        if (rsnn && s.pretrain() > 0) {
+            RunKey pre = pretrainKey(model, name.substring(0, 4), seed, s, p.rsnn().train().inputs());
+            recipe.append("; from the pretrained state [").append(pre.recipe()).append("]");
+            for (String pn : ODohertyData.pretrainingSessions(name.substring(0, 4), mode)) files.add(record(pn));
+        }
+        recipe.append("; ").append(rsnn ? "finetune" : "train").append('=').append(finetuneConfig(model, seed, s));
+        if (rsnn && s.pruneEpochs() > 0) {
+            recipe.append("; prune=").append(pruneConfig(model, seed, s)).append(", schedule ").append(Pruning.Schedule.rsnn());
+        }
+        recipe.append("; eval=NeuroBench metrics on the test span from reset, ").append(s.fp16() && rsnn ? "float16" : "float32")
+                .append("; preprocessing=").append(PrimateReaching.Options.benchmark()).append(", ").append(rsnnOptions(s));
+        return RunKey.of(modelDescription(model, p.rsnn().train().inputs()), recipe.toString(), files, library());
     }
 
     /**
      * The pretrained state of {@code model} (tinyRSNN or bigRSNN) for one monkey and seed: trained
      * on the train tiles of every pretraining session of that monkey, validated on their val tiles.
-     * Cached as {@code checkpoints/pretrain_<model>_<monkey>_seed<k>.ckpt}; a killed pretraining
+     * Cached as {@link #pretrainedFile} ({@code checkpoints/<mode>/pretrain_<model>_<monkey>_seed<k>_<key>.ckpt},
+     * named and checked by its {@link #pretrainKey}: a state is reused only for the same model
+     * configuration, recipe, data and library, and the log says why one is not); a killed pretraining
      * resumes from its last epoch.
      */
     public Checkpoint pretrained(Model model, String monkey, long seed, Settings s) {
         if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("pretraining is for tinyRSNN/bigRSNN, not " + model.label);
+        RunKey key = pretrainKey(model, monkey, seed, s);
         Path done = pretrainedFile(model, monkey, seed, s);
-        if (Files.exists(done)) return Checkpoint.read(done);
+        String who = "pretrained " + model.label + " " + monkey + " seed " + seed;
+        if (Files.exists(done)) {
+            Checkpoint ck = Checkpoint.read(done);
+            if (key.hash().equals(ck.meta().get(KEY_META))) {
+                log.accept("kept " + who + " (" + RunKey.SAME + "): " + done.getFileName());
+                return ck;
+            }
+            log.accept("pretraining again: " + done.getFileName() + " holds another state (its key is not " + key.shortHash() + ")");
+        } else {
+            log.accept("pretraining " + model.label + " " + monkey + " seed " + seed + ": " + whyNoPretrained(model, monkey, seed, key));
+        }
         List<SequenceSet> tr = new ArrayList<>(), va = new ArrayList<>();
         for (String name : ODohertyData.pretrainingSessions(monkey, mode)) {
             Prepared p = prepare(name, s);
@@ -374,14 +519,13 @@ public final class RsnnPaper {
         SequenceSet train = SequenceSet.concat(tr), val = SequenceSet.concat(va);
         Rsnn m = factory(model, train.inputs(), seed).get();
         double nu = m.initFromData(train, seed);
-        Trainer.Config cfg = Trainer.Config.rsnn(s.pretrain(), seed).withLr(s.lr()).withCosineTMax(s.pretrainTMax())
-                .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+        Trainer.Config cfg = pretrainConfig(model, seed, s);
         long t0 = System.nanoTime();
         Path partial = done.resolveSibling(done.getFileName().toString().replaceFirst("\\.ckpt$", ".partial.ckpt"));
         if (Files.exists(partial)) log.accept(model.label + " seed " + seed + " pretrain " + monkey + ": resuming from " + partial);
         Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val,
                 tell(model.label + " seed " + seed, "pretrain " + monkey, s.pretrain()), 1);
-        Checkpoint ck = Checkpoint.of(m);
+        Checkpoint ck = Checkpoint.of(m).withMeta(KEY_META, key.hash()).withMeta(KEY_JSON_META, keyJson(key));
         ck.write(done);
         try {
             Files.deleteIfExists(partial);
@@ -393,15 +537,48 @@ public final class RsnnPaper {
         return ck;
     }
 
-    /** Names the cached states (pretraining, run state) of one model and settings. */
-    private static String tag(Model model, Settings s) {
-        return Integer.toHexString(Objects.hash(new java.util.TreeMap<>(s.stages()), variant(model, s), s.mode().id()));
+    /** Checkpoint meta entries of a pretrained state: its key's hash, and the key itself (JSON) to say what differs. */
+    private static final String KEY_META = "run_key", KEY_JSON_META = "run_key_json";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper KEY_JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private static String keyJson(RunKey k) {
+        try {
+            return KEY_JSON.writeValueAsString(k);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Why no stored pretrained state fits {@code key}: what differs from the newest stored state of the same model, monkey and seed. */
+    private String whyNoPretrained(Model model, String monkey, long seed, RunKey key) {
+        String prefix = "pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_";
+        Path newest = null;
+        try (var files = Files.list(checkpointsDir())) {
+            for (Path q : files.filter(f -> f.getFileName().toString().startsWith(prefix) && !f.getFileName().toString().endsWith(".partial.ckpt"))
+                    .sorted().toList()) {
+                if (newest == null || Files.getLastModifiedTime(q).compareTo(Files.getLastModifiedTime(newest)) > 0) newest = q;
+            }
+        } catch (IOException e) {
+            return "no stored state";
+        }
+        if (newest == null) return "no stored state";
+        try {
+            String json = Checkpoint.read(newest).meta().get(KEY_JSON_META);
+            RunKey old = json == null ? null : KEY_JSON.readValue(json, RunKey.class);
+            return "the stored state " + newest.getFileName() + " does not fit: " + key.why(old);
+        } catch (IOException | RuntimeException e) {
+            return "no readable stored state (" + newest.getFileName() + ": " + e.getMessage() + ")";
+        }
     }
 
     /**
      * One run: trains {@code model} for {@code session} (label or name) with {@code seed}, evaluates
-     * it on the test span and writes its run file. A run file with the same settings and data is
-     * read back instead.
+     * it on the test span and writes its run file. A run file with the same {@link #runKey} (model
+     * configuration, recipe, data checksums, library) is read back instead; the log says {@code kept
+     * <file> (same model configuration, recipe, data and library; ...)}, or {@code recomputing <file>:
+     * <what differs>}, or {@code computing <file>: no stored run}.
      */
     public RsnnRun run(Model model, String session, long seed, Settings s) {
         if (s.context() > 0 && (model == Model.TINY || model == Model.BIG)) {
@@ -413,13 +590,15 @@ public final class RsnnPaper {
         Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
         Prepared p = prepare(name, s);
         String dataKind = p.record().source();
-        RsnnRun old = kept(model, name, seed, s);
-        if (old != null) {
-            log.accept("kept " + file.getFileName() + " (same settings; delete it to rerun)");
-            return old;
+        RunKey key = runKey(model, name, seed, s);
+        Reuse reuse = reuse(model, name, seed, s, key);
+        if (reuse.run() != null) {
+            log.accept("kept " + file.getFileName() + " (" + RunKey.SAME + "; delete it to rerun)");
+            return reuse.run();
         }
+        log.accept((Files.exists(file) ? "recomputing " : "computing ") + file.getFileName() + ": " + reuse.why());
         try {
-            return compute(model, name, lab, seed, s, p, dataKind, file);
+            return compute(model, name, lab, seed, s, p, dataKind, file, key);
         } catch (TrainingInterruptedException e) {
             throw e.note(model.label + " " + lab + " seed " + seed + ": no run file written; the training state is kept in "
                     + runStateDir(model, lab, seed, s) + (s.pretrain() > 0 && (model == Model.TINY || model == Model.BIG)
@@ -428,10 +607,10 @@ public final class RsnnPaper {
     }
 
     /** {@link #run} when no stored run can be reused. */
-    private RsnnRun compute(Model model, String name, String lab, long seed, Settings s, Prepared p, String dataKind, Path file) {
+    private RsnnRun compute(Model model, String name, String lab, long seed, Settings s, Prepared p, String dataKind, Path file, RunKey key) {
         String who = model.label + " " + lab + " seed " + seed;
         long t0 = System.nanoTime();
-        Path state = runStateDir(model, lab, seed, s);
+        Path state = runStateDir(key, model, lab, seed);
         if (Files.isDirectory(state)) log.accept(who + ": resuming from the training state in " + state);
         SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
         Map<String, Double> extra = new LinkedHashMap<>();
@@ -442,8 +621,7 @@ public final class RsnnPaper {
             case TINY, BIG -> {
                 String monkey = name.substring(0, 4);
                 Checkpoint pre = s.pretrain() > 0 ? pretrained(model, monkey, seed, s) : null;
-                Trainer.Config cfg = Trainer.Config.rsnn(s.finetune(), seed).withLr(s.lr()).withCosineTMax(s.finetuneTMax())
-                        .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+                Trainer.Config cfg = finetuneConfig(model, seed, s);
                 Rsnn m;
                 Trainer.History h;
                 Path ft = state.resolve("finetune.ckpt");
@@ -462,8 +640,7 @@ public final class RsnnPaper {
                 extra.put("train_r2_finetuned_as_released", h.last().trainR2Batches());
                 extra.put("test_r2_finetuned", testR2(m, test));
                 if (s.pruneEpochs() > 0) {
-                    Trainer.Config re = Trainer.Config.rsnn(s.pruneEpochs(), seed).withLr(s.lr()).withCosineTMax(s.pruneEpochs())
-                            .withBatchSize(s.batchSize()).withRegularizer(regularizer(model, s));
+                    Trainer.Config re = pruneConfig(model, seed, s);
                     Pruning.Schedule sched = Pruning.Schedule.rsnn();
                     double before = sched.reading().of(h.last());
                     Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, before, re,
@@ -484,8 +661,7 @@ public final class RsnnPaper {
                 }
             }
             case SNN2, SNN3 -> {
-                Trainer.Config cfg = Trainer.Config.rsnn(s.finetune(), seed).withLr(s.lr()).withCosineTMax(s.finetuneTMax())
-                        .withBatchSize(s.batchSize()).withRegularizer(SpikeRegularizer.none()).withBurnIn(s.context());
+                Trainer.Config cfg = finetuneConfig(model, seed, s);
                 NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
                         : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
                 Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
@@ -511,7 +687,7 @@ public final class RsnnPaper {
                 variant(model, s),
                 s.stages(), r.r2(), r2d[0], r2d[1], r.footprintBytes(), r.connectionSparsity(), r.activationSparsity(),
                 r.denseOps(), r.effectiveMacs(), r.effectiveAcs(), extra, (System.nanoTime() - t0) / 1e9,
-                backend.name(), GitInfo.of(data.dataDir().toAbsolutePath().getParent()).commit());
+                backend.name(), GitInfo.of(data.dataDir().toAbsolutePath().getParent()).commit(), key);
         try {
             run.write(runsDir());
             deleteTree(state);
@@ -526,43 +702,60 @@ public final class RsnnPaper {
 
     /**
      * The stored run of {@code model} on {@code session} with {@code seed} when it can be reused: its
-     * file exists, is readable and has the same stages, variant, mode and kind of data (and, for the
-     * first seed, its trace exists); otherwise null.
+     * file exists, is readable and its {@link RunKey} equals this run's {@link #runKey} — same model
+     * configuration, recipe, data checksums and library — (and, for the first seed, its trace
+     * exists); otherwise null.
      */
     public RsnnRun kept(Model model, String session, long seed, Settings s) {
-        String name = session(session);
-        String lab = label(name);
-        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
-        if (!Files.exists(file)) return null;
-        String dataKind = prepare(name, s).record().source();
-        try {
-            RsnnRun old = RsnnRun.read(file);
-            boolean traceNeeded = seed == s.seeds().get(0);
-            if (old.stages().equals(s.stages()) && old.variant().equals(variant(model, s)) && old.mode().equals(mode.id())
-                    && old.data().equals(dataKind) && (!traceNeeded || Files.exists(traceFile(model, lab)))) {
-                return old;
-            }
-        } catch (IOException e) {
-            log.accept("rerunning " + file.getFileName() + ": " + e.getMessage());
-        }
-        return null;
+        return reuse(model, session(session), seed, s, runKey(model, session, seed, s)).run();
     }
 
-    /** The file the pretrained state of {@code model} for {@code monkey} and {@code seed} is cached in (see {@link #pretrained}). */
+    /** A stored run that can be reused, or null and why not. */
+    private record Reuse(RsnnRun run, String why) {}
+
+    private Reuse reuse(Model model, String name, long seed, Settings s, RunKey key) {
+        String lab = label(name);
+        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        if (!Files.exists(file)) return new Reuse(null, "no stored run");
+        RsnnRun old;
+        try {
+            old = RsnnRun.read(file);
+        } catch (IOException e) {
+            return new Reuse(null, e.getMessage());
+        }
+        String why = key.why(old.key());
+        if (!why.isEmpty()) return new Reuse(null, why);
+        if (seed == s.seeds().get(0) && !Files.exists(traceFile(model, lab))) return new Reuse(null, "its trace " + traceFile(model, lab) + " is missing");
+        return new Reuse(old, "");
+    }
+
+    /**
+     * The file the pretrained state of {@code model} for {@code monkey} and {@code seed} is cached in
+     * (see {@link #pretrained}): {@code pretrain_<model>_<monkey>_seed<k>_<key>.ckpt}, {@code <key>}
+     * the {@link RunKey#shortHash()} of {@link #pretrainKey}, so a state is found only by a
+     * pretraining with the same model configuration, recipe, data and library.
+     */
     public Path pretrainedFile(Model model, String monkey, long seed, Settings s) {
-        return checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_" + tag(model, s) + ".ckpt");
+        return checkpointsDir().resolve("pretrain_" + model.label + "_" + monkey + "_seed" + seed + "_"
+                + pretrainKey(model, monkey, seed, s).shortHash() + ".ckpt");
     }
 
     /**
      * Where a run keeps its training state until its run file is written ({@code checkpoints/<mode>/
-     * run_<model>_<session>_seed<k>_<settings>/}): the fine-tuning (or training) checkpoint of every
+     * run_<model>_<session>_seed<k>_<key>/}, {@code <key>} the {@link RunKey#shortHash()} of its
+     * {@link #runKey}, so only a run with the same model configuration, recipe, data and library
+     * resumes from it): the fine-tuning (or training) checkpoint of every
      * epoch, and the pruning state ({@link Pruning#run(org.spikekit.train.SequenceModel, java.util.Collection,
      * SequenceSet, SequenceSet, double, Trainer.Config, Pruning.Schedule, Trainer.EpochCallback,
      * java.util.function.Consumer, Path)}). A run killed at any point and started again with the same
      * settings continues from there and writes the same run file, bit for bit (but for its wall time).
      */
     public Path runStateDir(Model model, String session, long seed, Settings s) {
-        return checkpointsDir().resolve("run_" + model.label + "_" + label(session(session)) + "_seed" + seed + "_" + tag(model, s));
+        return runStateDir(runKey(model, session, seed, s), model, label(session(session)), seed);
+    }
+
+    private Path runStateDir(RunKey key, Model model, String lab, long seed) {
+        return checkpointsDir().resolve("run_" + model.label + "_" + lab + "_seed" + seed + "_" + key.shortHash());
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -576,10 +769,10 @@ public final class RsnnPaper {
      * The variant label of a run: the settings' variant, for tinyRSNN/bigRSNN the model's time semantics
      * ({@link Rsnn.Config#dynamicsLabel()}) and, with float16, how it was evaluated.
      */
-    static String variant(Model model, Settings s) {
+    String variant(Model model, Settings s) {
         boolean rsnn = model == Model.TINY || model == Model.BIG;
         boolean half = s.fp16() && rsnn;
-        return s.variant() + (rsnn ? ", " + Rsnn.Config.tiny(96).dynamicsLabel() : "")
+        return s.variant() + (rsnn ? ", " + rsnnConfig(model, 96).dynamicsLabel() : "")
                 + (half ? ", eval=float16 emulated (weights, inputs, states), as released" : "");
     }
 

@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.spikekit.report.RunKey;
 import org.spikekit.report.RunRecords;
 
 /**
  * Result of one run of the RSNN paper's recipe: one model, one session, one seed. Every run is its
- * own JSON file ({@code results/rsnn/runs/<model>_<session>_seed<k>.json}); tables are built by
+ * own JSON file ({@code results/rsnn/runs/<mode>/<model>_<session>_seed<k>.json}); tables are built by
  * merging the files present, so a run that died is simply run again and nothing finished is lost.
  *
  * @param model          tinyRSNN, bigRSNN, SNN2 or SNN3
@@ -36,11 +37,14 @@ import org.spikekit.report.RunRecords;
  * @param wallTimeS      wall time of the run
  * @param backend        compute backend
  * @param gitCommit      commit of the code that ran
+ * @param key            what produced the run: model configuration, recipe, data checksums and library
+ *                       fingerprint ({@link RunKey}); a stored run is reused only when its key matches
+ *                       ({@link RsnnPaper#kept}); null in files written before keys existed
  */
 public record RsnnRun(String model, String session, String sessionFile, long seed, String data, String mode,
                       String variant, Map<String, Integer> stages, double r2, double r2x, double r2y,
                       double footprintBytes, double connSparsity, double actSparsity, double dense, double effMacs,
-                      double effAcs, Map<String, Double> extra, double wallTimeS, String backend, String gitCommit) {
+                      double effAcs, Map<String, Double> extra, double wallTimeS, String backend, String gitCommit, RunKey key) {
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 

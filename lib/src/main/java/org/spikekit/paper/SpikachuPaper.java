@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -29,6 +30,7 @@ import org.spikekit.nn.Tape;
 import org.spikekit.report.DataChoice;
 import org.spikekit.report.GitInfo;
 import org.spikekit.report.Notebook;
+import org.spikekit.report.RunKey;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.DecoderTrainer;
 import org.spikekit.train.Interrupts;
@@ -39,7 +41,9 @@ import org.spikekit.train.TrainingInterruptedException;
  * the entry point of notebooks 20–29. Every model — Spikachu and the MLP/RNN/GRU/LSTM baselines —
  * trains through the one {@link DecoderTrainer} on the same 1-s windows, loss, output smoothing
  * and checkpoint selection, and every evaluation is one {@link SpikachuRun} file under
- * {@code results/spikachu/runs/<mode>/}; a run whose file holds the same settings is read back.
+ * {@code results/spikachu/runs/<mode>/}; a run whose file holds the same {@link RunKey} — model
+ * configuration, recipe (settings, trainer, variant), data checksums and library — is read back,
+ * any other is trained again, and the log says which and why.
  *
  * <p>Variants (notebooks/papers/spikachu.md §8): {@link Model#SPIKACHU} and the baselines
  * {@code mlp, rnn, gru, lstm} use the kit's causal defaults — trailing 20-bin smoothing, live spiking
@@ -191,6 +195,19 @@ public final class SpikachuPaper {
     }
 
     private DecoderTrainer.Progress progress = null;
+    private RunKey.Library library;
+
+    /**
+     * Keys this driver's results with {@code lib} instead of the library this JVM runs
+     * ({@link RunKey.Library#current()}): for tests that check what a changed library does. Returns this.
+     */
+    public SpikachuPaper withLibrary(RunKey.Library lib) {
+        this.library = Objects.requireNonNull(lib, "lib");
+        return this;
+    }
+
+    /** The library fingerprint this driver's results are keyed with. */
+    public RunKey.Library library() { return library != null ? library : RunKey.Library.current(); }
 
     /** Sets a listener told after every training epoch of {@link #single} (progress bars, or a test that stops a run part-way); returns this. */
     public SpikachuPaper withProgress(DecoderTrainer.Progress p) {
@@ -198,19 +215,38 @@ public final class SpikachuPaper {
         return this;
     }
 
-    /** The stored single-session run of {@code model} on {@code sessionId} when it has this paper's settings and data kind, else null. */
+    /**
+     * The stored single-session run of {@code model} on {@code sessionId} when its {@link RunKey}
+     * equals {@link #singleKey} (same model configuration, recipe, data and library), else null.
+     */
     public SpikachuRun kept(Model model, String sessionId) {
-        return existing("single", model.label, sessionId, variant(model));
+        return existing("single", model.label, sessionId, singleKey(model, sessionId));
+    }
+
+    /**
+     * The key of a single-session run: the model's configuration for the session's units; the
+     * recipe (variant, mode, settings, trainer, unit dropout); every loaded session's data file
+     * (the velocity scaler is fitted on all of them); the library.
+     */
+    public RunKey singleKey(Model model, String sessionId) {
+        return runKey("single", model, sessionId, variant(model), data.session(sessionId).units(), "trainer=" + trainerConfig(model));
+    }
+
+    private RunKey runKey(String setting, Model model, String session, String variant, int units, String recipe) {
+        String r = setting + " " + model.label + " scored on " + session + "; variant=" + variant + "; mode=" + mode.id()
+                + "; settings=" + settings.fingerprint() + "; " + recipe + "; unit dropout=" + dropoutOf(model);
+        return RunKey.of(modelDescription(model, units), r, data.records(), library());
     }
 
     /**
      * The training state of a single-session run while it trains
-     * ({@code checkpoints/<mode>/single_<model>_<session>_<settings>.partial.ckpt}, every epoch): a killed run
-     * started again with the same settings continues from it and writes the same run, bit for bit
+     * ({@code checkpoints/<mode>/single_<model>_<session>_<key>.partial.ckpt}, every epoch; {@code <key>}
+     * the {@link RunKey#shortHash()} of {@link #singleKey}): a killed run started again with the same
+     * model configuration, recipe, data and library continues from it and writes the same run, bit for bit
      * (but for its wall time); removed once the run file is written.
      */
     public Path partialCheckpoint(Model model, String sessionId) {
-        String tag = Integer.toHexString((settings.fingerprint() + "|" + (data.real() ? "real" : "synthetic") + "|" + variant(model)).hashCode());
+        String tag = singleKey(model, sessionId).shortHash();
         return checkpointsDir().resolve("single_" + model.label + "_" + sessionId + "_" + tag + ".partial.ckpt");
     }
 
@@ -277,13 +313,14 @@ public final class SpikachuPaper {
      */
     public boolean releasedExtrasByDefault() { return mode == RunMode.FULL; }
 
-    /** One model trained and tested on one session (reused when its file has the same settings and variant). */
+    /** One model trained and tested on one session (reused when its file has the same {@link #singleKey}). */
     public SpikachuRun single(Model model, String sessionId) {
         String variant = variant(model);
-        SpikachuRun done = existing("single", model.label, sessionId, variant);
+        RunKey key = singleKey(model, sessionId);
+        SpikachuRun done = existing("single", model.label, sessionId, key);
         if (done != null) return done;
         try {
-            return trainSingle(model, sessionId, variant);
+            return trainSingle(model, sessionId, variant, key);
         } catch (TrainingInterruptedException e) {
             throw e.note(model.label + " on " + sessionId + ": no run file written; " + (Files.exists(partialCheckpoint(model, sessionId))
                     ? "its training state " + partialCheckpoint(model, sessionId) + " is kept, run it again to resume"
@@ -294,7 +331,7 @@ public final class SpikachuPaper {
     }
 
     /** {@link #single} when no stored run can be reused. */
-    private SpikachuRun trainSingle(Model model, String sessionId, String variant) {
+    private SpikachuRun trainSingle(Model model, String sessionId, String variant, RunKey key) {
         long t0 = System.nanoTime();
         DecodingWindows kitW = DecodingWindows.of(data.subset(List.of(sessionId)));
         DecodingWindows w = model.released() ? kitW.released() : kitW;
@@ -310,7 +347,7 @@ public final class SpikachuPaper {
         Path partial = partialCheckpoint(model, sessionId);
         DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model), dropoutOf(model), si -> true), selection, null, log,
                 partial, progress);
-        SpikachuRun run = score("single", model.label, variant, cfg, kitW, 0, m, h, w.epochSize(), (System.nanoTime() - t0) / 1e9);
+        SpikachuRun run = score("single", model.label, variant, cfg, kitW, 0, m, h, w.epochSize(), (System.nanoTime() - t0) / 1e9, key);
         try {
             Files.deleteIfExists(partial);
         } catch (IOException x) {
@@ -358,11 +395,18 @@ public final class SpikachuPaper {
         String vRel = "as released: multi-subject model, nothing trained on " + few.size() + " windows of the new session (the released optimiser"
                 + " never holds the live unit embeddings), BatchNorm statistics adapt in training mode, new units keep random codes";
         String vScratch = "single-session model from scratch on the same " + few.size() + " windows";
+        DecoderTrainer.Config fcfg = fewShotConfig();
+        String multiRecipe = "trainer=" + multiConfig() + ", sessions " + train, fewRecipe = "few-shot trainer=" + fcfg;
+        int vocab = data.totalUnits();
+        Keys keys = new Keys(new java.util.LinkedHashMap<>(), runKey("fewshot-unitid", Model.SPIKACHU, settings.heldOut(), vUid, vocab, multiRecipe + "; " + fewRecipe),
+                runKey("fewshot-scratch", Model.SPIKACHU, settings.heldOut(), vScratch, vocab, fewRecipe + "; model seed " + (settings.seed() + 1)),
+                runKey("fewshot-unitid-released", Model.SPIKACHU, settings.heldOut(), vRel, vocab, multiRecipe + "; " + fewRecipe));
+        for (String id : train) keys.multi().put(id, runKey("multi", Model.SPIKACHU, id, vMulti, vocab, multiRecipe));
         List<SpikachuRun> multi = new ArrayList<>();
-        for (String id : train) multi.add(existing("multi", Model.SPIKACHU.label, id, vMulti));
-        SpikachuRun uid = existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut(), vUid);
-        SpikachuRun scratchRun = existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut(), vScratch);
-        SpikachuRun rel = releasedFewShot ? existing("fewshot-unitid-released", Model.SPIKACHU.label, settings.heldOut(), vRel) : null;
+        for (String id : train) multi.add(existing("multi", Model.SPIKACHU.label, id, keys.multi().get(id)));
+        SpikachuRun uid = existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut(), keys.uid());
+        SpikachuRun scratchRun = existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut(), keys.scratch());
+        SpikachuRun rel = releasedFewShot ? existing("fewshot-unitid-released", Model.SPIKACHU.label, settings.heldOut(), keys.released()) : null;
         boolean kitDone = !multi.contains(null) && uid != null && scratchRun != null;
         List<SpikachuRun> out = new ArrayList<>(multi);
         if (kitDone && (!releasedFewShot || rel != null)) {
@@ -374,8 +418,6 @@ public final class SpikachuPaper {
 
         DecoderTrainer.Batches fewBatches = e -> DecodingWindows.chunks(few, Math.min(settings.spikachuBatch(), few.size())).stream()
                 .map(ws -> all.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
-        DecoderTrainer.Config fcfg = trainerConfig(Model.SPIKACHU).withEpochs(settings.fewShotEpochs())
-                .withEvalEvery(Math.max(1, settings.fewShotEpochs() / 5));
         List<DecodingBatch> heldValid = sessionBatches(all, Split.VALID, held, EVAL_BATCH);
 
         if (kitDone && java.nio.file.Files.isRegularFile(checkpoint(multi.getFirst()))) {
@@ -384,12 +426,12 @@ public final class SpikachuPaper {
             org.spikekit.train.Checkpoint.read(checkpoint(multi.getFirst())).loadInto(m);
             out.add(uid);
             out.add(scratchRun);
-            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size()));
+            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size(), keys.released()));
             return out;
         }
 
         try {
-            return trainMulti(all, held, train, few, fewBatches, fcfg, heldValid, releasedFewShot, vMulti, vUid, vRel, vScratch);
+            return trainMulti(all, held, train, few, fewBatches, fcfg, heldValid, releasedFewShot, vMulti, vUid, vRel, vScratch, keys);
         } catch (TrainingInterruptedException e) {
             throw e.note("multi-subject and few-shot training keep no checkpoint: the run files written so far are kept,"
                     + " the others are trained from the start when run again");
@@ -398,14 +440,25 @@ public final class SpikachuPaper {
         }
     }
 
+    /** The keys of the multi-subject runs (per scored session) and of the few-shot runs. */
+    private record Keys(Map<String, RunKey> multi, RunKey uid, RunKey scratch, RunKey released) {}
+
+    /** The trainer of the multi-subject model. */
+    private DecoderTrainer.Config multiConfig() { return trainerConfig(Model.SPIKACHU).withEpochs(settings.multiEpochs()); }
+
+    /** The trainer of the few-shot fine-tunes and of the from-scratch model on the few windows. */
+    private DecoderTrainer.Config fewShotConfig() {
+        return trainerConfig(Model.SPIKACHU).withEpochs(settings.fewShotEpochs()).withEvalEvery(Math.max(1, settings.fewShotEpochs() / 5));
+    }
+
     /** The training part of {@link #multiSubject(boolean)}. */
     private List<SpikachuRun> trainMulti(DecodingWindows all, int held, List<String> train, List<Window> few, DecoderTrainer.Batches fewBatches,
                                          DecoderTrainer.Config fcfg, List<DecodingBatch> heldValid, boolean releasedFewShot,
-                                         String vMulti, String vUid, String vRel, String vScratch) {
+                                         String vMulti, String vUid, String vRel, String vScratch, Keys keys) {
         List<SpikachuRun> out = new ArrayList<>();
         long t0 = System.nanoTime();
         SpikachuDecoder m = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
-        DecoderTrainer.Config cfg = trainerConfig(Model.SPIKACHU).withEpochs(settings.multiEpochs());
+        DecoderTrainer.Config cfg = multiConfig();
         int perEpoch = (int) all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() != held).count();
         log.accept(String.format(Locale.ROOT, "multi-subject spikachu on %d sessions: %d train windows/epoch, vocabulary %d units",
                 train.size(), perEpoch, all.totalUnits()));
@@ -415,33 +468,33 @@ public final class SpikachuPaper {
         double trainS = (System.nanoTime() - t0) / 1e9;
         for (int i = 0; i < all.sessions().size(); i++) {
             if (i == held) continue;
-            out.add(score("multi", m.kind(), vMulti, cfg, all, i, m, h, perEpoch, trainS));
+            out.add(score("multi", m.kind(), vMulti, cfg, all, i, m, h, perEpoch, trainS, keys.multi().get(all.sessions().get(i).id())));
         }
         org.spikekit.train.Checkpoint pretrained = org.spikekit.train.Checkpoint.of(m);
 
         long t1 = System.nanoTime();
         Set<String> emb = Set.of(m.unitIdentificationParameters().getFirst().name());
         DecoderTrainer.History hf = new DecoderTrainer(fcfg).fit(m, fewBatches, heldValid, emb, log);
-        out.add(score("fewshot-unitid", m.kind(), vUid, fcfg, all, held, m, hf, few.size(), (System.nanoTime() - t1) / 1e9));
+        out.add(score("fewshot-unitid", m.kind(), vUid, fcfg, all, held, m, hf, few.size(), (System.nanoTime() - t1) / 1e9, keys.uid()));
 
         long t2 = System.nanoTime();
         WindowDecoder scratch = build(Model.SPIKACHU, all, settings.seed() + 1);
         DecoderTrainer.History hsc = new DecoderTrainer(fcfg).fit(scratch, fewBatches, heldValid, null, log);
-        out.add(score("fewshot-scratch", scratch.kind(), vScratch, fcfg, all, held, scratch, hsc, few.size(), (System.nanoTime() - t2) / 1e9));
+        out.add(score("fewshot-scratch", scratch.kind(), vScratch, fcfg, all, held, scratch, hsc, few.size(), (System.nanoTime() - t2) / 1e9, keys.scratch()));
 
         if (releasedFewShot) {
             pretrained.loadInto(m);
-            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size()));
+            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size(), keys.released()));
         }
         return out;
     }
 
     /** The released few-shot fine-tune of the multi-subject model {@code m} (see {@link #multiSubject(boolean)}). */
     private SpikachuRun releasedFewShot(SpikachuDecoder m, DecodingWindows all, int held, DecoderTrainer.Batches fewBatches, DecoderTrainer.Config fcfg,
-                                        List<DecodingBatch> heldValid, String variant, int windows) {
+                                        List<DecodingBatch> heldValid, String variant, int windows, RunKey key) {
         long t = System.nanoTime();
         DecoderTrainer.History h = new DecoderTrainer(fcfg).fit(m, fewBatches, heldValid, Set.of(), log);
-        return score("fewshot-unitid-released", m.kind(), variant, fcfg, all, held, m, h, windows, (System.nanoTime() - t) / 1e9);
+        return score("fewshot-unitid-released", m.kind(), variant, fcfg, all, held, m, h, windows, (System.nanoTime() - t) / 1e9, key);
     }
 
     // ================================================================== energy at the paper's sizes
@@ -536,33 +589,65 @@ public final class SpikachuPaper {
 
     // ================================================================== helpers
 
-    private SpikachuRun existing(String setting, String model, String session, String variant) {
+    /**
+     * The stored run when its key equals {@code key}, else null; says which in the log: {@code kept
+     * <file> (same model configuration, recipe, data and library)}, or {@code recomputing <file>:
+     * <what differs>}, or {@code computing <file>: no stored run}.
+     */
+    private SpikachuRun existing(String setting, String model, String session, RunKey key) {
         Path p = runsDir().resolve(SpikachuRun.fileName(setting, model, session));
-        if (!p.toFile().isFile()) return null;
+        String name = p.getFileName().toString();
+        if (!p.toFile().isFile()) {
+            log.accept("computing " + name + ": no stored run");
+            return null;
+        }
         try {
             SpikachuRun r = SpikachuRun.read(p);
-            if (r.settings().equals(settings.fingerprint()) && r.data().equals(data.real() ? "real" : "synthetic") && r.variant().equals(variant)) {
-                log.accept("reusing " + p.getFileName() + " (same settings)");
+            String why = key.why(r.key());
+            if (why.isEmpty()) {
+                log.accept("kept " + name + " (" + RunKey.SAME + "; delete it to rerun)");
                 return r;
             }
+            log.accept("recomputing " + name + ": " + why);
             return null;
         } catch (IOException e) {
-            log.accept("ignoring " + p + ": " + e.getMessage());
+            log.accept("recomputing " + name + ": " + e.getMessage());
             return null;
         }
     }
 
+    /**
+     * The configuration record {@link #build} builds {@code model} from for {@code units} units (the
+     * vocabulary for Spikachu, the session's units for a baseline): a {@link SpikachuDecoder.Config},
+     * {@link org.spikekit.model.Baselines.MlpConfig} or {@link org.spikekit.model.Baselines.RecurrentConfig}.
+     */
+    private Record modelConfig(Model model, int units) {
+        boolean paper = settings.paperSizes();
+        if (model.spiking()) {
+            SpikachuDecoder.Config c = paper ? SpikachuDecoder.Config.paper(units) : SpikachuDecoder.Config.quick(units);
+            return model == Model.SPIKACHU_RELEASED ? c.released() : c;
+        }
+        if (model.baseline() == Baselines.Kind.MLP) {
+            Baselines.MlpConfig c = paper ? Baselines.MlpConfig.paper(units) : Baselines.MlpConfig.quick(units);
+            return model.released() ? c.withAsReleased(true) : c;
+        }
+        return paper ? Baselines.RecurrentConfig.paper(model.baseline(), units) : Baselines.RecurrentConfig.quick(model.baseline(), units);
+    }
+
+    /** The model configuration as run keys name it. */
+    private String modelDescription(Model model, int units) {
+        Record c = modelConfig(model, units);
+        String owner = c instanceof SpikachuDecoder.Config ? "SpikachuDecoder." : "Baselines.";
+        return owner + c + (!model.spiking() && model.released() ? ", count columns shifted per batch (as released)" : "");
+    }
+
     private WindowDecoder build(Model model, DecodingWindows w, long seed) {
-        return switch (model) {
-            case SPIKACHU -> new SpikachuDecoder(backend, model.label,
-                    settings.paperSizes() ? SpikachuDecoder.Config.paper(w.totalUnits()) : SpikachuDecoder.Config.quick(w.totalUnits()), seed);
-            case SPIKACHU_RELEASED -> new SpikachuDecoder(backend, model.label,
-                    (settings.paperSizes() ? SpikachuDecoder.Config.paper(w.totalUnits()) : SpikachuDecoder.Config.quick(w.totalUnits())).released(), seed);
-            default -> {
-                int n = w.sessions().getFirst().units();
-                if (model.released()) yield BaselineDecoder.released(backend, model.baseline(), n, seed, settings.paperSizes());
-                yield settings.paperSizes() ? BaselineDecoder.paper(backend, model.baseline(), n, seed) : BaselineDecoder.quick(backend, model.baseline(), n, seed);
-            }
+        Record c = modelConfig(model, model.spiking() ? w.totalUnits() : w.sessions().getFirst().units());
+        return switch (c) {
+            case SpikachuDecoder.Config sc -> new SpikachuDecoder(backend, model.label, sc, seed);
+            case Baselines.MlpConfig mc -> new BaselineDecoder(backend, Baselines.mlp(backend, mc, seed), model.released());
+            case Baselines.RecurrentConfig rc -> new BaselineDecoder(backend, Baselines.recurrent(backend, rc, seed), model.released());
+            default -> throw new IllegalStateException("no decoder for " + c);
         };
     }
 
@@ -623,7 +708,7 @@ public final class SpikachuPaper {
      * energy ({@link #releasedProfile}), latency and causality.
      */
     private SpikachuRun score(String setting, String model, String variant, DecoderTrainer.Config cfg, DecodingWindows kitW, int si,
-                              WindowDecoder m, DecoderTrainer.History h, int trainWindows, double seconds) {
+                              WindowDecoder m, DecoderTrainer.History h, int trainWindows, double seconds, RunKey key) {
         MovingAverage smooth = cfg.smoother();
         PerichSession s = kitW.sessions().get(si);
         List<DecodingBatch> test = sessionBatches(kitW, Split.TEST, si, EVAL_BATCH);
@@ -661,7 +746,7 @@ public final class SpikachuPaper {
                 Double.isNaN(e.meanRate()) ? -1 : e.meanRate(), steps, e.joulesPerWindow(), prof.joulesPerWindow(),
                 Double.isNaN(prof.meanRate()) ? -1 : prof.meanRate(), best / first.steps(), c.maxChangeBefore(),
                 Double.isNaN(c.maxChangeOtherWindow()) ? 0 : c.maxChangeOtherWindow(), losses, seconds, backend.name(),
-                GitInfo.of(resultsDir.toAbsolutePath().getParent().getParent()).commit());
+                GitInfo.of(resultsDir.toAbsolutePath().getParent().getParent()).commit(), key);
         try {
             org.spikekit.train.Checkpoint.of(m).withMeta("run", run.fileName()).withMeta("variant", variant).write(checkpoint(run));
             run.write(runsDir());

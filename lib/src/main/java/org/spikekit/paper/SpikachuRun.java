@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.spikekit.report.RunKey;
 import org.spikekit.report.RunRecords;
 
 /**
  * Result of one Spikachu-paper evaluation: one trained model scored on one session's test split.
  * Each is its own JSON file ({@code results/spikachu/runs/<mode>/<setting>_<model>_<session>.json});
- * tables merge the files present, and a run whose file holds the same {@link #settings} and
- * {@link #variant} is read back instead of retrained.
+ * tables merge the files present, and a run whose file holds the same {@link #key} (model
+ * configuration, recipe, data checksums, library) is read back instead of retrained.
  *
  * <p>Three readings of the R² per run: {@link #r2} is the kit's (test split, windows laid end to
  * end with a padded last one, batches of 32, REACH samples per session); {@link #r2TestPy} and
@@ -67,12 +68,14 @@ import org.spikekit.report.RunRecords;
  * @param wallTimeS      training + evaluation time
  * @param backend        compute backend
  * @param gitCommit      commit of the code that ran
+ * @param key            what produced the run ({@link RunKey}); null in files written before keys existed
+ *                       (such a run is trained again)
  */
 public record SpikachuRun(String setting, String model, String session, String variant, String cadence, String settings, String data, String mode,
                           long seed, int units, int trainWindows, int epochs, int evalEvery, int keptEpoch, double r2, double r2TestPy, double r2TestMs,
                           double mse, double signAgreement, long scoredSamples, long parameters, double macs, double acs, double spikes, double meanRate,
                           int steps, double joulesPerWindow, double profiledJoulesPerWindow, double profiledMeanRate, double latencyMsPerStep,
-                          double causalLeak, double batchLeak, List<Double> trainLoss, double wallTimeS, String backend, String gitCommit) {
+                          double causalLeak, double batchLeak, List<Double> trainLoss, double wallTimeS, String backend, String gitCommit, RunKey key) {
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 

@@ -54,6 +54,45 @@ class SpikeNnTest {
     }
 
     @Test
+    void aRunOfAnotherLibraryDataOrConfigIsComputedAgainAndTheLogSaysWhy() {
+        List<String> log = new ArrayList<>();
+        SpikeNn nn = new SpikeNn(dir, 1, false, log::add);
+        SpikeNnRun a = nn.run("r", one("2"), split(1), 0);
+        assertEquals(org.spikekit.report.RunKey.Library.current(), a.library());
+        assertEquals("spikenn: 1 of 1 runs kept, 0 to run on 1 threads", runAndLastCount(nn, log, one("2"), split(1)));
+
+        // another library: another key, computed again; the log names the stored run and what differs
+        var current = org.spikekit.report.RunKey.Library.current();
+        SpikeNn other = new SpikeNn(dir, 1, false, log::add).withLibrary(new org.spikekit.report.RunKey.Library("1".repeat(64), 1, current.version()));
+        log.clear();
+        SpikeNnRun b = other.run("r", one("2"), split(1), 0);
+        assertNotEquals(a.key(), b.key());
+        assertTrue(a.sameResult(new SpikeNnRun(a.key(), b.label(), b.protocol(), b.semantics(), b.seed(), b.data(),
+                b.config(), b.inputs(), b.classes(), b.sizes(), b.epochs(), b.bestValEpoch(), b.stop(), b.trainAcc(), b.valAcc(), b.testAcc(),
+                b.trainAccs(), b.valAccs(), b.testAccs(), b.stats(), b.wallTimeS(), a.library())), "the same numbers, only the key and library differ");
+        String why = log.stream().filter(l -> l.startsWith("spikenn: recomputing r: ")).findFirst().orElseThrow(() -> new AssertionError(log.toString()));
+        assertTrue(why.endsWith("library changed (classes " + current.shortId() + " → 111111111111)"), why);
+
+        // other data: computed again, the data digest named
+        log.clear();
+        nn.run("r", one("2"), split(2), 0);
+        why = log.stream().filter(l -> l.startsWith("spikenn: recomputing r: ")).findFirst().orElseThrow(() -> new AssertionError(log.toString()));
+        assertTrue(why.contains("data changed (") && !why.contains("config"), why);
+
+        // another config
+        log.clear();
+        nn.run("r", one("3"), split(2), 0);
+        why = log.stream().filter(l -> l.startsWith("spikenn: recomputing r: ")).findFirst().orElseThrow(() -> new AssertionError(log.toString()));
+        assertTrue(why.contains("config differs (") && why.contains("\"epochs\":2") && why.contains("\"epochs\":3"), why);
+    }
+
+    private static String runAndLastCount(SpikeNn nn, List<String> log, SpikeNnConfig cfg, SpikingSplit s) {
+        log.clear();
+        nn.run("r", cfg, s, 0);
+        return log.stream().filter(l -> l.contains(" runs kept")).findFirst().orElseThrow();
+    }
+
+    @Test
     void runFileRoundTripsAndIsReused() throws Exception {
         SpikeNn nn = new SpikeNn(dir, 1, true, null);
         SpikeNnRun a = nn.run("single", one("3"), split(1), 0);

@@ -49,7 +49,7 @@ class RsnnResumeTest {
     static RsnnRun timeless(RsnnRun r) {
         return new RsnnRun(r.model(), r.session(), r.sessionFile(), r.seed(), r.data(), r.mode(), r.variant(), r.stages(), r.r2(),
                 r.r2x(), r.r2y(), r.footprintBytes(), r.connSparsity(), r.actSparsity(), r.dense(), r.effMacs(), r.effAcs(),
-                r.extra(), 0, r.backend(), r.gitCommit());
+                r.extra(), 0, r.backend(), r.gitCommit(), r.key());
     }
 
     @Test

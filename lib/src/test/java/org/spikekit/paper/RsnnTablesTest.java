@@ -19,7 +19,7 @@ class RsnnTablesTest {
 
     static RsnnRun run(String model, String session, long seed, double r2, double acs) {
         return new RsnnRun(model, session, session + "_file", seed, "synthetic", "quick", "split=as-released",
-                Map.of("finetune", 3), r2, r2, r2, 21000, 0.45, 0.98, 10368, 0, acs, Map.of(), 1.0, "cpu", "abc");
+                Map.of("finetune", 3), r2, r2, r2, 21000, 0.45, 0.98, 10368, 0, acs, Map.of(), 1.0, "cpu", "abc", null);
     }
 
     @Test

@@ -21,7 +21,7 @@ class SpikachuClaimsTest {
         boolean rel = model.endsWith("-released");
         // released readings: test.py = r2 − 0.01, testMS.py = r2 − 0.02
         return new SpikachuRun(setting, model, session, "v", rel ? "released" : "kit", "s", "synthetic", "quick", 42, 10, windows, epochs, rel ? 25 : 1, 2,
-                r2, r2 - 0.01, r2 - 0.02, 0.1, 0.5, 100, 1000, 1, 1, 0, -1, 100, joules, profiled, -1, 0.01, leak, 0, List.of(1.0), 1, "cpu", "abc");
+                r2, r2 - 0.01, r2 - 0.02, 0.1, 0.5, 100, 1000, 1, 1, 0, -1, 100, joules, profiled, -1, 0.01, leak, 0, List.of(1.0), 1, "cpu", "abc", null);
     }
 
     private static String holds(Table t, String claimStart) {

@@ -51,7 +51,7 @@ class SpikachuResumeTest {
         return new SpikachuRun(r.setting(), r.model(), r.session(), r.variant(), r.cadence(), r.settings(), r.data(), r.mode(), r.seed(), r.units(),
                 r.trainWindows(), r.epochs(), r.evalEvery(), r.keptEpoch(), r.r2(), r.r2TestPy(), r.r2TestMs(), r.mse(), r.signAgreement(),
                 r.scoredSamples(), r.parameters(), r.macs(), r.acs(), r.spikes(), r.meanRate(), r.steps(), r.joulesPerWindow(),
-                r.profiledJoulesPerWindow(), r.profiledMeanRate(), 0, r.causalLeak(), r.batchLeak(), r.trainLoss(), 0, r.backend(), r.gitCommit());
+                r.profiledJoulesPerWindow(), r.profiledMeanRate(), 0, r.causalLeak(), r.batchLeak(), r.trainLoss(), 0, r.backend(), r.gitCommit(), r.key());
     }
 
     @Test

@@ -49,7 +49,10 @@ public interface PaperRuns {
     /** Preparatory steps {@code spec} needs done first (they run in phase 0); empty when none. */
     List<RunSpec> prerequisites(RunSpec spec, Sweep sweep);
 
-    /** Whether {@code spec}'s result (or, for a preparatory step, its state) is stored with the same settings. */
+    /**
+     * Whether {@code spec}'s result (or, for a preparatory step, its state) is stored and may be reused:
+     * the same model configuration, recipe, data and library ({@link org.spikekit.report.RunKey}).
+     */
     boolean done(RunSpec spec, Context ctx);
 
     /** Runs {@code spec} (continuing from its checkpoints if an earlier attempt died); returns a one-line summary. */

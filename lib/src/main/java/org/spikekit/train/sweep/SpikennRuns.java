@@ -15,6 +15,7 @@ import org.spikekit.model.SpikeNn;
 import org.spikekit.model.SpikeNnRun;
 import org.spikekit.paper.SpikennPaper;
 import org.spikekit.report.AtomicFiles;
+import org.spikekit.report.RunKey;
 import org.spikekit.report.RunMode;
 
 /**
@@ -25,8 +26,11 @@ import org.spikekit.report.RunMode;
  * features once ({@code model = features}). The readout run is the notebook's own
  * ({@link SpikennPaper#foldRun}, same run file), so notebooks 31–32 find it done; results go to
  * {@code <resultsDir>/spikenn/runs/<mode>} (with overrides: {@code <resultsDir>/spikenn/<overridesTag>/runs/<mode>}).
- * A finished step leaves a small marker ({@code …/sweep/<run>.done}) naming its run file, so
- * checking a sweep needs no features in memory. Runs last minutes, so a killed one starts over.
+ * A finished step leaves a small marker ({@code …/sweep/<run>.done}) naming its run file, the
+ * library's fingerprint and the data set's file ({@link RunKey}), so checking a sweep needs no
+ * features in memory; a step counts as done only while the library and the data file are the same
+ * (the run file's own key covers the readout config, the features and the seed). Runs last
+ * minutes, so a killed one starts over.
  */
 final class SpikennRuns implements PaperRuns {
     static final SpikennRuns INSTANCE = new SpikennRuns();
@@ -129,13 +133,20 @@ final class SpikennRuns implements PaperRuns {
         });
     }
 
+    /** What a marker holds besides its first line: the library's fingerprint and the data set's file. */
+    private static List<String> stamp(RunSpec spec, Context ctx) {
+        return List.of("library " + RunKey.Library.current().classes(),
+                "data " + RunKey.dataLine(driver(spec, ctx).images(spec.session()).record()));
+    }
+
     @Override
     public boolean done(RunSpec spec, Context ctx) {
         Path m = marker(spec, ctx);
         if (!Files.isRegularFile(m)) return false;
-        if (spec.model().equals(FEATURES)) return true;
         try {
-            return Files.isRegularFile(m.getParent().resolve(Files.readString(m).strip()).normalize());
+            List<String> lines = Files.readAllLines(m);
+            if (lines.isEmpty() || !RunKey.Library.current().readable() || !lines.subList(1, lines.size()).equals(stamp(spec, ctx))) return false;
+            return spec.model().equals(FEATURES) || Files.isRegularFile(m.getParent().resolve(lines.get(0).strip()).normalize());
         } catch (IOException e) {
             return false;
         }
@@ -149,13 +160,13 @@ final class SpikennRuns implements PaperRuns {
         if (spec.model().equals(FEATURES)) {
             progress.epoch("features " + spec.session() + " fold " + k, 0, 1);
             p.fold(spec.session(), k);
-            AtomicFiles.writeString(m, "features\n");
+            AtomicFiles.writeString(m, "features\n" + String.join("\n", stamp(spec, ctx)) + "\n");
             return "features of " + spec.session() + " fold " + k + " ready";
         }
         progress.epoch("readout " + spec.model(), 0, 1);
         SpikeNnRun r = p.foldRun(spec.session(), spec.model(), k);
         Path file = p.runner().runsDir().resolve(r.fileName());
-        AtomicFiles.writeString(m, m.getParent().relativize(file) + "\n");
+        AtomicFiles.writeString(m, m.getParent().relativize(file) + "\n" + String.join("\n", stamp(spec, ctx)) + "\n");
         return String.format(Locale.ROOT, "test accuracy %.2f %% after %d epochs (%s)", 100 * r.testAcc(), r.epochs(), r.stop());
     }
 
@@ -168,7 +179,7 @@ final class SpikennRuns implements PaperRuns {
     public Map<String, String> row(RunSpec spec, Context ctx) throws IOException {
         if (spec.model().equals(FEATURES) || !done(spec, ctx)) return null;
         Path m = marker(spec, ctx);
-        SpikeNnRun r = SpikeNnRun.read(m.getParent().resolve(Files.readString(m).strip()).normalize());
+        SpikeNnRun r = SpikeNnRun.read(m.getParent().resolve(Files.readAllLines(m).get(0).strip()).normalize());
         Map<String, String> row = new LinkedHashMap<>();
         row.put("test_acc", Double.toString(r.testAcc()));
         row.put("val_acc", Double.toString(r.valAcc()));
