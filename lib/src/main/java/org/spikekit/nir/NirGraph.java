@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code lif1.w_rec} this way). Cycles are allowed. A node may itself be a graph (nested graphs):
  * an edge names it as a whole ({@code "sub"}, meaning its only Input or Output node) or one of its
  * nodes by a dotted path ({@code "sub.in2"}); node names may contain dots themselves, an exact name
- * wins over a dotted path. Input and Output nodes mark where data enters and leaves.
+ * wins over a dotted path (NIR's own type check, v1.0.7, does not follow dotted paths yet: such files
+ * read there with {@code type_check=False}). Input and Output nodes mark where data enters and leaves.
  *
  * @param nodes    nodes by name, in file order
  * @param edges    (source, target) pairs
