@@ -55,6 +55,11 @@ import org.spikekit.neuron.Surrogate;
  * RSNN and of snnTorch 0.7. All states start at 0 (or a node's {@code spikekit_initial_v} metadata,
  * see {@link NirOptions#initialStates()}).
  *
+ * <p>A spike is the value 1 for one step, as in snnTorch, Norse and the other discrete simulators,
+ * not a pulse of area 1: its effect on a downstream membrane grows with Δt (the NIR paper's
+ * {@code paper/01_lif/debug_spike_representation} example, {@code two_lif_neurons.nir}, was made to
+ * show this). A graph therefore behaves as its exporter meant only at the Δt it was made for.
+ *
  * <h2>Graphs with cycles</h2>
  * Each step, nodes whose output depends only on their state (CubaLIF, CubaLI, Delay with every k ≥ 1)
  * give their output first; then the other nodes run in the order of their edges; then the first ones
