@@ -27,7 +27,7 @@ import org.spikekit.neuron.ResetMode;
  * ({@value NirOptions#META_DT}, {@value NirOptions#META_RESET}, {@code spikekit_model}), which
  * {@link NirOptions#forGraph} reads back. An exporter that used the exact exponential, τ = −Δt/ln β,
  * would give another simulator using exp(−Δt/τ) the same β; forward Euler is what NIR's reference
- * implementation and most importers (snnTorch, Norse, Spyx) do, so the kit writes that.
+ * implementation and snnTorch's importer (β = 1 − Δt/τ, {@code snntorch/import_nir.py}) do, so the kit writes that.
  *
  * <h2>What the kit's own reader computes, and what another simulator does</h2>
  * {@link NirNetwork} run with the metadata's options (Δt, {@code NEXT_STEP} reset) reproduces the

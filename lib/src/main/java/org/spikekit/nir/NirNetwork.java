@@ -30,8 +30,8 @@ import org.spikekit.neuron.Surrogate;
  *
  * <h2>Discretisation</h2>
  * Forward Euler, as NIR's reference implementation of the CubaLIF neuron
- * ({@code paper/03_rnn/extras/debug_CubaLIF/nir_reference_impl.py} of neuromorphs/NIR) and the
- * snnTorch and Norse importers use it; x[n] is what reaches a node at step n (the sum of its edges),
+ * ({@code paper/03_rnn/extras/debug_CubaLIF/nir_reference_impl.py} of neuromorphs/NIR) and snnTorch's
+ * importer use it (β = 1 − Δt/τ); x[n] is what reaches a node at step n (the sum of its edges),
  * the state derivative is taken at the state of step n−1 (per element; coefficients are computed in
  * double and rounded to float once):
  * <pre>
