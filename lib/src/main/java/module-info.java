@@ -39,6 +39,7 @@ module org.spikekit {
     exports org.spikekit.metrics;
     exports org.spikekit.model;
     exports org.spikekit.neuron;
+    exports org.spikekit.nir;
     exports org.spikekit.nn;
     exports org.spikekit.paper;
     exports org.spikekit.report;

@@ -86,6 +86,12 @@ public final class LeakyReadout implements Module {
     public Parameter tauMemRaw() { return tauMemRaw; }
     public Parameter tauSynRaw() { return tauSynRaw; }
 
+    /** Decays β_mem = exp(−Δt/τ_mem) per unit from the current parameters (what {@link #forward} uses). */
+    public Tensor betaMem() { return Timescales.betas(be, tauMemRaw.value(), tauMem0, params.dtS()); }
+
+    /** Decays β_syn = exp(−Δt/τ_syn) per unit from the current parameters (what {@link #forward} uses). */
+    public Tensor betaSyn() { return Timescales.betas(be, tauSynRaw.value(), tauSyn0, params.dtS()); }
+
     /** Y = y0, I = 0 for a batch. */
     public ReadoutState initialState(int batch) { return ReadoutState.initial(be, batch, units, params.y0()); }
 
@@ -104,8 +110,8 @@ public final class LeakyReadout implements Module {
         }
         int t = x.dim(0), b = x.dim(1);
         s0.y().requireShape(name + " initial state", b, units);
-        Tensor bm = Timescales.betas(be, tauMemRaw.value(), tauMem0, params.dtS());
-        Tensor bs = Timescales.betas(be, tauSynRaw.value(), tauSyn0, params.dtS());
+        Tensor bm = betaMem();
+        Tensor bs = betaSyn();
         Currents cur = delayed(x, s0.pending());
         Tensor h = cur.perStep();
         Tensor yu = be.zeros(t, b, units);

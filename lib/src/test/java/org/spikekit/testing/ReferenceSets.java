@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * Where the reference sets live for the {@code *ParityTest} classes: golden arrays made by running
  * the authors' code unmodified and the authors' released checkpoints, one folder per set
- * ({@code rsnn-released/}, {@code blocks-golden/}, {@code spikenn-golden/}), each with its README.
+ * ({@code rsnn-released/}, {@code blocks-golden/}, {@code spikenn-golden/}) and other tools' files
+ * ({@code nir/}: NIR example files), each with its README.
  *
  * <p>Default: the copy committed with the kit, {@code data/reference/} at the project root. Override
  * with {@code -Dspikekit.reference=DIR} (e.g. {@code mvn test -Dtest='*ParityTest'

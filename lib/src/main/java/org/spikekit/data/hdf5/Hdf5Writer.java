@@ -25,9 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A minimal HDF5 writer for MATLAB v7.3-style files: groups, contiguous datasets of float64,
- * float32, unsigned/signed integers, fixed-length strings, object references, one-dimensional
+ * float32, unsigned/signed integers (int64 included), fixed-length strings, object references, one-dimensional
  * variable-length sequences (h5py {@code vlen_dtype}, as in the SHD files), variable-length UTF-8
- * strings (scalar or one-dimensional, as pynwb writes text), and scalar attributes (strings,
+ * strings (scalar or of any rank: pynwb's text, NIR's edge pairs), and scalar attributes (strings,
  * integers, float64).
  *
  * <p>What it writes (HDF5 File Format Specification 3.0 terms): an optional 512-byte user block
@@ -124,6 +124,7 @@ public final class Hdf5Writer {
         static final DType UINT16 = new DType(0, 2, false);
         static final DType INT32 = new DType(0, 4, true);
         static final DType UINT64 = new DType(0, 8, false);
+        static final DType INT64 = new DType(0, 8, true);
         static final DType REFERENCE = new DType(7, 8, false);
 
         static DType string(int size) {
@@ -256,9 +257,17 @@ public final class Hdf5Writer {
          * what pynwb writes for text columns such as an NWB trials table's {@code result}).
          */
         public Dataset vlenStrings(String name, String[] values) {
+            return vlenStrings(name, new long[] {values.length}, values);
+        }
+
+        /**
+         * A dataset of variable-length UTF-8 strings of the given HDF5 dimensions, values in row-major
+         * order (NIR's {@code edges}: {@code [E, 2]} (source, target) name pairs).
+         */
+        public Dataset vlenStrings(String name, long[] dims, String[] values) {
             List<byte[]> objs = new ArrayList<>(values.length);
             for (String v : values) objs.add(v.getBytes(StandardCharsets.UTF_8));
-            return add(name, Dataset.vlen(DType.vlenString(), new long[] {values.length}, objs));
+            return add(name, Dataset.vlen(DType.vlenString(), dims, objs));
         }
 
         /** A scalar variable-length UTF-8 string dataset (pynwb's {@code session_start_time}, {@code subject_id}). */
@@ -290,6 +299,13 @@ public final class Hdf5Writer {
             Out o = new Out();
             for (long v : data) o.u64(v);
             return add(name, new Dataset(DType.UINT64, dims, o.toBytes(), null, data.length));
+        }
+
+        /** A signed int64 dataset (h5py's default for Python ints, e.g. NIR's {@code shape}). */
+        public Dataset int64(String name, long[] dims, long[] data) {
+            Out o = new Out();
+            for (long v : data) o.u64(v);
+            return add(name, new Dataset(DType.INT64, dims, o.toBytes(), null, data.length));
         }
 
         /** An object-reference dataset; every target must be linked somewhere in the file when it is written. */
