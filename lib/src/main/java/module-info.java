@@ -24,7 +24,7 @@ module org.spikekit {
     requires io.jhdf;                                // HDF5 / MATLAB v7.3 / NWB readers (automatic module)
     // tables. tablesaw-core 0.44.4 has no module name of its own: "tablesaw.core" is derived from the
     // jar's file name (javac and Maven warn about this), and as an automatic module it declares none of
-    // its dependencies, so module-path applications add --add-modules ALL-MODULE-PATH (README).
+    // its dependencies, so module-path applications add --add-modules ALL-MODULE-PATH (lib/README.md).
     requires transitive tablesaw.core;
     requires transitive org.knowm.xchart;            // figures (automatic module)
     requires transitive com.fasterxml.jackson.databind;
