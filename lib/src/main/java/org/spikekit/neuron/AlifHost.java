@@ -54,9 +54,13 @@ final class AlifHost {
 
     static int chunkStart(int b, int ch, int nc) { return (int) ((long) b * ch / nc); }
 
-    /** {@code out[j] = sur.grad(x[j])} for j in [0, n): scalar java.lang.Math, same bits in every JIT tier. */
-    static void surrogateGrad(Surrogate sur, float[] x, int xo, float[] out, int oo, int n) {
-        for (int j = 0; j < n; j++) out[oo + j] = sur.grad(x[xo + j]);
+    /**
+     * {@code out[j] = sur.grad(x[j])} for j in [0, n), in SIMD lanes ({@link SurrogateLanes}: the
+     * same bits in every JIT tier and for every thread count); {@code work}: per-thread scratch of
+     * {@link SurrogateLanes#WORK} doubles.
+     */
+    static void surrogateGrad(Surrogate sur, float[] x, int xo, float[] out, int oo, int n, double[] work) {
+        SurrogateLanes.grad(sur, x, xo, out, oo, n, work);
     }
 
     /**

@@ -15,8 +15,9 @@ import org.spikekit.compute.Tensor;
  * group of batch rows, each running the whole time loop for its rows. Per row and step:
  * mask, membrane, threshold, spike, reset, adaptation and refractory counter in one pass; then the
  * spikes' recurrent input is added, event driven, to the row's current {@code arp + 1} steps ahead.
- * Backward is one pass per row and step (surrogate derivatives computed with java.lang.Math first,
- * see {@code VectorKernels.scalarOnly}), accumulating per-neuron gradients per row; dR is one gemm.
+ * Backward is one pass per row and step (surrogate derivatives first, in SIMD lanes with the bits of
+ * the scalar {@link Surrogate#grad}, see {@link SurrogateLanes}), accumulating per-neuron gradients
+ * per row; dR is one gemm.
  * Results do not depend on the thread count ({@link AlifHost}).
  *
  * <p>Tape: V and a[t−1] as float32 (8 bytes per neuron-step) plus 2 bits (spike, mask).
@@ -149,11 +150,12 @@ public final class HostAlifKernel implements AlifKernel {
         AlifHost.forChunks(nc, ch -> {
             int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
             float[] gVh = new float[n], gA = new float[n], x = new float[n], g = new float[n];
+            double[] work = new double[SurrogateLanes.WORK];
             for (int r = b0; r < b1; r++) {
                 java.util.Arrays.fill(gVh, 0f);
                 java.util.Arrays.fill(gA, 0f);
                 for (int k = t - 1; k >= 0; k--) {
-                    backwardRow(tp, sur, GS, gCur, k, r, n, w, gVh, gA, x, g, gBetaR, gPR, gBR);
+                    backwardRow(tp, sur, GS, gCur, k, r, n, w, gVh, gA, x, g, work, gBetaR, gPR, gBR);
                 }
             }
         });
@@ -163,7 +165,7 @@ public final class HostAlifKernel implements AlifKernel {
     }
 
     private static void backwardRow(Tape tp, Surrogate sur, float[] GS, float[] gCur, int k, int r, int n, int w,
-                                    float[] gVh, float[] gA, float[] x, float[] g,
+                                    float[] gVh, float[] gA, float[] x, float[] g, double[] work,
                                     float[] gBetaR, float[] gPR, float[] gBR) {
         final int row = k * tp.bt() + r, o = row * n, rw = row * w, st = r * n;
         final int prevO = o - tp.bt() * n, prevRw = rw - tp.bt() * w;
@@ -175,7 +177,7 @@ public final class HostAlifKernel implements AlifKernel {
             FloatVector.fromArray(SP, tv, o + j).sub(th).intoArray(x, j);
         }
         for (; j < n; j++) x[j] = tv[o + j] - (ta[o + j] * bb[j] + 1f);
-        AlifHost.surrogateGrad(sur, x, 0, g, 0, n);
+        AlifHost.surrogateGrad(sur, x, 0, g, 0, n, work);
         FloatVector zero = FloatVector.zero(SP);
         for (j = 0; j < bound; j += LANES) {
             VectorMask<Float> s = AlifHost.loadMask(tp.sBits(), rw, j);

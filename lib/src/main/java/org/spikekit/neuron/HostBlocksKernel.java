@@ -26,7 +26,7 @@ import org.spikekit.compute.Tensor;
  * agree (notebooks/papers/blocks.md §4.2: b ≥ 0).
  *
  * <p>Backward per block in reverse: the transposed ramp convolution as two reverse running sums
- * ({@code dS̃[j] = Σ_{k≥j} (k−j+1)·dS[k]}), surrogate derivatives (java.lang.Math), the adjoint
+ * ({@code dS̃[j] = Σ_{k≥j} (k−j+1)·dS[k]}), surrogate derivatives ({@link SurrogateLanes}), the adjoint
  * scan of the β-recurrence, and the adaptation chain through the carried A; per-neuron gradients
  * per row, dR as one gemm. Results do not depend on the thread count ({@link AlifHost}).
  *
@@ -206,6 +206,7 @@ public final class HostBlocksKernel implements AlifKernel {
         AlifHost.forChunks(nc, ch -> {
             int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
             float[] g = new float[len * n], x = new float[n];
+            double[] work = new double[SurrogateLanes.WORK];
             float[] gV0n = new float[n], gAn = new float[n];
             BScan q = new BScan(n);
             for (int r = b0; r < b1; r++) {
@@ -216,7 +217,7 @@ public final class HostBlocksKernel implements AlifKernel {
                     for (int k = 0; k < lb; k++) {                   // surrogate derivatives of the block
                         int o = ((t0 + k) * b + r) * n;
                         for (int j = 0; j < n; j++) x[j] = tp.vt()[o + j] - tp.th()[o + j];
-                        AlifHost.surrogateGrad(sur, x, 0, g, k * n, n);
+                        AlifHost.surrogateGrad(sur, x, 0, g, k * n, n, work);
                     }
                     backwardBlock(tp, GS, gCur, g, pw, dpw, i, t0, lb, len, r, gV0n, gAn, gBetaR, gPR, gBR, q);
                 }
