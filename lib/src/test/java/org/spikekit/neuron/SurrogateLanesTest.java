@@ -66,6 +66,21 @@ class SurrogateLanesTest {
     }
 
     @Test
+    void sameBitsBeforeAndAfterWarmUp() {
+        float[] x = new float[3 * SurrogateLanes.CHUNK + 5];
+        for (int i = 0; i < x.length; i++) x[i] = (i * 0.7548776f % 1f - 0.5f) * 12f;
+        double[] work = new double[SurrogateLanes.WORK];
+        for (Surrogate s : ALL) {
+            float[] cold = new float[x.length], warm = new float[x.length];
+            SurrogateLanes.grad(s, x, 0, cold, 0, x.length, work);
+            for (int w = 0; w < 3_000; w++) SurrogateLanes.grad(s, x, 0, warm, 0, x.length, work);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToIntBits(cold[i]), Float.floatToIntBits(warm[i]), s + " at " + x[i] + ": cold vs after warm-up");
+            }
+        }
+    }
+
+    @Test
     void expWithinOneUlpOfMathExp() {
         SplittableRandom r = new SplittableRandom(5);
         int lanes = SurrogateLanes.DS.length();
