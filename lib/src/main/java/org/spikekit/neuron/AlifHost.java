@@ -59,11 +59,11 @@ final class AlifHost {
 
     /**
      * Batch rows per tile for a time-major sweep that keeps {@code arrays} float arrays of
-     * per-row state: as many rows as fit {@link #TILE_STATE_BYTES}, at least one. Rows are
-     * independent, so the tile size changes the order of work, never a result.
+     * per-row state: as many rows as fit {@code bytes} (normally {@link #TILE_STATE_BYTES}), at
+     * least one. Rows are independent, so the tile size changes the order of work, never a result.
      */
-    static int tileRows(int n, int arrays) {
-        return (int) Math.max(1, TILE_STATE_BYTES / (4L * arrays * Math.max(1, n)));
+    static int tileRows(int n, int arrays, int bytes) {
+        return (int) Math.max(1, bytes / (4L * arrays * Math.max(1, n)));
     }
 
     /**
