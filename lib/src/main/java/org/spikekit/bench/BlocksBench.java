@@ -40,9 +40,10 @@ import org.spikekit.report.AtomicFiles;
  * Each timed call is preceded by an untimed {@code System.gc()}: without it G1 grows the heap
  * toward {@code -Xmx} by committing fresh regions for the 16–134 MB tensors instead of collecting,
  * and the first touch of those pages (kernel page faults: 10–25 s of system time in one grid) lands
- * in whichever case runs while the heap grows. That was the "128 → 256 neuron cliff" of earlier
- * tables (256 neurons at 16× the 128-neuron time; measured again: 380 ms instead of 25 ms per
- * forward, in both kernels, when N = 256 followed N = 128 in one JVM; 25 ms with the collections).
+ * in whichever case runs while the heap grows. That is the likely cause of the "128 → 256 neuron
+ * cliff" of an earlier table (256 neurons at 16× the 128-neuron time): measured again, N = 256
+ * after N = 128 in one JVM took 380 ms instead of 25 ms per forward, in both kernels, old and new,
+ * with 22 s of system time in the run; with the collections, 25 ms.
  *
  * <p>Why the CPU ratios stay near 1: on a GPU the standard model costs T sequential kernel
  * launches per layer and Blocks ⌈T/L⌉, which is where the paper's 5–50× comes from. The fused
