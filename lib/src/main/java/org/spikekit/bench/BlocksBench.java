@@ -35,13 +35,32 @@ import org.spikekit.report.AtomicFiles;
  * (one layer: a stack of layers costs the sum of its layers here, so the paper's layer axis is not
  * repeated). Quick mode ({@code -Dspikekit.bench.mode=quick} or {@code MODE=quick}, the default):
  * N 128, T 512, batch 32, ARP ∈ {10, 40, 100}, plus N ∈ {128, 256} at ARP 40, T 1024, batch 64.
- * Timing: {@value #WARMUP} warm-up runs, then {@code repeats} alternating standard/Blocks runs; the
- * median is reported. CPU timings on a shared machine include contention from other processes.
+ * Timing: once per grid a JIT warm-up on a small case ({@link #warmUp}); per case {@value #WARMUP}
+ * warm-up runs, then {@code repeats} alternating standard/Blocks runs; the median is reported. CPU timings on a shared machine include contention from other processes.
+ * Each timed call is preceded by an untimed {@code System.gc()}: without it G1 grows the heap
+ * toward {@code -Xmx} by committing fresh regions for the 16–134 MB tensors instead of collecting,
+ * and the first touch of those pages (kernel page faults: 10–25 s of system time in one grid) lands
+ * in whichever case runs while the heap grows. That is the likely cause of the "128 → 256 neuron
+ * cliff" of an earlier table (256 neurons at 16× the 128-neuron time): measured again, N = 256
+ * after N = 128 in one JVM took 380 ms instead of 25 ms per forward, in both kernels, old and new,
+ * with 22 s of system time in the run; with the collections, 25 ms.
  *
- * <p>Why the CPU ratios are small: on a GPU the standard model costs T sequential kernel launches
- * per layer and Blocks ⌈T/L⌉, which is where the paper's 5–50× comes from. The fused CPU kernels
- * here already run each step as one pass over the batch's neurons in SIMD lanes, with no launch
- * overhead, so Blocks saves little work on a CPU; see the measured rows.
+ * <p>Why the CPU ratios stay near 1: on a GPU the standard model costs T sequential kernel
+ * launches per layer and Blocks ⌈T/L⌉, which is where the paper's 5–50× comes from. The fused
+ * CPU kernels have no launches: each step is one SIMD pass over a row's neurons in both models, the
+ * recurrent input is event driven in both (rate·N additions per neuron-step, where a per-block
+ * product {@code S_block·R} would cost N multiply-adds: 60–250× more at the 0.4–1.7 % firing rates
+ * here), and both backward passes evaluate the surrogate derivative at every neuron-step. Profile
+ * of forward and forward+backward (JFR samples, N = 256, T = 512, B = 32, ARP 40, 2 cores), both
+ * kernels alike: with scalar surrogate derivatives and the dR gemm, 55 % surrogate derivatives
+ * (three {@code Math.exp} per neuron-step), 21 % the dR gemm, 15 % the kernels' own loops; with
+ * {@link org.spikekit.neuron.AlifKernel}'s fused kernels as they are now (SIMD surrogate, dR event
+ * by event, input read in place), 38 % surrogate derivatives, 44 % the kernels' own loops (Blocks'
+ * within ±15 % of the standard's), 8 % recurrent input, 5 % dR. Blocks could only win on a CPU by
+ * doing less work per neuron-step than the standard kernel, which its formulation does not offer:
+ * both keep O(1) state per neuron and visit every neuron-step once, forward and backward. What is
+ * left to speed up is shared by both kernels (a float surrogate would cut its 38 %, at the cost of
+ * results that differ from the scalar surrogate in the last bits); see the measured rows.
  */
 public final class BlocksBench {
     private BlocksBench() {}
@@ -86,10 +105,35 @@ public final class BlocksBench {
     /** Runs every case on {@code be} with the fused kernels of that backend ({@link AlifKernel#standard}, {@link AlifKernel#blocks}). */
     public static List<Result> measure(Backend be, List<Case> cases, int repeats) {
         if (repeats < 1) throw new IllegalArgumentException("BlocksBench repeats must be >= 1, got " + repeats);
+        warmUp(be);
         List<Result> out = new ArrayList<>();
         for (Case c : cases) out.add(measure(be, c, repeats));
         return out;
     }
+
+    /**
+     * Runs both kernels forward and backward {@value #JIT_WARMUP} times on a small case, untimed, so
+     * that the first case of a grid is not measured while C2 is still compiling the kernels (two
+     * warm-up runs of a case were not enough: the first case's Blocks times came out up to 1.8×
+     * too slow).
+     */
+    static void warmUp(Backend be) {
+        int t = 256, b = 8, n = 64;
+        AlifParams ap = AlifParams.paper(10);
+        AlifCoeffs coeffs = AlifCoeffs.uniform(be, n, 0.9f, 0.9f, 1f);
+        Tensor x = be.zeros(t, b, n), ones = be.zeros(t, b, n);
+        be.randUniform(x, 5, -0.4f, 0.8f);
+        be.fill(ones, 1f);
+        Tensor rec = identity(be, n);
+        for (AlifKernel k : List.of(AlifKernel.standard(be), AlifKernel.blocks(be))) {
+            for (int i = 0; i < JIT_WARMUP; i++) {
+                k.forward(ap, coeffs, x, rec, false);
+                k.backward(ap, k.forward(ap, coeffs, x, rec, true).tape(), ones);
+            }
+        }
+    }
+
+    static final int JIT_WARMUP = 60;
 
     static Result measure(Backend be, Case c, int repeats) {
         int t = c.steps(), b = c.batch(), n = c.neurons();
@@ -108,6 +152,7 @@ public final class BlocksBench {
         for (int r = -WARMUP; r < repeats; r++) {
             for (int m = 0; m < 2; m++) {
                 AlifKernel k = m == 0 ? std : blk;
+                System.gc();                                    // see the class comment: no heap growth inside a timing
                 be.synchronize();
                 long t0 = System.nanoTime();
                 AlifKernel.AlifForward f = k.forward(ap, coeffs, current, rec, false);
@@ -115,6 +160,7 @@ public final class BlocksBench {
                 long t1 = System.nanoTime();
                 if (m == 0 && r == -1) rate = be.sum(f.spikes()) / ((double) t * b * n);
                 f = null;
+                System.gc();
                 long t2 = System.nanoTime();
                 AlifKernel.AlifForward ft = k.forward(ap, coeffs, current, rec, true);
                 k.backward(ap, ft.tape(), ones);
@@ -285,6 +331,7 @@ public final class BlocksBench {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : full ? 5 : 3;
         try (Backend be = Backends.fromEnvironment()) {
             List<Result> rs = new ArrayList<>();
+            warmUp(be);
             for (Case c : grid(full)) {
                 Result r = measure(be, c, repeats);
                 rs.add(r);

@@ -54,9 +54,25 @@ final class AlifHost {
 
     static int chunkStart(int b, int ch, int nc) { return (int) ((long) b * ch / nc); }
 
-    /** {@code out[j] = sur.grad(x[j])} for j in [0, n): scalar java.lang.Math, same bits in every JIT tier. */
-    static void surrogateGrad(Surrogate sur, float[] x, int xo, float[] out, int oo, int n) {
-        for (int j = 0; j < n; j++) out[oo + j] = sur.grad(x[xo + j]);
+    /** Bytes of per-row state a worker keeps hot while it sweeps a tile of rows (about a quarter of a 1 MiB L2). */
+    static final int TILE_STATE_BYTES = 256 << 10;
+
+    /**
+     * Batch rows per tile for a time-major sweep that keeps {@code arrays} float arrays of
+     * per-row state: as many rows as fit {@code bytes} (normally {@link #TILE_STATE_BYTES}), at
+     * least one. Rows are independent, so the tile size changes the order of work, never a result.
+     */
+    static int tileRows(int n, int arrays, int bytes) {
+        return (int) Math.max(1, bytes / (4L * arrays * Math.max(1, n)));
+    }
+
+    /**
+     * {@code out[j] = sur.grad(x[j])} for j in [0, n), in SIMD lanes ({@link SurrogateLanes}: the
+     * same bits in every JIT tier and for every thread count); {@code work}: per-thread scratch of
+     * {@link SurrogateLanes#WORK} doubles.
+     */
+    static void surrogateGrad(Surrogate sur, float[] x, int xo, float[] out, int oo, int n, double[] work) {
+        SurrogateLanes.grad(sur, x, xo, out, oo, n, work);
     }
 
     /**
@@ -78,6 +94,69 @@ final class AlifHost {
                 for (; j < n; j++) dst[dOff + j] += r[vr + j];
             }
         }
+    }
+
+    /**
+     * {@code dR = Σ_t S[t−d]ᵀ·dX[t]} ({@code [N, N]}, pre × post) for a fused kernel, or null
+     * without recurrence. Spikes are sparse (the Blocks speed benchmark fires 0.4–1.7 % of
+     * neuron-steps), so where at most one neuron-step in {@link #SPARSE_DR} spiked, dR is summed
+     * event by event: for each spike of neuron k at (t, row), {@code dR[k, :] += dX[t + d, row, :]},
+     * in (t, row) order; that costs rate·T·B·N² additions against the gemm's T·B·N² multiply-adds.
+     * Denser rasters go to the gemm ({@link ReferenceAlifKernel#recurrentGrad}). Workers split the
+     * columns of dR, so each element is summed in the same order for every thread count.
+     *
+     * @param sBits spike bits {@code [T, B, words(N)]} of the forward
+     * @param gCur dL/dX {@code [T, B, N]}
+     */
+    static Tensor recurrentGrad(Backend be, Tensor rec, Tensor spikes, long[] sBits, Tensor gCur, int d, int threads) {
+        if (rec == null) return null;
+        final int t = gCur.dim(0), b = gCur.dim(1), n = gCur.dim(2), w = words(n);
+        if (t <= d) return be.zeros(n, n);
+        final int rows = (t - d) * b;
+        long events = 0;
+        for (int i = 0; i < rows * w; i++) events += Long.bitCount(sBits[i]);
+        if (events * SPARSE_DR > (long) rows * n) return ReferenceAlifKernel.recurrentGrad(be, rec, spikes, gCur, d);
+        final float[] g = data(gCur), dR = new float[n * n];
+        final int go = off(gCur), groups = (n + LANES - 1) / LANES;
+        final int nc = Math.max(1, Math.min(threads, Math.min(groups, (int) Math.min(Integer.MAX_VALUE, events * n >> 16))));
+        forChunks(nc, ch -> {
+            int j0 = chunkStart(groups, ch, nc) * LANES, j1 = Math.min(n, chunkStart(groups, ch + 1, nc) * LANES);
+            int bound = j0 + SP.loopBound(j1 - j0);
+            for (int row = 0; row < rows; row++) {
+                int src = go + (row + d * b) * n;
+                for (int u = 0; u < w; u++) {
+                    long m = sBits[row * w + u];
+                    while (m != 0) {
+                        int k = (u << 6) + Long.numberOfTrailingZeros(m);
+                        m &= m - 1;
+                        int dst = k * n, j = j0;
+                        for (; j < bound; j += LANES) {
+                            FloatVector.fromArray(SP, dR, dst + j).add(FloatVector.fromArray(SP, g, src + j)).intoArray(dR, dst + j);
+                        }
+                        for (; j < j1; j++) dR[dst + j] += g[src + j];
+                    }
+                }
+            }
+        });
+        return be.fromHost(dR, n, n);
+    }
+
+    /** dR is summed event by event when at most one neuron-step in this many spiked (see {@link #recurrentGrad}). */
+    static final int SPARSE_DR = 16;
+
+    /**
+     * The input current of one row with its recurrent input, pulled from the spikes {@code d}
+     * steps back: when that row spiked, {@code row = x[xo ..] + Σ R[k, :]} over its spiking
+     * neurons k in increasing order (the additions of {@link #addRecurrent}) and true; else false
+     * and {@code row} untouched (the caller reads {@code x} in place). The input is never written.
+     */
+    static boolean pullRecurrent(long[] sbits, int srcRowWord, int n, float[] r, int ro, float[] x, int xo, float[] row) {
+        int w = words(n), u = 0;
+        while (u < w && sbits[srcRowWord + u] == 0) u++;
+        if (u == w) return false;
+        System.arraycopy(x, xo, row, 0, n);
+        addRecurrent(sbits, srcRowWord, n, r, ro, row, 0);
+        return true;
     }
 
     /** Column sums of {@code rows [b, n]} in row order 0..b−1 (deterministic), as a new tensor. */

@@ -13,10 +13,12 @@ import org.spikekit.compute.Tensor;
  * Fused standard ALIF for host-memory backends: the math of {@link ReferenceAlifKernel}
  * (notebooks/papers/blocks.md §4.1; authors' {@code SNN.process}) as Vector-API loops over neurons, one worker per
  * group of batch rows, each running the whole time loop for its rows. Per row and step:
- * mask, membrane, threshold, spike, reset, adaptation and refractory counter in one pass; then the
- * spikes' recurrent input is added, event driven, to the row's current {@code arp + 1} steps ahead.
- * Backward is one pass per row and step (surrogate derivatives computed with java.lang.Math first,
- * see {@code VectorKernels.scalarOnly}), accumulating per-neuron gradients per row; dR is one gemm.
+ * the recurrent input of the row's spikes {@code arp + 1} steps back (event driven: the rows of R of the
+ * neurons that spiked), then mask, membrane, threshold, spike, reset, adaptation and refractory
+ * counter in one pass.
+ * Backward is one pass per row and step (surrogate derivatives first, in SIMD lanes with the bits of
+ * the scalar {@link Surrogate#grad}, see {@link SurrogateLanes}), accumulating per-neuron gradients
+ * per row; dR event by event over the spikes ({@link AlifHost#recurrentGrad}).
  * Results do not depend on the thread count ({@link AlifHost}).
  *
  * <p>Tape: V and a[t−1] as float32 (8 bytes per neuron-step) plus 2 bits (spike, mask).
@@ -59,7 +61,8 @@ public final class HostAlifKernel implements AlifKernel {
         final int t = x.dim(0), b = x.dim(1), n = x.dim(2), w = AlifHost.words(n);
         final int arp = params.arp(), d = params.recurrentDelay();
         final float[] beta = be.toHost(c.beta()), p = be.toHost(c.p()), bb = be.toHost(c.b());
-        final float[] cur = be.toHost(x);
+        final float[] X = AlifHost.data(x);                       // read in place: the recurrent input is pulled per row
+        final int xo = AlifHost.off(x);
         Tensor spikes = be.zeros(t, b, n);
         final float[] S = AlifHost.data(spikes);
         final float[] R = rec == null ? null : AlifHost.data(rec);
@@ -72,11 +75,13 @@ public final class HostAlifKernel implements AlifKernel {
         final int nc = Math.max(1, Math.min(b, threads));
         AlifHost.forChunks(nc, ch -> {
             int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
+            float[] in = new float[n];
             for (int k = 0; k < t; k++) {
                 for (int r = b0; r < b1; r++) {
                     int row = k * b + r;
-                    stepRow(beta, p, bb, arp, cur, row * n, S, vh, a, refr, r * n, n, tv, ta, sBits, mBits, row * w);
-                    if (R != null && k + d < t) AlifHost.addRecurrent(sBits, row * w, n, R, ro, cur, ((k + d) * b + r) * n);
+                    boolean pulled = R != null && k >= d && AlifHost.pullRecurrent(sBits, ((k - d) * b + r) * w, n, R, ro, X, xo + row * n, in);
+                    stepRow(beta, p, bb, arp, pulled ? in : X, pulled ? 0 : xo + row * n, row * n, S, vh, a, refr, r * n, n,
+                            tv, ta, sBits, mBits, row * w);
                 }
             }
         });
@@ -84,7 +89,8 @@ public final class HostAlifKernel implements AlifKernel {
         return new AlifForward(spikes, tape);
     }
 
-    private static void stepRow(float[] beta, float[] p, float[] bb, int arp, float[] cur, int o, float[] S,
+    /** Step k of one row: input current from {@code cur[co ..]}, outputs at {@code o} of {@code [T, B, N]}, state at {@code st}. */
+    private static void stepRow(float[] beta, float[] p, float[] bb, int arp, float[] cur, int co, int o, float[] S,
                                 float[] vh, float[] a, float[] refr, int st, int n, float[] tv, float[] ta,
                                 long[] sBits, long[] mBits, int rw) {
         int bound = SP.loopBound(n);
@@ -94,7 +100,7 @@ public final class HostAlifKernel implements AlifKernel {
         for (; j < bound; j += LANES) {
             FloatVector rf = FloatVector.fromArray(SP, refr, st + j);
             VectorMask<Float> m = rf.compare(VectorOperators.LE, 0f);
-            FloatVector in = zero.blend(FloatVector.fromArray(SP, cur, o + j), m);
+            FloatVector in = zero.blend(FloatVector.fromArray(SP, cur, co + j), m);
             FloatVector v = FloatVector.fromArray(SP, vh, st + j).mul(FloatVector.fromArray(SP, beta, j)).add(in);
             FloatVector av = FloatVector.fromArray(SP, a, st + j);
             FloatVector th = av.mul(FloatVector.fromArray(SP, bb, j)).add(1f);
@@ -114,7 +120,7 @@ public final class HostAlifKernel implements AlifKernel {
         }
         for (; j < n; j++) {
             boolean m = refr[st + j] <= 0f;
-            float in = m ? cur[o + j] : 0f;
+            float in = m ? cur[co + j] : 0f;
             float v = vh[st + j] * beta[j] + in;
             float av = a[st + j];
             float th = av * bb[j] + 1f;
@@ -140,7 +146,8 @@ public final class HostAlifKernel implements AlifKernel {
         }
         final int t = tp.t(), b = tp.bt(), n = tp.n(), w = AlifHost.words(n);
         if (gradSpikes != null) gradSpikes.requireShape("ALIF backward gradSpikes", t, b, n);
-        final float[] GS = gradSpikes == null ? null : be.toHost(gradSpikes);
+        final float[] GS = gradSpikes == null ? null : AlifHost.data(gradSpikes);     // read in place
+        final int gso = gradSpikes == null ? 0 : AlifHost.off(gradSpikes);
         Tensor gCurT = be.zeros(t, b, n);
         final float[] gCur = AlifHost.data(gCurT);
         final float[] gBetaR = new float[b * n], gPR = new float[b * n], gBR = new float[b * n];
@@ -149,21 +156,22 @@ public final class HostAlifKernel implements AlifKernel {
         AlifHost.forChunks(nc, ch -> {
             int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
             float[] gVh = new float[n], gA = new float[n], x = new float[n], g = new float[n];
+            double[] work = new double[SurrogateLanes.WORK];
             for (int r = b0; r < b1; r++) {
                 java.util.Arrays.fill(gVh, 0f);
                 java.util.Arrays.fill(gA, 0f);
                 for (int k = t - 1; k >= 0; k--) {
-                    backwardRow(tp, sur, GS, gCur, k, r, n, w, gVh, gA, x, g, gBetaR, gPR, gBR);
+                    backwardRow(tp, sur, GS, gso, gCur, k, r, n, w, gVh, gA, x, g, work, gBetaR, gPR, gBR);
                 }
             }
         });
-        Tensor gRec = ReferenceAlifKernel.recurrentGrad(be, tp.rec(), tp.spikes(), gCurT, tp.arp() + 1);
+        Tensor gRec = AlifHost.recurrentGrad(be, tp.rec(), tp.spikes(), tp.sBits(), gCurT, tp.arp() + 1, threads);
         return new AlifGrads(gCurT, gRec, AlifHost.sumRows(be, gBetaR, b, n), AlifHost.sumRows(be, gPR, b, n),
                 AlifHost.sumRows(be, gBR, b, n));
     }
 
-    private static void backwardRow(Tape tp, Surrogate sur, float[] GS, float[] gCur, int k, int r, int n, int w,
-                                    float[] gVh, float[] gA, float[] x, float[] g,
+    private static void backwardRow(Tape tp, Surrogate sur, float[] GS, int gso, float[] gCur, int k, int r, int n, int w,
+                                    float[] gVh, float[] gA, float[] x, float[] g, double[] work,
                                     float[] gBetaR, float[] gPR, float[] gBR) {
         final int row = k * tp.bt() + r, o = row * n, rw = row * w, st = r * n;
         final int prevO = o - tp.bt() * n, prevRw = rw - tp.bt() * w;
@@ -175,12 +183,12 @@ public final class HostAlifKernel implements AlifKernel {
             FloatVector.fromArray(SP, tv, o + j).sub(th).intoArray(x, j);
         }
         for (; j < n; j++) x[j] = tv[o + j] - (ta[o + j] * bb[j] + 1f);
-        AlifHost.surrogateGrad(sur, x, 0, g, 0, n);
+        AlifHost.surrogateGrad(sur, x, 0, g, 0, n, work);
         FloatVector zero = FloatVector.zero(SP);
         for (j = 0; j < bound; j += LANES) {
             VectorMask<Float> s = AlifHost.loadMask(tp.sBits(), rw, j);
             FloatVector ga = FloatVector.fromArray(SP, gA, j);
-            FloatVector gs = GS == null ? ga : FloatVector.fromArray(SP, GS, o + j).add(ga);
+            FloatVector gs = GS == null ? ga : FloatVector.fromArray(SP, GS, gso + o + j).add(ga);
             FloatVector gx = gs.mul(FloatVector.fromArray(SP, g, j));
             FloatVector gv = FloatVector.fromArray(SP, gVh, j).blend(0f, s).add(gx);
             if (k > 0) {
@@ -197,7 +205,7 @@ public final class HostAlifKernel implements AlifKernel {
         for (; j < n; j++) {
             boolean s = AlifHost.bit(tp.sBits(), rw, j);
             float ga = gA[j];
-            float gs = GS == null ? ga : GS[o + j] + ga;
+            float gs = GS == null ? ga : GS[gso + o + j] + ga;
             float gx = gs * g[j];
             float gv = (s ? 0f : gVh[j]) + gx;
             if (k > 0) gBetaR[st + j] += gv * (AlifHost.bit(tp.sBits(), prevRw, j) ? 0f : tv[prevO + j]);

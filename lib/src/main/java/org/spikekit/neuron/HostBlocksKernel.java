@@ -14,35 +14,46 @@ import org.spikekit.compute.Tensor;
  * (notebooks/papers/blocks.md §4.2; authors' {@code src/snn/block/blocks.py}), as
  * Vector-API loops over neurons, one worker per group of batch rows.
  *
- * <p>Blocks run one after another (L = arp + 1 steps each); within a block each SIMD group of
- * neurons keeps its whole block state in registers: the no-reset potential
- * {@code Ṽ[k] = β·Ṽ[k−1] + I[k]} (the paper's causal β-convolution evaluated as a scan: O(L)
- * instead of O(L²) work per neuron and block, the same values in exact arithmetic; on a CPU
- * the SIMD lanes are already filled by neurons, so evaluating the L positions independently
- * would only add work), the threshold {@code 1 + b·A·p^k}, and the first-crossing detection
- * (which equals {@code z = 1} of the ramp convolution). The recurrent input of a block's spikes
- * is added, event driven, to the next block. The float operations are those of
- * {@link HostAlifKernel}, so the two fused kernels give bit-identical spikes whenever the models
- * agree (notebooks/papers/blocks.md §4.2: b ≥ 0).
+ * <p>Blocks run one after another (L = arp + 1 steps each). Within a block every neuron of every
+ * row is independent (the block's spikes reach the recurrent input only in the next block), so
+ * the block is swept time-major like the standard kernel: position by position, each over the
+ * worker's rows (contiguous in {@code [T, B, N]}), neurons in SIMD lanes, per-row state in
+ * {@code [B, N]} arrays (a tile of rows at a time, sized for L2: {@link AlifHost#tileRows}). Per
+ * position: the no-reset potential {@code Ṽ[k] = β·Ṽ[k−1] + I[k]} (the paper's causal
+ * β-convolution evaluated as a scan: O(L) instead of O(L²) work per neuron and block, the same
+ * values in exact arithmetic; on a CPU the SIMD lanes are already filled by neurons, so
+ * evaluating the L positions independently would only add work), the threshold
+ * {@code 1 + b·A·p^k}, and the first-crossing detection (which equals {@code z = 1} of the ramp
+ * convolution). The recurrent input is pulled, event driven, from the previous block's spikes
+ * ({@link AlifHost#pullRecurrent}; at the benchmark's firing rates of 0.4–1.7 % a dense
+ * per-block product {@code S_block·R} would cost 60–250 times the additions). The float
+ * operations are those of {@link HostAlifKernel}, so the two fused kernels give bit-identical
+ * spikes whenever the models agree (notebooks/papers/blocks.md §4.2: b ≥ 0).
  *
- * <p>Backward per block in reverse: the transposed ramp convolution as two reverse running sums
- * ({@code dS̃[j] = Σ_{k≥j} (k−j+1)·dS[k]}), surrogate derivatives (java.lang.Math), the adjoint
- * scan of the β-recurrence, and the adaptation chain through the carried A; per-neuron gradients
- * per row, dR as one gemm. Results do not depend on the thread count ({@link AlifHost}).
+ * <p>Backward per block in reverse, time-major again: the transposed ramp convolution as two
+ * reverse running sums ({@code dS̃[j] = Σ_{k≥j} (k−j+1)·dS[k]}), surrogate derivatives
+ * ({@link SurrogateLanes}), the adjoint scan of the β-recurrence, and the adaptation chain
+ * through the carried A; per-neuron gradients per row; dR event by event over the spikes
+ * ({@link AlifHost#recurrentGrad}). Results do not depend on the thread count ({@link AlifHost}).
  *
  * <p>Tape: Ṽ and θ as float32 (8 bytes per neuron-step), spike and mask bits, and V0, A per block.
  */
 public final class HostBlocksKernel implements AlifKernel {
     private final Backend be;
-    private final int threads;
+    private final int threads, tileBytes;
 
     public HostBlocksKernel(Backend be) { this(be, AlifHost.defaultThreads()); }
 
     /** With at most {@code threads} worker threads (results are the same for every value). */
-    public HostBlocksKernel(Backend be, int threads) {
+    public HostBlocksKernel(Backend be, int threads) { this(be, threads, AlifHost.TILE_STATE_BYTES); }
+
+    /** With a per-worker budget for per-row state (tests: tiles of one row); results are the same for every value. */
+    HostBlocksKernel(Backend be, int threads, int tileBytes) {
         if (threads < 1) throw new IllegalArgumentException("HostBlocksKernel threads must be >= 1, got " + threads);
+        if (tileBytes < 1) throw new IllegalArgumentException("HostBlocksKernel tileBytes must be >= 1, got " + tileBytes);
         this.be = be;
         this.threads = threads;
+        this.tileBytes = tileBytes;
     }
 
     @Override public String name() { return "host-fused-blocks(" + LANES + " lanes)"; }
@@ -65,7 +76,8 @@ public final class HostBlocksKernel implements AlifKernel {
         final int t = x.dim(0), b = x.dim(1), n = x.dim(2), w = AlifHost.words(n), len = params.blockLength();
         final int nb = (t + len - 1) / len;
         final float[] beta = be.toHost(c.beta()), p = be.toHost(c.p()), bb = be.toHost(c.b());
-        final float[] cur = be.toHost(x);
+        final float[] X = AlifHost.data(x);                       // read in place: the recurrent input is pulled per row
+        final int xo = AlifHost.off(x);
         Tensor spikes = be.zeros(t, b, n);
         final float[] S = AlifHost.data(spikes);
         final float[] R = rec == null ? null : AlifHost.data(rec);
@@ -75,24 +87,37 @@ public final class HostBlocksKernel implements AlifKernel {
         final long[] sBits = new long[t * b * w];
         final long[] mBits = keepTape ? new long[t * b * w] : null;
         final float[] tv0 = keepTape ? new float[nb * b * n] : null, ta = keepTape ? new float[nb * b * n] : null;
-        final float[] v0 = new float[b * n], a = new float[b * n], kPrev = new float[b * n];
-        final int nc = Math.max(1, Math.min(b, threads));
+        // per-row state [b, n]: Ṽ (V0 at block edges), carried adaptation (A at block edges), faulty
+        // adaptation A·p^k, the mask's spike position from the previous block, this block's spike position (−1: none)
+        final float[] vt = new float[b * n], acar = new float[b * n], af = new float[b * n];
+        final float[] kPrev = new float[b * n], kSpike = new float[b * n];
+        final int nc = Math.max(1, Math.min(b, threads)), tile = AlifHost.tileRows(n, 5, tileBytes);
         AlifHost.forChunks(nc, ch -> {
-            int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
-            Scan sc = new Scan(n);
-            for (int i = 0; i < nb; i++) {
-                int t0 = i * len, lb = Math.min(len, t - t0);
-                for (int r = b0; r < b1; r++) {
-                    if (tv0 != null) {
-                        System.arraycopy(v0, r * n, tv0, (i * b + r) * n, n);
-                        System.arraycopy(a, r * n, ta, (i * b + r) * n, n);
+            int c0 = AlifHost.chunkStart(b, ch, nc), c1 = AlifHost.chunkStart(b, ch + 1, nc);
+            float[] in = new float[n];
+            for (int b0 = c0; b0 < c1; b0 += tile) {
+                int b1 = Math.min(c1, b0 + tile);
+                for (int i = 0; i < nb; i++) {
+                    int t0 = i * len, lb = Math.min(len, t - t0);
+                    for (int r = b0; r < b1; r++) {
+                        int st = r * n;
+                        if (tv0 != null) {
+                            System.arraycopy(vt, st, tv0, (i * b + r) * n, n);
+                            System.arraycopy(acar, st, ta, (i * b + r) * n, n);
+                        }
+                        System.arraycopy(acar, st, af, st, n);
+                        java.util.Arrays.fill(kSpike, st, st + n, -1f);
                     }
-                    blockRow(beta, p, bb, cur, S, t0, lb, b, r, n, w, v0, a, kPrev, tv, tth, sBits, mBits, sc);
-                    if (R != null) {
-                        for (int k = 0; k < lb && t0 + k + len < t; k++) {
-                            AlifHost.addRecurrent(sBits, ((t0 + k) * b + r) * w, n, R, ro, cur, ((t0 + k + len) * b + r) * n);
+                    for (int k = 0; k < lb; k++) {
+                        for (int r = b0; r < b1; r++) {
+                            int row = (t0 + k) * b + r;
+                            boolean pulled = R != null && i > 0
+                                    && AlifHost.pullRecurrent(sBits, (row - len * b) * w, n, R, ro, X, xo + row * n, in);
+                            blockStep(beta, p, bb, pulled ? in : X, pulled ? 0 : xo + row * n, S, row * n, r * n, n, k,
+                                    vt, af, acar, kPrev, kSpike, tv, tth, sBits, mBits, row * w);
                         }
                     }
+                    for (int r = b0; r < b1; r++) endBlock(vt, kPrev, kSpike, r * n, n);
                 }
             }
         });
@@ -100,84 +125,72 @@ public final class HostBlocksKernel implements AlifKernel {
         return new AlifForward(spikes, tape);
     }
 
-    /** Per-thread scan state of one row: Ṽ, faulty and carried adaptation, done flag, spike position. */
-    static final class Scan {
-        final float[] vt, af, acar, done, kSpike;
-        Scan(int n) { vt = new float[n]; af = new float[n]; acar = new float[n]; done = new float[n]; kSpike = new float[n]; }
+    /**
+     * Position k of a block for one batch row: input current from {@code cur[co ..]}, outputs at
+     * offset {@code o} of {@code [T, B, N]}, state at {@code st} of the {@code [B, N]} arrays; one
+     * contiguous pass over the row's neurons in SIMD lanes.
+     */
+    private static void blockStep(float[] beta, float[] p, float[] bb, float[] cur, int co, float[] S, int o, int st, int n, int k,
+                                  float[] vts, float[] afs, float[] acars, float[] kPrev, float[] kSpike,
+                                  float[] tv, float[] tth, long[] sBits, long[] mBits, int rw) {
+        final int bound = SP.loopBound(n);
+        final float kf = k;
+        FloatVector zero = FloatVector.zero(SP), one = FloatVector.broadcast(SP, 1f);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            VectorMask<Float> m = FloatVector.fromArray(SP, kPrev, st + j).compare(VectorOperators.LE, kf);
+            FloatVector in = zero.blend(FloatVector.fromArray(SP, cur, co + j), m);
+            FloatVector vt = FloatVector.fromArray(SP, vts, st + j).mul(FloatVector.fromArray(SP, beta, j)).add(in);
+            FloatVector af = FloatVector.fromArray(SP, afs, st + j);
+            FloatVector th = af.mul(FloatVector.fromArray(SP, bb, j)).add(1f);
+            FloatVector ks = FloatVector.fromArray(SP, kSpike, st + j);
+            VectorMask<Float> first = vt.sub(th).compare(VectorOperators.GT, 0f).and(ks.compare(VectorOperators.LT, 0f));
+            FloatVector s = zero.blend(one, first);
+            s.intoArray(S, o + j);
+            long fb = first.toLong();
+            if (fb != 0) {
+                AlifHost.storeBits(sBits, rw, j, fb);
+                ks.blend(kf, first).intoArray(kSpike, st + j);
+            }
+            if (tv != null) {
+                vt.intoArray(tv, o + j);
+                th.intoArray(tth, o + j);
+                AlifHost.storeBits(mBits, rw, j, m.toLong());
+            }
+            vt.intoArray(vts, st + j);
+            FloatVector pv = FloatVector.fromArray(SP, p, j);
+            FloatVector.fromArray(SP, acars, st + j).mul(pv).add(s).intoArray(acars, st + j);
+            af.mul(pv).intoArray(afs, st + j);
+        }
+        for (; j < n; j++) {
+            boolean m = kPrev[st + j] <= kf;
+            float in = m ? cur[co + j] : 0f;
+            float vt = vts[st + j] * beta[j] + in;
+            float th = afs[st + j] * bb[j] + 1f;
+            boolean first = vt - th > 0f && kSpike[st + j] < 0f;
+            float s = first ? 1f : 0f;
+            S[o + j] = s;
+            if (first) {
+                AlifHost.setBit(sBits, rw, j);
+                kSpike[st + j] = kf;
+            }
+            if (tv != null) {
+                tv[o + j] = vt;
+                tth[o + j] = th;
+                if (m) AlifHost.setBit(mBits, rw, j);
+            }
+            vts[st + j] = vt;
+            acars[st + j] = acars[st + j] * p[j] + s;
+            afs[st + j] = afs[st + j] * p[j];
+        }
     }
 
-    /**
-     * One block of one batch row: the block's positions one after another (each a contiguous pass
-     * over the row's neurons in SIMD lanes, so memory is read in order), state in {@code sc}.
-     */
-    private static void blockRow(float[] beta, float[] p, float[] bb, float[] cur, float[] S, int t0, int lb, int b,
-                                 int r, int n, int w, float[] v0, float[] a, float[] kPrev, float[] tv, float[] tth,
-                                 long[] sBits, long[] mBits, Scan sc) {
-        final int st = r * n, bound = SP.loopBound(n);
-        System.arraycopy(v0, st, sc.vt, 0, n);
-        System.arraycopy(a, st, sc.af, 0, n);
-        System.arraycopy(a, st, sc.acar, 0, n);
-        java.util.Arrays.fill(sc.done, 0f);
-        java.util.Arrays.fill(sc.kSpike, 0f);
-        FloatVector zero = FloatVector.zero(SP), one = FloatVector.broadcast(SP, 1f);
-        for (int k = 0; k < lb; k++) {
-            final int o = ((t0 + k) * b + r) * n, rw = ((t0 + k) * b + r) * w;
-            final float kf = k;
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                VectorMask<Float> m = FloatVector.fromArray(SP, kPrev, st + j).compare(VectorOperators.LE, kf);
-                FloatVector in = zero.blend(FloatVector.fromArray(SP, cur, o + j), m);
-                FloatVector vt = FloatVector.fromArray(SP, sc.vt, j).mul(FloatVector.fromArray(SP, beta, j)).add(in);
-                FloatVector af = FloatVector.fromArray(SP, sc.af, j);
-                FloatVector th = af.mul(FloatVector.fromArray(SP, bb, j)).add(1f);
-                FloatVector dn = FloatVector.fromArray(SP, sc.done, j);
-                VectorMask<Float> first = vt.sub(th).compare(VectorOperators.GT, 0f).andNot(dn.compare(VectorOperators.NE, 0f));
-                FloatVector s = zero.blend(one, first);
-                s.intoArray(S, o + j);
-                long fb = first.toLong();
-                if (fb != 0) {
-                    AlifHost.storeBits(sBits, rw, j, fb);
-                    dn.blend(one, first).intoArray(sc.done, j);
-                    FloatVector.fromArray(SP, sc.kSpike, j).blend(kf, first).intoArray(sc.kSpike, j);
-                }
-                if (tv != null) {
-                    vt.intoArray(tv, o + j);
-                    th.intoArray(tth, o + j);
-                    AlifHost.storeBits(mBits, rw, j, m.toLong());
-                }
-                vt.intoArray(sc.vt, j);
-                FloatVector pv = FloatVector.fromArray(SP, p, j);
-                FloatVector.fromArray(SP, sc.acar, j).mul(pv).add(s).intoArray(sc.acar, j);
-                af.mul(pv).intoArray(sc.af, j);
-            }
-            for (; j < n; j++) {
-                boolean m = kPrev[st + j] <= kf;
-                float in = m ? cur[o + j] : 0f;
-                float vt = sc.vt[j] * beta[j] + in;
-                float th = sc.af[j] * bb[j] + 1f;
-                boolean first = vt - th > 0f && sc.done[j] == 0f;
-                float s = first ? 1f : 0f;
-                S[o + j] = s;
-                if (first) {
-                    AlifHost.setBit(sBits, rw, j);
-                    sc.done[j] = 1f;
-                    sc.kSpike[j] = kf;
-                }
-                if (tv != null) {
-                    tv[o + j] = vt;
-                    tth[o + j] = th;
-                    if (m) AlifHost.setBit(mBits, rw, j);
-                }
-                sc.vt[j] = vt;
-                sc.acar[j] = sc.acar[j] * p[j] + s;
-                sc.af[j] = sc.af[j] * p[j];
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            boolean done = sc.done[j] != 0f;
-            v0[st + j] = done ? 0f : sc.vt[j];
-            a[st + j] = sc.acar[j];
-            kPrev[st + j] = done ? sc.kSpike[j] : 0f;
+    /** Block carry of one row: V0' = Ṽ[L−1]·(1 − m); the next block's mask from this block's spike position. */
+    private static void endBlock(float[] vt, float[] kPrev, float[] kSpike, int st, int n) {
+        for (int j = st; j < st + n; j++) {
+            boolean done = kSpike[j] >= 0f;
+            if (done) vt[j] = 0f;
+            kPrev[j] = done ? kSpike[j] : 0f;
         }
     }
 
@@ -186,9 +199,10 @@ public final class HostBlocksKernel implements AlifKernel {
         if (!(alifTape instanceof Tape tp)) {
             throw new IllegalArgumentException("Blocks host kernel got a tape from another kernel: " + alifTape);
         }
-        final int t = tp.t(), b = tp.bt(), n = tp.n(), len = tp.arp() + 1, nb = (t + len - 1) / len;
+        final int t = tp.t(), b = tp.bt(), n = tp.n(), w = AlifHost.words(n), len = tp.arp() + 1, nb = (t + len - 1) / len;
         if (gradSpikes != null) gradSpikes.requireShape("Blocks backward gradSpikes", t, b, n);
-        final float[] GS = gradSpikes == null ? new float[t * b * n] : be.toHost(gradSpikes);
+        final float[] GS = gradSpikes == null ? new float[t * b * n] : AlifHost.data(gradSpikes);     // read in place
+        final int gso = gradSpikes == null ? 0 : AlifHost.off(gradSpikes);
         Tensor gCurT = be.zeros(t, b, n);
         final float[] gCur = AlifHost.data(gCurT);
         final float[] gBetaR = new float[b * n], gPR = new float[b * n], gBR = new float[b * n];
@@ -202,117 +216,143 @@ public final class HostBlocksKernel implements AlifKernel {
             }
         }
         final Surrogate sur = params.surrogate();
-        final int nc = Math.max(1, Math.min(b, threads));
+        final BState q = new BState(b * n);
+        final long[] spiked = new long[b * w];                     // per row: spiked anywhere in the current block
+        final int nc = Math.max(1, Math.min(b, threads)), tile = AlifHost.tileRows(n, BState.ARRAYS, tileBytes);
         AlifHost.forChunks(nc, ch -> {
-            int b0 = AlifHost.chunkStart(b, ch, nc), b1 = AlifHost.chunkStart(b, ch + 1, nc);
-            float[] g = new float[len * n], x = new float[n];
-            float[] gV0n = new float[n], gAn = new float[n];
-            BScan q = new BScan(n);
-            for (int r = b0; r < b1; r++) {
-                java.util.Arrays.fill(gV0n, 0f);
-                java.util.Arrays.fill(gAn, 0f);
+            int c0 = AlifHost.chunkStart(b, ch, nc), c1 = AlifHost.chunkStart(b, ch + 1, nc);
+            float[] x = new float[n], g = new float[n];
+            double[] work = new double[SurrogateLanes.WORK];
+            for (int b0 = c0; b0 < c1; b0 += tile) {
+                int b1 = Math.min(c1, b0 + tile);
                 for (int i = nb - 1; i >= 0; i--) {
                     int t0 = i * len, lb = Math.min(len, t - t0);
-                    for (int k = 0; k < lb; k++) {                   // surrogate derivatives of the block
-                        int o = ((t0 + k) * b + r) * n;
-                        for (int j = 0; j < n; j++) x[j] = tp.vt()[o + j] - tp.th()[o + j];
-                        AlifHost.surrogateGrad(sur, x, 0, g, k * n, n);
+                    for (int r = b0; r < b1; r++) {
+                        q.clearBlock(r * n, n);
+                        java.util.Arrays.fill(spiked, r * w, r * w + w, 0L);
+                        for (int k = 0; k < lb; k++) {
+                            int rw = ((t0 + k) * b + r) * w;
+                            for (int u = 0; u < w; u++) spiked[r * w + u] |= tp.sBits()[rw + u];
+                        }
                     }
-                    backwardBlock(tp, GS, gCur, g, pw, dpw, i, t0, lb, len, r, gV0n, gAn, gBetaR, gPR, gBR, q);
+                    for (int k = lb - 1; k >= 0; k--) {
+                        for (int r = b0; r < b1; r++) {
+                            int o = ((t0 + k) * b + r) * n;
+                            surrogate(tp, sur, o, n, x, g, work);
+                            backwardStep(tp, GS, gso, gCur, g, pw, dpw, i, t0, k, len, r, spiked, q);
+                        }
+                    }
+                    for (int r = b0; r < b1; r++) endBlockBackward(tp, pw, dpw, i, len, r, q, gBetaR, gPR, gBR);
                 }
             }
         });
-        Tensor gRec = ReferenceAlifKernel.recurrentGrad(be, tp.rec(), tp.spikes(), gCurT, len);
+        Tensor gRec = AlifHost.recurrentGrad(be, tp.rec(), tp.spikes(), tp.sBits(), gCurT, len, threads);
         return new AlifGrads(gCurT, gRec, AlifHost.sumRows(be, gBetaR, b, n), AlifHost.sumRows(be, gPR, b, n),
                 AlifHost.sumRows(be, gBR, b, n));
     }
 
-    /** Per-thread backward state of one row and block. */
-    static final class BScan {
-        final float[] c1, c2, lam, gBeta, gB, gP, gA, carry;
-        BScan(int n) {
-            c1 = new float[n]; c2 = new float[n]; lam = new float[n]; gBeta = new float[n];
-            gB = new float[n]; gP = new float[n]; gA = new float[n]; carry = new float[n];
+    /** Surrogate derivatives {@code g = σ'(Ṽ − θ)} of one row at one position (offset {@code o}). */
+    private static void surrogate(Tape tp, Surrogate sur, int o, int n, float[] x, float[] g, double[] work) {
+        final float[] vt = tp.vt(), th = tp.th();
+        final int bound = SP.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector.fromArray(SP, vt, o + j).sub(FloatVector.fromArray(SP, th, o + j)).intoArray(x, j);
         }
-        void clear() {
-            for (float[] f : new float[][] {c1, c2, lam, gBeta, gB, gP, gA}) java.util.Arrays.fill(f, 0f);
+        for (; j < n; j++) x[j] = vt[o + j] - th[o + j];
+        AlifHost.surrogateGrad(sur, x, 0, g, 0, n, work);
+    }
+
+    /**
+     * Backward state per batch row, {@code [B, N]} each: the two reverse running sums of the ramp
+     * convolution, the adjoint λ of the β-recurrence, the block's partial sums of dβ, db, dp, dA,
+     * and what is carried to the previous block (dL/dV0, dL/dA).
+     */
+    static final class BState {
+        static final int ARRAYS = 9;
+        final float[] c1, c2, lam, gBeta, gB, gP, gA, gV0n, gAn;
+        BState(int size) {
+            c1 = new float[size]; c2 = new float[size]; lam = new float[size]; gBeta = new float[size];
+            gB = new float[size]; gP = new float[size]; gA = new float[size]; gV0n = new float[size]; gAn = new float[size];
+        }
+        void clearBlock(int st, int n) {
+            for (float[] f : new float[][] {c1, c2, lam, gBeta, gB, gP, gA}) java.util.Arrays.fill(f, st, st + n, 0f);
         }
     }
 
-    /** One block of one row in reverse; positions one after another, neurons in SIMD lanes (memory in order). */
-    private static void backwardBlock(Tape tp, float[] GS, float[] gCur, float[] g, float[] pw, float[] dpw, int i,
-                                      int t0, int lb, int len, int r, float[] gV0n, float[] gAn,
-                                      float[] gBetaR, float[] gPR, float[] gBR, BScan q) {
+    /** Position k of block i for one batch row in reverse; neurons in SIMD lanes, state in {@code q} at row r. */
+    private static void backwardStep(Tape tp, float[] GS, int gso, float[] gCur, float[] g, float[] pw, float[] dpw, int i,
+                                     int t0, int k, int len, int r, long[] spiked, BState q) {
         final int b = tp.bt(), n = tp.n(), w = AlifHost.words(n), st = r * n, bound = SP.loopBound(n);
         final int blk = (i * b + r) * n;
         final float[] vtT = tp.vt(), beta = tp.beta(), bb = tp.b(), aT = tp.a(), v0T = tp.v0();
-        q.clear();
+        final float[] c1s = q.c1, c2s = q.c2, lams = q.lam, gBetas = q.gBeta, gBs = q.gB, gPs = q.gP, gAs = q.gA, gAn = q.gAn;
+        final int o = ((t0 + k) * b + r) * n, rw = ((t0 + k) * b + r) * w, gk = k * n, dk = (len - 1 - k) * n;
         // V0' = Ṽ[L−1]·(1 − m): the carried gradient reaches Ṽ[L−1] only where the neuron did not spike
-        System.arraycopy(gV0n, 0, q.carry, 0, n);
-        for (int k = 0; k < lb; k++) {
-            int rw = ((t0 + k) * b + r) * w;
-            for (int j = 0; j < n; j++) if (AlifHost.bit(tp.sBits(), rw, j)) q.carry[j] = 0f;
-        }
+        final boolean last = k == len - 1;
         FloatVector zero = FloatVector.zero(SP);
-        for (int k = lb - 1; k >= 0; k--) {
-            final int o = ((t0 + k) * b + r) * n, rw = ((t0 + k) * b + r) * w, gk = k * n;
-            final boolean last = k == len - 1;
-            final int dk = (len - 1 - k) * n;
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                FloatVector c1 = FloatVector.fromArray(SP, q.c1, j).add(FloatVector.fromArray(SP, GS, o + j));
-                FloatVector c2 = FloatVector.fromArray(SP, q.c2, j).add(c1);       // dS̃[k] = Σ_{k'≥k} (k'−k+1)·dS[k']
-                c1.intoArray(q.c1, j);
-                c2.intoArray(q.c2, j);
-                FloatVector gx = c2.mul(FloatVector.fromArray(SP, g, gk + j));
-                FloatVector gv = last ? gx.add(FloatVector.fromArray(SP, q.carry, j)) : gx;
-                FloatVector bet = FloatVector.fromArray(SP, beta, j);
-                FloatVector lam = FloatVector.fromArray(SP, q.lam, j).mul(bet).add(gv);   // dL/dI[k]
-                lam.intoArray(q.lam, j);
-                FloatVector vPrev = k > 0 ? FloatVector.fromArray(SP, vtT, o - b * n + j) : FloatVector.fromArray(SP, v0T, blk + j);
-                FloatVector.fromArray(SP, q.gBeta, j).add(lam.mul(vPrev)).intoArray(q.gBeta, j);
-                zero.blend(lam, AlifHost.loadMask(tp.mBits(), rw, j)).intoArray(gCur, o + j);
-                FloatVector av = FloatVector.fromArray(SP, aT, blk + j), bv = FloatVector.fromArray(SP, bb, j);
-                FloatVector pk = FloatVector.fromArray(SP, pw, gk + j);
-                FloatVector.fromArray(SP, q.gB, j).sub(gx.mul(av.mul(pk))).intoArray(q.gB, j);        // dθ/db = A·p^k
-                FloatVector gP = FloatVector.fromArray(SP, q.gP, j).sub(gx.mul(bv).mul(av).mul(FloatVector.fromArray(SP, dpw, gk + j)));
-                VectorMask<Float> sk = AlifHost.loadMask(tp.sBits(), rw, j);
-                if (sk.anyTrue()) {   // A' = A·p^L + m·p^{L−1−k0}: the spike term's p-derivative
-                    gP = gP.add(zero.blend(FloatVector.fromArray(SP, gAn, j).mul(FloatVector.fromArray(SP, dpw, dk + j)), sk));
-                }
-                gP.intoArray(q.gP, j);
-                FloatVector.fromArray(SP, q.gA, j).sub(gx.mul(bv).mul(pk)).intoArray(q.gA, j);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector c1 = FloatVector.fromArray(SP, c1s, st + j).add(FloatVector.fromArray(SP, GS, gso + o + j));
+            FloatVector c2 = FloatVector.fromArray(SP, c2s, st + j).add(c1);       // dS̃[k] = Σ_{k'≥k} (k'−k+1)·dS[k']
+            c1.intoArray(c1s, st + j);
+            c2.intoArray(c2s, st + j);
+            FloatVector gx = c2.mul(FloatVector.fromArray(SP, g, j));
+            FloatVector gv = last
+                    ? gx.add(FloatVector.fromArray(SP, q.gV0n, st + j).blend(0f, AlifHost.loadMask(spiked, r * w, j)))
+                    : gx;
+            FloatVector bet = FloatVector.fromArray(SP, beta, j);
+            FloatVector lam = FloatVector.fromArray(SP, lams, st + j).mul(bet).add(gv);   // dL/dI[k]
+            lam.intoArray(lams, st + j);
+            FloatVector vPrev = k > 0 ? FloatVector.fromArray(SP, vtT, o - b * n + j) : FloatVector.fromArray(SP, v0T, blk + j);
+            FloatVector.fromArray(SP, gBetas, st + j).add(lam.mul(vPrev)).intoArray(gBetas, st + j);
+            zero.blend(lam, AlifHost.loadMask(tp.mBits(), rw, j)).intoArray(gCur, o + j);
+            FloatVector av = FloatVector.fromArray(SP, aT, blk + j), bv = FloatVector.fromArray(SP, bb, j);
+            FloatVector pk = FloatVector.fromArray(SP, pw, gk + j);
+            FloatVector.fromArray(SP, gBs, st + j).sub(gx.mul(av.mul(pk))).intoArray(gBs, st + j);        // dθ/db = A·p^k
+            FloatVector gP = FloatVector.fromArray(SP, gPs, st + j).sub(gx.mul(bv).mul(av).mul(FloatVector.fromArray(SP, dpw, gk + j)));
+            VectorMask<Float> sk = AlifHost.loadMask(tp.sBits(), rw, j);
+            if (sk.anyTrue()) {   // A' = A·p^L + m·p^{L−1−k0}: the spike term's p-derivative
+                gP = gP.add(zero.blend(FloatVector.fromArray(SP, gAn, st + j).mul(FloatVector.fromArray(SP, dpw, dk + j)), sk));
             }
-            for (; j < n; j++) {
-                float c1 = q.c1[j] + GS[o + j];
-                float c2 = q.c2[j] + c1;
-                q.c1[j] = c1;
-                q.c2[j] = c2;
-                float gx = c2 * g[gk + j];
-                float gv = last ? gx + q.carry[j] : gx;
-                float lam = q.lam[j] * beta[j] + gv;
-                q.lam[j] = lam;
-                float vPrev = k > 0 ? vtT[o - b * n + j] : v0T[blk + j];
-                q.gBeta[j] += lam * vPrev;
-                gCur[o + j] = AlifHost.bit(tp.mBits(), rw, j) ? lam : 0f;
-                float av = aT[blk + j], bv = bb[j], pk = pw[gk + j];
-                q.gB[j] -= gx * (av * pk);
-                float gP = q.gP[j] - gx * bv * av * dpw[gk + j];
-                if (AlifHost.bit(tp.sBits(), rw, j)) gP += gAn[j] * dpw[dk + j];
-                q.gP[j] = gP;
-                q.gA[j] -= gx * bv * pk;
-            }
+            gP.intoArray(gPs, st + j);
+            FloatVector.fromArray(SP, gAs, st + j).sub(gx.mul(bv).mul(pk)).intoArray(gAs, st + j);
         }
-        final int pl = len * n;
+        for (; j < n; j++) {
+            float c1 = c1s[st + j] + GS[gso + o + j];
+            float c2 = c2s[st + j] + c1;
+            c1s[st + j] = c1;
+            c2s[st + j] = c2;
+            float gx = c2 * g[j];
+            float gv = last ? gx + (AlifHost.bit(spiked, r * w, j) ? 0f : q.gV0n[st + j]) : gx;
+            float lam = lams[st + j] * beta[j] + gv;
+            lams[st + j] = lam;
+            float vPrev = k > 0 ? vtT[o - b * n + j] : v0T[blk + j];
+            gBetas[st + j] += lam * vPrev;
+            gCur[o + j] = AlifHost.bit(tp.mBits(), rw, j) ? lam : 0f;
+            float av = aT[blk + j], bv = bb[j], pk = pw[gk + j];
+            gBs[st + j] -= gx * (av * pk);
+            float gP = gPs[st + j] - gx * bv * av * dpw[gk + j];
+            if (AlifHost.bit(tp.sBits(), rw, j)) gP += gAn[st + j] * dpw[dk + j];
+            gPs[st + j] = gP;
+            gAs[st + j] -= gx * bv * pk;
+        }
+    }
+
+    /** After position 0 of block i: carry dL/dV0 and dL/dA to block i − 1, add the block's dβ, dp, db to row r's sums. */
+    private static void endBlockBackward(Tape tp, float[] pw, float[] dpw, int i, int len, int r, BState q,
+                                         float[] gBetaR, float[] gPR, float[] gBR) {
+        final int n = tp.n(), st = r * n, blk = (i * tp.bt() + r) * n, pl = len * n;
+        final float[] aT = tp.a(), beta = tp.beta();
         for (int j = 0; j < n; j++) {
-            float gan = gAn[j], av = aT[blk + j];
-            float gA = q.gA[j] + gan * pw[pl + j];
-            float gP = q.gP[j] + gan * av * dpw[pl + j];
-            gV0n[j] = q.lam[j] * beta[j];
-            gAn[j] = gA;
-            gBetaR[st + j] += q.gBeta[j];
+            float gan = q.gAn[st + j], av = aT[blk + j];
+            float gA = q.gA[st + j] + gan * pw[pl + j];
+            float gP = q.gP[st + j] + gan * av * dpw[pl + j];
+            q.gV0n[st + j] = q.lam[st + j] * beta[j];
+            q.gAn[st + j] = gA;
+            gBetaR[st + j] += q.gBeta[st + j];
             gPR[st + j] += gP;
-            gBR[st + j] += q.gB[j];
+            gBR[st + j] += q.gB[st + j];
         }
     }
 }

@@ -163,6 +163,10 @@ class AlifEquivalenceTest {
             assertArrayEquals(one.values().get(i), three.values().get(i), WHAT[i] + " 1 vs 3 threads");
             assertArrayEquals(one.values().get(i), seven.values().get(i), WHAT[i] + " 1 vs 7 threads, 1-thread backend");
         }
+        if (blocks) {   // tiles of one row (the time-major sweep's order of rows) change nothing either
+            Out tiled = run(be, new HostBlocksKernel(be, 2, 1), pr, ap);
+            for (int i = 0; i < WHAT.length; i++) assertArrayEquals(one.values().get(i), tiled.values().get(i), WHAT[i] + " tiles of one row");
+        }
     }
 
     @Test
