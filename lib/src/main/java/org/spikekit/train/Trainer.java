@@ -10,6 +10,7 @@ import java.util.Map;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
+import org.spikekit.metrics.R2;
 
 /**
  * Sequence-regression training as in the RSNN paper (notebooks/papers/rsnn.md §5): per epoch, shuffled
@@ -26,7 +27,8 @@ import org.spikekit.compute.Tensor;
  * gradients before and to the weights after every optimiser step.
  *
  * <p>R² here is the NeuroBench definition: per output dimension d, {@code 1 − SSE_d/(N·Var_pop(y_d))}
- * over all samples and steps, then the mean over dimensions. Training R² is accumulated from the
+ * over all samples and steps, then the mean over dimensions, computed by the kit's one R²
+ * ({@link R2}: compensated SSE, Welford/Chan SST, no Σy² − Nȳ² cancellation). Training R² is accumulated from the
  * training forward passes of the epoch (with dropout on, as stork reports it), in two readings:
  * {@link Epoch#trainR2()} over the whole epoch, and {@link Epoch#trainR2Batches()} as the RSNN code
  * reports it (each batch's R² against that batch's own target mean, rounded to 3 decimals —
@@ -305,7 +307,7 @@ public final class Trainer {
             long epochSeed = CounterRng.child(cfg.seed(), e);
             for (int i = 0; i < order.length; i++) order[i] = i;
             if (cfg.shuffle()) shuffle(order, epochSeed);
-            R2 r2 = new R2(train.outputs());
+            R2 r2 = new R2();
             double lossSum = 0, rmseSum = 0, regSum = 0, batchR2Sum = 0;
             int batches = 0, nBatches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
             for (int start = 0; start < order.length; start += cfg.batchSize()) {
@@ -330,17 +332,17 @@ public final class Trainer {
                 opt.step();
                 if (bound != null) bound.maskValues();
                 float[] ph = be.toHost(pred), th = be.toHost(target);
-                r2.add(ph, th);
-                R2 br = new R2(train.outputs());
-                br.add(ph, th);
-                batchR2Sum += br.valueRounded3();
+                r2.update(ph, th, train.outputs());
+                R2 br = new R2();
+                br.update(ph, th, train.outputs());
+                batchR2Sum += rounded3(br.compute());
                 lossSum += rmse + reg;
                 rmseSum += rmse;
                 regSum += reg;
                 batches++;
             }
             double valR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize(), cfg.burnIn());
-            Epoch ep = new Epoch(e, lr, lossSum / batches, rmseSum / batches, regSum / batches, r2.value(),
+            Epoch ep = new Epoch(e, lr, lossSum / batches, rmseSum / batches, regSum / batches, r2.compute(),
                     batchR2Sum / batches, valR2, Map.of());
             if (callback != null) {
                 Map<String, Double> m = callback.onEpoch(model, ep);
@@ -430,7 +432,7 @@ public final class Trainer {
                     + set.steps() + " steps, got " + burnIn);
         }
         Backend be = model.parameters().get(0).backend();
-        R2 r2 = new R2(set.outputs());
+        R2 r2 = new R2();
         int nBatches = (set.samples() + batchSize - 1) / batchSize;
         for (int start = 0; start < set.samples(); start += batchSize) {
             Interrupts.check("Trainer evaluation", 0, 0, start / batchSize, nBatches);
@@ -444,9 +446,9 @@ public final class Trainer {
                 pred = pred.narrow0(burnIn, set.steps() - burnIn);
                 y = y.narrow0(burnIn, set.steps() - burnIn);
             }
-            r2.add(be.toHost(pred), be.toHost(y));
+            r2.update(be.toHost(pred), be.toHost(y), set.outputs());
         }
-        return r2.value();
+        return r2.compute();
     }
 
     private static void check(SequenceModel model, SequenceSet s, String what) {
@@ -466,55 +468,12 @@ public final class Trainer {
     }
 
     /**
-     * NeuroBench R² accumulator (package-private; the official metric lives with the metrics code):
-     * per dimension d, {@code 1 − Σ(y − ŷ)² / Σ(y − ȳ)²} over everything added, mean over d.
+     * An R² rounded to 3 decimals as numpy rounds a float32 value (the RSNN code's {@code get_R2}
+     * rounds the float32 mean of the per-dimension R²): to float32, ×1000, round half to even, ÷1000,
+     * each in float32.
      */
-    static final class R2 {
-        private final int dims;
-        private final double[] sse, sum, sumSq;
-        private long n;
-
-        R2(int dims) {
-            this.dims = dims;
-            sse = new double[dims];
-            sum = new double[dims];
-            sumSq = new double[dims];
-        }
-
-        /** Adds rows of {@code dims} values (any layout whose last dimension is the output). */
-        void add(float[] pred, float[] target) {
-            if (pred.length != target.length || pred.length % dims != 0) {
-                throw new IllegalArgumentException("R2: prediction " + pred.length + " and target " + target.length + " values for " + dims + " dims");
-            }
-            for (int k = 0; k < pred.length; k++) {
-                int d = k % dims;
-                double y = target[k], e = y - pred[k];
-                sse[d] += e * e;
-                sum[d] += y;
-                sumSq[d] += y * y;
-            }
-            n += pred.length / dims;
-        }
-
-        double perDim(int d) {
-            double mean = sum[d] / n, sst = sumSq[d] - n * mean * mean;
-            return 1 - sse[d] / sst;
-        }
-
-        double value() {
-            double s = 0;
-            for (int d = 0; d < dims; d++) s += perDim(d);
-            return s / dims;
-        }
-
-        /**
-         * The mean over dimensions rounded to 3 decimals as numpy rounds a float32 value
-         * ({@code get_R2} rounds the float32 mean of the per-dimension R²): ×1000, round half to even,
-         * ÷1000, each in float32.
-         */
-        double valueRounded3() {
-            float mean = (float) value();
-            return (float) Math.rint(mean * 1000f) / 1000f;
-        }
+    static double rounded3(double r2) {
+        float mean = (float) r2;
+        return (float) Math.rint(mean * 1000f) / 1000f;
     }
 }

@@ -180,17 +180,6 @@ class RsnnTrainingPartsTest {
     }
 
     @Test
-    void r2IsNeuroBenchDefinition() {
-        Trainer.R2 r = new Trainer.R2(2);
-        // x: y = 1,2,3 pred = 1,2,4 → SSE 1, SST 2 → 0.5; y-dim: perfect → 1
-        r.add(new float[] {1, 5, 2, 6}, new float[] {1, 5, 2, 6});
-        r.add(new float[] {4, 7}, new float[] {3, 7});
-        assertEquals(0.5, r.perDim(0), 1e-12);
-        assertEquals(1.0, r.perDim(1), 1e-12);
-        assertEquals(0.75, r.value(), 1e-12);
-    }
-
-    @Test
     void shuffleIsSeededPermutation() {
         int[] a = {0, 1, 2, 3, 4, 5, 6, 7}, b = a.clone();
         Trainer.shuffle(a, 3L);

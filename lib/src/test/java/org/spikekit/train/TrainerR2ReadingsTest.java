@@ -28,18 +28,18 @@ class TrainerR2ReadingsTest {
         // by hand: batches [0..3], [4..7], [8, 9] in file order
         int[][] batches = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9}};
         double sum = 0;
-        Trainer.R2 all = new Trainer.R2(2);
+        org.spikekit.metrics.R2 all = new org.spikekit.metrics.R2();
         for (int[] idx : batches) {
             SequenceSet.Batch bt = train.batch(be, idx);
             float[] pred = be.toHost(frozen.predict(bt.x())), y = be.toHost(bt.y());
-            Trainer.R2 r = new Trainer.R2(2);
-            r.add(pred, y);
-            all.add(pred, y);
-            double rounded = Math.rint(r.value() * 1000) / 1000;
-            assertEquals(rounded, r.valueRounded3(), 1e-7, "3 decimals");
+            org.spikekit.metrics.R2 r = new org.spikekit.metrics.R2();
+            r.update(pred, y, 2);
+            all.update(pred, y, 2);
+            double rounded = Math.rint(r.compute() * 1000) / 1000;
+            assertEquals(rounded, Trainer.rounded3(r.compute()), 1e-7, "3 decimals");
             sum += rounded;
         }
-        assertEquals(all.value(), e.trainR2(), 1e-12, "whole-epoch reading");
+        assertEquals(all.compute(), e.trainR2(), 1e-12, "whole-epoch reading");
         assertEquals(sum / batches.length, e.trainR2Batches(), 1e-7, "as released: mean of rounded per-batch R²");
         assertNotEquals(e.trainR2(), e.trainR2Batches(), "the two readings differ here");
         assertEquals(e.trainR2Batches(), Pruning.TrainR2.AS_RELEASED.of(e));
