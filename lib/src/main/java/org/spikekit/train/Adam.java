@@ -1,7 +1,11 @@
 package org.spikekit.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
@@ -11,7 +15,7 @@ import org.spikekit.compute.Tensor;
  * parameter. Moment buffers are created at construction, in parameter order. The learning rate can
  * be changed between steps ({@link #setLr}) for schedules.
  */
-public final class Adam {
+public final class Adam implements Optimizer {
     private final List<Parameter> params;
     private final List<Tensor> m = new ArrayList<>(), v = new ArrayList<>();
     private AdamConfig cfg;
@@ -27,6 +31,7 @@ public final class Adam {
     }
 
     /** Applies one update from the current gradients (does not zero them). */
+    @Override
     public void step() {
         step++;
         for (int k = 0; k < params.size(); k++) {
@@ -35,11 +40,83 @@ public final class Adam {
         }
     }
 
+    @Override
     public int steps() { return step; }
 
     public AdamConfig config() { return cfg; }
 
-    public void setLr(float lr) { cfg = cfg.withLr(lr); }
+    /** The learning rate (float32). */
+    @Override
+    public double lr() { return cfg.lr(); }
 
+    /** Sets the learning rate, rounded to float32. */
+    @Override
+    public void setLr(double lr) { cfg = cfg.withLr((float) lr); }
+
+    @Override
     public List<Parameter> parameters() { return params; }
+
+    /** Kind name in checkpoints. */
+    public static final String KIND = "adam";
+
+    /**
+     * A host copy of the state: scalars {@code lr}, {@code steps}; buffers {@code <parameter>/m} and
+     * {@code /v} per trainable parameter.
+     */
+    @Override
+    public Checkpoint.Optimizer state() {
+        Map<String, Double> sc = new LinkedHashMap<>();
+        sc.put("lr", (double) cfg.lr());
+        sc.put("steps", (double) step);
+        Map<String, HostArray> buf = new LinkedHashMap<>();
+        for (int k = 0; k < params.size(); k++) {
+            buf.put(params.get(k).name() + "/m", HostArray.of(m.get(k)));
+            buf.put(params.get(k).name() + "/v", HostArray.of(v.get(k)));
+        }
+        return new Checkpoint.Optimizer(KIND, sc, buf);
+    }
+
+    /**
+     * Restores {@link #state()} of an Adam over the same parameters (names and shapes); everything
+     * is checked before anything changes.
+     */
+    @Override
+    public void restore(Checkpoint.Optimizer st, String source) {
+        if (!KIND.equals(st.kind())) {
+            throw new CheckpointException(source + ": optimiser state is '" + st.kind() + "', expected '" + KIND + "'");
+        }
+        double stepsD = st.scalar("steps", source), lrD = st.scalar("lr", source);
+        if (!(stepsD >= 0) || stepsD != Math.rint(stepsD) || stepsD > Integer.MAX_VALUE) {
+            throw new CheckpointException(source + ": optimiser scalar 'steps' must be a non-negative integer, got " + stepsD);
+        }
+        Map<String, HostArray> buf = st.buffers();
+        Set<String> expected = new LinkedHashSet<>();
+        for (Parameter p : params) {
+            for (String mom : new String[] {"m", "v"}) {
+                String key = p.name() + "/" + mom;
+                expected.add(key);
+                HostArray a = buf.get(key);
+                if (a == null) {
+                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' (expected shape "
+                            + java.util.Arrays.toString(p.shape()) + ") is missing");
+                }
+                if (!a.sameShape(p.shape())) {
+                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' has shape " + a.shapeString()
+                            + ", parameter '" + p.name() + "' has " + java.util.Arrays.toString(p.shape()));
+                }
+            }
+        }
+        for (String key : buf.keySet()) {
+            if (!expected.contains(key)) {
+                throw new CheckpointException(source + ": optimiser buffer '" + key + "' belongs to no trainable parameter");
+            }
+        }
+        for (int k = 0; k < params.size(); k++) {
+            String n = params.get(k).name();
+            buf.get(n + "/m").copyTo(m.get(k));
+            buf.get(n + "/v").copyTo(v.get(k));
+        }
+        step = (int) stepsD;
+        cfg = cfg.withLr((float) lrD);
+    }
 }

@@ -17,7 +17,7 @@ package org.spikekit.train;
  * @param constantFraction share of epochs at constant rate (recipe 0.75)
  * @param floorTMax T_max = ⌊(1 − constantFraction)·epochs⌋ (released) instead of the exact product
  */
-public record ConstantThenCosine(double lr0, int epochs, double constantFraction, boolean floorTMax) {
+public record ConstantThenCosine(double lr0, int epochs, double constantFraction, boolean floorTMax) implements LrSchedule {
     public ConstantThenCosine {
         if (!(lr0 > 0)) throw new IllegalArgumentException("ConstantThenCosine.lr0 must be > 0, got " + lr0);
         if (epochs < 1) throw new IllegalArgumentException("ConstantThenCosine.epochs must be >= 1, got " + epochs);
@@ -45,6 +45,7 @@ public record ConstantThenCosine(double lr0, int epochs, double constantFraction
     }
 
     /** Learning rate used during epoch {@code e} (0-based). */
+    @Override
     public double lr(int e) {
         if (e < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + e);
         int k = 0;

@@ -5,7 +5,7 @@ package org.spikekit.train;
  * stepped once per epoch: {@code lr(e) = lrMin + (lr0 − lrMin)·(1 + cos(π·e/tMax))/2} for epoch
  * index {@code e = 0, 1, …} (RSNN: tMax = number of epochs of the stage's config, lrMin = 0).
  */
-public record CosineAnnealing(double lr0, int tMax, double lrMin) {
+public record CosineAnnealing(double lr0, int tMax, double lrMin) implements LrSchedule {
     public CosineAnnealing {
         if (!(lr0 > 0)) throw new IllegalArgumentException("CosineAnnealing.lr0 must be > 0, got " + lr0);
         if (tMax <= 0) throw new IllegalArgumentException("CosineAnnealing.tMax must be > 0, got " + tMax);
@@ -15,6 +15,7 @@ public record CosineAnnealing(double lr0, int tMax, double lrMin) {
     public CosineAnnealing(double lr0, int tMax) { this(lr0, tMax, 0.0); }
 
     /** Learning rate for epoch {@code e} (0-based). */
+    @Override
     public double lr(int e) {
         if (e < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + e);
         return lrMin + (lr0 - lrMin) * (1 + Math.cos(Math.PI * e / tMax)) / 2;

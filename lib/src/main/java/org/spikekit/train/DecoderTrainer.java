@@ -219,7 +219,7 @@ public final class DecoderTrainer {
             for (String n : only) if (!names.contains(n)) throw new IllegalArgumentException("DecoderTrainer: model has no parameter '" + n + "' (has " + names + ")");
         }
         Lamb opt = new Lamb(params, new Lamb.Config(cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false));
-        ConstantThenCosine sched = cfg.schedule();
+        LrSchedule sched = cfg.schedule();
         boolean released = cfg.cadence() == Cadence.RELEASED;
         MovingAverage smooth = cfg.smoother();
         List<Epoch> hist = new ArrayList<>();

@@ -19,7 +19,7 @@ import org.spikekit.compute.Backend;
  * step by √(1−β2^t)/(1−β1^t). Host arithmetic (moments as float arrays); the trust ratio is taken
  * over the whole tensor, so every parameter moves by at most lr·10 in norm per step.
  */
-public final class Lamb {
+public final class Lamb implements Optimizer {
 
     /** Hyper-parameters; {@link #spikachu(double)} is the recipe's. */
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean debias) {
@@ -55,6 +55,7 @@ public final class Lamb {
     }
 
     /** One update from the current gradients (does not zero them). */
+    @Override
     public void step() {
         step++;
         double b1 = cfg.beta1(), b2 = cfg.beta2();
@@ -81,15 +82,22 @@ public final class Lamb {
         }
     }
 
+    @Override
     public int steps() { return step; }
+
+    @Override
+    public double lr() { return cfg.lr(); }
 
     public Config config() { return cfg; }
 
+    @Override
     public void setLr(double lr) { cfg = cfg.withLr(lr); }
 
+    @Override
     public List<Parameter> parameters() { return params; }
 
     /** Moments and step count for a {@link Checkpoint}. */
+    @Override
     public Checkpoint.Optimizer state() {
         Map<String, HostArray> buf = new LinkedHashMap<>();
         for (int k = 0; k < params.size(); k++) {
@@ -100,6 +108,7 @@ public final class Lamb {
     }
 
     /** Restores {@link #state()} of a run over the same parameters. */
+    @Override
     public void restore(Checkpoint.Optimizer s, String source) {
         if (!"lamb".equals(s.kind())) throw new CheckpointException(source + ": optimizer state is '" + s.kind() + "', expected 'lamb'");
         for (int k = 0; k < params.size(); k++) {
@@ -112,5 +121,6 @@ public final class Lamb {
             System.arraycopy(hv.data(), 0, v.get(k), 0, v.get(k).length);
         }
         step = (int) s.scalar("step", source);
+        cfg = cfg.withLr(s.scalar("lr", source));
     }
 }

@@ -23,7 +23,7 @@ import org.spikekit.compute.UnaryOp;
  * Composed from Backend primitives, so it runs on every backend. The learning rate can be changed
  * between steps ({@link #setLr}) for schedules.
  */
-public final class Smorms3 {
+public final class Smorms3 implements Optimizer {
     private final List<Parameter> params;
     private final List<Tensor[]> state = new ArrayList<>();   // mem, g, g2, tmpA, tmpB, tmpX
     private final float eps;
@@ -49,6 +49,7 @@ public final class Smorms3 {
     public static Smorms3 rsnn(Module module) { return new Smorms3(module, 2e-3f, 1e-16f); }
 
     /** Applies one update from the current gradients (does not zero them). */
+    @Override
     public void step() {
         steps++;
         for (int k = 0; k < params.size(); k++) {
@@ -81,15 +82,21 @@ public final class Smorms3 {
         }
     }
 
+    @Override
     public int steps() { return steps; }
 
-    public float lr() { return lr; }
+    /** The learning rate (float32). */
+    @Override
+    public double lr() { return lr; }
 
-    public void setLr(float lr) {
+    /** Sets the learning rate, rounded to float32. */
+    @Override
+    public void setLr(double lr) {
         if (!(lr >= 0)) throw new IllegalArgumentException("Smorms3.lr must be >= 0, got " + lr);
-        this.lr = lr;
+        this.lr = (float) lr;
     }
 
+    @Override
     public List<Parameter> parameters() { return params; }
 
     public float eps() { return eps; }
@@ -101,6 +108,7 @@ public final class Smorms3 {
      * A host copy of the state: scalars {@code lr}, {@code eps}, {@code steps}; buffers
      * {@code <parameter>/mem}, {@code /g}, {@code /g2} per trainable parameter.
      */
+    @Override
     public Checkpoint.Optimizer state() {
         Map<String, Double> sc = new LinkedHashMap<>();
         sc.put("lr", (double) lr);
@@ -124,7 +132,8 @@ public final class Smorms3 {
      * @param source named in errors (the checkpoint file)
      * @throws CheckpointException on another optimiser kind, another eps, or a missing, extra or misshapen buffer
      */
-    public void load(Checkpoint.Optimizer st, String source) {
+    @Override
+    public void restore(Checkpoint.Optimizer st, String source) {
         if (!KIND.equals(st.kind())) {
             throw new CheckpointException(source + ": optimiser state is '" + st.kind() + "', expected '" + KIND + "'");
         }

@@ -227,7 +227,7 @@ public final class Trainer {
             throw new CheckpointException(e.getMessage(), e);
         }
         Run r = new Run(model, train, val, masks, ck.source());
-        r.opt.load(ck.optimizer(), ck.source());             // checks everything before writing into the new optimiser
+        r.opt.restore(ck.optimizer(), ck.source());             // checks everything before writing into the new optimiser
         ck.loadInto(model);
         if (r.bound != null) r.bound.maskValues();           // no-op for a consistent file: saved weights are masked
         r.initialValR2 = pr.initialValR2();
@@ -261,7 +261,7 @@ public final class Trainer {
         private final SequenceSet train, val;
         private final Backend be;
         private final Smorms3 opt;
-        private final CosineAnnealing sched;
+        private final LrSchedule sched;
         private final Masks masks;
         private final Masks.Bound bound;
         private final List<Epoch> epochs = new ArrayList<>();
@@ -303,7 +303,7 @@ public final class Trainer {
             int e = epochs.size();
             if (e >= cfg.epochs()) throw new IllegalStateException("Trainer.Run: all " + cfg.epochs() + " epochs are done");
             double lr = sched.lr(e);
-            opt.setLr((float) lr);
+            opt.setLr(lr);
             long epochSeed = CounterRng.child(cfg.seed(), e);
             for (int i = 0; i < order.length; i++) order[i] = i;
             if (cfg.shuffle()) shuffle(order, epochSeed);
