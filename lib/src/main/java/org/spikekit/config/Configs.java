@@ -74,6 +74,47 @@ public final class Configs {
         return encode(value, value == null ? Object.class : value.getClass(), "$", null, null);
     }
 
+    /**
+     * The canonical JSON of {@code value} under its type's name, {@code {"Rsnn.Config":{"inputs":96,...}}}:
+     * how run keys name a model configuration ({@code org.spikekit.report.RunKey}).
+     */
+    public static String typed(Object value) {
+        if (value == null) throw new IllegalArgumentException("typed: no value (null)");
+        return Json.compact(Map.of(typeName(value.getClass()), tree(value)));
+    }
+
+    /**
+     * What differs between two JSON trees, one entry per changed leaf in the first-found order,
+     * {@code path before → after} with the path in {@link #override} syntax ({@code lif.tauMemS 0.02 → 0.03},
+     * {@code readout.heads.1 added {...}}, {@code stages.context removed (was 49)}); values longer than
+     * 40 characters are cut. Empty when the trees are equal.
+     */
+    public static List<String> differences(Object before, Object after) {
+        List<String> out = new ArrayList<>();
+        diff(before, after, "", out);
+        return out;
+    }
+
+    private static void diff(Object a, Object b, String path, List<String> out) {
+        if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+            for (Object k : ma.keySet()) {
+                String p = path.isEmpty() ? (String) k : path + "." + k;
+                if (!mb.containsKey(k)) out.add(p + " removed (was " + cut(ma.get(k)) + ")");
+                else diff(ma.get(k), mb.get(k), p, out);
+            }
+            for (Object k : mb.keySet()) if (!ma.containsKey(k)) out.add((path.isEmpty() ? (String) k : path + "." + k) + " added " + cut(mb.get(k)));
+        } else if (a instanceof List<?> la && b instanceof List<?> lb && la.size() == lb.size()) {
+            for (int i = 0; i < la.size(); i++) diff(la.get(i), lb.get(i), path.isEmpty() ? Integer.toString(i) : path + "." + i, out);
+        } else if (!java.util.Objects.equals(a, b)) {
+            out.add((path.isEmpty() ? "" : path + " ") + cut(a) + " → " + cut(b));
+        }
+    }
+
+    private static String cut(Object node) {
+        String s = Json.compact(node);
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
     /** Reads {@code json} as a {@code type}; errors name the JSON path, the record and its field. */
     public static <T> T fromJson(String json, Class<T> type) {
         return fromTree(Json.parse(json, typeName(type) + " JSON"), type);
