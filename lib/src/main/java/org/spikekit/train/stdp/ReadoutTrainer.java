@@ -152,6 +152,13 @@ public final class ReadoutTrainer {
     private final double[] dp, dm, ds;
     private final float[] tn, acc, rowSum, factor;
     private final PairwiseSum pairwise;
+    // with w_norm on the vector path the STDP step is applied in the constraint pass
+    // (PairwiseSum.updatedClippedAbsRows): per-neuron step pending until constrain()
+    private final boolean fusedStep;
+    private boolean stepPending;
+    private final boolean[] updN;
+    private final double[] dpN, dmN, dsN;
+    private final float[] tnN;
     private final boolean[] spiked;
     private final float[] tIn;
     // per-epoch statistics
@@ -241,6 +248,12 @@ public final class ReadoutTrainer {
         rowSum = new float[n];
         factor = new float[n];
         pairwise = new PairwiseSum(n);
+        fusedStep = net.wNorm() && PairwiseSum.vectorClip(net.wMin(), net.wMax());
+        updN = new boolean[n];
+        dpN = new double[n];
+        dmN = new double[n];
+        dsN = new double[n];
+        tnN = new float[n];
         spiked = new boolean[inputs];
         tIn = new float[inputs];
         tWins = new int[n];
@@ -756,6 +769,18 @@ public final class ReadoutTrainer {
         // step of a silent input (t_j = t_max): causal only for a neuron that did not fire
         final double[] dsil = ds;
         for (int k = 0; k < m; k++) dsil[k] = tMax <= tn[k] ? dp[k] : (ignoreSilent ? 0 : dm[k]);
+        if (fusedStep) {                      // applied weight by weight in constrain(), same operations
+            for (int k = 0; k < m; k++) {
+                int i = lanes[k];
+                updN[i] = true;
+                dpN[i] = dp[k];
+                dmN[i] = dm[k];
+                dsN[i] = dsil[k];
+                tnN[i] = tn[k];
+            }
+            stepPending = true;
+            return;
+        }
         for (int j = 0; j < inputs; j++) {
             final int row = j * n;
             if (spiked[j]) {
@@ -805,16 +830,21 @@ public final class ReadoutTrainer {
     private void normaliseAll(boolean clipFirst) {
         final float[] w = layer.weights(), f = factor;
         final int n = this.n;
-        if (clipFirst) {
+        if (stepPending) {
+            pairwise.updatedClippedAbsRows(w, inputs, cfg.network().wMin(), cfg.network().wMax(), rowSum, updN, dpN, dmN, dsN, tnN,
+                    spiked, tIn);
+            needFullClip = false;
+            stepPending = false;
+            Arrays.fill(updN, false);
+            Arrays.fill(spiked, false);
+        } else if (clipFirst) {
             pairwise.clippedAbsRows(w, inputs, cfg.network().wMin(), cfg.network().wMax(), rowSum);
             needFullClip = false;
         } else {
             pairwise.rows(w, inputs, true, rowSum);
         }
         for (int i = 0; i < n; i++) f[i] = rowSum[i] == 0f ? 1f : wNorm[i] / rowSum[i];
-        for (int j = 0, row = 0; j < inputs; j++, row += n) {
-            for (int i = 0; i < n; i++) w[row + i] *= f[i];
-        }
+        pairwise.scaleRows(w, inputs, f);
     }
 
     // ---- the run --------------------------------------------------------------------------------

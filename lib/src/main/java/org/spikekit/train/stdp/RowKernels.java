@@ -1,0 +1,79 @@
+package org.spikekit.train.stdp;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API loops of the readout's per-sample weight pass ({@link PairwiseSum}): element-wise over a
+ * contiguous run of the input-major weight matrix, with per-element step, mask and accumulator
+ * arrays laid out like the run. Each element gets exactly the scalar arithmetic of
+ * {@link ReadoutTrainer}: {@code w ← float32(double(w) + d)} (updated elements only), then
+ * {@code min(max(w, lo), hi)}, then {@code acc += |w|} in float32 — lane by lane, so the results
+ * are bit-identical to the scalar loops. The clip equals the scalar {@link PairwiseSum#clip} (numpy's
+ * {@code clip}) for finite weights when {@link PairwiseSum#vectorClip} holds; callers use the scalar
+ * loops otherwise.
+ *
+ * <p>Only loaded when {@code jdk.incubator.vector} is in the JVM ({@link org.spikekit.compute.VectorApi}).
+ */
+final class RowKernels {
+    private RowKernels() {}
+
+    /** Doubles per vector, and floats with the same lane count (for the float → double → float step). */
+    static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    /** Floats per vector for the float-only loops. */
+    static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+
+    /** {@code w[wOff + e] ← clip(w[wOff + e])}, {@code acc[aOff + e] += |w[wOff + e]|} for e in [0, len). */
+    static void clipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, float lo, float hi) {
+        int e = 0;
+        for (int up = FS.loopBound(len); e < up; e += FS.length()) {
+            FloatVector y = FloatVector.fromArray(FS, w, wOff + e).max(lo).min(hi);
+            y.intoArray(w, wOff + e);
+            FloatVector.fromArray(FS, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
+        }
+        for (; e < len; e++) {
+            float y = PairwiseSum.clip(w[wOff + e], lo, hi);
+            w[wOff + e] = y;
+            acc[aOff + e] += Math.abs(y);
+        }
+    }
+
+    /**
+     * As {@link #clipAbsAdd}, first stepping the elements with {@code upd[dOff + e]}:
+     * {@code w ← float32(double(w) + d[dOff + e])}.
+     */
+    static void updateClipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, double[] d, boolean[] upd, int dOff,
+                                 float lo, float hi) {
+        int e = 0;
+        for (int up = FH.loopBound(len); e < up; e += FH.length()) {
+            FloatVector x = FloatVector.fromArray(FH, w, wOff + e);
+            DoubleVector s = (DoubleVector) x.convertShape(VectorOperators.F2D, DS, 0);
+            FloatVector stepped = (FloatVector) s.add(DoubleVector.fromArray(DS, d, dOff + e)).convertShape(VectorOperators.D2F, FH, 0);
+            VectorMask<Float> m = VectorMask.fromArray(FH, upd, dOff + e);
+            FloatVector y = x.blend(stepped, m).max(lo).min(hi);
+            y.intoArray(w, wOff + e);
+            FloatVector.fromArray(FH, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
+        }
+        for (; e < len; e++) {
+            float x = w[wOff + e];
+            if (upd[dOff + e]) x = (float) (x + d[dOff + e]);
+            float y = PairwiseSum.clip(x, lo, hi);
+            w[wOff + e] = y;
+            acc[aOff + e] += Math.abs(y);
+        }
+    }
+
+    /** {@code w[wOff + e] *= f[fOff + e]} (float32) for e in [0, len). */
+    static void scale(float[] w, int wOff, float[] f, int fOff, int len) {
+        int e = 0;
+        for (int up = FS.loopBound(len); e < up; e += FS.length()) {
+            FloatVector.fromArray(FS, w, wOff + e).mul(FloatVector.fromArray(FS, f, fOff + e)).intoArray(w, wOff + e);
+        }
+        for (; e < len; e++) w[wOff + e] *= f[fOff + e];
+    }
+}
