@@ -37,7 +37,10 @@ public final class SingleSpikeLayer {
     private final float[] tau;         // null: IF
     private final boolean uniformTau;
     private final float[] w;
-    // scratch
+    /** Whether the Vector API loops ({@link SingleSpikeKernels}) can run in this JVM. */
+    private static final boolean VECTOR = org.spikekit.compute.VectorApi.available();
+    // scratch, padded to whole vectors on the vector path
+    private final int padded;
     private final float[] v;
     private final float[] thrEff;
 
@@ -64,8 +67,10 @@ public final class SingleSpikeLayer {
         if (tau != null) for (float x : tau) u &= x == tau[0];
         this.uniformTau = u;
         this.w = new float[Math.multiplyExact(inputs, neurons)];
-        this.v = new float[neurons];
-        this.thrEff = new float[neurons];
+        this.padded = VECTOR ? SingleSpikeKernels.padded(neurons) : neurons;
+        this.v = new float[padded];
+        this.thrEff = new float[padded];
+        Arrays.fill(thrEff, Float.POSITIVE_INFINITY);                 // padding lanes never fire
     }
 
     public int inputs() { return inputs; }
@@ -136,12 +141,16 @@ public final class SingleSpikeLayer {
             if (t != tPrev || k == last) {                            // quirk (a): also at the last spike
                 if (tau != null) decay(t - tPrev);                    // quirk (b): decay before the check
                 int now = 0;
-                for (int i = 0; i < n; i++) {
-                    if (v[i] > te[i]) {                               // strict V > θ; fired/silenced have θ = +∞
-                        tOut[i] = tPrev;
-                        vOut[i] = v[i];
-                        te[i] = Float.POSITIVE_INFINITY;
-                        now++;
+                if (VECTOR) {
+                    now = SingleSpikeKernels.check(v, te, padded, tPrev, tOut, vOut);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        if (v[i] > te[i]) {                           // strict V > θ; fired/silenced have θ = +∞
+                            tOut[i] = tPrev;
+                            vOut[i] = v[i];
+                            te[i] = Float.POSITIVE_INFINITY;
+                            now++;
+                        }
                     }
                 }
                 tPrev = t;
@@ -157,7 +166,8 @@ public final class SingleSpikeLayer {
             }
             if (t >= tMax) break;                                     // quirk (c): after the check
             final int row = idx[k] * n;
-            for (int i = 0; i < n; i++) v[i] += w[row + i];
+            if (VECTOR) SingleSpikeKernels.integrate(v, w, row, n);
+            else for (int i = 0; i < n; i++) v[i] += w[row + i];
         }
         for (int i = 0; i < n; i++) if (Float.isNaN(vOut[i])) vOut[i] = v[i];
         out.fired = fired;

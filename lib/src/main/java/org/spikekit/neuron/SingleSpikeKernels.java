@@ -1,0 +1,55 @@
+package org.spikekit.neuron;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API loops of {@link SingleSpikeLayer#forward}: the integration of one input row and the
+ * firing check, lane by lane the same float32 operations as the scalar loops. The potentials
+ * {@code v} and thresholds {@code te} are padded to a whole number of vectors ({@link #padded});
+ * padding lanes hold threshold +∞, so they never fire. Only loaded when
+ * {@code jdk.incubator.vector} is in the JVM ({@link org.spikekit.compute.VectorApi}).
+ */
+final class SingleSpikeKernels {
+    private SingleSpikeKernels() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** {@code n} rounded up to whole vectors. */
+    static int padded(int n) { return (n + S.length() - 1) / S.length() * S.length(); }
+
+    /** {@code v[i] += w[row + i]} for i in [0, n) (padding lanes of v add 0). */
+    static void integrate(float[] v, float[] w, int row, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += S.length()) {
+            FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, w, row + i)).intoArray(v, i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, w, row + i, m)).intoArray(v, i);
+        }
+    }
+
+    /**
+     * The firing check over the padded length {@code np}: every neuron with {@code v > te} fires at
+     * {@code t} (time and potential recorded, threshold set to +∞); returns how many fired.
+     */
+    static int check(float[] v, float[] te, int np, float t, float[] tOut, float[] vOut) {
+        int now = 0;
+        for (int b = 0; b < np; b += S.length()) {
+            VectorMask<Float> m = FloatVector.fromArray(S, v, b).compare(VectorOperators.GT, FloatVector.fromArray(S, te, b));
+            if (!m.anyTrue()) continue;
+            for (int i = b, e = b + S.length(); i < e; i++) {
+                if (v[i] > te[i]) {
+                    tOut[i] = t;
+                    vOut[i] = v[i];
+                    te[i] = Float.POSITIVE_INFINITY;
+                    now++;
+                }
+            }
+        }
+        return now;
+    }
+}
