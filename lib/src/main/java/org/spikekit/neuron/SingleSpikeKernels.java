@@ -32,6 +32,18 @@ final class SingleSpikeKernels {
         }
     }
 
+    /** {@code v[i] += w[row + i] · f[i]} for i in [0, n): the product rounded to float32, then the sum. */
+    static void integrate(float[] v, float[] w, int row, float[] f, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += S.length()) {
+            FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, w, row + i).mul(FloatVector.fromArray(S, f, i))).intoArray(v, i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, w, row + i, m).mul(FloatVector.fromArray(S, f, i, m))).intoArray(v, i);
+        }
+    }
+
     /**
      * The firing check over the padded length {@code np}: every neuron with {@code v > te} fires at
      * {@code t} (time and potential recorded, threshold set to +∞); returns how many fired.

@@ -119,6 +119,20 @@ public final class SingleSpikeLayer {
      */
     public void forward(int[] idx, float[] ts, int from, int to, float[] thresholds, boolean[] silenced, boolean stopAtFirst,
                         Output out) {
+        forward(idx, ts, from, to, thresholds, silenced, stopAtFirst, out, null);
+    }
+
+    /**
+     * As {@link #forward(int[], float[], int, int, float[], boolean[], boolean, Output)} with the
+     * weights of neuron i taken as {@code w[j·N + i] · scale[i]} (float32 product) when
+     * {@code scale} is not null: the pass a per-neuron rescale of the weights would give, without
+     * writing it (a trainer folds the rescale into its next weight pass).
+     */
+    public void forward(int[] idx, float[] ts, int from, int to, float[] thresholds, boolean[] silenced, boolean stopAtFirst,
+                        Output out, float[] scale) {
+        if (scale != null && scale.length < neurons) {
+            throw new IllegalArgumentException("SingleSpikeLayer.forward: scale has " + scale.length + " values, expected " + neurons);
+        }
         final int n = neurons;
         final float[] v = this.v, te = this.thrEff, w = this.w;
         final float[] tOut = out.times, vOut = out.potentials;
@@ -166,8 +180,14 @@ public final class SingleSpikeLayer {
             }
             if (t >= tMax) break;                                     // quirk (c): after the check
             final int row = idx[k] * n;
-            if (VECTOR) SingleSpikeKernels.integrate(v, w, row, n);
-            else for (int i = 0; i < n; i++) v[i] += w[row + i];
+            if (scale != null) {
+                if (VECTOR) SingleSpikeKernels.integrate(v, w, row, scale, n);
+                else for (int i = 0; i < n; i++) v[i] += w[row + i] * scale[i];
+            } else if (VECTOR) {
+                SingleSpikeKernels.integrate(v, w, row, n);
+            } else {
+                for (int i = 0; i < n; i++) v[i] += w[row + i];
+            }
         }
         for (int i = 0; i < n; i++) if (Float.isNaN(vOut[i])) vOut[i] = v[i];
         out.fired = fired;

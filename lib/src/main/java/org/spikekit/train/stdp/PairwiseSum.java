@@ -107,6 +107,7 @@ final class PairwiseSum {
         clipLo = lo;
         clipHi = hi;
         if (vectorClip(lo, hi)) mode = CLIP;
+        preScale = false;
         rows(w, 0, d, true, dst, 0);
         mode = SCALAR;
     }
@@ -127,12 +128,34 @@ final class PairwiseSum {
      */
     void updatedClippedAbsRows(float[] w, int d, float lo, float hi, float[] dst, boolean[] upd, double[] dp, double[] dm,
                                double[] sil, float[] tn, boolean[] spiked, float[] tIn) {
+        updatedClippedAbsRows(w, d, null, lo, hi, dst, upd, dp, dm, sil, tn, spiked, tIn);
+    }
+
+    /**
+     * As {@link #updatedClippedAbsRows(float[], int, float, float, float[], boolean[], double[], double[], double[], float[], boolean[], float[])}
+     * (or, with {@code upd} null, as {@link #clippedAbsRows} on the vector loops), every weight first
+     * rescaled {@code w[j·n + i] ← w[j·n + i] · pre[i]} (float32) when {@code pre} is not null: the
+     * previous sample's L1 rescale ({@link #scaleRows}) done in the same pass.
+     */
+    void updatedClippedAbsRows(float[] w, int d, float[] pre, float lo, float hi, float[] dst, boolean[] upd, double[] dp,
+                               double[] dm, double[] sil, float[] tn, boolean[] spiked, float[] tIn) {
         if (!vectorClip(lo, hi)) throw new IllegalStateException("PairwiseSum.updatedClippedAbsRows needs the Vector API and bounds "
                 + "where its clip is exact (vectorClip), got [" + lo + ", " + hi + "]");
+        preScale = pre != null;
+        if (pre != null) for (int r = 0; r < 8; r++) System.arraycopy(pre, 0, f8, r * n, n);
+        if (upd == null) {
+            mode = CLIP;
+            clipLo = lo;
+            clipHi = hi;
+            rows(w, 0, d, true, dst, 0);
+            mode = SCALAR;
+            return;
+        }
         for (int r = 0; r < 8; r++) {
             System.arraycopy(upd, 0, upd8, r * n, n);
             System.arraycopy(sil, 0, d8, r * n, n);
         }
+        markGroups(spiked, d);
         stepDp = dp;
         stepDm = dm;
         stepSil = sil;
@@ -163,12 +186,18 @@ final class PairwiseSum {
 
     private static final int SCALAR = 0, CLIP = 1, UPDATE = 2;
     private int mode = SCALAR;
+    private boolean preScale;
 
     /** Rows {@code [j0, j0 + rows)} of the vector modes, accumulated into {@code acc[0 .. rows·n)}. */
     private void run(float[] w, int j0, int rows, float[] acc) {
         final int n = this.n, len = rows * n;
+        final float[] pre = preScale ? f8 : null;
         if (mode == CLIP) {
-            RowKernels.clipAbsAdd(w, j0 * n, acc, 0, len, clipLo, clipHi);
+            RowKernels.clipAbsAdd(w, j0 * n, acc, 0, len, pre, clipLo, clipHi);
+            return;
+        }
+        if (!anySpiked(j0, rows)) {
+            RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, pre, d8, upd8, clipLo, clipHi);
             return;
         }
         boolean patched = false;
@@ -178,10 +207,26 @@ final class PairwiseSum {
             for (int i = 0, o = r * n; i < n; i++) d8[o + i] = tj <= stepTn[i] ? stepDp[i] : stepDm[i];
             patched = true;
         }
-        RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, d8, upd8, 0, clipLo, clipHi);
+        RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, pre, d8, upd8, clipLo, clipHi);
         if (patched) {
             for (int r = 0; r < rows; r++) if (stepSpiked[j0 + r]) System.arraycopy(stepSil, 0, d8, r * n, n);
         }
+    }
+
+    /** Whether an input in {@code [j0, j0 + rows)} spiked ({@link #stepGroups}: one bit per 8 inputs). */
+    private boolean anySpiked(int j0, int rows) {
+        int g0 = j0 >>> 3, g1 = (j0 + rows - 1) >>> 3;
+        for (int g = g0; g <= g1; g++) if ((stepGroups[g >>> 6] & (1L << g)) != 0) return true;
+        return false;
+    }
+
+    private long[] stepGroups = new long[0];
+
+    private void markGroups(boolean[] spiked, int d) {
+        int words = ((d + 7) / 8 + 63) / 64;
+        if (stepGroups.length < words) stepGroups = new long[words];
+        java.util.Arrays.fill(stepGroups, 0L);
+        for (int j = 0; j < d; j++) if (spiked[j]) stepGroups[(j >>> 3) >>> 6] |= 1L << (j >>> 3);
     }
 
     private void rows(float[] w, int lo, int len, boolean abs, float[] dst, int depth) {

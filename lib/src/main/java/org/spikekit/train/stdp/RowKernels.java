@@ -28,40 +28,49 @@ final class RowKernels {
     /** Floats per vector for the float-only loops. */
     static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
 
-    /** {@code w[wOff + e] ← clip(w[wOff + e])}, {@code acc[aOff + e] += |w[wOff + e]|} for e in [0, len). */
-    static void clipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, float lo, float hi) {
+    /**
+     * {@code w[wOff + e] ← clip(w[wOff + e])}, {@code acc[aOff + e] += |w[wOff + e]|} for e in [0, len);
+     * with {@code pre} (else null) each weight is first rescaled, {@code w ← w · pre[e]} (float32).
+     */
+    static void clipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, float[] pre, float lo, float hi) {
         int e = 0;
         for (int up = FS.loopBound(len); e < up; e += FS.length()) {
-            FloatVector y = FloatVector.fromArray(FS, w, wOff + e).max(lo).min(hi);
+            FloatVector x = FloatVector.fromArray(FS, w, wOff + e);
+            if (pre != null) x = x.mul(FloatVector.fromArray(FS, pre, e));
+            FloatVector y = x.max(lo).min(hi);
             y.intoArray(w, wOff + e);
             FloatVector.fromArray(FS, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
         }
         for (; e < len; e++) {
-            float y = PairwiseSum.clip(w[wOff + e], lo, hi);
+            float x = w[wOff + e];
+            if (pre != null) x *= pre[e];
+            float y = PairwiseSum.clip(x, lo, hi);
             w[wOff + e] = y;
             acc[aOff + e] += Math.abs(y);
         }
     }
 
     /**
-     * As {@link #clipAbsAdd}, first stepping the elements with {@code upd[dOff + e]}:
-     * {@code w ← float32(double(w) + d[dOff + e])}.
+     * As {@link #clipAbsAdd}, stepping the elements with {@code upd[e]} after the rescale and
+     * before the clip: {@code w ← float32(double(w) + d[e])}.
      */
-    static void updateClipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, double[] d, boolean[] upd, int dOff,
+    static void updateClipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, float[] pre, double[] d, boolean[] upd,
                                  float lo, float hi) {
         int e = 0;
         for (int up = FH.loopBound(len); e < up; e += FH.length()) {
             FloatVector x = FloatVector.fromArray(FH, w, wOff + e);
+            if (pre != null) x = x.mul(FloatVector.fromArray(FH, pre, e));
             DoubleVector s = (DoubleVector) x.convertShape(VectorOperators.F2D, DS, 0);
-            FloatVector stepped = (FloatVector) s.add(DoubleVector.fromArray(DS, d, dOff + e)).convertShape(VectorOperators.D2F, FH, 0);
-            VectorMask<Float> m = VectorMask.fromArray(FH, upd, dOff + e);
+            FloatVector stepped = (FloatVector) s.add(DoubleVector.fromArray(DS, d, e)).convertShape(VectorOperators.D2F, FH, 0);
+            VectorMask<Float> m = VectorMask.fromArray(FH, upd, e);
             FloatVector y = x.blend(stepped, m).max(lo).min(hi);
             y.intoArray(w, wOff + e);
             FloatVector.fromArray(FH, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
         }
         for (; e < len; e++) {
             float x = w[wOff + e];
-            if (upd[dOff + e]) x = (float) (x + d[dOff + e]);
+            if (pre != null) x *= pre[e];
+            if (upd[e]) x = (float) (x + d[e]);
             float y = PairwiseSum.clip(x, lo, hi);
             w[wOff + e] = y;
             acc[aOff + e] += Math.abs(y);
