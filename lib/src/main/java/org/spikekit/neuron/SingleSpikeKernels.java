@@ -64,4 +64,58 @@ final class SingleSpikeKernels {
         }
         return now;
     }
+
+    /**
+     * The event loop of {@link SingleSpikeLayer#forward} for IF neurons when all {@code n} neurons fit
+     * one vector ({@code n ≤ S.length()}): the potentials stay in a register between events (no
+     * store and reload per input spike). Same events, checks and float32 operations as the
+     * general loop; {@code scale} (or null) multiplies each weight first (a product by 1 is exact).
+     * Writes {@code v} (the final potentials), the fired neurons' outputs, {@code out.fired} and
+     * {@code out.truncated}.
+     */
+    static void forwardOneVector(int[] idx, float[] ts, int from, int to, float[] w, float[] scale, int n, float tMax,
+                                 boolean stopAtFirst, int active, float[] v, float[] te, SingleSpikeLayer.Output out) {
+        final float[] tOut = out.times, vOut = out.potentials;
+        final VectorMask<Float> in = S.indexInRange(0, n);
+        final FloatVector sc = scale == null ? FloatVector.broadcast(S, 1f) : FloatVector.fromArray(S, scale, 0, in);
+        FloatVector vv = FloatVector.zero(S);
+        FloatVector tev = FloatVector.fromArray(S, te, 0);
+        int fired = 0;
+        boolean truncated = false;
+        float tPrev = to > from ? ts[from] : 0f;
+        final int last = to - 1;
+        for (int k = from; k < to; k++) {
+            final float t = ts[k];
+            if (t != tPrev || k == last) {
+                if (vv.compare(VectorOperators.GT, tev).anyTrue()) {
+                    vv.intoArray(v, 0);
+                    int now = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (v[i] > te[i]) {
+                            tOut[i] = tPrev;
+                            vOut[i] = v[i];
+                            te[i] = Float.POSITIVE_INFINITY;
+                            now++;
+                        }
+                    }
+                    tev = FloatVector.fromArray(S, te, 0);
+                    tPrev = t;
+                    fired += now;
+                    active -= now;
+                    if (active == 0) break;
+                    if (stopAtFirst) {
+                        truncated = true;
+                        break;
+                    }
+                } else {
+                    tPrev = t;
+                }
+            }
+            if (t >= tMax) break;
+            vv = vv.add(FloatVector.fromArray(S, w, idx[k] * n, in).mul(sc));
+        }
+        vv.intoArray(v, 0);
+        out.fired = fired;
+        out.truncated = truncated;
+    }
 }

@@ -146,6 +146,11 @@ public final class SingleSpikeLayer {
             if (off) vOut[i] = 0f;
             else active++;
         }
+        if (VECTOR && tau == null && padded == SingleSpikeKernels.S.length()) {
+            SingleSpikeKernels.forwardOneVector(idx, ts, from, to, w, scale, n, tMax, stopAtFirst, active, v, te, out);
+            for (int i = 0; i < n; i++) if (Float.isNaN(vOut[i])) vOut[i] = v[i];
+            return;
+        }
         int fired = 0;
         boolean truncated = false;
         float tPrev = to > from ? ts[from] : 0f;                      // the original's curr_time = timestamps[0]
