@@ -118,4 +118,76 @@ final class SingleSpikeKernels {
         out.fired = fired;
         out.truncated = truncated;
     }
+
+    /**
+     * {@link #forwardOneVector} for {@code S.length() < n ≤ 4·S.length()}: the potentials of the four
+     * vectors of neurons stay in registers between events; the padding lanes (threshold +∞, weights
+     * not loaded) never fire.
+     */
+    static void forwardFourVectors(int[] idx, float[] ts, int from, int to, float[] w, float[] scale, int n, float tMax,
+                                   boolean stopAtFirst, int active, float[] v, float[] te, SingleSpikeLayer.Output out) {
+        final float[] tOut = out.times, vOut = out.potentials;
+        final int l = S.length();
+        final VectorMask<Float> m1 = S.indexInRange(l, n), m2 = S.indexInRange(2 * l, n), m3 = S.indexInRange(3 * l, n);
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        final FloatVector s0 = scale == null ? one : FloatVector.fromArray(S, scale, 0);
+        final FloatVector s1 = scale == null ? one : FloatVector.fromArray(S, scale, l, m1);
+        final FloatVector s2 = scale == null ? one : FloatVector.fromArray(S, scale, 2 * l, m2);
+        final FloatVector s3 = scale == null ? one : FloatVector.fromArray(S, scale, 3 * l, m3);
+        FloatVector v0 = FloatVector.zero(S), v1 = v0, v2 = v0, v3 = v0;
+        FloatVector t0 = FloatVector.fromArray(S, te, 0), t1 = FloatVector.fromArray(S, te, l);
+        FloatVector t2 = FloatVector.fromArray(S, te, 2 * l), t3 = FloatVector.fromArray(S, te, 3 * l);
+        int fired = 0;
+        boolean truncated = false;
+        float tPrev = to > from ? ts[from] : 0f;
+        final int last = to - 1;
+        for (int k = from; k < to; k++) {
+            final float t = ts[k];
+            if (t != tPrev || k == last) {
+                VectorMask<Float> any = v0.compare(VectorOperators.GT, t0).or(v1.compare(VectorOperators.GT, t1))
+                        .or(v2.compare(VectorOperators.GT, t2)).or(v3.compare(VectorOperators.GT, t3));
+                if (any.anyTrue()) {
+                    v0.intoArray(v, 0);
+                    v1.intoArray(v, l);
+                    v2.intoArray(v, 2 * l);
+                    v3.intoArray(v, 3 * l);
+                    int now = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (v[i] > te[i]) {
+                            tOut[i] = tPrev;
+                            vOut[i] = v[i];
+                            te[i] = Float.POSITIVE_INFINITY;
+                            now++;
+                        }
+                    }
+                    t0 = FloatVector.fromArray(S, te, 0);
+                    t1 = FloatVector.fromArray(S, te, l);
+                    t2 = FloatVector.fromArray(S, te, 2 * l);
+                    t3 = FloatVector.fromArray(S, te, 3 * l);
+                    tPrev = t;
+                    fired += now;
+                    active -= now;
+                    if (active == 0) break;
+                    if (stopAtFirst) {
+                        truncated = true;
+                        break;
+                    }
+                } else {
+                    tPrev = t;
+                }
+            }
+            if (t >= tMax) break;
+            final int row = idx[k] * n;
+            v0 = v0.add(FloatVector.fromArray(S, w, row).mul(s0));
+            v1 = v1.add(FloatVector.fromArray(S, w, row + l, m1).mul(s1));
+            v2 = v2.add(FloatVector.fromArray(S, w, row + 2 * l, m2).mul(s2));
+            v3 = v3.add(FloatVector.fromArray(S, w, row + 3 * l, m3).mul(s3));
+        }
+        v0.intoArray(v, 0);
+        v1.intoArray(v, l);
+        v2.intoArray(v, 2 * l);
+        v3.intoArray(v, 3 * l);
+        out.fired = fired;
+        out.truncated = truncated;
+    }
 }

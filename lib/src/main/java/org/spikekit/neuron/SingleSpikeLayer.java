@@ -67,7 +67,11 @@ public final class SingleSpikeLayer {
         if (tau != null) for (float x : tau) u &= x == tau[0];
         this.uniformTau = u;
         this.w = new float[Math.multiplyExact(inputs, neurons)];
-        this.padded = VECTOR ? SingleSpikeKernels.padded(neurons) : neurons;
+        int p = VECTOR ? SingleSpikeKernels.padded(neurons) : neurons;
+        if (VECTOR && p > SingleSpikeKernels.S.length() && p <= 4 * SingleSpikeKernels.S.length()) {
+            p = 4 * SingleSpikeKernels.S.length();                       // forwardFourVectors reads four whole vectors
+        }
+        this.padded = p;
         this.v = new float[padded];
         this.thrEff = new float[padded];
         Arrays.fill(thrEff, Float.POSITIVE_INFINITY);                 // padding lanes never fire
@@ -146,8 +150,12 @@ public final class SingleSpikeLayer {
             if (off) vOut[i] = 0f;
             else active++;
         }
-        if (VECTOR && tau == null && padded == SingleSpikeKernels.S.length()) {
-            SingleSpikeKernels.forwardOneVector(idx, ts, from, to, w, scale, n, tMax, stopAtFirst, active, v, te, out);
+        if (VECTOR && tau == null && padded <= 4 * SingleSpikeKernels.S.length()) {
+            if (padded == SingleSpikeKernels.S.length()) {
+                SingleSpikeKernels.forwardOneVector(idx, ts, from, to, w, scale, n, tMax, stopAtFirst, active, v, te, out);
+            } else {
+                SingleSpikeKernels.forwardFourVectors(idx, ts, from, to, w, scale, n, tMax, stopAtFirst, active, v, te, out);
+            }
             for (int i = 0; i < n; i++) if (Float.isNaN(vOut[i])) vOut[i] = v[i];
             return;
         }
