@@ -27,7 +27,9 @@ final class PairwiseSum {
     private final float[][] acc = new float[8][];
     private float[][] left = new float[0][], right = new float[0][];
     // the vector path: a block's 8 accumulators as one run of 8 rows (acc8[k·n + i] = accumulator k of
-    // neuron i), the per-element steps and update mask of 8 rows, the scale factors of 8 rows
+    // neuron i); the per-element steps, update mask and scale factors tiled over TILE rows (a whole
+    // block when rows are short, so one call covers it)
+    private final int tile;
     private final float[] acc8, f8;
     private final double[] d8;
     private final boolean[] upd8;
@@ -40,10 +42,11 @@ final class PairwiseSum {
     PairwiseSum(int n) {
         this.n = n;
         for (int k = 0; k < 8; k++) acc[k] = new float[n];
+        tile = n <= 16 ? BLOCK : 8;
         acc8 = new float[8 * n];
-        f8 = new float[8 * n];
-        d8 = new double[8 * n];
-        upd8 = new boolean[8 * n];
+        f8 = new float[tile * n];
+        d8 = new double[tile * n];
+        upd8 = new boolean[tile * n];
     }
 
     /**
@@ -142,7 +145,7 @@ final class PairwiseSum {
         if (!vectorClip(lo, hi)) throw new IllegalStateException("PairwiseSum.updatedClippedAbsRows needs the Vector API and bounds "
                 + "where its clip is exact (vectorClip), got [" + lo + ", " + hi + "]");
         preScale = pre != null;
-        if (pre != null) for (int r = 0; r < 8; r++) System.arraycopy(pre, 0, f8, r * n, n);
+        if (pre != null) for (int r = 0; r < tile; r++) System.arraycopy(pre, 0, f8, r * n, n);
         if (upd == null) {
             mode = CLIP;
             clipLo = lo;
@@ -151,7 +154,7 @@ final class PairwiseSum {
             mode = SCALAR;
             return;
         }
-        for (int r = 0; r < 8; r++) {
+        for (int r = 0; r < tile; r++) {
             System.arraycopy(upd, 0, upd8, r * n, n);
             System.arraycopy(sil, 0, d8, r * n, n);
         }
@@ -188,16 +191,19 @@ final class PairwiseSum {
     private int mode = SCALAR;
     private boolean preScale;
 
-    /** Rows {@code [j0, j0 + rows)} of the vector modes, accumulated into {@code acc[0 .. rows·n)}. */
-    private void run(float[] w, int j0, int rows, float[] acc) {
+    /**
+     * Rows {@code [j0, j0 + rows)} of the vector modes (at most {@link #tile}), row r accumulated
+     * into {@code acc[(r·n) mod accLen ..]} ({@code accLen} = 8n for whole groups of 8 rows, n for one row).
+     */
+    private void run(float[] w, int j0, int rows, float[] acc, int accLen) {
         final int n = this.n, len = rows * n;
         final float[] pre = preScale ? f8 : null;
         if (mode == CLIP) {
-            RowKernels.clipAbsAdd(w, j0 * n, acc, 0, len, pre, clipLo, clipHi);
+            RowKernels.clipAbsAdd(w, j0 * n, acc, 0, len, accLen, pre, clipLo, clipHi);
             return;
         }
         if (!anySpiked(j0, rows)) {
-            RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, pre, d8, upd8, clipLo, clipHi);
+            RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, accLen, pre, d8, upd8, clipLo, clipHi);
             return;
         }
         boolean patched = false;
@@ -207,7 +213,7 @@ final class PairwiseSum {
             for (int i = 0, o = r * n; i < n; i++) d8[o + i] = tj <= stepTn[i] ? stepDp[i] : stepDm[i];
             patched = true;
         }
-        RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, pre, d8, upd8, clipLo, clipHi);
+        RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, accLen, pre, d8, upd8, clipLo, clipHi);
         if (patched) {
             for (int r = 0; r < rows; r++) if (stepSpiked[j0 + r]) System.arraycopy(stepSil, 0, d8, r * n, n);
         }
@@ -234,17 +240,21 @@ final class PairwiseSum {
         if (mode != SCALAR && len <= BLOCK) {
             if (len < 8) {
                 java.util.Arrays.fill(dst, 0, n, 0f);
-                for (int j = lo; j < lo + len; j++) run(w, j, 1, dst);
+                for (int j = lo; j < lo + len; j++) run(w, j, 1, dst, n);
                 return;
             }
             final float[] a = acc8;
             java.util.Arrays.fill(a, 0f);
             int j = 0;
-            for (; j < len - (len % 8); j += 8) run(w, lo + j, 8, a);
+            for (final int full = len - (len % 8); j < full; ) {
+                int rows = Math.min(tile, full - j);
+                run(w, lo + j, rows, a, 8 * n);
+                j += rows;
+            }
             for (int i = 0; i < n; i++) {
                 dst[i] = ((a[i] + a[n + i]) + (a[2 * n + i] + a[3 * n + i])) + ((a[4 * n + i] + a[5 * n + i]) + (a[6 * n + i] + a[7 * n + i]));
             }
-            for (; j < len; j++) run(w, lo + j, 1, dst);
+            for (; j < len; j++) run(w, lo + j, 1, dst, n);
             return;
         }
         if (len < 8) {

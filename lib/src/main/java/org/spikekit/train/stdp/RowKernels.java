@@ -33,20 +33,32 @@ final class RowKernels {
      * with {@code pre} (else null) each weight is first rescaled, {@code w ← w · pre[e]} (float32).
      */
     static void clipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, float[] pre, float lo, float hi) {
-        int e = 0;
-        for (int up = FS.loopBound(len); e < up; e += FS.length()) {
-            FloatVector x = FloatVector.fromArray(FS, w, wOff + e);
-            if (pre != null) x = x.mul(FloatVector.fromArray(FS, pre, e));
-            FloatVector y = x.max(lo).min(hi);
-            y.intoArray(w, wOff + e);
-            FloatVector.fromArray(FS, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
-        }
-        for (; e < len; e++) {
-            float x = w[wOff + e];
-            if (pre != null) x *= pre[e];
-            float y = PairwiseSum.clip(x, lo, hi);
-            w[wOff + e] = y;
-            acc[aOff + e] += Math.abs(y);
+        clipAbsAdd(w, wOff, acc, aOff, len, len, pre, lo, hi);
+    }
+
+    /**
+     * As {@link #clipAbsAdd(float[], int, float[], int, int, float[], float, float)} over {@code len}
+     * elements (a multiple of {@code accLen}) with the accumulator index wrapping every
+     * {@code accLen} elements: element e adds into {@code acc[aOff + e % accLen]}, in order of e.
+     */
+    static void clipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, int accLen, float[] pre, float lo, float hi) {
+        for (int base = 0; base < len; base += accLen) {
+            final int wb = wOff + base;
+            int e = 0;
+            for (int up = FS.loopBound(accLen); e < up; e += FS.length()) {
+                FloatVector x = FloatVector.fromArray(FS, w, wb + e);
+                if (pre != null) x = x.mul(FloatVector.fromArray(FS, pre, base + e));
+                FloatVector y = x.max(lo).min(hi);
+                y.intoArray(w, wb + e);
+                FloatVector.fromArray(FS, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
+            }
+            for (; e < accLen; e++) {
+                float x = w[wb + e];
+                if (pre != null) x *= pre[base + e];
+                float y = PairwiseSum.clip(x, lo, hi);
+                w[wb + e] = y;
+                acc[aOff + e] += Math.abs(y);
+            }
         }
     }
 
@@ -56,24 +68,33 @@ final class RowKernels {
      */
     static void updateClipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, float[] pre, double[] d, boolean[] upd,
                                  float lo, float hi) {
-        int e = 0;
-        for (int up = FH.loopBound(len); e < up; e += FH.length()) {
-            FloatVector x = FloatVector.fromArray(FH, w, wOff + e);
-            if (pre != null) x = x.mul(FloatVector.fromArray(FH, pre, e));
-            DoubleVector s = (DoubleVector) x.convertShape(VectorOperators.F2D, DS, 0);
-            FloatVector stepped = (FloatVector) s.add(DoubleVector.fromArray(DS, d, e)).convertShape(VectorOperators.D2F, FH, 0);
-            VectorMask<Float> m = VectorMask.fromArray(FH, upd, e);
-            FloatVector y = x.blend(stepped, m).max(lo).min(hi);
-            y.intoArray(w, wOff + e);
-            FloatVector.fromArray(FH, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
-        }
-        for (; e < len; e++) {
-            float x = w[wOff + e];
-            if (pre != null) x *= pre[e];
-            if (upd[e]) x = (float) (x + d[e]);
-            float y = PairwiseSum.clip(x, lo, hi);
-            w[wOff + e] = y;
-            acc[aOff + e] += Math.abs(y);
+        updateClipAbsAdd(w, wOff, acc, aOff, len, len, pre, d, upd, lo, hi);
+    }
+
+    /** As {@link #updateClipAbsAdd(float[], int, float[], int, int, float[], double[], boolean[], float, float)}, the accumulator wrapping every {@code accLen} elements. */
+    static void updateClipAbsAdd(float[] w, int wOff, float[] acc, int aOff, int len, int accLen, float[] pre, double[] d,
+                                 boolean[] upd, float lo, float hi) {
+        for (int base = 0; base < len; base += accLen) {
+            final int wb = wOff + base;
+            int e = 0;
+            for (int up = FH.loopBound(accLen); e < up; e += FH.length()) {
+                FloatVector x = FloatVector.fromArray(FH, w, wb + e);
+                if (pre != null) x = x.mul(FloatVector.fromArray(FH, pre, base + e));
+                DoubleVector s = (DoubleVector) x.convertShape(VectorOperators.F2D, DS, 0);
+                FloatVector stepped = (FloatVector) s.add(DoubleVector.fromArray(DS, d, base + e)).convertShape(VectorOperators.D2F, FH, 0);
+                VectorMask<Float> m = VectorMask.fromArray(FH, upd, base + e);
+                FloatVector y = x.blend(stepped, m).max(lo).min(hi);
+                y.intoArray(w, wb + e);
+                FloatVector.fromArray(FH, acc, aOff + e).add(y.abs()).intoArray(acc, aOff + e);
+            }
+            for (; e < accLen; e++) {
+                float x = w[wb + e];
+                if (pre != null) x *= pre[base + e];
+                if (upd[base + e]) x = (float) (x + d[base + e]);
+                float y = PairwiseSum.clip(x, lo, hi);
+                w[wb + e] = y;
+                acc[aOff + e] += Math.abs(y);
+            }
         }
     }
 
