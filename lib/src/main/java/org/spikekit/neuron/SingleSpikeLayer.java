@@ -37,7 +37,10 @@ public final class SingleSpikeLayer {
     private final float[] tau;         // null: IF
     private final boolean uniformTau;
     private final float[] w;
-    // scratch
+    /** Whether the Vector API loops ({@link SingleSpikeKernels}) can run in this JVM. */
+    private static final boolean VECTOR = org.spikekit.compute.VectorApi.available();
+    // scratch, padded to whole vectors on the vector path
+    private final int padded;
     private final float[] v;
     private final float[] thrEff;
 
@@ -64,8 +67,14 @@ public final class SingleSpikeLayer {
         if (tau != null) for (float x : tau) u &= x == tau[0];
         this.uniformTau = u;
         this.w = new float[Math.multiplyExact(inputs, neurons)];
-        this.v = new float[neurons];
-        this.thrEff = new float[neurons];
+        int p = VECTOR ? SingleSpikeKernels.padded(neurons) : neurons;
+        if (VECTOR && p > SingleSpikeKernels.S.length() && p <= 4 * SingleSpikeKernels.S.length()) {
+            p = 4 * SingleSpikeKernels.S.length();                       // forwardFourVectors reads four whole vectors
+        }
+        this.padded = p;
+        this.v = new float[padded];
+        this.thrEff = new float[padded];
+        Arrays.fill(thrEff, Float.POSITIVE_INFINITY);                 // padding lanes never fire
     }
 
     public int inputs() { return inputs; }
@@ -114,6 +123,20 @@ public final class SingleSpikeLayer {
      */
     public void forward(int[] idx, float[] ts, int from, int to, float[] thresholds, boolean[] silenced, boolean stopAtFirst,
                         Output out) {
+        forward(idx, ts, from, to, thresholds, silenced, stopAtFirst, out, null);
+    }
+
+    /**
+     * As {@link #forward(int[], float[], int, int, float[], boolean[], boolean, Output)} with the
+     * weights of neuron i taken as {@code w[j·N + i] · scale[i]} (float32 product) when
+     * {@code scale} is not null: the pass a per-neuron rescale of the weights would give, without
+     * writing it (a trainer folds the rescale into its next weight pass).
+     */
+    public void forward(int[] idx, float[] ts, int from, int to, float[] thresholds, boolean[] silenced, boolean stopAtFirst,
+                        Output out, float[] scale) {
+        if (scale != null && scale.length < neurons) {
+            throw new IllegalArgumentException("SingleSpikeLayer.forward: scale has " + scale.length + " values, expected " + neurons);
+        }
         final int n = neurons;
         final float[] v = this.v, te = this.thrEff, w = this.w;
         final float[] tOut = out.times, vOut = out.potentials;
@@ -127,6 +150,15 @@ public final class SingleSpikeLayer {
             if (off) vOut[i] = 0f;
             else active++;
         }
+        if (VECTOR && tau == null && padded <= 4 * SingleSpikeKernels.S.length()) {
+            if (padded == SingleSpikeKernels.S.length()) {
+                SingleSpikeKernels.forwardOneVector(idx, ts, from, to, w, scale, n, tMax, stopAtFirst, active, v, te, out);
+            } else {
+                SingleSpikeKernels.forwardFourVectors(idx, ts, from, to, w, scale, n, tMax, stopAtFirst, active, v, te, out);
+            }
+            for (int i = 0; i < n; i++) if (Float.isNaN(vOut[i])) vOut[i] = v[i];
+            return;
+        }
         int fired = 0;
         boolean truncated = false;
         float tPrev = to > from ? ts[from] : 0f;                      // the original's curr_time = timestamps[0]
@@ -136,12 +168,16 @@ public final class SingleSpikeLayer {
             if (t != tPrev || k == last) {                            // quirk (a): also at the last spike
                 if (tau != null) decay(t - tPrev);                    // quirk (b): decay before the check
                 int now = 0;
-                for (int i = 0; i < n; i++) {
-                    if (v[i] > te[i]) {                               // strict V > θ; fired/silenced have θ = +∞
-                        tOut[i] = tPrev;
-                        vOut[i] = v[i];
-                        te[i] = Float.POSITIVE_INFINITY;
-                        now++;
+                if (VECTOR) {
+                    now = SingleSpikeKernels.check(v, te, padded, tPrev, tOut, vOut);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        if (v[i] > te[i]) {                           // strict V > θ; fired/silenced have θ = +∞
+                            tOut[i] = tPrev;
+                            vOut[i] = v[i];
+                            te[i] = Float.POSITIVE_INFINITY;
+                            now++;
+                        }
                     }
                 }
                 tPrev = t;
@@ -157,7 +193,14 @@ public final class SingleSpikeLayer {
             }
             if (t >= tMax) break;                                     // quirk (c): after the check
             final int row = idx[k] * n;
-            for (int i = 0; i < n; i++) v[i] += w[row + i];
+            if (scale != null) {
+                if (VECTOR) SingleSpikeKernels.integrate(v, w, row, scale, n);
+                else for (int i = 0; i < n; i++) v[i] += w[row + i] * scale[i];
+            } else if (VECTOR) {
+                SingleSpikeKernels.integrate(v, w, row, n);
+            } else {
+                for (int i = 0; i < n; i++) v[i] += w[row + i];
+            }
         }
         for (int i = 0; i < n; i++) if (Float.isNaN(vOut[i])) vOut[i] = v[i];
         out.fired = fired;

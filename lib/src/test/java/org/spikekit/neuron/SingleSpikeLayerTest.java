@@ -165,4 +165,84 @@ class SingleSpikeLayerTest {
         }
         return out;
     }
+
+    /**
+     * The layer's event loops (one vector, four vectors or the general loop, by N) give the bits of
+     * a plain scalar replay of the class javadoc's rules: random weights and thresholds, equal-time
+     * groups, silenced neurons, stopAtFirst, and a per-neuron weight scale.
+     */
+    @Test
+    void everyEventLoopMatchesAScalarReplay() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int n : new int[] {1, 10, 16, 17, 50, 64, 65, 200}) {
+            int d = 97;
+            SingleSpikeLayer l = new SingleSpikeLayer(d, n, null, 1f);
+            float[] w = l.weights();
+            for (int k = 0; k < w.length; k++) w[k] = (float) (r.nextDouble() * 0.2 - 0.02);
+            for (int trial = 0; trial < 30; trial++) {
+                int c = 1 + r.nextInt(d);
+                int[] idx = new int[c];
+                float[] ts = new float[c];
+                for (int k = 0; k < c; k++) {
+                    idx[k] = r.nextInt(d);
+                    ts[k] = r.nextInt(40) / 40f;                        // many equal times
+                }
+                java.util.Arrays.sort(ts);
+                float[] thr = new float[n], scale = trial % 3 == 0 ? new float[n] : null;
+                boolean[] sil = trial % 4 == 1 ? new boolean[n] : null;
+                for (int i = 0; i < n; i++) {
+                    thr[i] = (float) (r.nextDouble() * c * 0.06);
+                    if (scale != null) scale[i] = (float) (0.5 + r.nextDouble());
+                    if (sil != null) sil[i] = r.nextInt(3) == 0;
+                }
+                boolean first = trial % 2 == 0;
+                SingleSpikeLayer.Output got = new SingleSpikeLayer.Output(n);
+                l.forward(idx, ts, 0, c, thr, sil, first, got, scale);
+                // scalar replay
+                float[] v = new float[n], te = new float[n], tOut = new float[n], vOut = new float[n];
+                int active = 0;
+                for (int i = 0; i < n; i++) {
+                    boolean off = sil != null && sil[i];
+                    te[i] = off ? Float.POSITIVE_INFINITY : thr[i];
+                    tOut[i] = 1f;
+                    vOut[i] = off ? 0f : Float.NaN;
+                    if (!off) active++;
+                }
+                int fired = 0;
+                boolean truncated = false;
+                float tPrev = ts[0];
+                for (int k = 0; k < c; k++) {
+                    if (ts[k] != tPrev || k == c - 1) {
+                        int now = 0;
+                        for (int i = 0; i < n; i++) {
+                            if (v[i] > te[i]) {
+                                tOut[i] = tPrev;
+                                vOut[i] = v[i];
+                                te[i] = Float.POSITIVE_INFINITY;
+                                now++;
+                            }
+                        }
+                        tPrev = ts[k];
+                        fired += now;
+                        active -= now;
+                        if (now > 0 && active == 0) break;
+                        if (now > 0 && first) {
+                            truncated = true;
+                            break;
+                        }
+                    }
+                    if (ts[k] >= 1f) break;
+                    for (int i = 0; i < n; i++) v[i] += scale == null ? w[idx[k] * n + i] : w[idx[k] * n + i] * scale[i];
+                }
+                for (int i = 0; i < n; i++) if (Float.isNaN(vOut[i])) vOut[i] = v[i];
+                String at = "N " + n + " trial " + trial;
+                assertEquals(fired, got.fired, at);
+                assertEquals(truncated, got.truncated, at);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToRawIntBits(tOut[i]), Float.floatToRawIntBits(got.times[i]), at + " time " + i);
+                    assertEquals(Float.floatToRawIntBits(vOut[i]), Float.floatToRawIntBits(got.potentials[i]), at + " potential " + i);
+                }
+            }
+        }
+    }
 }

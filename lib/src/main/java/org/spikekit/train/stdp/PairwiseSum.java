@@ -20,14 +20,43 @@ package org.spikekit.train.stdp;
 final class PairwiseSum {
     private static final int BLOCK = 128;
 
+    /** Whether the Vector API loops ({@link RowKernels}) can run in this JVM. */
+    static final boolean VECTOR = org.spikekit.compute.VectorApi.available();
+
     private final int n;
     private final float[][] acc = new float[8][];
     private float[][] left = new float[0][], right = new float[0][];
+    // the vector path: a block's 8 accumulators as one run of 8 rows (acc8[k·n + i] = accumulator k of
+    // neuron i); the per-element steps, update mask and scale factors tiled over TILE rows (a whole
+    // block when rows are short, so one call covers it)
+    private final int tile;
+    private final float[] acc8, f8;
+    private final double[] d8;
+    private final boolean[] upd8;
+    private double[] stepDp, stepDm, stepSil;
+    private float[] stepTn;
+    private boolean[] stepSpiked;
+    private float[] stepTIn;
 
     /** Scratch for {@link #rows} over {@code n} neurons. */
     PairwiseSum(int n) {
         this.n = n;
         for (int k = 0; k < 8; k++) acc[k] = new float[n];
+        tile = n <= 16 ? BLOCK : 8;
+        acc8 = new float[8 * n];
+        f8 = new float[tile * n];
+        d8 = new double[tile * n];
+        upd8 = new boolean[tile * n];
+    }
+
+    /**
+     * True when {@link #clippedAbsRows} and {@link #updatedClippedAbsRows} run the Vector API loops
+     * for these bounds: the module is present and the lane-wise max/min gives the bits of
+     * {@link #clip} for every finite x (they differ only on zeros of opposite sign: {@code lo} = −0
+     * with x = +0; {@code hi} = +0 with y = −0; {@code hi} = −0).
+     */
+    static boolean vectorClip(float lo, float hi) {
+        return VECTOR && Float.floatToRawIntBits(lo) != 0x80000000 && hi != 0f && !Float.isNaN(lo) && !Float.isNaN(hi);
     }
 
     /** Pairwise sum of {@code a[off .. off+len)} (signed values), as numpy. */
@@ -80,7 +109,10 @@ final class PairwiseSum {
         clip = true;
         clipLo = lo;
         clipHi = hi;
+        if (vectorClip(lo, hi)) mode = CLIP;
+        preScale = false;
         rows(w, 0, d, true, dst, 0);
+        mode = SCALAR;
     }
 
     /** numpy's clip of one value ({@code _NPY_MIN(_NPY_MAX(x, lo), hi)} without the NaN cases). */
@@ -89,8 +121,142 @@ final class PairwiseSum {
         return y < hi ? y : hi;
     }
 
+    /**
+     * One sample's additive STDP step fused with {@link #clippedAbsRows} (requires
+     * {@link #vectorClip}): every weight of an updated neuron i (per-neuron {@code upd}) is first
+     * stepped, {@code w ← float32(double(w) + Δ)} with Δ = {@code dp[i]} when input j spiked
+     * ({@code spiked[j]}) at {@code tIn[j] ≤ tn[i]}, {@code dm[i]} when it spiked later, and
+     * {@code sil[i]} when it did not spike; then clipped, and |w| summed as {@link #rows}. The
+     * same operations on every weight as the step, the clip and the sum one after the other.
+     */
+    void updatedClippedAbsRows(float[] w, int d, float lo, float hi, float[] dst, boolean[] upd, double[] dp, double[] dm,
+                               double[] sil, float[] tn, boolean[] spiked, float[] tIn) {
+        updatedClippedAbsRows(w, d, null, lo, hi, dst, upd, dp, dm, sil, tn, spiked, tIn);
+    }
+
+    /**
+     * As {@link #updatedClippedAbsRows(float[], int, float, float, float[], boolean[], double[], double[], double[], float[], boolean[], float[])}
+     * (or, with {@code upd} null, as {@link #clippedAbsRows} on the vector loops), every weight first
+     * rescaled {@code w[j·n + i] ← w[j·n + i] · pre[i]} (float32) when {@code pre} is not null: the
+     * previous sample's L1 rescale ({@link #scaleRows}) done in the same pass.
+     */
+    void updatedClippedAbsRows(float[] w, int d, float[] pre, float lo, float hi, float[] dst, boolean[] upd, double[] dp,
+                               double[] dm, double[] sil, float[] tn, boolean[] spiked, float[] tIn) {
+        if (!vectorClip(lo, hi)) throw new IllegalStateException("PairwiseSum.updatedClippedAbsRows needs the Vector API and bounds "
+                + "where its clip is exact (vectorClip), got [" + lo + ", " + hi + "]");
+        preScale = pre != null;
+        if (pre != null) for (int r = 0; r < tile; r++) System.arraycopy(pre, 0, f8, r * n, n);
+        if (upd == null) {
+            mode = CLIP;
+            clipLo = lo;
+            clipHi = hi;
+            rows(w, 0, d, true, dst, 0);
+            mode = SCALAR;
+            return;
+        }
+        for (int r = 0; r < tile; r++) {
+            System.arraycopy(upd, 0, upd8, r * n, n);
+            System.arraycopy(sil, 0, d8, r * n, n);
+        }
+        markGroups(spiked, d);
+        stepDp = dp;
+        stepDm = dm;
+        stepSil = sil;
+        stepTn = tn;
+        stepSpiked = spiked;
+        stepTIn = tIn;
+        mode = UPDATE;
+        clipLo = lo;
+        clipHi = hi;
+        rows(w, 0, d, true, dst, 0);
+        mode = SCALAR;
+        stepSpiked = null;
+    }
+
+    /** {@code w[j·n + i] *= f[i]} (float32) for every input j. */
+    void scaleRows(float[] w, int d, float[] f) {
+        if (!VECTOR) {
+            for (int j = 0, row = 0; j < d; j++, row += n) {
+                for (int i = 0; i < n; i++) w[row + i] *= f[i];
+            }
+            return;
+        }
+        for (int r = 0; r < 8; r++) System.arraycopy(f, 0, f8, r * n, n);
+        int j = 0;
+        for (; j + 8 <= d; j += 8) RowKernels.scale(w, j * n, f8, 0, 8 * n);
+        for (; j < d; j++) RowKernels.scale(w, j * n, f8, 0, n);
+    }
+
+    private static final int SCALAR = 0, CLIP = 1, UPDATE = 2;
+    private int mode = SCALAR;
+    private boolean preScale;
+
+    /**
+     * Rows {@code [j0, j0 + rows)} of the vector modes (at most {@link #tile}), row r accumulated
+     * into {@code acc[(r·n) mod accLen ..]} ({@code accLen} = 8n for whole groups of 8 rows, n for one row).
+     */
+    private void run(float[] w, int j0, int rows, float[] acc, int accLen) {
+        final int n = this.n, len = rows * n;
+        final float[] pre = preScale ? f8 : null;
+        if (mode == CLIP) {
+            RowKernels.clipAbsAdd(w, j0 * n, acc, 0, len, accLen, pre, clipLo, clipHi);
+            return;
+        }
+        if (!anySpiked(j0, rows)) {
+            RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, accLen, pre, d8, upd8, clipLo, clipHi);
+            return;
+        }
+        boolean patched = false;
+        for (int r = 0; r < rows; r++) {
+            if (!stepSpiked[j0 + r]) continue;
+            final float tj = stepTIn[j0 + r];
+            for (int i = 0, o = r * n; i < n; i++) d8[o + i] = tj <= stepTn[i] ? stepDp[i] : stepDm[i];
+            patched = true;
+        }
+        RowKernels.updateClipAbsAdd(w, j0 * n, acc, 0, len, accLen, pre, d8, upd8, clipLo, clipHi);
+        if (patched) {
+            for (int r = 0; r < rows; r++) if (stepSpiked[j0 + r]) System.arraycopy(stepSil, 0, d8, r * n, n);
+        }
+    }
+
+    /** Whether an input in {@code [j0, j0 + rows)} spiked ({@link #stepGroups}: one bit per 8 inputs). */
+    private boolean anySpiked(int j0, int rows) {
+        int g0 = j0 >>> 3, g1 = (j0 + rows - 1) >>> 3;
+        for (int g = g0; g <= g1; g++) if ((stepGroups[g >>> 6] & (1L << g)) != 0) return true;
+        return false;
+    }
+
+    private long[] stepGroups = new long[0];
+
+    private void markGroups(boolean[] spiked, int d) {
+        int words = ((d + 7) / 8 + 63) / 64;
+        if (stepGroups.length < words) stepGroups = new long[words];
+        java.util.Arrays.fill(stepGroups, 0L);
+        for (int j = 0; j < d; j++) if (spiked[j]) stepGroups[(j >>> 3) >>> 6] |= 1L << (j >>> 3);
+    }
+
     private void rows(float[] w, int lo, int len, boolean abs, float[] dst, int depth) {
         final int n = this.n;
+        if (mode != SCALAR && len <= BLOCK) {
+            if (len < 8) {
+                java.util.Arrays.fill(dst, 0, n, 0f);
+                for (int j = lo; j < lo + len; j++) run(w, j, 1, dst, n);
+                return;
+            }
+            final float[] a = acc8;
+            java.util.Arrays.fill(a, 0f);
+            int j = 0;
+            for (final int full = len - (len % 8); j < full; ) {
+                int rows = Math.min(tile, full - j);
+                run(w, lo + j, rows, a, 8 * n);
+                j += rows;
+            }
+            for (int i = 0; i < n; i++) {
+                dst[i] = ((a[i] + a[n + i]) + (a[2 * n + i] + a[3 * n + i])) + ((a[4 * n + i] + a[5 * n + i]) + (a[6 * n + i] + a[7 * n + i]));
+            }
+            for (; j < len; j++) run(w, lo + j, 1, dst, n);
+            return;
+        }
         if (len < 8) {
             java.util.Arrays.fill(dst, 0, n, 0f);
             for (int j = lo; j < lo + len; j++) add(w, j * n, abs, dst);

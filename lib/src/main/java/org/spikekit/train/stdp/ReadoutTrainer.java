@@ -150,8 +150,20 @@ public final class ReadoutTrainer {
     private final int[] groupWinner;
     private final int[] lanes;
     private final double[] dp, dm, ds;
-    private final float[] tn, acc, rowSum, factor;
+    private final float[] tn, acc, rowSum;
+    private float[] factor;
     private final PairwiseSum pairwise;
+    // with w_norm on the vector path the STDP step is applied in the constraint pass
+    // (PairwiseSum.updatedClippedAbsRows): per-neuron step pending until constrain()
+    private final boolean fusedStep;
+    private boolean stepPending;
+    // within trainEpoch on the vector path with w_norm, the L1 rescale of sample s is folded into the
+    // forward and the weight pass of sample s+1 (pendingScale) and written out when the epoch ends
+    private boolean lazyScale, scalePending;
+    private float[] pendingScale;
+    private final boolean[] updN;
+    private final double[] dpN, dmN, dsN;
+    private final float[] tnN;
     private final boolean[] spiked;
     private final float[] tIn;
     // per-epoch statistics
@@ -240,7 +252,14 @@ public final class ReadoutTrainer {
         acc = new float[n];
         rowSum = new float[n];
         factor = new float[n];
+        pendingScale = new float[n];
         pairwise = new PairwiseSum(n);
+        fusedStep = net.wNorm() && PairwiseSum.vectorClip(net.wMin(), net.wMax());
+        updN = new boolean[n];
+        dpN = new double[n];
+        dmN = new double[n];
+        dsN = new double[n];
+        tnN = new float[n];
         spiked = new boolean[inputs];
         tIn = new float[inputs];
         tWins = new int[n];
@@ -459,10 +478,16 @@ public final class ReadoutTrainer {
         checkData(train);
         startEpoch();
         int ok = 0;
-        for (int s = 0; s < train.size(); s++) {
-            Interrupts.check("SpikeNN readout training", 0, 0, "sample", s, train.size());
-            int c = train.copySample(s, idx, ts);
-            if (trainSample(idx, ts, c, train.label(s))) ok++;
+        lazyScale = fusedStep && observer == null;
+        try {
+            for (int s = 0; s < train.size(); s++) {
+                Interrupts.check("SpikeNN readout training", 0, 0, "sample", s, train.size());
+                int c = train.copySample(s, idx, ts);
+                if (trainSample(idx, ts, c, train.label(s))) ok++;
+            }
+        } finally {
+            lazyScale = false;
+            writePendingScale();
         }
         double acc = train.size() == 0 ? Double.NaN : ok / (double) train.size();
         endEpoch(acc);
@@ -561,8 +586,9 @@ public final class ReadoutTrainer {
         // 3. forward: all spikes (released) or the kept ones (variant); R-STDP without CR,
         //    statistics or observer needs only the first firing
         boolean first = o.method() == Method.RSTDP && cfg.regularizer() == null && !recordStats && observer == null;
-        if (fwdDrop) layer.forward(xi, xt, 0, cnt, thr, sil, first, out);
-        else layer.forward(sIdx, sTs, 0, count, thr, sil, first, out);
+        float[] scale = scalePending ? pendingScale : null;
+        if (fwdDrop) layer.forward(xi, xt, 0, cnt, thr, sil, first, out, scale);
+        else layer.forward(sIdx, sTs, 0, count, thr, sil, first, out, scale);
         final float[] t = out.times, v = out.potentials;
         // 4. prediction
         int win = SingleSpikeLayer.winner(t, v, 0, n, ex);
@@ -756,19 +782,45 @@ public final class ReadoutTrainer {
         // step of a silent input (t_j = t_max): causal only for a neuron that did not fire
         final double[] dsil = ds;
         for (int k = 0; k < m; k++) dsil[k] = tMax <= tn[k] ? dp[k] : (ignoreSilent ? 0 : dm[k]);
-        for (int j = 0; j < inputs; j++) {
-            final int row = j * n;
-            if (spiked[j]) {
-                final float tj = tIn[j];
-                for (int k = 0; k < m; k++) {
-                    int a = row + lanes[k];
-                    w[a] = clip((float) (w[a] + (tj <= tn[k] ? dp[k] : dm[k])), lo, hi);
+        if (fusedStep) {                      // applied weight by weight in constrain(), same operations
+            for (int k = 0; k < m; k++) {
+                int i = lanes[k];
+                updN[i] = true;
+                dpN[i] = dp[k];
+                dmN[i] = dm[k];
+                dsN[i] = dsil[k];
+                tnN[i] = tn[k];
+            }
+            stepPending = true;
+            return;
+        }
+        // each weight is stepped once, so the order is free: row by row (the updated neurons' weights of
+        // one input share cache lines), or down the column for a single neuron (R-STDP)
+        final boolean[] sp = spiked;
+        final float[] ti = tIn;
+        if (m > 1) {
+            for (int j = 0; j < inputs; j++) {
+                final int row = j * n;
+                if (sp[j]) {
+                    final float tj = ti[j];
+                    for (int k = 0; k < m; k++) {
+                        int a = row + lanes[k];
+                        w[a] = clip((float) (w[a] + (tj <= tn[k] ? dp[k] : dm[k])), lo, hi);
+                    }
+                } else {
+                    for (int k = 0; k < m; k++) {
+                        int a = row + lanes[k];
+                        w[a] = clip((float) (w[a] + dsil[k]), lo, hi);
+                    }
                 }
-            } else {
-                for (int k = 0; k < m; k++) {
-                    int a = row + lanes[k];
-                    w[a] = clip((float) (w[a] + dsil[k]), lo, hi);
-                }
+            }
+        } else {
+            final int k = 0;
+            final double p = dp[k], q = dm[k], z = dsil[k];
+            final float tk = tn[k];
+            for (int j = 0, a = lanes[k]; j < inputs; j++, a += n) {
+                final double step = sp[j] ? (ti[j] <= tk ? p : q) : z;
+                w[a] = clip((float) (w[a] + step), lo, hi);
             }
         }
         for (int k = 0; k < cnt; k++) spiked[xi[k]] = false;
@@ -805,16 +857,38 @@ public final class ReadoutTrainer {
     private void normaliseAll(boolean clipFirst) {
         final float[] w = layer.weights(), f = factor;
         final int n = this.n;
-        if (clipFirst) {
-            pairwise.clippedAbsRows(w, inputs, cfg.network().wMin(), cfg.network().wMax(), rowSum);
+        final float lo = cfg.network().wMin(), hi = cfg.network().wMax();
+        final float[] pre = scalePending ? pendingScale : null;   // the previous rescale, not written yet
+        if (stepPending) {
+            pairwise.updatedClippedAbsRows(w, inputs, pre, lo, hi, rowSum, updN, dpN, dmN, dsN, tnN, spiked, tIn);
+            needFullClip = false;
+            stepPending = false;
+            Arrays.fill(updN, false);
+            Arrays.fill(spiked, false);
+        } else if (clipFirst) {
+            if (pre != null) pairwise.updatedClippedAbsRows(w, inputs, pre, lo, hi, rowSum, null, null, null, null, null, null, null);
+            else pairwise.clippedAbsRows(w, inputs, lo, hi, rowSum);
             needFullClip = false;
         } else {
+            writePendingScale();
             pairwise.rows(w, inputs, true, rowSum);
         }
+        scalePending = false;
         for (int i = 0; i < n; i++) f[i] = rowSum[i] == 0f ? 1f : wNorm[i] / rowSum[i];
-        for (int j = 0, row = 0; j < inputs; j++, row += n) {
-            for (int i = 0; i < n; i++) w[row + i] *= f[i];
+        if (lazyScale) {                      // written by the next sample's pass (and forward), or at the epoch's end
+            factor = pendingScale;
+            pendingScale = f;
+            scalePending = true;
+        } else {
+            pairwise.scaleRows(w, inputs, f);
         }
+    }
+
+    /** Writes a rescale left pending by {@link #normaliseAll} into the weights. */
+    private void writePendingScale() {
+        if (!scalePending) return;
+        pairwise.scaleRows(layer.weights(), inputs, pendingScale);
+        scalePending = false;
     }
 
     // ---- the run --------------------------------------------------------------------------------

@@ -51,4 +51,68 @@ class PairwiseSumTest {
             assertEquals(java.util.Arrays.toString(ref), java.util.Arrays.toString(cs), "clip then |w| sum, d " + d);
         }
     }
+
+    /**
+     * The fused STDP step + clip + |w| sum ({@link PairwiseSum#updatedClippedAbsRows}, the vector
+     * loops) gives the bits of the scalar step (float32(double(w) + Δ) on the updated neurons),
+     * then the scalar clip and the scalar pairwise sums, for neuron counts around the vector width
+     * and input counts with and without a remainder; and {@link PairwiseSum#scaleRows} the bits of
+     * the scalar products.
+     */
+    @Test
+    void fusedStepClipAndSumMatchTheScalarSteps() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PairwiseSum.VECTOR, "Vector API module absent");
+        SplittableRandom r = new SplittableRandom(9);
+        for (int n : new int[] {1, 3, 10, 16, 17, 50}) {
+            PairwiseSum p = new PairwiseSum(n);
+            for (int d : new int[] {5, 8, 130, 777, 1024}) {
+                float[] w = new float[d * n];
+                for (int k = 0; k < w.length; k++) w[k] = (float) (r.nextDouble() * 1.2 - 0.1);
+                boolean[] upd = new boolean[n], spiked = new boolean[d];
+                double[] dp = new double[n], dm = new double[n], sil = new double[n];
+                float[] tn = new float[n], tIn = new float[d];
+                for (int i = 0; i < n; i++) {
+                    upd[i] = r.nextInt(3) > 0;
+                    dp[i] = r.nextDouble() * 0.01;
+                    dm[i] = -r.nextDouble() * 0.02;
+                    tn[i] = r.nextInt(4) == 0 ? 1f : (float) r.nextDouble();
+                    sil[i] = 1f <= tn[i] ? dp[i] : dm[i];
+                }
+                for (int j = 0; j < d; j++) {
+                    spiked[j] = r.nextInt(10) == 0;
+                    tIn[j] = spiked[j] ? (float) r.nextDouble() : 1f;
+                }
+                float[] ref = w.clone(), refSum = new float[n];
+                for (int j = 0; j < d; j++) {
+                    for (int i = 0; i < n; i++) {
+                        if (!upd[i]) continue;
+                        double step = spiked[j] ? (tIn[j] <= tn[i] ? dp[i] : dm[i]) : sil[i];
+                        ref[j * n + i] = PairwiseSum.clip((float) (ref[j * n + i] + step), 0f, 1f);
+                    }
+                }
+                for (int k = 0; k < ref.length; k++) ref[k] = PairwiseSum.clip(ref[k], 0f, 1f);
+                p.rows(ref, d, true, refSum);
+                float[] got = w.clone(), sum = new float[n];
+                p.updatedClippedAbsRows(got, d, 0f, 1f, sum, upd, dp, dm, sil, tn, spiked, tIn);
+                for (int k = 0; k < w.length; k++) {
+                    assertEquals(Float.floatToRawIntBits(ref[k]), Float.floatToRawIntBits(got[k]), "n " + n + " d " + d + " weight " + k);
+                }
+                for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(refSum[i]), Float.floatToRawIntBits(sum[i]), "n " + n + " d " + d + " row " + i);
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) f[i] = (float) (0.5 + r.nextDouble());
+                p.scaleRows(got, d, f);
+                for (int k = 0; k < w.length; k++) assertEquals(ref[k] * f[k % n], got[k], 0f, "scaled weight " + k);
+            }
+        }
+    }
+
+    /** The vector clip is used only where the lane-wise max/min gives the scalar clip's bits. */
+    @Test
+    void vectorClipOnlyWhereItMatchesTheScalarClip() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PairwiseSum.VECTOR, "Vector API module absent");
+        org.junit.jupiter.api.Assertions.assertTrue(PairwiseSum.vectorClip(0f, 1f));
+        org.junit.jupiter.api.Assertions.assertTrue(PairwiseSum.vectorClip(0.2f, 0.8f));
+        org.junit.jupiter.api.Assertions.assertFalse(PairwiseSum.vectorClip(-0f, 1f));    // max(+0, −0) = +0, the scalar clip −0
+        org.junit.jupiter.api.Assertions.assertFalse(PairwiseSum.vectorClip(-1f, 0f));    // min(−0, +0) = −0, the scalar clip +0
+    }
 }
