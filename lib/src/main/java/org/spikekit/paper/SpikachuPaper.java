@@ -480,9 +480,13 @@ public final class SpikachuPaper {
             return evaluated;
         }
 
+        /** The first {@link #TRACE_WINDOWS} test windows of the session (kit windows) as one batch: what {@link Trace} shows. */
+        public DecodingBatch testWindows() {
+            return kitW.batch(kitW.evalWindows(Split.TEST).stream().filter(x -> x.session() == 0).limit(TRACE_WINDOWS).toList());
+        }
+
         private Trace trace() {
-            List<Window> test = kitW.evalWindows(Split.TEST).stream().filter(x -> x.session() == 0).limit(TRACE_WINDOWS).toList();
-            DecodingBatch b = kitW.batch(test);
+            DecodingBatch b = testWindows();
             Tape tape = Tape.inference();
             org.spikekit.compute.Tensor sm = cfg.smoother().forward(m.forward(b, tape), tape);
             float[] pred = backend.toHost(sm);

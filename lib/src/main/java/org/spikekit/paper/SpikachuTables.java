@@ -449,6 +449,38 @@ public final class SpikachuTables {
     }
 
     /**
+     * The parameters of {@code model} grouped by the first {@code depth} dot-separated parts of their
+     * names (e.g. depth 3: {@code spikachu.core.ssa}), in the model's order: tensors, values,
+     * trainable values, mean |value|.
+     */
+    public static Table parameterGroups(org.spikekit.train.Module model, int depth) {
+        if (depth < 1) throw new IllegalArgumentException("parameterGroups: depth must be >= 1, got " + depth);
+        java.util.Set<org.spikekit.train.Parameter> trainable = new java.util.HashSet<>(model.trainableParameters());
+        Map<String, double[]> groups = new LinkedHashMap<>();   // tensors, values, trainable values, sum |value|
+        for (org.spikekit.train.Parameter p : model.parameters()) {
+            String[] parts = p.name().split("\\.");
+            String g = String.join(".", java.util.Arrays.copyOf(parts, Math.min(depth, parts.length)));
+            double[] a = groups.computeIfAbsent(g, k -> new double[4]);
+            a[0]++;
+            a[1] += p.numel();
+            if (trainable.contains(p)) a[2] += p.numel();
+            for (float f : p.backend().toHost(p.value())) a[3] += Math.abs(f);
+        }
+        StringColumn name = StringColumn.create("group");
+        IntColumn tensors = IntColumn.create("tensors");
+        LongColumn values = LongColumn.create("values"), tr = LongColumn.create("trainable_values");
+        DoubleColumn mag = DoubleColumn.create("mean_abs");
+        groups.forEach((g, a) -> {
+            name.append(g);
+            tensors.append((int) a[0]);
+            values.append((long) a[1]);
+            tr.append((long) a[2]);
+            mag.append(a[1] == 0 ? Double.NaN : a[3] / a[1]);
+        });
+        return Table.create("parameters by group").addColumns(name, tensors, values, tr, mag);
+    }
+
+    /**
      * The training curve of a {@link org.spikekit.train.DecoderTrainer} run: the mean training loss
      * per epoch and, on the selection epochs, the selection loss (weighted MSE of the smoothed
      * prediction); the kept epoch is named in the title.
@@ -484,6 +516,18 @@ public final class SpikachuTables {
             kept.append(e.kept() ? "yes" : "");
         }
         return Table.create("epochs").addColumns(ep, lr, loss, sl, sr, kept);
+    }
+
+    /**
+     * The spike counts of a single-session batch's windows laid end to end as a raster (a dot where a
+     * unit spiked in a bin), e.g. {@link SpikachuPaper.Walk#testWindows()}.
+     */
+    public static XYChart inputRaster(String title, org.spikekit.data.DecodingBatch b) {
+        if (b.counts() == null) throw new IllegalArgumentException("inputRaster: the batch mixes sessions (no count matrix)");
+        int steps = b.steps(), nb = b.batch(), n = b.units();
+        float[] c = new float[steps * nb * n];
+        for (int j = 0; j < nb; j++) for (int t = 0; t < steps; t++) System.arraycopy(b.counts(), b.row(t, j) * n, c, (j * steps + t) * n, n);
+        return Charts.raster(title, c, steps * nb, n, b.binS() * 1e3);
     }
 
     /** The spike counts of a {@link SpikachuPaper.Trace} as a raster (a dot where a unit spiked in a bin). */
