@@ -101,6 +101,28 @@ public final class BaselineDecoder implements WindowDecoder {
         return model.forward(be.fromHost(c, batch.steps(), batch.batch(), batch.units()), tape);
     }
 
+    /**
+     * The first hidden layer's output in an inference pass over {@code batch}: the first block's
+     * recurrent core (its last layer's hidden state, {@code H} per step) for RNN/GRU/LSTM, the
+     * first ReLU for the MLP; real-valued, not spikes.
+     */
+    @Override
+    public Hidden hidden(DecodingBatch batch) {
+        if (batch == null) throw new IllegalArgumentException("BaselineDecoder.hidden: batch is null");
+        float[] c = released ? releasedColumns(batch.counts(), batch.units()) : batch.counts();
+        Tensor h = be.fromHost(c, batch.steps(), batch.batch(), batch.units());
+        Tape tape = Tape.inference();
+        int i = 0;
+        for (org.spikekit.nn.Layer l : model.layers()) {
+            h = l.forward(h, tape);
+            if (l instanceof org.spikekit.nn.Recurrent || l instanceof org.spikekit.nn.Activation) {
+                return new Hidden(kind() + " layer " + i + " (" + l.describe() + ")", false, h);
+            }
+            i++;
+        }
+        return null;
+    }
+
     @Override
     public void backward(Tensor gradPrediction, Tape tape) { model.backward(gradPrediction, tape); }
 

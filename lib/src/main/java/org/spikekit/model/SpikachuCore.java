@@ -323,6 +323,20 @@ public final class SpikachuCore implements Layer {
         return readoutFc.forward(h, tape);
     }
 
+    /**
+     * The spikes of the feed-forward stage's LIF ({@code <name>.ff.lif}: the neurons that read the
+     * SSA block's output of every scale, {@code S·H} of them) for {@code x [T, B, C]}, in an
+     * inference pass: {@code [T, B, S·H]} of 0/1. The same layers and arithmetic as {@link #forward}
+     * up to that LIF; a separate pass that changes no parameter or statistic.
+     */
+    public Tensor hiddenSpikes(Tensor x) {
+        if (x == null || x.shape().length != 3) throw new IllegalArgumentException("SpikachuCore " + name + ".hiddenSpikes: expected virtual channels [T, B, " + cfg.channels() + "]");
+        int t = x.dim(0), b = x.dim(1);
+        Tape tape = Tape.inference();
+        Tensor h = ssa.forward(multiScale.forward(x, tape), tape);
+        return feedForward.layers().getFirst().forward(h.reshape(t, b, cfg.scales() * cfg.hidden()), tape);
+    }
+
     @Override
     public Tensor backward(Tensor gradOut, Tape tape) {
         Tensor g = readoutFc.backward(gradOut, tape);

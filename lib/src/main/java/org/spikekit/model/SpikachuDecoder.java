@@ -140,6 +140,14 @@ public final class SpikachuDecoder implements WindowDecoder {
         return core.forward(x, tape);
     }
 
+    /** The spikes of the core's feed-forward LIF ({@link SpikachuCore#hiddenSpikes}) in an inference pass over {@code batch}. */
+    @Override
+    public Hidden hidden(DecodingBatch batch) {
+        if (batch == null) throw new IllegalArgumentException("SpikachuDecoder.hidden: batch is null");
+        Tensor x = homogenizer.forward(batch.steps(), batch.batch(), batch.tokenOffsets(), batch.tokenUnits(), Tape.inference());
+        return new Hidden(core.name() + ".ff.lif", true, core.hiddenSpikes(x));
+    }
+
     @Override
     public void backward(Tensor gradPrediction, Tape tape) {
         homogenizer.backward(core.backward(gradPrediction, tape), tape);

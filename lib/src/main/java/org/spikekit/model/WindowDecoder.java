@@ -32,4 +32,20 @@ public interface WindowDecoder extends Module {
      * @param steps time steps of a window (100 for 1 s of 10-ms bins)
      */
     DecoderEnergy energy(Tape inferenceTape, double meanTokensPerStep, int steps);
+
+    /**
+     * One hidden layer's activity over a batch, for showing what the model does inside.
+     *
+     * @param layer    which layer (a parameter-name prefix or a description)
+     * @param spikes   whether the activity is spikes (0/1 per neuron and step) or real-valued
+     * @param activity {@code [T, B, n]}, time-major like the batch
+     */
+    record Hidden(String layer, boolean spikes, Tensor activity) {}
+
+    /**
+     * The activity of one hidden layer in an inference pass over {@code batch} (no dropout, running
+     * statistics; the model's parameters and statistics are left as they are), or null when the
+     * model names none. A separate pass: training and scoring never call it.
+     */
+    default Hidden hidden(DecodingBatch batch) { return null; }
 }

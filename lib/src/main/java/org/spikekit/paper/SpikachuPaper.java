@@ -337,30 +337,192 @@ public final class SpikachuPaper {
         }
     }
 
-    /** {@link #single} when no stored run can be reused. */
+    /** {@link #single} when no stored run can be reused: its stages, walked in order. */
     private SpikachuRun trainSingle(Model model, String sessionId, String variant, RunKey key) {
-        long t0 = System.nanoTime();
-        DecodingWindows kitW = DecodingWindows.of(data.subset(List.of(sessionId)));
-        DecodingWindows w = model.released() ? kitW.released() : kitW;
-        WindowDecoder m = build(model, w, settings.seed());
-        DecoderTrainer.Config cfg = trainerConfig(model);
-        // released: train.py selects on the test split ("Switched to test set for validation"), POYO windows, batch 32
-        List<DecodingBatch> selection = sessionBatches(w, model.released() ? Split.TEST : Split.VALID, 0, EVAL_BATCH);
-        log.accept(String.format(Locale.ROOT, "%s on %s: %d train windows/epoch, %,d parameters", model.label, sessionId, w.epochSize(), m.numel()));
-        if (model.released() && cfg.epochs() <= cfg.evalEvery()) {
-            log.accept(String.format(Locale.ROOT, "  %s: %d epochs <= %d, the released cadence keeps the untrained model; the run is marked not reportable",
-                    model.label, cfg.epochs(), cfg.evalEvery()));
+        return new Walk(model, sessionId, key).record();
+    }
+
+    /**
+     * One single-session run of {@code model} on {@code sessionId}, to be walked stage by stage
+     * ({@link Walk}): for a notebook that shows what each stage does. Nothing is trained until a
+     * stage is called; the stored run, if any, is not read (the walk trains, and its
+     * {@link Walk#record()} writes the run file again, with the same numbers).
+     */
+    public Walk walk(Model model, String sessionId) {
+        data.session(sessionId);
+        return new Walk(model, sessionId, singleKey(model, sessionId));
+    }
+
+    /**
+     * The scores of a trained single-session model and what it decodes.
+     *
+     * @param scores the run as {@link Walk#record()} writes it (every reading of {@link SpikachuRun})
+     * @param trace  the first test windows laid end to end: recorded and decoded velocity, the input
+     *               counts and a hidden layer's activity ({@link Trace})
+     */
+    public record Evaluated(SpikachuRun scores, Trace trace) {}
+
+    /**
+     * The first {@code windows} test windows of a session (kit windows, each decoded from reset),
+     * laid end to end: {@code steps = windows · T} bins of {@code binS} seconds. Row-major per bin:
+     * {@code recorded} and {@code decoded} {@code [steps, 2]} (z-scored velocity; decoded after the
+     * run's output smoothing, as scored), {@code weight [steps]} (5 on REACH samples, 0 unscored),
+     * {@code counts [steps, units]} (spike counts per unit), and, when the model names one
+     * ({@link WindowDecoder#hidden}), {@code hidden [steps, hiddenUnits]} of layer
+     * {@code hiddenLayer} (spikes when {@code spikes}); else {@code hidden} is null.
+     */
+    public record Trace(int windows, int steps, double binS, int units, float[] recorded, float[] decoded, float[] weight, float[] counts,
+                        String hiddenLayer, boolean spikes, int hiddenUnits, float[] hidden) {
+
+        /** Seconds from the first bin. */
+        public double[] time() {
+            double[] t = new double[steps];
+            for (int k = 0; k < steps; k++) t[k] = k * binS;
+            return t;
         }
-        Path partial = partialCheckpoint(model, sessionId);
-        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, trainBatches(w, batchOf(model), dropoutOf(model), si -> true), selection, null, log,
-                partial, progress);
-        SpikachuRun run = score("single", model.label, variant, cfg, kitW, 0, m, h, w.epochSize(), (System.nanoTime() - t0) / 1e9, key);
-        try {
-            Files.deleteIfExists(partial);
-        } catch (IOException x) {
-            throw new UncheckedIOException("removing " + partial + ": " + x.getMessage(), x);
+    }
+
+    /** Test windows a {@link Trace} shows. */
+    public static final int TRACE_WINDOWS = 3;
+
+    /**
+     * One single-session run walked stage by stage: the stages {@link #single} goes through, in the
+     * same order, with the same resumable training state ({@link #partialCheckpoint}) and the same
+     * {@link RunKey}, so {@link #record()} writes exactly the run file (and checkpoint) {@code single}
+     * writes, and later {@code single} / {@code singleAll} calls reuse it. Stages: {@link #train()},
+     * {@link #evaluate()}, {@link #record()}; each returns what it produced, runs the stages before it
+     * that have not run, and returns its earlier result when called again. The run's wall time is
+     * the time spent in the stages.
+     */
+    public final class Walk {
+        private final Model model;
+        private final String sessionId;
+        private final RunKey key;
+        private final DecodingWindows kitW, w;
+        private final DecoderTrainer.Config cfg;
+        private long nanos;
+        private WindowDecoder m;
+        private DecoderTrainer.History history;
+        private Evaluated evaluated;
+        private SpikachuRun run;
+
+        private Walk(Model model, String sessionId, RunKey key) {
+            long t0 = System.nanoTime();
+            this.model = model;
+            this.sessionId = sessionId;
+            this.key = key;
+            this.kitW = DecodingWindows.of(data.subset(List.of(sessionId)));
+            this.w = model.released() ? kitW.released() : kitW;
+            this.cfg = trainerConfig(model);
+            nanos = System.nanoTime() - t0;
         }
-        return run;
+
+        /** Which model this run trains. */
+        public Model kind() { return model; }
+
+        /** The session id. */
+        public String session() { return sessionId; }
+
+        /** The run's key: what the run file records and {@link SpikachuPaper#single} compares. */
+        public RunKey key() { return key; }
+
+        /** The 1-s windows the model trains on (POYO's for the released variants) and their splits. */
+        public DecodingWindows data() { return w; }
+
+        /** The kit's windows of the session, on which every run is scored. */
+        public DecodingWindows scoringWindows() { return kitW; }
+
+        /** The model's configuration record ({@link SpikachuPaper#modelConfig(Model, String)}). */
+        public Record config() { return modelConfig(model, sessionId); }
+
+        /** The trainer's configuration (epochs, learning rate, smoothing, selection cadence). */
+        public DecoderTrainer.Config trainer() { return cfg; }
+
+        /** A freshly initialised model of this run's configuration and seed (not trained; for a summary). */
+        public WindowDecoder fresh() { return build(model, w, settings.seed()); }
+
+        /** The model as the last stage left it (null before {@link #train()}). */
+        public WindowDecoder model() { return m; }
+
+        /**
+         * Stage 1: training with checkpoint selection (resumable from {@link SpikachuPaper#partialCheckpoint});
+         * the history: per epoch the learning rate, the mean training loss and, on selection epochs,
+         * the selection loss and R²; the kept epoch. The model holds the kept parameters.
+         */
+        public DecoderTrainer.History train() {
+            if (history != null) return history;
+            long t0 = System.nanoTime();
+            WindowDecoder built = build(model, w, settings.seed());
+            // released: train.py selects on the test split ("Switched to test set for validation"), POYO windows, batch 32
+            List<DecodingBatch> selection = sessionBatches(w, model.released() ? Split.TEST : Split.VALID, 0, EVAL_BATCH);
+            log.accept(String.format(Locale.ROOT, "%s on %s: %d train windows/epoch, %,d parameters", model.label, sessionId, w.epochSize(), built.numel()));
+            if (model.released() && cfg.epochs() <= cfg.evalEvery()) {
+                log.accept(String.format(Locale.ROOT, "  %s: %d epochs <= %d, the released cadence keeps the untrained model; the run is marked not reportable",
+                        model.label, cfg.epochs(), cfg.evalEvery()));
+            }
+            history = new DecoderTrainer(cfg).fit(built, trainBatches(w, batchOf(model), dropoutOf(model), si -> true), selection, null, log,
+                    partialCheckpoint(model, sessionId), progress);
+            m = built;
+            nanos += System.nanoTime() - t0;
+            return history;
+        }
+
+        /**
+         * Stage 2: the run's scores on the test split (the kit's reading, the released scripts'
+         * readings, energy, latency, causality: the run {@link #record()} writes), and the
+         * {@link Trace} of the first {@link #TRACE_WINDOWS} test windows with a hidden layer's activity.
+         */
+        public Evaluated evaluate() {
+            if (evaluated != null) return evaluated;
+            DecoderTrainer.History h = train();
+            SpikachuRun scores = scored("single", model.label, variant(model), cfg, kitW, 0, m, h, w.epochSize(), nanos / 1e9, key);
+            evaluated = new Evaluated(scores, trace());
+            return evaluated;
+        }
+
+        /** The first {@link #TRACE_WINDOWS} test windows of the session (kit windows) as one batch: what {@link Trace} shows. */
+        public DecodingBatch testWindows() {
+            return kitW.batch(kitW.evalWindows(Split.TEST).stream().filter(x -> x.session() == 0).limit(TRACE_WINDOWS).toList());
+        }
+
+        private Trace trace() {
+            DecodingBatch b = testWindows();
+            Tape tape = Tape.inference();
+            org.spikekit.compute.Tensor sm = cfg.smoother().forward(m.forward(b, tape), tape);
+            float[] pred = backend.toHost(sm);
+            WindowDecoder.Hidden hid = m.hidden(b);
+            float[] hv = hid == null ? null : backend.toHost(hid.activity());
+            int steps = b.steps(), nb = b.batch(), units = b.units(), n = hid == null ? 0 : hid.activity().dim(-1), all = steps * nb;
+            float[] rec = new float[2 * all], dec = new float[2 * all], wt = new float[all], counts = new float[all * units];
+            float[] hidden = hid == null ? null : new float[all * n];
+            for (int j = 0; j < nb; j++) {
+                for (int t = 0; t < steps; t++) {
+                    int r = b.row(t, j), k = j * steps + t;
+                    System.arraycopy(b.target(), 2 * r, rec, 2 * k, 2);
+                    System.arraycopy(pred, 2 * r, dec, 2 * k, 2);
+                    wt[k] = b.weight()[r];
+                    System.arraycopy(b.counts(), r * units, counts, k * units, units);
+                    if (hidden != null) System.arraycopy(hv, r * n, hidden, k * n, n);
+                }
+            }
+            return new Trace(nb, all, b.binS(), units, rec, dec, wt, counts, hid == null ? null : hid.layer(), hid != null && hid.spikes(), n, hidden);
+        }
+
+        /**
+         * Stage 3: writes the run file and the trained parameters that {@link SpikachuPaper#single}
+         * reuses, removes the training state; the run.
+         */
+        public SpikachuRun record() {
+            if (run != null) return run;
+            run = write(evaluate().scores(), m);
+            Path partial = partialCheckpoint(model, sessionId);
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException x) {
+                throw new UncheckedIOException("removing " + partial + ": " + x.getMessage(), x);
+            }
+            return run;
+        }
     }
 
     // ================================================================== multi-subject and few-shot
@@ -629,19 +791,74 @@ public final class SpikachuPaper {
     /**
      * The configuration record {@link #build} builds {@code model} from for {@code units} units (the
      * vocabulary for Spikachu, the session's units for a baseline): a {@link SpikachuDecoder.Config},
-     * {@link org.spikekit.model.Baselines.MlpConfig} or {@link org.spikekit.model.Baselines.RecurrentConfig}.
+     * {@link org.spikekit.model.Baselines.MlpConfig} or {@link org.spikekit.model.Baselines.RecurrentConfig},
+     * with this driver's edits ({@link #withSpikachuConfig}, {@link #withMlpConfig},
+     * {@link #withRecurrentConfig}) applied to the kit's configuration before the released variant is
+     * derived from it.
      */
     private Record modelConfig(Model model, int units) {
         boolean paper = settings.paperSizes();
         if (model.spiking()) {
-            SpikachuDecoder.Config c = paper ? SpikachuDecoder.Config.paper(units) : SpikachuDecoder.Config.quick(units);
+            SpikachuDecoder.Config c = edited("SpikachuDecoder.Config", spikachuEdit, paper ? SpikachuDecoder.Config.paper(units) : SpikachuDecoder.Config.quick(units));
+            if (c.vocab() != units) throw new IllegalArgumentException("edited SpikachuDecoder.Config: homogenizer.vocab is " + c.vocab() + "; the data have " + units + " units (leave it as it is)");
             return model == Model.SPIKACHU_RELEASED ? c.released() : c;
         }
         if (model.baseline() == Baselines.Kind.MLP) {
-            Baselines.MlpConfig c = paper ? Baselines.MlpConfig.paper(units) : Baselines.MlpConfig.quick(units);
+            Baselines.MlpConfig c = edited("Baselines.MlpConfig", mlpEdit, paper ? Baselines.MlpConfig.paper(units) : Baselines.MlpConfig.quick(units));
+            if (c.units() != units) throw new IllegalArgumentException("edited Baselines.MlpConfig: units is " + c.units() + "; the session has " + units + " units (leave it as it is)");
             return model.released() ? c.withAsReleased(true) : c;
         }
-        return paper ? Baselines.RecurrentConfig.paper(model.baseline(), units) : Baselines.RecurrentConfig.quick(model.baseline(), units);
+        Baselines.RecurrentConfig c = edited("Baselines.RecurrentConfig", recurrentEdit,
+                paper ? Baselines.RecurrentConfig.paper(model.baseline(), units) : Baselines.RecurrentConfig.quick(model.baseline(), units));
+        if (c.units() != units || c.kind() != model.baseline()) {
+            throw new IllegalArgumentException("edited Baselines.RecurrentConfig: kind " + c.kind() + ", units " + c.units() + "; expected kind " + model.baseline()
+                    + " and the session's " + units + " units (leave them as they are)");
+        }
+        return c;
+    }
+
+    private static <T> T edited(String what, java.util.function.UnaryOperator<T> edit, T c) {
+        return Objects.requireNonNull(edit.apply(c), "the edit of " + what + " returned null");
+    }
+
+    /**
+     * The configuration of {@code model} for a single-session run on {@code sessionId} (vocabulary /
+     * units of that session), with this driver's edits: what {@link #single} builds and keys the run by.
+     */
+    public Record modelConfig(Model model, String sessionId) {
+        return modelConfig(model, data.session(sessionId).units());
+    }
+
+    private java.util.function.UnaryOperator<SpikachuDecoder.Config> spikachuEdit = java.util.function.UnaryOperator.identity();
+    private java.util.function.UnaryOperator<Baselines.MlpConfig> mlpEdit = java.util.function.UnaryOperator.identity();
+    private java.util.function.UnaryOperator<Baselines.RecurrentConfig> recurrentEdit = java.util.function.UnaryOperator.identity();
+
+    /**
+     * Edits the Spikachu configuration every run of this driver builds (single-session, multi-subject
+     * and few-shot; the kit's variant, from which {@code spikachu-released} is derived), e.g.
+     * {@code paper.withSpikachuConfig(c -> Configs.override(c, "core.hidden=128"))}. The edited
+     * configuration is part of each run's {@link RunKey}, so runs stored with another are not reused.
+     * The vocabulary ({@code homogenizer.vocab}) follows the data and must be left as it is. Returns this.
+     */
+    public SpikachuPaper withSpikachuConfig(java.util.function.UnaryOperator<SpikachuDecoder.Config> edit) {
+        this.spikachuEdit = Objects.requireNonNull(edit, "edit");
+        return this;
+    }
+
+    /** As {@link #withSpikachuConfig}, for the MLP baselines ({@code mlp}, {@code mlp-released}); {@code units} must be left as it is. */
+    public SpikachuPaper withMlpConfig(java.util.function.UnaryOperator<Baselines.MlpConfig> edit) {
+        this.mlpEdit = Objects.requireNonNull(edit, "edit");
+        return this;
+    }
+
+    /**
+     * As {@link #withSpikachuConfig}, for the recurrent baselines (RNN, GRU, LSTM and their released
+     * variants: the edit sees each one's configuration, {@code kind} tells which); {@code kind} and
+     * {@code units} must be left as they are.
+     */
+    public SpikachuPaper withRecurrentConfig(java.util.function.UnaryOperator<Baselines.RecurrentConfig> edit) {
+        this.recurrentEdit = Objects.requireNonNull(edit, "edit");
+        return this;
     }
 
     /**
@@ -724,6 +941,12 @@ public final class SpikachuPaper {
      */
     private SpikachuRun score(String setting, String model, String variant, DecoderTrainer.Config cfg, DecodingWindows kitW, int si,
                               WindowDecoder m, DecoderTrainer.History h, int trainWindows, double seconds, RunKey key) {
+        return write(scored(setting, model, variant, cfg, kitW, si, m, h, trainWindows, seconds, key), m);
+    }
+
+    /** The run {@link #score} writes, computed and not written. */
+    private SpikachuRun scored(String setting, String model, String variant, DecoderTrainer.Config cfg, DecodingWindows kitW, int si,
+                               WindowDecoder m, DecoderTrainer.History h, int trainWindows, double seconds, RunKey key) {
         MovingAverage smooth = cfg.smoother();
         PerichSession s = kitW.sessions().get(si);
         List<DecodingBatch> test = sessionBatches(kitW, Split.TEST, si, EVAL_BATCH);
@@ -752,7 +975,6 @@ public final class SpikachuPaper {
             best = Math.min(best, (System.nanoTime() - a) / 1e6);
         }
         CausalityProbe.Result c = CausalityProbe.probe(m, smooth, first, first.steps() / 2);
-        double loss = h.epochs().getLast().trainLoss();
         List<Double> losses = h.epochs().stream().map(DecoderTrainer.Epoch::trainLoss).toList();
         String cadence = cfg.cadence() == DecoderTrainer.Cadence.RELEASED ? SpikachuRun.RELEASED_CADENCE : SpikachuRun.KIT_CADENCE;
         SpikachuRun run = new SpikachuRun(setting, model, s.id(), variant, cadence, settings.fingerprint(), data.real() ? "real" : "synthetic", mode.id(),
@@ -762,14 +984,20 @@ public final class SpikachuPaper {
                 Double.isNaN(prof.meanRate()) ? -1 : prof.meanRate(), best / first.steps(), c.maxChangeBefore(),
                 Double.isNaN(c.maxChangeOtherWindow()) ? 0 : c.maxChangeOtherWindow(), losses, seconds, backend.name(),
                 GitInfo.of(resultsDir.toAbsolutePath().getParent().getParent()).commit(), key);
+        return run;
+    }
+
+    /** Writes {@code run} and the trained parameters {@code m} it scored (its checkpoint); says so in the log. */
+    private SpikachuRun write(SpikachuRun run, WindowDecoder m) {
         try {
-            org.spikekit.train.Checkpoint.of(m).withMeta("run", run.fileName()).withMeta("variant", variant).write(checkpoint(run));
+            org.spikekit.train.Checkpoint.of(m).withMeta("run", run.fileName()).withMeta("variant", run.variant()).write(checkpoint(run));
             run.write(runsDir());
         } catch (IOException x) {
             throw new UncheckedIOException("writing run " + run.fileName() + ": " + x.getMessage(), x);
         }
         log.accept(String.format(Locale.ROOT, "%s %s on %s: test R2 %.3f (released test.py %.3f, testMS.py %.3f), %.3g uJ/window, last train loss %.3f, %.0f s%s",
-                setting, model, s.id(), ev.meanSessionR2(), r2Py, r2Ms, e.joulesPerWindow() * 1e6, loss, seconds, run.reportable() ? "" : " (not reportable: untrained)"));
+                run.setting(), run.model(), run.session(), run.r2(), run.r2TestPy(), run.r2TestMs(), run.joulesPerWindow() * 1e6,
+                run.trainLoss().getLast(), run.wallTimeS(), run.reportable() ? "" : " (not reportable: untrained)"));
         return run;
     }
 

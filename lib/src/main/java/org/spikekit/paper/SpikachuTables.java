@@ -429,6 +429,141 @@ public final class SpikachuTables {
                 "2.26–418.81×", "every ratio ≥ 1", !ran || ratios.isEmpty() ? "not run" : lo >= 1 ? "yes" : "no"});
     }
 
+    /** One row per parameter of {@code model}: name, shape, number of values, trainable, mean |value|. */
+    public static Table parameters(org.spikekit.train.Module model) {
+        StringColumn name = StringColumn.create("parameter"), shape = StringColumn.create("shape"), tr = StringColumn.create("trainable");
+        LongColumn n = LongColumn.create("values");
+        DoubleColumn mag = DoubleColumn.create("mean_abs");
+        java.util.Set<org.spikekit.train.Parameter> trainable = new java.util.HashSet<>(model.trainableParameters());
+        for (org.spikekit.train.Parameter p : model.parameters()) {
+            name.append(p.name());
+            shape.append(java.util.Arrays.toString(p.shape()));
+            n.append(p.numel());
+            tr.append(trainable.contains(p) ? "yes" : "no");
+            float[] v = p.backend().toHost(p.value());
+            double sum = 0;
+            for (float f : v) sum += Math.abs(f);
+            mag.append(v.length == 0 ? Double.NaN : sum / v.length);
+        }
+        return Table.create("parameters").addColumns(name, shape, n, tr, mag);
+    }
+
+    /**
+     * The parameters of {@code model} grouped by the first {@code depth} dot-separated parts of their
+     * names (e.g. depth 3: {@code spikachu.core.ssa}), in the model's order: tensors, values,
+     * trainable values, mean |value|.
+     */
+    public static Table parameterGroups(org.spikekit.train.Module model, int depth) {
+        if (depth < 1) throw new IllegalArgumentException("parameterGroups: depth must be >= 1, got " + depth);
+        java.util.Set<org.spikekit.train.Parameter> trainable = new java.util.HashSet<>(model.trainableParameters());
+        Map<String, double[]> groups = new LinkedHashMap<>();   // tensors, values, trainable values, sum |value|
+        for (org.spikekit.train.Parameter p : model.parameters()) {
+            String[] parts = p.name().split("\\.");
+            String g = String.join(".", java.util.Arrays.copyOf(parts, Math.min(depth, parts.length)));
+            double[] a = groups.computeIfAbsent(g, k -> new double[4]);
+            a[0]++;
+            a[1] += p.numel();
+            if (trainable.contains(p)) a[2] += p.numel();
+            for (float f : p.backend().toHost(p.value())) a[3] += Math.abs(f);
+        }
+        StringColumn name = StringColumn.create("group");
+        IntColumn tensors = IntColumn.create("tensors");
+        LongColumn values = LongColumn.create("values"), tr = LongColumn.create("trainable_values");
+        DoubleColumn mag = DoubleColumn.create("mean_abs");
+        groups.forEach((g, a) -> {
+            name.append(g);
+            tensors.append((int) a[0]);
+            values.append((long) a[1]);
+            tr.append((long) a[2]);
+            mag.append(a[1] == 0 ? Double.NaN : a[3] / a[1]);
+        });
+        return Table.create("parameters by group").addColumns(name, tensors, values, tr, mag);
+    }
+
+    /**
+     * The training curve of a {@link org.spikekit.train.DecoderTrainer} run: the mean training loss
+     * per epoch and, on the selection epochs, the selection loss (weighted MSE of the smoothed
+     * prediction); the kept epoch is named in the title.
+     */
+    public static XYChart trainingCurve(String title, org.spikekit.train.DecoderTrainer.History h) {
+        int n = h.epochs().size();
+        double[] x = new double[n], train = new double[n], sel = new double[n];
+        for (int e = 0; e < n; e++) {
+            var ep = h.epochs().get(e);
+            x[e] = ep.epoch() + 1;
+            train[e] = ep.trainLoss();
+            sel[e] = ep.selectionLoss();
+        }
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("training loss", train);
+        if (java.util.Arrays.stream(sel).anyMatch(Double::isFinite)) series.put("selection loss", sel);
+        String kept = h.keptEpoch() < 0 ? "the initial weights kept" : "epoch " + (h.keptEpoch() + 1) + " kept";
+        return Charts.lines(title + " (" + kept + ")", "epoch", "weighted MSE", x, series);
+    }
+
+    /** One row per epoch of a {@link org.spikekit.train.DecoderTrainer} run: learning rate, training loss, selection loss and R², kept. */
+    public static Table epochs(org.spikekit.train.DecoderTrainer.History h) {
+        IntColumn ep = IntColumn.create("epoch");
+        DoubleColumn lr = DoubleColumn.create("lr"), loss = DoubleColumn.create("train_loss"), sl = DoubleColumn.create("selection_loss"),
+                sr = DoubleColumn.create("selection_r2");
+        StringColumn kept = StringColumn.create("kept");
+        for (var e : h.epochs()) {
+            ep.append(e.epoch() + 1);
+            lr.append(e.lr());
+            loss.append(e.trainLoss());
+            sl.append(e.selectionLoss());
+            sr.append(e.selectionR2());
+            kept.append(e.kept() ? "yes" : "");
+        }
+        return Table.create("epochs").addColumns(ep, lr, loss, sl, sr, kept);
+    }
+
+    /**
+     * The spike counts of a single-session batch's windows laid end to end as a raster (a dot where a
+     * unit spiked in a bin), e.g. {@link SpikachuPaper.Walk#testWindows()}.
+     */
+    public static XYChart inputRaster(String title, org.spikekit.data.DecodingBatch b) {
+        if (b.counts() == null) throw new IllegalArgumentException("inputRaster: the batch mixes sessions (no count matrix)");
+        int steps = b.steps(), nb = b.batch(), n = b.units();
+        float[] c = new float[steps * nb * n];
+        for (int j = 0; j < nb; j++) for (int t = 0; t < steps; t++) System.arraycopy(b.counts(), b.row(t, j) * n, c, (j * steps + t) * n, n);
+        return Charts.raster(title, c, steps * nb, n, b.binS() * 1e3);
+    }
+
+    /** The spike counts of a {@link SpikachuPaper.Trace} as a raster (a dot where a unit spiked in a bin). */
+    public static XYChart inputRaster(String title, SpikachuPaper.Trace t) {
+        return Charts.raster(title, t.counts(), t.steps(), t.units(), t.binS() * 1e3);
+    }
+
+    /**
+     * The hidden layer of a {@link SpikachuPaper.Trace}: a raster when it spikes, else the activity of
+     * its first {@code lines} units over time; null when the model names no hidden layer.
+     */
+    public static XYChart hiddenChart(String title, SpikachuPaper.Trace t, int lines) {
+        if (t.hidden() == null) return null;
+        if (t.spikes()) return Charts.raster(title, t.hidden(), t.steps(), t.hiddenUnits(), t.binS() * 1e3);
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (int u = 0; u < Math.min(lines, t.hiddenUnits()); u++) {
+            double[] v = new double[t.steps()];
+            for (int k = 0; k < t.steps(); k++) v[k] = t.hidden()[k * t.hiddenUnits() + u];
+            series.put("unit " + u, v);
+        }
+        return Charts.lines(title, "time (s)", "activity", t.time(), series);
+    }
+
+    /** Recorded and decoded velocity (dimension {@code dim}: 0 = x, 1 = y) of a {@link SpikachuPaper.Trace}, z-scored. */
+    public static XYChart decodedChart(String title, SpikachuPaper.Trace t, int dim) {
+        double[] rec = new double[t.steps()], dec = new double[t.steps()];
+        for (int k = 0; k < t.steps(); k++) {
+            rec[k] = t.recorded()[2 * k + dim];
+            dec[k] = t.decoded()[2 * k + dim];
+        }
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("recorded", rec);
+        series.put("decoded", dec);
+        return Charts.lines(title, "time (s)", (dim == 0 ? "v_x" : "v_y") + " (z-scored)", t.time(), series);
+    }
+
     /** Every run, one row each (the raw numbers behind the tables). */
     public static Table runs(List<SpikachuRun> runs) {
         Table t = Table.create("runs");
