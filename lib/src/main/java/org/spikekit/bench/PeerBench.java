@@ -38,7 +38,7 @@ import org.spikekit.train.stdp.SpikeNnConfig;
  * provides ({@link PeerCheckout}), timed beside the kit's on the same shapes, alternately (kit,
  * peer, kit, peer, …) in one run; medians and their ratio go to {@code results/bench/peers.csv}
  * ({@link PeerCsv}). The peers run in Python ({@code bench/peers/*.py}, the kit's own harnesses,
- * driven by {@link PeerProcess}); each harness warms its case up before the first timed run
+ * driven by {@code PeerProcess}); each harness warms its case up before the first timed run
  * (numba compilation, torch's first calls), the kit side does the same for the JIT.
  *
  * <p>Cases (shapes as the issue cites them; everything on the cpu backend with all cores, torch
