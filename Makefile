@@ -14,6 +14,10 @@ SEED ?= 1
 CELL_TIMEOUT ?= 1800
 KERNEL_XMX ?= 8g
 BENCH_REPEATS ?= 5
+# make bench-peers: the Python with torch, numba, numpy (Debian's, see env/apt-peers.txt), the checkouts' folder, optional paper subset
+PYTHON ?= /usr/bin/python3
+PEERS ?=
+PEER_ONLY ?=
 EXECUTOR ?= local
 SWEEP_ARGS ?=
 export MODE BACKEND DATA SEED
@@ -44,7 +48,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_OUT := results/notebooks/$(MODE)
 NB_DONE := $(patsubst notebooks/%.ipynb,$(NB_OUT)/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: help env lib install data fetch-odoherty rsnn-forward test-rsnn-forward notebooks reproduce test unit runner-selftest test-kernel test-slurm test-hdf5 fixtures sweep kit-sweeps bench notebook kernel-user clean distclean
+.PHONY: help env lib install data fetch-odoherty rsnn-forward test-rsnn-forward notebooks reproduce test unit runner-selftest test-kernel test-slurm test-hdf5 fixtures sweep kit-sweeps bench bench-peers env-peers notebook kernel-user clean distclean
 
 help: ## list the targets
 	@echo "SpikeKit $(VERSION) — targets (settings: MODE=$(MODE) BACKEND=$(BACKEND) DATA=$(DATA) SEED=$(SEED)):"
@@ -176,6 +180,16 @@ unit: ## mvn verify only (library tests, javadoc, and examples/ compiled and run
 bench: $(LIB_JAR) ## run the speed benchmarks (each suite in its own JVM) → results/bench/compute.csv
 	$(JAVA) -cp '$(LIB_CP)' -Xmx16g org.spikekit.bench.BenchMain $(CURDIR)/results/bench $(BENCH_REPEATS)
 
+# The authors' code runs from the user's checkouts (bench/peers/README.md); nothing is fetched.
+bench-peers: $(LIB_JAR) ## time the authors' code beside the kit's: make bench-peers PEERS=dir [BENCH_REPEATS=n] [PEER_ONLY=blocks,spikenn,rsnn] → results/bench/peers.csv
+	@test -n "$(PEERS)" || { echo "make bench-peers: set PEERS=dir, the folder holding the authors' checkouts (dir/Blocks, dir/SpikeNN; see bench/peers/README.md)"; exit 2; }
+	$(JAVA) -cp '$(LIB_CP)' -Xmx16g org.spikekit.bench.PeerBench --peers "$(PEERS)" --out $(CURDIR)/results/bench/peers.csv \
+	  --repeats $(BENCH_REPEATS) --python "$(PYTHON)" --scripts $(CURDIR)/bench/peers $(if $(PEER_ONLY),--only $(PEER_ONLY)) \
+	  --command "make bench-peers PEERS=$(PEERS) BENCH_REPEATS=$(BENCH_REPEATS)$(if $(PEER_ONLY), PEER_ONLY=$(PEER_ONLY))"
+
+env-peers: ## install the Debian packages make bench-peers needs (env/apt-peers.txt: python3-torch, python3-numba, ...)
+	env/install-peers.sh
+
 notebook: env ## open the notebooks in a browser (installs jupyter-notebook if missing)
 	env/install-jupyter.sh env/apt-packages-interactive.txt
 	cd notebooks && jupyter notebook
@@ -187,6 +201,7 @@ clean: ## remove build outputs and executed notebooks (keeps data, results and f
 	$(if $(JDK),$(MVN) -q clean,rm -rf lib/target)
 	rm -rf results/notebooks
 
-distclean: clean ## also remove synthetic data, results, figures and the kernel (keeps data/raw)
+distclean: clean ## also remove synthetic data, results, figures and the kernel (keeps data/raw and the tracked results/bench figures)
 	rm -rf data/synthetic env/kernel env/jupyter
-	find results figures -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	find results figures -mindepth 1 -maxdepth 1 ! -name README.md ! -path results/bench -exec rm -rf {} +
+	find results/bench -mindepth 1 -maxdepth 1 ! -name '*.md' ! -name peers.csv -exec rm -rf {} + 2>/dev/null || true
