@@ -180,11 +180,11 @@ unit: ## mvn verify only (library tests, javadoc, and examples/ compiled and run
 bench: $(LIB_JAR) ## run the speed benchmarks (each suite in its own JVM) → results/bench/compute.csv
 	$(JAVA) -cp '$(LIB_CP)' -Xmx16g org.spikekit.bench.BenchMain $(CURDIR)/results/bench $(BENCH_REPEATS)
 
-# The authors' code runs from the user's checkouts (bench/peers/README.md); nothing is fetched.
+# The authors' code runs from the user's checkouts (env/peers/README.md); nothing is fetched.
 bench-peers: $(LIB_JAR) ## time the authors' code beside the kit's: make bench-peers PEERS=dir [BENCH_REPEATS=n] [PEER_ONLY=blocks,spikenn,rsnn] → results/bench/peers.csv
-	@test -n "$(PEERS)" || { echo "make bench-peers: set PEERS=dir, the folder holding the authors' checkouts (dir/Blocks, dir/SpikeNN; see bench/peers/README.md)"; exit 2; }
+	@test -n "$(PEERS)" || { echo "make bench-peers: set PEERS=dir, the folder holding the authors' checkouts (dir/Blocks, dir/SpikeNN; see env/peers/README.md)"; exit 2; }
 	$(JAVA) -cp '$(LIB_CP)' -Xmx16g org.spikekit.bench.PeerBench --peers "$(PEERS)" --out $(CURDIR)/results/bench/peers.csv \
-	  --repeats $(BENCH_REPEATS) --python "$(PYTHON)" --scripts $(CURDIR)/bench/peers $(if $(PEER_ONLY),--only $(PEER_ONLY)) \
+	  --repeats $(BENCH_REPEATS) --python "$(PYTHON)" --scripts $(CURDIR)/env/peers $(if $(PEER_ONLY),--only $(PEER_ONLY)) \
 	  --command "make bench-peers PEERS=$(PEERS) BENCH_REPEATS=$(BENCH_REPEATS)$(if $(PEER_ONLY), PEER_ONLY=$(PEER_ONLY))"
 
 env-peers: ## install the Debian packages make bench-peers needs (env/apt-peers.txt: python3-torch, python3-numba, ...)

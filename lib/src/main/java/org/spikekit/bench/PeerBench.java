@@ -37,7 +37,7 @@ import org.spikekit.train.stdp.SpikeNnConfig;
  * {@code make bench-peers PEERS=dir}: the authors' implementations, from checkouts the user
  * provides ({@link PeerCheckout}), timed beside the kit's on the same shapes, alternately (kit,
  * peer, kit, peer, …) in one run; medians and their ratio go to {@code results/bench/peers.csv}
- * ({@link PeerCsv}). The peers run in Python ({@code bench/peers/*.py}, the kit's own harnesses,
+ * ({@link PeerCsv}). The peers run in Python ({@code env/peers/*.py}, the kit's own harnesses,
  * driven by {@code PeerProcess}); each harness warms its case up before the first timed run
  * (numba compilation, torch's first calls), the kit side does the same for the JIT.
  *
@@ -53,7 +53,7 @@ import org.spikekit.train.stdp.SpikeNnConfig;
  *   s2stdp+ncg, sstdp+ncg, rstdp with 20 neurons per class) and inference over the test set, on
  *   the synthetic data of {@link SpikeNnBench} (written to a temporary folder as dense times for the
  *   peer); single-threaded on both sides.
- *   <li><b>rsnn</b> (no checkout: {@code bench/peers/rsnn_eager.py}, the same model as an eager
+ *   <li><b>rsnn</b> (no checkout: {@code env/peers/rsnn_eager.py}, the same model as an eager
  *   PyTorch loop): one training step (forward, MSE, backward, Adam) of 96→64→2 at B 32, T 1000 and
  *   96→1024→2 at B 32, T 200; the kit's {@link Rsnn} with one readout head, rates calibrated as in
  *   {@link RsnnBench}.
@@ -64,7 +64,7 @@ import org.spikekit.train.stdp.SpikeNnConfig;
  *
  * <pre>
  * java ... org.spikekit.bench.PeerBench --peers DIR --out FILE.csv [--repeats 5] [--python /usr/bin/python3]
- *          [--scripts bench/peers] [--only blocks,spikenn,rsnn] [--command "what to record"]
+ *          [--scripts env/peers] [--only blocks,spikenn,rsnn] [--command "what to record"]
  * </pre>
  */
 public final class PeerBench {
@@ -99,9 +99,9 @@ public final class PeerBench {
         Path peers = Path.of(required(o, "peers")), out = Path.of(required(o, "out"));
         int repeats = Integer.parseInt(o.getOrDefault("repeats", "5"));
         if (repeats < 1) throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
-        if (!Files.isDirectory(peers)) throw new IllegalArgumentException("PEERS=" + peers + " is not a folder (it should hold the authors' checkouts, see bench/peers/README.md)");
+        if (!Files.isDirectory(peers)) throw new IllegalArgumentException("PEERS=" + peers + " is not a folder (it should hold the authors' checkouts, see env/peers/README.md)");
         String python = o.getOrDefault("python", "/usr/bin/python3");
-        Path scripts = Path.of(o.getOrDefault("scripts", "bench/peers"));
+        Path scripts = Path.of(o.getOrDefault("scripts", "env/peers"));
         List<String> only = o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of("blocks", "spikenn", "rsnn");
         String command = o.getOrDefault("command", "PeerBench " + String.join(" ", args));
         String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine = PeerCsv.machine();
@@ -206,7 +206,7 @@ public final class PeerBench {
         return List.of(
                 new Group("blocks", "webstorms/Blocks", BLOCKS_FILES, "blocks_peer.py", null, blocks),
                 new Group("spikenn", "ggoupy/SpikeNN", SPIKENN_FILES, "spikenn_peer.py", null, spikenn),
-                new Group("rsnn", null, List.of(), "rsnn_eager.py", "bench/peers/rsnn_eager.py (eager PyTorch)", rsnn));
+                new Group("rsnn", null, List.of(), "rsnn_eager.py", "env/peers/rsnn_eager.py (eager PyTorch)", rsnn));
     }
 
     // ---- kit cases ------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One peer harness ({@code bench/peers/*.py}) running in a Python process, driven over the line
- * protocol of {@code bench/peers/peerlib.py}: {@code setup} a case (the harness warms it up),
+ * One peer harness ({@code env/peers/*.py}) running in a Python process, driven over the line
+ * protocol of {@code env/peers/peerlib.py}: {@code setup} a case (the harness warms it up),
  * then {@code time} it once per call. Its stderr goes to ours (tracebacks, warnings).
  */
 final class PeerProcess implements AutoCloseable {

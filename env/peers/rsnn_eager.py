@@ -89,7 +89,7 @@ def setup(case, p):
 
     step()
     step()
-    return (lambda: peerlib.elapsed_ms(step)), f"eager PyTorch loop (bench/peers/rsnn_eager.py); hidden rate {net.rate / DT:.1f} Hz"
+    return (lambda: peerlib.elapsed_ms(step)), f"eager PyTorch loop (env/peers/rsnn_eager.py); hidden rate {net.rate / DT:.1f} Hz"
 
 
 peerlib.serve(lambda: f"torch {torch.__version__} threads={torch.get_num_threads()}", setup)

@@ -1,6 +1,6 @@
 """Line protocol between `make bench-peers` (org.spikekit.bench.PeerBench, Java) and one peer harness.
 
-The Java side starts `PYTHON bench/peers/<harness>.py CHECKOUT THREADS` and talks over stdin/stdout:
+The Java side starts `PYTHON env/peers/<harness>.py CHECKOUT THREADS` and talks over stdin/stdout:
 
     harness -> java   hello <library versions>                 once, after the imports
     java -> harness   setup <case> key=value ...               build the case, warm it up (untimed)
