@@ -608,69 +608,31 @@ public final class RsnnPaper {
 
     /** {@link #run} when no stored run can be reused. */
     private RsnnRun compute(Model model, String name, String lab, long seed, Settings s, Prepared p, String dataKind, Path file, RunKey key) {
+        if (model == Model.TINY || model == Model.BIG) return new Walk(model, name, seed, s, p, key).record();
         String who = model.label + " " + lab + " seed " + seed;
         long t0 = System.nanoTime();
         Path state = runStateDir(key, model, lab, seed);
         if (Files.isDirectory(state)) log.accept(who + ": resuming from the training state in " + state);
-        SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
+        SequenceSet train = p.rsnn().train(), val = p.rsnn().val();
         Map<String, Double> extra = new LinkedHashMap<>();
-        NeuroBenchModel evalModel;
-        DType dtype = DType.FLOAT32;
-        Rsnn rsnnForHalf = null;
-        switch (model) {
-            case TINY, BIG -> {
-                String monkey = name.substring(0, 4);
-                Checkpoint pre = s.pretrain() > 0 ? pretrained(model, monkey, seed, s) : null;
-                Trainer.Config cfg = finetuneConfig(model, seed, s);
-                Rsnn m;
-                Trainer.History h;
-                Path ft = state.resolve("finetune.ckpt");
-                if (pre != null) {
-                    var r = FineTune.run(factory(model, train.inputs(), seed), pre, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
-                    m = r.model();
-                    h = r.history();
-                } else {
-                    m = factory(model, train.inputs(), seed).get();
-                    m.initFromData(train, seed);
-                    h = new Trainer(cfg).fitOrResume(ft, m, train, val, tell(who, "finetune", s.finetune()), 1);
-                }
-                extra.put("val_r2_pretrained", h.initialValR2());
-                extra.put("val_r2_finetuned", h.last().valR2());
-                extra.put("train_r2_finetuned", h.last().trainR2());
-                extra.put("train_r2_finetuned_as_released", h.last().trainR2Batches());
-                extra.put("test_r2_finetuned", testR2(m, test));
-                if (s.pruneEpochs() > 0) {
-                    Trainer.Config re = pruneConfig(model, seed, s);
-                    Pruning.Schedule sched = Pruning.Schedule.rsnn();
-                    double before = sched.reading().of(h.last());
-                    Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, before, re,
-                            sched, tell(who, "prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
-                                    "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
-                                    t.trainR2(), before - Math.abs(sched.tolerance() * before), t.accepted() ? "accepted" : "rejected")),
-                            state.resolve("prune"));
-                    extra.put("pruned_fraction", pr.keptFraction());
-                    extra.put("pruning_trials", (double) pr.trials().size());
-                    extra.put("test_r2_pruned_fp32", testR2(m, test));
-                }
-                evalModel = m;
-                if (s.fp16()) {                                   // as released: model.half(), test data in float16
-                    Half.roundParameters(m);
-                    dtype = DType.FLOAT16;
-                    rsnnForHalf = m;
-                    evalModel = new HalfRsnn(m, true);
-                }
-            }
-            case SNN2, SNN3 -> {
-                Trainer.Config cfg = finetuneConfig(model, seed, s);
-                NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
-                        : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
-                Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
-                extra.put("val_r2_trained", h.last().valR2());
-                extra.put("train_r2_trained", h.last().trainR2());
-                evalModel = m;
-            }
-            default -> throw new IllegalStateException();
-        }
+        Trainer.Config cfg = finetuneConfig(model, seed, s);
+        NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
+                : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
+        Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
+        extra.put("val_r2_trained", h.last().valR2());
+        extra.put("train_r2_trained", h.last().trainR2());
+        Evaluated ev = evaluate(m, null, DType.FLOAT32, p.rsnn().test(), extra);
+        return record(model, name, seed, s, dataKind, key, ev, extra, t0, state);
+    }
+
+    /** The test-span evaluation of a trained model: the NeuroBench result and the workload it was computed from. */
+    public record Evaluated(NeuroBenchEval.Result result, org.spikekit.model.Workload workload) {}
+
+    /**
+     * NeuroBench metrics of {@code evalModel} on the test span as one sequence from reset; with
+     * {@code rsnnForHalf} (float16 evaluation) also the float32-state reading, into {@code extra}.
+     */
+    private Evaluated evaluate(NeuroBenchModel evalModel, Rsnn rsnnForHalf, DType dtype, SequenceSet test, Map<String, Double> extra) {
         Tensor x = backend.fromHost(test.x(), test.steps(), 1, test.inputs());
         Tensor y = backend.fromHost(test.y(), test.steps(), 1, test.outputs());
         org.spikekit.model.Workload work = evalModel.run(x);
@@ -681,7 +643,17 @@ public final class RsnnPaper {
             extra.put("activation_sparsity_fp16_weights_fp32_state", r32.activationSparsity());
             extra.put("effective_acs_fp16_weights_fp32_state", r32.effectiveAcs());
         }
-        if (seed == s.seeds().get(0)) writeTrace(model, lab, backend.toHost(work.prediction()), test);
+        return new Evaluated(r, work);
+    }
+
+    /** Writes the run file (and, for the first seed, the trace), then removes the run's training state. */
+    private RsnnRun record(Model model, String name, long seed, Settings s, String dataKind, RunKey key, Evaluated ev,
+                           Map<String, Double> extra, long t0, Path state) {
+        String lab = label(name);
+        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        SequenceSet test = prepare(name, s).rsnn().test();
+        NeuroBenchEval.Result r = ev.result();
+        if (seed == s.seeds().get(0)) writeTrace(model, lab, backend.toHost(ev.workload().prediction()), test);
         double[] r2d = r.r2PerDimension();
         RsnnRun run = new RsnnRun(model.label, lab, name, seed, dataKind, mode.id(),
                 variant(model, s),
@@ -698,6 +670,159 @@ public final class RsnnPaper {
         log.accept(String.format(Locale.ROOT, "%s %s seed %d: test R2 %.3f, act. sparsity %.4f, eff. ACs %.0f, conn. sparsity %.3f (%.1f s)",
                 model.label, lab, seed, r.r2(), r.activationSparsity(), r.effectiveAcs(), r.connectionSparsity(), run.wallTimeS()));
         return run;
+    }
+
+    /**
+     * One tinyRSNN / bigRSNN run of {@code session} (label or name) with {@code seed}, to be walked
+     * stage by stage ({@link Walk}): for a notebook that shows what each stage does. Nothing is
+     * trained until a stage is called.
+     */
+    public Walk walk(Model model, String session, long seed, Settings s) {
+        if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("RsnnPaper.walk is for tinyRSNN/bigRSNN, not " + model.label);
+        if (s.context() > 0) throw new IllegalArgumentException("RsnnPaper.Settings.context " + s.context() + " is for the window-based baselines; use context 0");
+        String name = session(session);
+        return new Walk(model, name, seed, s, prepare(name, s), runKey(model, name, seed, s));
+    }
+
+    /**
+     * One tinyRSNN / bigRSNN run walked stage by stage: the stages {@link #run} goes through, in the
+     * same order, with the same resumable training state and the same {@link RunKey}, so
+     * {@link #record()} writes exactly the run file {@code run} writes, and later {@code run} /
+     * {@code runAll} calls reuse it. Stages: {@link #pretrained()} (cached per monkey, see
+     * {@link RsnnPaper#pretrained}), {@link #finetune()}, {@link #prune()}, {@link #evaluate()},
+     * {@link #record()}; each returns what it produced, runs the stages before it that have not run,
+     * and returns its earlier result when called again. A stage the settings switch off (no
+     * pretraining, no pruning) returns {@code null}.
+     */
+    public final class Walk {
+        private final Model model;
+        private final String name, lab, who;
+        private final long seed, t0 = System.nanoTime();
+        private final Settings s;
+        private final Prepared p;
+        private final RunKey key;
+        private final Path state;
+        private final Map<String, Double> extra = new LinkedHashMap<>();
+        private boolean pretrainDone;
+        private Checkpoint pre;
+        private Rsnn m;
+        private Trainer.History finetuning;
+        private Pruning.Result pruning;
+        private boolean pruneDone;
+        private Evaluated evaluated;
+        private RsnnRun run;
+
+        private Walk(Model model, String name, long seed, Settings s, Prepared p, RunKey key) {
+            this.model = model;
+            this.name = name;
+            this.lab = label(name);
+            this.seed = seed;
+            this.s = s;
+            this.p = p;
+            this.key = key;
+            this.who = model.label + " " + lab + " seed " + seed;
+            this.state = runStateDir(key, model, lab, seed);
+            if (Files.isDirectory(state)) log.accept(who + ": resuming from the training state in " + state);
+        }
+
+        /** The session's data: train/val tiles of 2 s and the test span (NeuroBench preprocessing). */
+        public Prepared data() { return p; }
+
+        /** The run's key: what the run file records and {@link RsnnPaper#run} compares. */
+        public RunKey key() { return key; }
+
+        /** The configuration of the model this run trains. */
+        public Rsnn.Config config() { return rsnnConfig(model, p.rsnn().train().inputs()); }
+
+        /** A freshly initialised model of this run's configuration and seed (not trained; for a summary). */
+        public Rsnn fresh() { return factory(model, p.rsnn().train().inputs(), seed).get(); }
+
+        /** The model as the last stage left it (null before {@link #finetune()}). */
+        public Rsnn model() { return m; }
+
+        /** Stage 1: the pretrained state for this session's monkey (null when the settings skip pretraining). */
+        public Checkpoint pretrained() {
+            if (!pretrainDone) {
+                pre = s.pretrain() > 0 ? RsnnPaper.this.pretrained(model, name.substring(0, 4), seed, s) : null;
+                pretrainDone = true;
+            }
+            return pre;
+        }
+
+        /** Stage 2: fine-tuning on this session (from the pretrained state, or from scratch without pretraining); its history. */
+        public Trainer.History finetune() {
+            if (finetuning != null) return finetuning;
+            Checkpoint start = pretrained();
+            SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
+            Trainer.Config cfg = finetuneConfig(model, seed, s);
+            Path ft = state.resolve("finetune.ckpt");
+            if (start != null) {
+                var r = FineTune.run(factory(model, train.inputs(), seed), start, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
+                m = r.model();
+                finetuning = r.history();
+            } else {
+                m = factory(model, train.inputs(), seed).get();
+                m.initFromData(train, seed);
+                finetuning = new Trainer(cfg).fitOrResume(ft, m, train, val, tell(who, "finetune", s.finetune()), 1);
+            }
+            extra.put("val_r2_pretrained", finetuning.initialValR2());
+            extra.put("val_r2_finetuned", finetuning.last().valR2());
+            extra.put("train_r2_finetuned", finetuning.last().trainR2());
+            extra.put("train_r2_finetuned_as_released", finetuning.last().trainR2Batches());
+            extra.put("test_r2_finetuned", testR2(m, test));
+            return finetuning;
+        }
+
+        /** Stage 3: iterative magnitude pruning with retraining (null when the settings skip pruning); the model keeps the accepted state. */
+        public Pruning.Result prune() {
+            if (pruneDone) return pruning;
+            Trainer.History h = finetune();
+            if (s.pruneEpochs() > 0) {
+                SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
+                Trainer.Config re = pruneConfig(model, seed, s);
+                Pruning.Schedule sched = Pruning.Schedule.rsnn();
+                double before = sched.reading().of(h.last());
+                pruning = Pruning.run(m, m.weights().values(), train, val, before, re,
+                        sched, tell(who, "prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
+                                "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
+                                t.trainR2(), before - Math.abs(sched.tolerance() * before), t.accepted() ? "accepted" : "rejected")),
+                        state.resolve("prune"));
+                extra.put("pruned_fraction", pruning.keptFraction());
+                extra.put("pruning_trials", (double) pruning.trials().size());
+                extra.put("test_r2_pruned_fp32", testR2(m, test));
+            }
+            pruneDone = true;
+            return pruning;
+        }
+
+        /**
+         * Stage 4: the NeuroBench metrics on the test span as one sequence from reset, in float16 when
+         * the settings say so (as released: the parameters are rounded to float16 in place and the
+         * model runs with float16 states); the workload holds the prediction and the hidden spikes.
+         */
+        public Evaluated evaluate() {
+            if (evaluated != null) return evaluated;
+            prune();
+            NeuroBenchModel evalModel = m;
+            DType dtype = DType.FLOAT32;
+            Rsnn rsnnForHalf = null;
+            if (s.fp16()) {                                   // as released: model.half(), test data in float16
+                Half.roundParameters(m);
+                dtype = DType.FLOAT16;
+                rsnnForHalf = m;
+                evalModel = new HalfRsnn(m, true);
+            }
+            evaluated = RsnnPaper.this.evaluate(evalModel, rsnnForHalf, dtype, p.rsnn().test(), extra);
+            return evaluated;
+        }
+
+        /** Stage 5: writes the run file (and the first seed's trace) that {@link RsnnPaper#run} reuses; the run. */
+        public RsnnRun record() {
+            if (run != null) return run;
+            Evaluated ev = evaluate();
+            run = RsnnPaper.this.record(model, name, seed, s, p.record().source(), key, ev, extra, t0, state);
+            return run;
+        }
     }
 
     /**
