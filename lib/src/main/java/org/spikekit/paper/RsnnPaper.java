@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.config.Configs;
 import org.spikekit.data.ODohertyData;
 import org.spikekit.data.PrimateReaching;
 import org.spikekit.data.SequenceSet;
@@ -405,13 +406,13 @@ public final class RsnnPaper {
         return Objects.requireNonNull(rsnnEdit.apply(m == Model.TINY ? Rsnn.Config.tiny(inputs) : Rsnn.Config.big(inputs)), "edited Rsnn.Config");
     }
 
-    /** The model configuration of {@code m} for {@code inputs} channels, as its runs' keys name it. */
+    /** The model configuration of {@code m} for {@code inputs} channels, as its runs' keys name it: canonical JSON under its type ({@link Configs#typed}). */
     private String modelDescription(Model m, int inputs) {
-        return switch (m) {
-            case TINY, BIG -> "Rsnn." + rsnnConfig(m, inputs);
-            case SNN2 -> "Snn2." + Snn2.Config.neuroBench(inputs);
-            case SNN3 -> "Snn3." + Snn3.Config.neuroBench(inputs);
-        };
+        return Configs.typed(switch (m) {
+            case TINY, BIG -> rsnnConfig(m, inputs);
+            case SNN2 -> Snn2.Config.neuroBench(inputs);
+            case SNN3 -> Snn3.Config.neuroBench(inputs);
+        });
     }
 
     /** The trainer of the pretraining stage (tinyRSNN / bigRSNN). */
@@ -453,10 +454,21 @@ public final class RsnnPaper {
         List<String> sessions = ODohertyData.pretrainingSessions(monkey, mode);
         List<DataRecord> files = new ArrayList<>();
         for (String name : sessions) files.add(record(name));
-        String recipe = "pretraining of " + model.label + " on " + monkey + " " + sessions + "; variant=" + variant(model, s) + "; mode=" + mode.id()
-                + "; trainer=" + pretrainConfig(model, seed, s) + "; init=fluctuation-driven from the training data, seed " + seed
-                + "; preprocessing=" + PrimateReaching.Options.benchmark() + ", " + rsnnOptions(s);
-        return RunKey.of(modelDescription(model, inputs), recipe, files, library());
+        return RunKey.of(modelDescription(model, inputs), Configs.toJson(pretrainRecipe(model, monkey, seed, s)), files, library());
+    }
+
+    /** The recipe of a pretraining, as a JSON object of configuration values (its keys are written sorted). */
+    private Map<String, Object> pretrainRecipe(Model model, String monkey, long seed, Settings s) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("run", "pretraining of " + model.label + " on " + monkey);
+        r.put("sessions", ODohertyData.pretrainingSessions(monkey, mode));
+        r.put("variant", variant(model, s));
+        r.put("mode", mode.id());
+        r.put("trainer", pretrainConfig(model, seed, s));
+        r.put("init", "fluctuation-driven from the training data, seed " + seed);
+        r.put("preprocessing", PrimateReaching.Options.benchmark());
+        r.put("tiling", rsnnOptions(s));
+        return r;
     }
 
     /**
@@ -469,22 +481,26 @@ public final class RsnnPaper {
         String name = session(session);
         Prepared p = prepare(name, s);
         List<DataRecord> files = new ArrayList<>(List.of(p.record()));
-        StringBuilder recipe = new StringBuilder();
-        recipe.append(model.label).append(" on ").append(name).append("; variant=").append(variant(model, s)).append("; mode=").append(mode.id())
-                .append("; seed=").append(seed).append("; stages=").append(new java.util.TreeMap<>(s.stages()));
+        Map<String, Object> recipe = new LinkedHashMap<>();
+        recipe.put("run", model.label + " on " + name);
+        recipe.put("variant", variant(model, s));
+        recipe.put("mode", mode.id());
+        recipe.put("seed", seed);
+        recipe.put("stages", s.stages());
         boolean rsnn = model == Model.TINY || model == Model.BIG;
         if (rsnn && s.pretrain() > 0) {
-            RunKey pre = pretrainKey(model, name.substring(0, 4), seed, s, p.rsnn().train().inputs());
-            recipe.append("; from the pretrained state [").append(pre.recipe()).append("]");
+            recipe.put("pretrained", pretrainRecipe(model, name.substring(0, 4), seed, s));
             for (String pn : ODohertyData.pretrainingSessions(name.substring(0, 4), mode)) files.add(record(pn));
         }
-        recipe.append("; ").append(rsnn ? "finetune" : "train").append('=').append(finetuneConfig(model, seed, s));
+        recipe.put(rsnn ? "finetune" : "train", finetuneConfig(model, seed, s));
         if (rsnn && s.pruneEpochs() > 0) {
-            recipe.append("; prune=").append(pruneConfig(model, seed, s)).append(", schedule ").append(Pruning.Schedule.rsnn());
+            recipe.put("prune", pruneConfig(model, seed, s));
+            recipe.put("pruneSchedule", Pruning.Schedule.rsnn());
         }
-        recipe.append("; eval=NeuroBench metrics on the test span from reset, ").append(s.fp16() && rsnn ? "float16" : "float32")
-                .append("; preprocessing=").append(PrimateReaching.Options.benchmark()).append(", ").append(rsnnOptions(s));
-        return RunKey.of(modelDescription(model, p.rsnn().train().inputs()), recipe.toString(), files, library());
+        recipe.put("eval", "NeuroBench metrics on the test span from reset, " + (s.fp16() && rsnn ? "float16" : "float32"));
+        recipe.put("preprocessing", PrimateReaching.Options.benchmark());
+        recipe.put("tiling", rsnnOptions(s));
+        return RunKey.of(modelDescription(model, p.rsnn().train().inputs()), Configs.toJson(recipe), files, library());
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.spikekit.compute.Backend;
+import org.spikekit.config.Configs;
 import org.spikekit.data.DecodingBatch;
 import org.spikekit.data.DecodingWindows;
 import org.spikekit.data.DecodingWindows.Split;
@@ -229,13 +230,19 @@ public final class SpikachuPaper {
      * (the velocity scaler is fitted on all of them); the library.
      */
     public RunKey singleKey(Model model, String sessionId) {
-        return runKey("single", model, sessionId, variant(model), data.session(sessionId).units(), "trainer=" + trainerConfig(model));
+        return runKey("single", model, sessionId, variant(model), data.session(sessionId).units(), Map.of("trainer", trainerConfig(model)));
     }
 
-    private RunKey runKey(String setting, Model model, String session, String variant, int units, String recipe) {
-        String r = setting + " " + model.label + " scored on " + session + "; variant=" + variant + "; mode=" + mode.id()
-                + "; settings=" + settings.fingerprint() + "; " + recipe + "; unit dropout=" + dropoutOf(model);
-        return RunKey.of(modelDescription(model, units), r, data.records(), library());
+    /** A run's key; its recipe is the canonical JSON of {@code recipe} with the setting, variant, mode, settings and unit dropout. */
+    private RunKey runKey(String setting, Model model, String session, String variant, int units, Map<String, Object> recipe) {
+        Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("run", setting + " " + model.label + " scored on " + session);
+        r.put("variant", variant);
+        r.put("mode", mode.id());
+        r.put("settings", settings);
+        r.putAll(recipe);
+        r.put("unitDropout", dropoutOf(model));
+        return RunKey.of(modelDescription(model, units), Configs.toJson(r), data.records(), library());
     }
 
     /**
@@ -396,11 +403,14 @@ public final class SpikachuPaper {
                 + " never holds the live unit embeddings), BatchNorm statistics adapt in training mode, new units keep random codes";
         String vScratch = "single-session model from scratch on the same " + few.size() + " windows";
         DecoderTrainer.Config fcfg = fewShotConfig();
-        String multiRecipe = "trainer=" + multiConfig() + ", sessions " + train, fewRecipe = "few-shot trainer=" + fcfg;
+        Map<String, Object> multiRecipe = Map.of("trainer", multiConfig(), "sessions", train);
+        Map<String, Object> fewRecipe = Map.of("fewShotTrainer", fcfg), bothRecipes = new java.util.HashMap<>(multiRecipe);
+        bothRecipes.putAll(fewRecipe);
         int vocab = data.totalUnits();
-        Keys keys = new Keys(new java.util.LinkedHashMap<>(), runKey("fewshot-unitid", Model.SPIKACHU, settings.heldOut(), vUid, vocab, multiRecipe + "; " + fewRecipe),
-                runKey("fewshot-scratch", Model.SPIKACHU, settings.heldOut(), vScratch, vocab, fewRecipe + "; model seed " + (settings.seed() + 1)),
-                runKey("fewshot-unitid-released", Model.SPIKACHU, settings.heldOut(), vRel, vocab, multiRecipe + "; " + fewRecipe));
+        Keys keys = new Keys(new java.util.LinkedHashMap<>(), runKey("fewshot-unitid", Model.SPIKACHU, settings.heldOut(), vUid, vocab, bothRecipes),
+                runKey("fewshot-scratch", Model.SPIKACHU, settings.heldOut(), vScratch, vocab,
+                        Map.of("fewShotTrainer", fcfg, "modelSeed", settings.seed() + 1)),
+                runKey("fewshot-unitid-released", Model.SPIKACHU, settings.heldOut(), vRel, vocab, bothRecipes));
         for (String id : train) keys.multi().put(id, runKey("multi", Model.SPIKACHU, id, vMulti, vocab, multiRecipe));
         List<SpikachuRun> multi = new ArrayList<>();
         for (String id : train) multi.add(existing("multi", Model.SPIKACHU.label, id, keys.multi().get(id)));
@@ -634,11 +644,16 @@ public final class SpikachuPaper {
         return paper ? Baselines.RecurrentConfig.paper(model.baseline(), units) : Baselines.RecurrentConfig.quick(model.baseline(), units);
     }
 
-    /** The model configuration as run keys name it. */
+    /**
+     * The model configuration as run keys name it: its canonical JSON under its type's name
+     * ({@link Configs#typed}); the released baselines add {@code "batching"}.
+     */
     private String modelDescription(Model model, int units) {
         Record c = modelConfig(model, units);
-        String owner = c instanceof SpikachuDecoder.Config ? "SpikachuDecoder." : "Baselines.";
-        return owner + c + (!model.spiking() && model.released() ? ", count columns shifted per batch (as released)" : "");
+        if (!model.spiking() && model.released()) {
+            return Configs.toJson(Map.of(Configs.typeName(c.getClass()), c, "batching", "count columns shifted per batch (as released)"));
+        }
+        return Configs.typed(c);
     }
 
     private WindowDecoder build(Model model, DecodingWindows w, long seed) {

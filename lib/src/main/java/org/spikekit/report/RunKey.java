@@ -24,6 +24,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.spikekit.config.Configs;
+import org.spikekit.config.Json;
 
 /**
  * Everything that produced a stored result, so that the result is reused only when all of it
@@ -34,15 +36,18 @@ import java.util.stream.Stream;
  * back only when {@link #differences} finds nothing; otherwise it says what differs and computes
  * the run again.
  *
- * <p>Canonical text: the model configuration and recipe are built from the configuration records
- * the run is computed from; a record's {@code toString} names its components in declaration order,
- * with floats and doubles in Java's shortest round-trip form, so the text is the same in every JVM.
- * A text that shows an object's identity hash ({@code Foo@1b6d3586}, a lambda) is not canonical and
- * is refused. Data lines are sorted by name; nothing depends on file-system order, time, or hash-map
- * order.
+ * <p>Canonical text: the paper drivers write the model configuration and the recipe as the
+ * canonical JSON of the configuration records the run is computed from ({@link Configs#toJson}:
+ * record fields in declaration order, map keys sorted, floats and doubles in Java's shortest
+ * round-trip form, no white space), so the text is the same in every JVM and for every equal
+ * configuration; the model under its type's name ({@link Configs#typed}). Keys stored by kits
+ * before that held the records' {@code toString} text instead: such a run is computed once more,
+ * and {@link #differences} says so. A text that shows an object's identity hash
+ * ({@code Foo@1b6d3586}, a lambda) is not canonical and is refused. Data lines are sorted by name;
+ * nothing depends on file-system order, time, or hash-map order.
  *
- * @param model   the model configuration, e.g. {@code Rsnn.Config[inputs=96, hidden=64, ...]}
- * @param recipe  the recipe: variant, mode, seed, stages, trainer configurations, preprocessing
+ * @param model   the model configuration, e.g. {@code {"Rsnn.Config":{"inputs":96,"hidden":64,...}}}
+ * @param recipe  the recipe: variant, mode, seed, stages, trainer configurations, preprocessing (a JSON object)
  * @param data    one line per data file, {@code <name> <real|synthetic> sha256=<hex>} (data held only
  *                in memory, without a file: {@code sha256=none generator=<its generator>}), sorted
  * @param library the code that computed the result
@@ -113,8 +118,8 @@ public record RunKey(String model, String recipe, List<String> data, Library lib
             return List.of("it was written by an older kit without a run key (its model configuration, data checksums and library are unknown)");
         }
         List<String> out = new ArrayList<>();
-        if (!model.equals(stored.model)) out.add("model configuration differs (" + change(stored.model, model) + ")");
-        if (!recipe.equals(stored.recipe)) out.add("recipe differs (" + change(stored.recipe, recipe) + ")");
+        if (!model.equals(stored.model)) out.add("model configuration differs (" + describe(stored.model, model) + ")");
+        if (!recipe.equals(stored.recipe)) out.add("recipe differs (" + describe(stored.recipe, recipe) + ")");
         if (!data.equals(stored.data)) out.add("data changed (" + dataChange(stored.data, data) + ")");
         String lib = library.differences(stored.library);
         if (lib != null) out.add(lib);
@@ -123,6 +128,44 @@ public record RunKey(String model, String recipe, List<String> data, Library lib
 
     /** {@link #differences} as one clause: {@code "model configuration differs (...); library changed (...)"}, or "" when none. */
     public String why(RunKey stored) { return String.join("; ", differences(stored)); }
+
+    /**
+     * What differs between a stored description and the current one. Both JSON (the kit's keys):
+     * the first three changed fields by path ({@link Configs#differences}), behind the type name
+     * of a typed model configuration: {@code Rsnn.Config: hidden 64 → 128}; more end in
+     * {@code "; and more"}. One of them text (a key stored by an older kit): says so. Both text:
+     * {@link #change}.
+     */
+    public static String describe(String before, String after) {
+        Object a = json(before), b = json(after);
+        if (a != null && b != null) {
+            String head = "";
+            if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb && ma.size() == 1 && ma.keySet().equals(mb.keySet())) {
+                String k = (String) ma.keySet().iterator().next();
+                if (k.matches("[A-Z][A-Za-z0-9_.$]*")) {
+                    head = k + ": ";
+                    a = ma.get(k);
+                    b = mb.get(k);
+                }
+            }
+            List<String> d = Configs.differences(a, b);
+            if (!d.isEmpty()) {
+                return head + String.join("; ", d.subList(0, Math.min(MAX_PARTS, d.size()))) + (d.size() > MAX_PARTS ? "; and more" : "");
+            }
+        } else if ((a == null) != (b == null)) {
+            return "the stored run's key was written by an older kit as text; keys are canonical JSON now";
+        }
+        return change(before, after);
+    }
+
+    private static Object json(String s) {
+        if (s == null || !s.startsWith("{")) return null;
+        try {
+            return Json.parse(s, "key");
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     /**
      * The components of {@code before} and {@code after} that differ (a component runs between

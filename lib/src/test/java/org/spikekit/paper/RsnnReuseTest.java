@@ -14,7 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.config.Configs;
 import org.spikekit.data.ODohertyData;
+import org.spikekit.model.Rsnn;
 import org.spikekit.report.DataChoice;
 import org.spikekit.report.RunKey;
 import org.spikekit.report.RunMode;
@@ -48,7 +50,9 @@ class RsnnReuseTest {
         List<String> log1 = new ArrayList<>();
         RsnnRun first = paper(tmp, log1).run(m, "I2", 5L, TINY);
         assertTrue(line(log1, "computing tinyRSNN_I2_seed5.json").endsWith("no stored run"), log1.toString());
-        assertTrue(first.key().model().contains("hidden=64,"), first.key().model());
+        assertTrue(first.key().model().startsWith("{\"Rsnn.Config\":{\"inputs\":96,\"hidden\":64,"), first.key().model());
+        assertEquals(Rsnn.Config.tiny(96), Configs.fromJson(first.key().model().substring("{\"Rsnn.Config\":".length(),
+                first.key().model().length() - 1), Rsnn.Config.class), "the key holds the whole model configuration, as JSON");
 
         // same everything: kept, and the log says so
         List<String> log2 = new ArrayList<>();
@@ -59,19 +63,37 @@ class RsnnReuseTest {
         same.pretrained(m, "indy", 5L, TINY);
         assertTrue(line(log2, "kept pretrained tinyRSNN indy seed 5").contains("same model configuration"), log2.toString());
 
-        // 64 -> 128 neurons: the stored run and the stored pretraining state are not reused
+        // 64 -> 128 neurons (set as notebooks and sweeps set it, by a JSON override): the stored run and
+        // the stored pretraining state are not reused
         List<String> log3 = new ArrayList<>();
-        RsnnPaper wide = paper(tmp, log3).withRsnnConfig(c -> c.withHidden(128));
+        RsnnPaper wide = paper(tmp, log3).withRsnnConfig(c -> Configs.override(c, "hidden=128"));
         assertNull(wide.kept(m, "I2", 5L, TINY), "kept() does not offer the 64-neuron run for 128 neurons");
         RsnnRun bigger = wide.run(m, "I2", 5L, TINY);
         String why = line(log3, "recomputing tinyRSNN_I2_seed5.json");
-        assertTrue(why.contains("model configuration differs (Rsnn.Config …hidden=64… → …hidden=128…)"), why);
-        assertTrue(line(log3, "pretraining tinyRSNN indy seed 5").contains("model configuration differs"), log3.toString());
-        assertTrue(bigger.key().model().contains("hidden=128,"), bigger.key().model());
+        assertTrue(why.endsWith(": model configuration differs (Rsnn.Config: hidden 64 → 128)"), why);
+        assertTrue(line(log3, "pretraining tinyRSNN indy seed 5").contains("model configuration differs (Rsnn.Config: hidden 64 → 128)"), log3.toString());
+        assertTrue(bigger.key().model().contains("\"hidden\":128,"), bigger.key().model());
         assertTrue(bigger.footprintBytes() > first.footprintBytes(), "the 128-neuron model was trained and evaluated");
         assertNotEquals(paper(tmp, new ArrayList<>()).pretrainedFile(m, "indy", 5L, TINY), wide.pretrainedFile(m, "indy", 5L, TINY),
                 "pretrained states of the two sizes are cached apart");
         assertNull(paper(tmp, new ArrayList<>()).kept(m, "I2", 5L, TINY), "and the 128-neuron run is not offered for 64");
+    }
+
+    /** Any field of the model configuration or of the recipe, nested ones included, is part of the key; the reason names it by path. */
+    @Test
+    void everyConfigurationFieldIsPartOfTheKey(@TempDir Path tmp) {
+        RsnnPaper.Model m = RsnnPaper.Model.TINY;
+        RunKey paperKey = paper(tmp, new ArrayList<>()).runKey(m, "I2", 5L, TINY);
+        RunKey tau = paper(tmp, new ArrayList<>()).withRsnnConfig(c -> Configs.override(c, "lif.tauMemS=0.03")).runKey(m, "I2", 5L, TINY);
+        assertNotEquals(paperKey.hash(), tau.hash());
+        assertEquals("model configuration differs (Rsnn.Config: lif.tauMemS 0.02 → 0.03)", tau.why(paperKey));
+        RunKey head = paper(tmp, new ArrayList<>()).withRsnnConfig(c -> Configs.override(c, "readout.heads.0.tauSynS=0.005"))
+                .runKey(m, "I2", 5L, TINY);
+        assertEquals("model configuration differs (Rsnn.Config: readout.heads.0.tauSynS 0.01 → 0.005)", head.why(paperKey));
+        RunKey lr = paper(tmp, new ArrayList<>()).runKey(m, "I2", 5L, Configs.override(TINY, "lr=0.004"));
+        assertEquals("recipe differs (finetune.lr 0.002 → 0.004; pretrained.trainer.lr 0.002 → 0.004; stages.lr_1e-5 added 400)", lr.why(paperKey));
+        assertEquals(paperKey, paper(tmp, new ArrayList<>()).withRsnnConfig(c -> Configs.override(c, "hidden=64")).runKey(m, "I2", 5L, TINY),
+                "the same configuration, however it was set, has the same key");
     }
 
     @Test

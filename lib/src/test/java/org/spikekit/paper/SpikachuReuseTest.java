@@ -52,7 +52,7 @@ class SpikachuReuseTest {
         List<String> log = new ArrayList<>();
         SpikachuRun first = paper(tmp, d, settings(2), log).single(GRU, CO);
         assertEquals("computing single_gru_" + CO + ".json: no stored run", line(log, "computing single_gru"));
-        assertTrue(first.key().model().startsWith("Baselines.RecurrentConfig[kind=GRU, units=20,"), first.key().model());
+        assertTrue(first.key().model().startsWith("{\"Baselines.RecurrentConfig\":{\"kind\":\"GRU\",\"units\":20,"), first.key().model());
 
         // same everything: kept
         List<String> log2 = new ArrayList<>();
@@ -84,12 +84,13 @@ class SpikachuReuseTest {
         List<String> log5 = new ArrayList<>();
         SpikachuPaper wider = paper(tmp, data(100, 24), settings(2), log5);
         assertNull(wider.kept(GRU, CO));
-        assertTrue(line(log5, "recomputing single_gru").contains("model configuration differs (Baselines.RecurrentConfig …units=20… → …units=24…)"),
+        assertTrue(line(log5, "recomputing single_gru").contains("model configuration differs (Baselines.RecurrentConfig: units 20 → 24)"),
                 log5.toString());
 
         // another recipe (more epochs)
         List<String> log6 = new ArrayList<>();
         assertNull(paper(tmp, longer, settings(3), log6).kept(GRU, CO));
-        assertTrue(line(log6, "recomputing single_gru").contains("recipe differs (…"), log6.toString());
+        String why6 = line(log6, "recomputing single_gru");
+        assertTrue(why6.contains("recipe differs (settings.spikachuEpochs 2 → 3; settings.baselineEpochs 2 → 3; trainer.epochs 2 → 3)"), why6);
     }
 }

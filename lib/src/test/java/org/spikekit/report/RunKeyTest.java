@@ -20,6 +20,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.config.Configs;
 import org.spikekit.model.Rsnn;
 
 class RunKeyTest {
@@ -137,5 +138,19 @@ class RunKeyTest {
         assertTrue(a.entries() > 300, "every class of the library: " + a.entries());
         assertTrue(a == RunKey.Library.current());
         assertNull(a.differences(new RunKey.Library(a.classes(), a.entries(), "other")));
+    }
+
+    /** Keys written as canonical JSON (the paper drivers): what differs is named by field path. */
+    @Test
+    void jsonKeysNameTheChangedFieldsByPath() {
+        String m64 = Configs.typed(Rsnn.Config.tiny(96));
+        String m128 = Configs.typed(Configs.override(Rsnn.Config.tiny(96), "hidden=128", "lif.tauMemS=0.03"));
+        assertEquals("Rsnn.Config: hidden 64 → 128; lif.tauMemS 0.02 → 0.03", RunKey.describe(m64, m128));
+        assertEquals("a 1 → 2; b.c \"x\" → \"y\"; d removed (was [1,2]); and more",
+                RunKey.describe("{\"a\":1,\"b\":{\"c\":\"x\"},\"d\":[1,2]}", "{\"a\":2,\"b\":{\"c\":\"y\"},\"e\":true}"));
+        RunKey stored = RunKey.of("Rsnn.Config[inputs=96, hidden=64]", "seed=1", List.of(), LIB);
+        RunKey now = RunKey.of(m64, "{\"seed\":1}", List.of(), LIB);
+        assertEquals(List.of("model configuration differs (the stored run's key was written by an older kit as text; keys are canonical JSON now)",
+                "recipe differs (the stored run's key was written by an older kit as text; keys are canonical JSON now)"), now.differences(stored));
     }
 }

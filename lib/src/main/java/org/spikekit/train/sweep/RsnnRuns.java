@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.spikekit.compute.Backends;
+import org.spikekit.config.Configs;
 import org.spikekit.data.ODohertyData;
+import org.spikekit.model.Rsnn;
 import org.spikekit.paper.RsnnPaper;
 import org.spikekit.paper.RsnnRun;
 import org.spikekit.paper.RsnnTables;
@@ -22,11 +24,17 @@ import org.spikekit.report.RunMode;
  * need {@code pretrain-<monkey>} (same model, seed and overrides) in phase 0. Results go to
  * {@code <resultsDir>/rsnn} (no overrides) or {@code <resultsDir>/rsnn/<overridesTag>}, i.e. for the
  * kit sweep exactly where notebooks 11–13 look. Settings are the paper's for the mode
- * ({@link RsnnPaper.Settings#of}) with the overrides applied.
+ * ({@link RsnnPaper.Settings#of}) with the overrides applied ({@code Configs.override});
+ * {@code model.<path>=value} overrides edit tinyRSNN/bigRSNN's {@code Rsnn.Config} the same way
+ * ({@link RsnnPaper#withRsnnConfig}), so e.g. {@code --set model.hidden=128} sweeps a wider network
+ * whose runs are keyed, and stored, apart from the paper's.
  */
 final class RsnnRuns implements PaperRuns {
     static final RsnnRuns INSTANCE = new RsnnRuns();
     static final String PRETRAIN = "pretrain-";
+
+    /** Prefix of the overrides that edit the tinyRSNN / bigRSNN model configuration. */
+    static final String MODEL = "model.";
 
     private static final Map<String, String> KEYS = new LinkedHashMap<>();
     static {
@@ -41,7 +49,12 @@ final class RsnnRuns implements PaperRuns {
         KEYS.put("paperText", "the text's split and 10 Hz bound instead of the released code's (true/false)");
         KEYS.put("lr", "initial learning rate of every stage");
         KEYS.put("context", "history steps in front of every sample, trained as burn-in (SNN3 only; default 49 for SNN3, else 0)");
+        KEYS.put(MODEL + "<path>", "a field of tinyRSNN/bigRSNN's Rsnn.Config by dotted path, e.g. model.hidden=128, model.lif.tauMemS=0.03"
+                + " (Configs.override; part of every run key)");
     }
+
+    /** The settings fields a key sets, where its name is not the field's. */
+    private static final Map<String, List<String>> FIELDS = Map.of("prune", List.of("pruneEpochs"), "batch", List.of("batchSize"));
 
     private RsnnRuns() {}
 
@@ -92,29 +105,23 @@ final class RsnnRuns implements PaperRuns {
         RsnnPaper.Model m = model(spec);
         RunMode mode = sweep == null ? RunMode.QUICK : sweep.runMode();
         RsnnPaper.Settings d = RsnnPaper.Settings.of(m, mode);
-        int pretrain = d.pretrain(), pretrainTMax = d.pretrainTMax(), finetune = d.finetune(), finetuneTMax = d.finetuneTMax();
-        int prune = d.pruneEpochs(), batch = d.batchSize();
-        boolean fp16 = d.fp16(), extend = d.extend(), paperText = d.paperText();
-        float lr = d.lr();
-        int context = d.context();
-        Overrides.requireKnown(spec, "RSNN", KEYS);
-        for (String k : spec.overrides().keySet()) {
-            switch (k) {
-                case "pretrain" -> pretrain = Overrides.integer(spec, k, KEYS);
-                case "pretrainTMax" -> pretrainTMax = Overrides.integer(spec, k, KEYS);
-                case "finetune" -> finetune = Overrides.integer(spec, k, KEYS);
-                case "finetuneTMax" -> finetuneTMax = Overrides.integer(spec, k, KEYS);
-                case "prune" -> prune = Overrides.integer(spec, k, KEYS);
-                case "batch" -> batch = Overrides.integer(spec, k, KEYS);
-                case "fp16" -> fp16 = Overrides.bool(spec, k, KEYS);
-                case "extend" -> extend = Overrides.bool(spec, k, KEYS);
-                case "paperText" -> paperText = Overrides.bool(spec, k, KEYS);
-                case "context" -> context = Overrides.integer(spec, k, KEYS);
-                default -> lr = (float) Overrides.number(spec, k, KEYS);
+        Overrides.requireKnown(spec, "RSNN", KEYS, MODEL);
+        boolean rsnn = m == RsnnPaper.Model.TINY || m == RsnnPaper.Model.BIG;
+        List<String> edits = modelEdits(spec);
+        if (!edits.isEmpty()) {
+            if (!rsnn) {
+                throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + MODEL
+                        + "* overrides edit tinyRSNN/bigRSNN's Rsnn.Config, not " + m.label);
+            }
+            try {
+                Configs.override(RsnnPaper.Model.TINY == m ? Rsnn.Config.tiny(96) : Rsnn.Config.big(96), edits);
+            } catch (IllegalArgumentException x) {
+                throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + x.getMessage(), x);
             }
         }
-        if (context > 0 && (m == RsnnPaper.Model.TINY || m == RsnnPaper.Model.BIG)) {
-            throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): context " + context
+        RsnnPaper.Settings o = Overrides.apply(spec, d, KEYS, FIELDS);
+        if (o.context() > 0 && rsnn) {
+            throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): context " + o.context()
                     + " is for the window-based baseline SNN3 (and SNN2), not " + m.label);
         }
         List<Long> seeds = d.seeds();
@@ -128,11 +135,16 @@ final class RsnnRuns implements PaperRuns {
             }
             seeds = List.copyOf(s);
         }
-        try {
-            return new RsnnPaper.Settings(mode, seeds, pretrain, pretrainTMax, finetune, finetuneTMax, prune, fp16, batch, extend, paperText, lr, context);
-        } catch (IllegalArgumentException x) {
-            throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + x.getMessage());
-        }
+        return o.withSeeds(seeds);
+    }
+
+    /** The spec's {@code model.<path>=value} overrides as {@code <path>=value} assignments for {@link Configs#override}. */
+    static List<String> modelEdits(RunSpec spec) {
+        List<String> out = new ArrayList<>();
+        spec.overrides().forEach((k, v) -> {
+            if (k.startsWith(MODEL)) out.add(k.substring(MODEL.length()) + "=" + v);
+        });
+        return out;
     }
 
     @Override
@@ -150,9 +162,11 @@ final class RsnnRuns implements PaperRuns {
     }
 
     /** The paper's driver; only a run computes, so only a run starts the sweep's backend (a login node may have no GPU). */
-    private static RsnnPaper driver(RunSpec spec, Context ctx, java.util.function.Consumer<String> log, boolean computes) {
-        return new RsnnPaper(ODohertyData.at(ctx.root().resolve("data")), ctx.data(), ctx.mode(), Backends.get(computes ? ctx.backend() : "cpu"),
+    static RsnnPaper driver(RunSpec spec, Context ctx, java.util.function.Consumer<String> log, boolean computes) {
+        RsnnPaper p = new RsnnPaper(ODohertyData.at(ctx.root().resolve("data")), ctx.data(), ctx.mode(), Backends.get(computes ? ctx.backend() : "cpu"),
                 resultsDir(spec, ctx), log);
+        List<String> edits = modelEdits(spec);
+        return edits.isEmpty() ? p : p.withRsnnConfig(c -> Configs.override(c, edits));
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 public record RunSpec(String paper, String model, String session, long seed, Map<String, String> overrides) {
 
     static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]*");
-    static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*");
 
     public RunSpec {
         label("paper", paper);

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.spikekit.compute.Backends;
+import org.spikekit.config.Configs;
 import org.spikekit.data.PerichData;
 import org.spikekit.data.PerichGenerator;
 import org.spikekit.paper.SpikachuPaper;
@@ -72,27 +73,14 @@ final class SpikachuRuns implements PaperRuns {
     }
 
     static SpikachuPaper.Settings settings(RunSpec spec, RunMode mode) {
-        SpikachuPaper.Settings d = SpikachuPaper.Settings.of(mode);
-        boolean paperSizes = d.paperSizes();
-        int sEp = d.spikachuEpochs(), bEp = d.baselineEpochs(), sB = d.spikachuBatch(), bB = d.baselineBatch(), eval = d.evalEvery();
-        double sLr = d.spikachuLr(), bLr = d.baselineLr();
+        SpikachuPaper.Settings d = Configs.override(SpikachuPaper.Settings.of(mode), "seed=" + spec.seed());
         Overrides.requireKnown(spec, "Spikachu", KEYS);
-        for (String k : spec.overrides().keySet()) {
-            switch (k) {
-                case "epochs" -> sEp = bEp = Overrides.integer(spec, k, KEYS);
-                case "batch" -> sB = bB = Overrides.integer(spec, k, KEYS);
-                case "evalEvery" -> eval = Overrides.integer(spec, k, KEYS);
-                case "lr" -> sLr = bLr = Overrides.number(spec, k, KEYS);
-                default -> paperSizes = Overrides.bool(spec, k, KEYS);
-            }
-        }
-        try {
-            return new SpikachuPaper.Settings(paperSizes, d.singleSessions(), sEp, bEp, sLr, bLr, sB, bB, eval, d.multiEpochs(), d.heldOut(),
-                    d.fewShotWindows(), d.fewShotEpochs(), spec.seed());
-        } catch (IllegalArgumentException x) {
-            throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + x.getMessage());
-        }
+        return Overrides.apply(spec, d, KEYS, FIELDS);
     }
+
+    /** The settings fields a key sets (the others set the field of their name). */
+    private static final Map<String, List<String>> FIELDS = Map.of("epochs", List.of("spikachuEpochs", "baselineEpochs"),
+            "batch", List.of("spikachuBatch", "baselineBatch"), "lr", List.of("spikachuLr", "baselineLr"));
 
     @Override
     public List<RunSpec> prerequisites(RunSpec spec, Sweep sweep) { return List.of(); }

@@ -89,24 +89,8 @@ final class SpikennRuns implements PaperRuns {
     }
 
     static SpikennPaper.Settings settings(RunSpec spec, RunMode mode) {
-        SpikennPaper.Settings d = SpikennPaper.Settings.of(mode);
-        int folds = d.folds(), tr = d.trainPerClass(), te = d.testPerClass(), csnn = d.csnnEpochs(), ro = d.readoutEpochs();
         Overrides.requireKnown(spec, "SpikeNN", KEYS);
-        for (String k : spec.overrides().keySet()) {
-            int v = Overrides.integer(spec, k, KEYS);
-            switch (k) {
-                case "folds" -> folds = v;
-                case "trainPerClass" -> tr = v;
-                case "testPerClass" -> te = v;
-                case "csnnEpochs" -> csnn = v;
-                default -> ro = v;
-            }
-        }
-        try {
-            return new SpikennPaper.Settings(mode, folds, tr, te, csnn, ro);
-        } catch (IllegalArgumentException x) {
-            throw new IllegalArgumentException("run " + spec.id() + " (overrides " + spec.overridesText() + "): " + x.getMessage());
-        }
+        return Overrides.apply(spec, SpikennPaper.Settings.of(mode), KEYS, Map.of());
     }
 
     @Override

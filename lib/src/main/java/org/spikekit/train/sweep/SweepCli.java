@@ -26,6 +26,9 @@ import org.spikekit.report.RunMode;
  * SweepCli run-one SWEEP.json RUN_ID           one run in this JVM (what the executors start)
  * SweepCli keys PAPER                          the override keys a paper accepts
  * </pre>
+ * {@code --set} values are JSON scalars ({@code 3}, {@code 2e-3}, {@code true}; booleans also
+ * {@code yes}/{@code no}/{@code 1}/{@code 0}) applied with {@code org.spikekit.config.Configs#override};
+ * RSNN also takes {@code model.<path>=value} for fields of {@code Rsnn.Config} (e.g. {@code model.hidden=128}).
  * The project root is {@code SPIKEKIT_HOME} or the folder above the working directory holding
  * {@code pom.xml} and {@code notebooks/}; {@code DATA} and {@code SPIKEKIT_BACKEND} pass to every run.
  */

@@ -60,7 +60,11 @@ class SweepTest {
         m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "SNN2", "I1", 1, Map.of("epochs", "3")))).getMessage();
         assertTrue(m.contains("unknown RSNN override 'epochs'") && m.contains("finetune"), m);
         m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "SNN2", "I1", 1, Map.of("finetune", "three")))).getMessage();
-        assertTrue(m.contains("finetune='three' must be an integer"), m);
+        assertTrue(m.contains("(overrides finetune=three): override finetune=three: $.finetune (RsnnPaper.Settings.finetune, int): expected an integer, got \"three\""), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "SNN2", "I1", 1, Map.of("fp16", "maybe")))).getMessage();
+        assertTrue(m.contains("$.fp16 (RsnnPaper.Settings.fp16, boolean): expected true or false, got \"maybe\""), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "SNN2", "I1", 1, Map.of("lr", "NaN")))).getMessage();
+        assertTrue(m.contains("override lr='NaN' must be finite"), m);
         m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "SNN2", "I1", 1, Map.of("finetune", "0")))).getMessage();
         assertTrue(m.contains("finetune > 0"), m);
         m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "SNN2", "pretrain-indy", 1))).getMessage();
@@ -86,6 +90,32 @@ class SweepTest {
         assertEquals(List.of(3L, 7L), s.seeds(), "seeds outside the paper's list: the sweep's, so the smallest writes the trace");
         Sweep kitSeeds = Sweep.grid("k", RunMode.QUICK, "rsnn", List.of("tinyRSNN"), List.of("I1"), List.of(1L), Map.of());
         assertEquals(d.seeds(), RsnnRuns.settings(kitSeeds.runs().get(0), kitSeeds).seeds(), "a seed of the paper's list keeps the paper's list");
+    }
+
+    /** The sweep sets fields of tinyRSNN's model configuration as notebooks do ({@code Configs.override}), and every run key holds them. */
+    @Test
+    void modelOverridesEditTheRsnnConfigurationOfEveryRun(@TempDir Path root) {
+        PaperRuns p = PaperRuns.of("rsnn");
+        RunSpec wide = new RunSpec("rsnn", "tinyRSNN", "I1", 1, Map.of("model.hidden", "128", "model.lif.tauMemS", "0.03", "batch", "16", "fp16", "no"));
+        p.check(wide);
+        assertEquals(List.of("hidden=128", "lif.tauMemS=0.03"), RsnnRuns.modelEdits(wide));
+        Sweep sw = new Sweep("w", "quick", null, List.of(wide));
+        RsnnPaper.Settings s = RsnnRuns.settings(wide, sw);
+        assertEquals(16, s.batchSize());
+        assertFalse(s.fp16(), "'no' still reads as false");
+        RsnnPaper d = RsnnRuns.driver(wide, new PaperRuns.Context(root, sw, DataChoice.SYNTHETIC, "cpu"), x -> {}, false);
+        var c = d.rsnnConfig(RsnnPaper.Model.TINY, 96);
+        assertEquals(128, c.hidden());
+        assertEquals(0.03, c.lif().tauMemS());
+        assertEquals(org.spikekit.model.Rsnn.Config.tiny(96).readout(), c.readout());
+        String m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "tinyRSNN", "I1", 1, Map.of("model.hiden", "1"))))
+                .getMessage();
+        assertTrue(m.contains("Rsnn.Config has no field 'hiden'; its fields: inputs, hidden, outputs, lif, readout"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "SNN2", "I1", 1, Map.of("model.hidden", "128")))).getMessage();
+        assertTrue(m.contains("model.* overrides edit tinyRSNN/bigRSNN's Rsnn.Config, not SNN2"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> p.check(new RunSpec("rsnn", "tinyRSNN", "I1", 1, Map.of("hidden", "128")))).getMessage();
+        assertTrue(m.contains("unknown RSNN override 'hidden'") && m.contains("and model.<field>"), m);
+        assertTrue(p.overrideKeys().containsKey("model.<path>"));
     }
 
     @Test
