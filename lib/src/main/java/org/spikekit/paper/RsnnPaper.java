@@ -605,7 +605,6 @@ public final class RsnnPaper {
         String lab = label(name);
         Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
         Prepared p = prepare(name, s);
-        String dataKind = p.record().source();
         RunKey key = runKey(model, name, seed, s);
         Reuse reuse = reuse(model, name, seed, s, key);
         if (reuse.run() != null) {
@@ -614,7 +613,7 @@ public final class RsnnPaper {
         }
         log.accept((Files.exists(file) ? "recomputing " : "computing ") + file.getFileName() + ": " + reuse.why());
         try {
-            return compute(model, name, lab, seed, s, p, dataKind, file, key);
+            return compute(model, name, seed, s, p, key);
         } catch (TrainingInterruptedException e) {
             throw e.note(model.label + " " + lab + " seed " + seed + ": no run file written; the training state is kept in "
                     + runStateDir(model, lab, seed, s) + (s.pretrain() > 0 && (model == Model.TINY || model == Model.BIG)
@@ -622,23 +621,9 @@ public final class RsnnPaper {
         }
     }
 
-    /** {@link #run} when no stored run can be reused. */
-    private RsnnRun compute(Model model, String name, String lab, long seed, Settings s, Prepared p, String dataKind, Path file, RunKey key) {
-        if (model == Model.TINY || model == Model.BIG) return new Walk(model, name, seed, s, p, key).record();
-        String who = model.label + " " + lab + " seed " + seed;
-        long t0 = System.nanoTime();
-        Path state = runStateDir(key, model, lab, seed);
-        if (Files.isDirectory(state)) log.accept(who + ": resuming from the training state in " + state);
-        SequenceSet train = p.rsnn().train(), val = p.rsnn().val();
-        Map<String, Double> extra = new LinkedHashMap<>();
-        Trainer.Config cfg = finetuneConfig(model, seed, s);
-        NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
-                : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
-        Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
-        extra.put("val_r2_trained", h.last().valR2());
-        extra.put("train_r2_trained", h.last().trainR2());
-        Evaluated ev = evaluate(m, null, DType.FLOAT32, p.rsnn().test(), extra);
-        return record(model, name, seed, s, dataKind, key, ev, extra, t0, state);
+    /** {@link #run} when no stored run can be reused: every stage of a {@link Walk}. */
+    private RsnnRun compute(Model model, String name, long seed, Settings s, Prepared p, RunKey key) {
+        return new Walk(model, name, seed, s, p, key).record();
     }
 
     /** The test-span evaluation of a trained model: the NeuroBench result and the workload it was computed from. */
@@ -689,26 +674,28 @@ public final class RsnnPaper {
     }
 
     /**
-     * One tinyRSNN / bigRSNN run of {@code session} (label or name) with {@code seed}, to be walked
+     * One run of {@code model} on {@code session} (label or name) with {@code seed}, to be walked
      * stage by stage ({@link Walk}): for a notebook that shows what each stage does. Nothing is
      * trained until a stage is called.
      */
     public Walk walk(Model model, String session, long seed, Settings s) {
-        if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("RsnnPaper.walk is for tinyRSNN/bigRSNN, not " + model.label);
-        if (s.context() > 0) throw new IllegalArgumentException("RsnnPaper.Settings.context " + s.context() + " is for the window-based baselines; use context 0");
+        if (s.context() > 0 && (model == Model.TINY || model == Model.BIG)) {
+            throw new IllegalArgumentException("RsnnPaper.Settings.context " + s.context() + " is for the window-based baselines (SNN3); use context 0 for " + model.label);
+        }
         String name = session(session);
         return new Walk(model, name, seed, s, prepare(name, s), runKey(model, name, seed, s));
     }
 
     /**
-     * One tinyRSNN / bigRSNN run walked stage by stage: the stages {@link #run} goes through, in the
-     * same order, with the same resumable training state and the same {@link RunKey}, so
-     * {@link #record()} writes exactly the run file {@code run} writes, and later {@code run} /
-     * {@code runAll} calls reuse it. Stages: {@link #pretrained()} (cached per monkey, see
-     * {@link RsnnPaper#pretrained}), {@link #finetune()}, {@link #prune()}, {@link #evaluate()},
-     * {@link #record()}; each returns what it produced, runs the stages before it that have not run,
-     * and returns its earlier result when called again. A stage the settings switch off (no
-     * pretraining, no pruning) returns {@code null}.
+     * One run walked stage by stage: the stages {@link #run} goes through, in the same order, with
+     * the same resumable training state and the same {@link RunKey}, so {@link #record()} writes
+     * exactly the run file {@code run} writes, and later {@code run} / {@code runAll} calls reuse it.
+     * Stages: {@link #pretrained()} (tinyRSNN / bigRSNN, cached per monkey, see
+     * {@link RsnnPaper#pretrained}), {@link #finetune()} (fine-tuning, or for SNN2 / SNN3 training
+     * from scratch), {@link #prune()} (tinyRSNN), {@link #evaluate()}, {@link #record()}; each
+     * returns what it produced, runs the stages before it that have not run, and returns its earlier
+     * result when called again. A stage the model or the settings do not have (no pretraining, no
+     * pruning) returns {@code null}.
      */
     public final class Walk {
         private final Model model;
@@ -721,7 +708,7 @@ public final class RsnnPaper {
         private final Map<String, Double> extra = new LinkedHashMap<>();
         private boolean pretrainDone;
         private Checkpoint pre;
-        private Rsnn m;
+        private NeuroBenchModel m;
         private Trainer.History finetuning;
         private Pruning.Result pruning;
         private boolean pruneDone;
@@ -747,40 +734,69 @@ public final class RsnnPaper {
         /** The run's key: what the run file records and {@link RsnnPaper#run} compares. */
         public RunKey key() { return key; }
 
-        /** The configuration of the model this run trains. */
-        public Rsnn.Config config() { return rsnnConfig(model, p.rsnn().train().inputs()); }
+        /** Whether this run is tinyRSNN / bigRSNN (pretraining, fine-tuning, pruning) rather than a baseline. */
+        public boolean rsnn() { return model == Model.TINY || model == Model.BIG; }
+
+        /** The configuration record of the model this run trains ({@code Rsnn.Config}, {@code Snn2.Config} or {@code Snn3.Config}). */
+        public Record config() {
+            int in = p.rsnn().train().inputs();
+            return switch (model) {
+                case TINY, BIG -> rsnnConfig(model, in);
+                case SNN2 -> Snn2.Config.neuroBench(in);
+                case SNN3 -> Snn3.Config.neuroBench(in);
+            };
+        }
 
         /** A freshly initialised model of this run's configuration and seed (not trained; for a summary). */
-        public Rsnn fresh() { return factory(model, p.rsnn().train().inputs(), seed).get(); }
+        public NeuroBenchModel fresh() {
+            int in = p.rsnn().train().inputs();
+            return switch (model) {
+                case TINY, BIG -> factory(model, in, seed).get();
+                case SNN2 -> new Snn2(backend, Snn2.Config.neuroBench(in), seed);
+                case SNN3 -> new Snn3(backend, Snn3.Config.neuroBench(in), seed);
+            };
+        }
 
         /** The model as the last stage left it (null before {@link #finetune()}). */
-        public Rsnn model() { return m; }
+        public NeuroBenchModel model() { return m; }
 
-        /** Stage 1: the pretrained state for this session's monkey (null when the settings skip pretraining). */
+        /** Stage 1: the pretrained state for this session's monkey (null for the baselines or when the settings skip pretraining). */
         public Checkpoint pretrained() {
             if (!pretrainDone) {
-                pre = s.pretrain() > 0 ? RsnnPaper.this.pretrained(model, name.substring(0, 4), seed, s) : null;
+                pre = rsnn() && s.pretrain() > 0 ? RsnnPaper.this.pretrained(model, name.substring(0, 4), seed, s) : null;
                 pretrainDone = true;
             }
             return pre;
         }
 
-        /** Stage 2: fine-tuning on this session (from the pretrained state, or from scratch without pretraining); its history. */
+        /**
+         * Stage 2: tinyRSNN / bigRSNN fine-tuning on this session (from the pretrained state, or from
+         * scratch without pretraining), or SNN2 / SNN3 training from scratch; its history.
+         */
         public Trainer.History finetune() {
             if (finetuning != null) return finetuning;
             Checkpoint start = pretrained();
             SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
             Trainer.Config cfg = finetuneConfig(model, seed, s);
-            Path ft = state.resolve("finetune.ckpt");
-            if (start != null) {
-                var r = FineTune.run(factory(model, train.inputs(), seed), start, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
-                m = r.model();
-                finetuning = r.history();
-            } else {
-                m = factory(model, train.inputs(), seed).get();
-                m.initFromData(train, seed);
-                finetuning = new Trainer(cfg).fitOrResume(ft, m, train, val, tell(who, "finetune", s.finetune()), 1);
+            if (!rsnn()) {
+                m = fresh();
+                finetuning = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
+                extra.put("val_r2_trained", finetuning.last().valR2());
+                extra.put("train_r2_trained", finetuning.last().trainR2());
+                return finetuning;
             }
+            Path ft = state.resolve("finetune.ckpt");
+            Rsnn r;
+            if (start != null) {
+                var ftr = FineTune.run(factory(model, train.inputs(), seed), start, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
+                r = ftr.model();
+                finetuning = ftr.history();
+            } else {
+                r = factory(model, train.inputs(), seed).get();
+                r.initFromData(train, seed);
+                finetuning = new Trainer(cfg).fitOrResume(ft, r, train, val, tell(who, "finetune", s.finetune()), 1);
+            }
+            m = r;
             extra.put("val_r2_pretrained", finetuning.initialValR2());
             extra.put("val_r2_finetuned", finetuning.last().valR2());
             extra.put("train_r2_finetuned", finetuning.last().trainR2());
@@ -789,11 +805,15 @@ public final class RsnnPaper {
             return finetuning;
         }
 
-        /** Stage 3: iterative magnitude pruning with retraining (null when the settings skip pruning); the model keeps the accepted state. */
+        /**
+         * Stage 3: tinyRSNN / bigRSNN iterative magnitude pruning with retraining (null for the
+         * baselines or when the settings skip pruning); the model keeps the accepted state.
+         */
         public Pruning.Result prune() {
             if (pruneDone) return pruning;
             Trainer.History h = finetune();
-            if (s.pruneEpochs() > 0) {
+            if (rsnn() && s.pruneEpochs() > 0) {
+                Rsnn m = (Rsnn) this.m;
                 SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
                 Trainer.Config re = pruneConfig(model, seed, s);
                 Pruning.Schedule sched = Pruning.Schedule.rsnn();
@@ -822,11 +842,12 @@ public final class RsnnPaper {
             NeuroBenchModel evalModel = m;
             DType dtype = DType.FLOAT32;
             Rsnn rsnnForHalf = null;
-            if (s.fp16()) {                                   // as released: model.half(), test data in float16
-                Half.roundParameters(m);
+            if (rsnn() && s.fp16()) {                         // as released: model.half(), test data in float16
+                Rsnn r = (Rsnn) m;
+                Half.roundParameters(r);
                 dtype = DType.FLOAT16;
-                rsnnForHalf = m;
-                evalModel = new HalfRsnn(m, true);
+                rsnnForHalf = r;
+                evalModel = new HalfRsnn(r, true);
             }
             evaluated = RsnnPaper.this.evaluate(evalModel, rsnnForHalf, dtype, p.rsnn().test(), extra);
             return evaluated;

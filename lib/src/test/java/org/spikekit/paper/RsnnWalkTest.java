@@ -34,7 +34,8 @@ class RsnnWalkTest {
         RsnnPaper paper = RsnnReuseTest.paper(tmp.resolve("b"), log);
         RsnnPaper.Walk w = paper.walk(m, "I2", 5L, ALL);
         assertNull(w.model(), "nothing is trained before a stage is called");
-        assertEquals(64, w.fresh().config().hidden());
+        assertEquals(64, ((org.spikekit.model.Rsnn.Config) w.config()).hidden());
+        assertEquals(64, ((org.spikekit.model.Rsnn) w.fresh()).config().hidden());
         assertNotNull(w.pretrained());
         var ft = w.finetune();
         assertEquals(1, ft.epochs().size());
@@ -70,7 +71,24 @@ class RsnnWalkTest {
         assertNull(w.pretrained(), "no pretraining in these settings");
         assertNull(w.prune(), "no pruning in these settings");
         assertNotNull(w.model());
-        var e = assertThrows(IllegalArgumentException.class, () -> paper.walk(RsnnPaper.Model.SNN2, "I2", 5L, noPrune));
-        assertTrue(e.getMessage().contains("SNN2"), e.getMessage());
+        RsnnPaper.Settings context = new RsnnPaper.Settings(RunMode.QUICK, List.of(5L), 0, 0, 1, 1, 0, false, 64, false, false, 2e-3f, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> paper.walk(RsnnPaper.Model.TINY, "I2", 5L, context));
+        assertTrue(e.getMessage().contains("context 3"), e.getMessage());
+    }
+
+    @Test
+    void aBaselineWalksTrainEvaluateRecordAndMatchesRun(@TempDir Path tmp) {
+        RsnnPaper.Model m = RsnnPaper.Model.SNN3;
+        RsnnPaper.Settings s = new RsnnPaper.Settings(RunMode.QUICK, List.of(5L), 0, 0, 1, 1, 0, false, 64, false, false, 5e-3f, 49);
+        RsnnRun direct = RsnnReuseTest.paper(tmp.resolve("a"), new ArrayList<>()).run(m, "L1", 5L, s);
+        RsnnPaper.Walk w = RsnnReuseTest.paper(tmp.resolve("b"), new ArrayList<>()).walk(m, "L1", 5L, s);
+        assertTrue(w.config() instanceof org.spikekit.model.Snn3.Config);
+        assertNull(w.pretrained());
+        assertEquals(1, w.finetune().epochs().size());
+        assertNull(w.prune());
+        RsnnRun walked = w.record();
+        assertEquals(direct.r2(), walked.r2(), 0.0);
+        assertEquals(direct.extra(), walked.extra());
+        assertEquals(direct.key().hash(), walked.key().hash());
     }
 }
