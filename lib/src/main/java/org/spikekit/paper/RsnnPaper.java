@@ -228,6 +228,8 @@ public final class RsnnPaper {
     private final List<DataRecord> used = new ArrayList<>();
     private Progress progress = (stage, done, total) -> {};
     private java.util.function.UnaryOperator<Rsnn.Config> rsnnEdit = java.util.function.UnaryOperator.identity();
+    private java.util.function.UnaryOperator<Snn2.Config> snn2Edit = java.util.function.UnaryOperator.identity();
+    private java.util.function.UnaryOperator<Snn3.Config> snn3Edit = java.util.function.UnaryOperator.identity();
     private RunKey.Library library;
 
     /** Told after every training epoch of a run: which stage (e.g. {@code finetune}, {@code prune p=0.40}) and how far it is. */
@@ -249,6 +251,18 @@ public final class RsnnPaper {
      */
     public RsnnPaper withRsnnConfig(java.util.function.UnaryOperator<Rsnn.Config> edit) {
         this.rsnnEdit = Objects.requireNonNull(edit, "edit");
+        return this;
+    }
+
+    /** Changes the SNN2 configuration every SNN2 run builds (e.g. {@code c -> Configs.override(c, "hidden=64")}), as {@link #withRsnnConfig}. Returns this. */
+    public RsnnPaper withSnn2Config(java.util.function.UnaryOperator<Snn2.Config> edit) {
+        this.snn2Edit = Objects.requireNonNull(edit, "edit");
+        return this;
+    }
+
+    /** Changes the SNN3 configuration every SNN3 run builds (e.g. {@code c -> Configs.override(c, "layer1=64")}), as {@link #withRsnnConfig}. Returns this. */
+    public RsnnPaper withSnn3Config(java.util.function.UnaryOperator<Snn3.Config> edit) {
+        this.snn3Edit = Objects.requireNonNull(edit, "edit");
         return this;
     }
 
@@ -406,13 +420,22 @@ public final class RsnnPaper {
         return Objects.requireNonNull(rsnnEdit.apply(m == Model.TINY ? Rsnn.Config.tiny(inputs) : Rsnn.Config.big(inputs)), "edited Rsnn.Config");
     }
 
+    /**
+     * The configuration record of {@code m} for {@code inputs} channels with this driver's edits
+     * ({@link #withRsnnConfig}, {@link #withSnn2Config}, {@link #withSnn3Config}): {@code Rsnn.Config},
+     * {@code Snn2.Config} (NeuroBench's) or {@code Snn3.Config}.
+     */
+    public Record modelConfig(Model m, int inputs) {
+        return switch (m) {
+            case TINY, BIG -> rsnnConfig(m, inputs);
+            case SNN2 -> Objects.requireNonNull(snn2Edit.apply(Snn2.Config.neuroBench(inputs)), "edited Snn2.Config");
+            case SNN3 -> Objects.requireNonNull(snn3Edit.apply(Snn3.Config.neuroBench(inputs)), "edited Snn3.Config");
+        };
+    }
+
     /** The model configuration of {@code m} for {@code inputs} channels, as its runs' keys name it: canonical JSON under its type ({@link Configs#typed}). */
     private String modelDescription(Model m, int inputs) {
-        return Configs.typed(switch (m) {
-            case TINY, BIG -> rsnnConfig(m, inputs);
-            case SNN2 -> Snn2.Config.neuroBench(inputs);
-            case SNN3 -> Snn3.Config.neuroBench(inputs);
-        });
+        return Configs.typed(modelConfig(m, inputs));
     }
 
     /** The trainer of the pretraining stage (tinyRSNN / bigRSNN). */
@@ -738,22 +761,15 @@ public final class RsnnPaper {
         public boolean rsnn() { return model == Model.TINY || model == Model.BIG; }
 
         /** The configuration record of the model this run trains ({@code Rsnn.Config}, {@code Snn2.Config} or {@code Snn3.Config}). */
-        public Record config() {
-            int in = p.rsnn().train().inputs();
-            return switch (model) {
-                case TINY, BIG -> rsnnConfig(model, in);
-                case SNN2 -> Snn2.Config.neuroBench(in);
-                case SNN3 -> Snn3.Config.neuroBench(in);
-            };
-        }
+        public Record config() { return modelConfig(model, p.rsnn().train().inputs()); }
 
         /** A freshly initialised model of this run's configuration and seed (not trained; for a summary). */
         public NeuroBenchModel fresh() {
             int in = p.rsnn().train().inputs();
             return switch (model) {
                 case TINY, BIG -> factory(model, in, seed).get();
-                case SNN2 -> new Snn2(backend, Snn2.Config.neuroBench(in), seed);
-                case SNN3 -> new Snn3(backend, Snn3.Config.neuroBench(in), seed);
+                case SNN2 -> new Snn2(backend, (Snn2.Config) modelConfig(model, in), seed);
+                case SNN3 -> new Snn3(backend, (Snn3.Config) modelConfig(model, in), seed);
             };
         }
 

@@ -90,5 +90,10 @@ class RsnnWalkTest {
         assertEquals(direct.r2(), walked.r2(), 0.0);
         assertEquals(direct.extra(), walked.extra());
         assertEquals(direct.key().hash(), walked.key().hash());
+
+        RsnnPaper narrow = RsnnReuseTest.paper(tmp.resolve("a"), new ArrayList<>())
+                .withSnn3Config(c -> org.spikekit.config.Configs.override(c, "layer1=16"));
+        assertEquals(16, ((org.spikekit.model.Snn3.Config) narrow.walk(m, "L1", 5L, s).config()).layer1());
+        assertTrue(narrow.kept(m, "L1", 5L, s) == null, "an edited SNN3 configuration is not answered with the stored run");
     }
 }
