@@ -34,10 +34,21 @@ import org.spikekit.neuron.LifKernel;
  * {@link Rsnn} (fused: whole-sequence gemms and the backend's LIF kernel) and through
  * {@link NaiveRsnn} (the same model and parameters, one step at a time from backend primitives),
  * alternating in one JVM; the ratio row is the median over repeats of the paired time ratios.
- * The notes split each path into forward and backward milliseconds. (Seen on a 2-core box: the
- * fused forward wins clearly, but for bigRSNN the fused backward is slower than the naive one: the
- * host LIF kernel does {@code dI·Vᵀ} as one 1024×1024 mat-vec per batch row and step, streaming V
- * from memory each time, where the per-step gemm reuses V across the batch.)
+ * The notes split each path into forward and backward milliseconds.
+ *
+ * <p><b>Profile</b> (JFR {@code jdk.ExecutionSample}, tinyRSNN B=32 T=1000 fwd+bwd, cpu backend, 2 cores,
+ * shares of all samples; results/bench/rsnn-speed.md has the commands). Before (main @ 8fff860, about
+ * 15 ms forward + 60 ms backward): the LIF backward's {@code dI·Vᵀ}, one 64-long dot at a time with a
+ * 16-lane horizontal sum per dot, 37 %; the rest of the LIF backward (elementwise adjoint, event-driven
+ * {@code dV}) 14 %; the readout's {@code dS = dh·W_roᵀ} (a gemm of depth 2) 9 %; {@code dW += xᵀ·dh}
+ * 6 %; the unused {@code dx = dh·Wᵀ} 4 %; forward: {@code x·W} 7 %, readout {@code S·W_ro} 6 %, LIF
+ * kernel 5 %; gemm worker threads another 12 % spread over these gemms. So the backward, not the
+ * forward, was the cost, and of it mostly fixed overhead per dot and dense gemms over spike operands.
+ * After (lane-parallel dots in {@code HostLifKernel.laneDots}, spike operands through
+ * {@code neuron.SparseGemm}, no {@code dx}; all bit-identical): LIF backward adjoint + {@code dV} 21 %,
+ * {@code dI·Vᵀ} 19 %, LIF forward 9 %, {@code dW} 5 %, {@code x·W} 5 %, the rest below 3 % each. For
+ * bigRSNN (N=1024, B=32, T=200) the backward's dense {@code dI·Vᵀ} (33.5 M multiply-adds per step) is 45 %
+ * before and remains the main cost: it is a dense gemm per step, bounded by the FMA rate, not by fusion.
  * On a backend without a fused LIF kernel (nd4j) the Rsnn path runs the reference kernel, and
  * its rows are named {@code sequence} instead of {@code fused}.
  *

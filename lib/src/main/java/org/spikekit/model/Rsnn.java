@@ -246,7 +246,7 @@ public final class Rsnn implements NeuroBenchModel {
         Tensor g = readout.backward(p.readoutTape(), gradPrediction, null).gradInput();
         if (p.hiddenMask() != null) be.zip(BinaryOp.MUL, g, p.hiddenMask(), g);
         if (gradSpikes != null) be.zip(BinaryOp.ADD, g, gradSpikes, g);
-        hiddenLayer.backward(p.hiddenTape(), g, null);        // the recurrent path's mask is in the hidden tape
+        hiddenLayer.backward(p.hiddenTape(), g, null, false); // the mask is in the hidden tape; no dL/dx (x is data)
     }
 
     // ---- NeuroBench ---------------------------------------------------------------------------

@@ -26,10 +26,13 @@ import org.spikekit.compute.Tensor;
  * </ol>
  * Without recurrence (V = null) passes 1 and 3 are one loop: the purely elementwise kernel.
  *
- * <p>Backward mirrors it: per step, {@code dI·Vᵀ} for all batch rows of a thread's chunk (each row
- * of V loaded once per step and dotted with every row's dI), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-thread buffer, and one
+ * <p>Backward mirrors it: per step, {@code dI·Vᵀ} for all batch rows of a worker (its batch chunks run in
+ * lockstep over time), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-chunk buffer, and one
  * fused elementwise pass; per-neuron gradients are accumulated per batch chunk ({@link #backwardChunks}: a
  * fixed count, not the core count, so results do not depend on the machine) and summed in chunk order.
+ * Every dot of {@code dI·Vᵀ} is summed the same way (lane partial sums by fma, lanes added in order, then
+ * the tail), computed as {@link #laneDots} (N ≤ {@value #LANE_DOTS_MAX_N}: 16 dots per vector, no
+ * horizontal sums; tinyRSNN's backward 60 → about 30 ms) or in 4×4 register tiles ({@link #matMatTransposed}).
  *
  * <p>Tape: {@code 8·T·B·N} bytes for U and I plus {@code 8·T·B·ceil(N/64)} bytes of spike bits
  * (binary surrogates) or {@code 4·T·B·N} bytes of float spikes (smooth test surrogate).
@@ -37,8 +40,18 @@ import org.spikekit.compute.Tensor;
 public final class HostLifKernel implements LifKernel {
     static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
     private final Backend be;
+    private final boolean transposedDots;
 
-    public HostLifKernel(Backend be) { this.be = be; }
+    public HostLifKernel(Backend be) { this(be, true); }
+
+    /**
+     * @param transposedDots backward {@code dI·Vᵀ} with the dots' lanes side by side ({@link #laneDots},
+     *        the default) or one dot at a time (the earlier layout, kept for the test that pins both to the same bits)
+     */
+    HostLifKernel(Backend be, boolean transposedDots) {
+        this.be = be;
+        this.transposedDots = transposedDots;
+    }
 
     @Override public String name() { return "host-fused(" + SP.length() + " lanes)"; }
 
@@ -74,6 +87,12 @@ public final class HostLifKernel implements LifKernel {
     private static int chunks(int batch) {
         return Math.max(1, Math.min(batch, Runtime.getRuntime().availableProcessors()));
     }
+
+    /**
+     * Widest layer whose backward {@code dI·Vᵀ} runs as {@link #laneDots}; wider ones use
+     * {@link #matMatTransposed}, whose per-dot horizontal sum is then a small part of a long dot.
+     */
+    static final int LANE_DOTS_MAX_N = 256;
 
     /** Batch chunks of the backward pass, each with its own gradient accumulators. */
     static final int BACKWARD_CHUNKS = 8;
@@ -330,40 +349,64 @@ public final class HostLifKernel implements LifKernel {
         final int nc = backwardChunks(b);
         List<Acc> accs = new ArrayList<>();
         for (int ch = 0; ch < nc; ch++) accs.add(new Acc(n, V != null));
-        IntStream.range(0, nc).parallel().forEach(ch -> {
-            int b0 = (int) ((long) b * ch / nc), b1 = (int) ((long) b * (ch + 1) / nc);
-            Acc acc = accs.get(ch);
-            float[] dS = new float[(b1 - b0) * n], lanes = new float[SP.length()];
-            float[] rec = M == null ? null : new float[(b1 - b0) * n];
+        // Vᵀ for the lane-transposed dI·Vᵀ (VT[j·n + k] = V[k·n + j]); null: per-row dots (legacy layout)
+        final float[] VT = V != null && transposedDots && n >= SP.length() && n <= LANE_DOTS_MAX_N ? transpose(V, vo, n) : null;
+        final int groups = Math.min(nc, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        IntStream.range(0, groups).parallel().forEach(g -> {
+            // this worker's chunks g, g + groups, …, run in lockstep over time: each chunk keeps its own
+            // accumulators and row order, so the arithmetic per chunk is that of one chunk alone
+            int cnt = (nc - g + groups - 1) / groups;
+            int[] cb0 = new int[cnt], cb1 = new int[cnt];
+            int rows = 0;
+            for (int q = 0; q < cnt; q++) {
+                int ch = g + q * groups;
+                cb0[q] = (int) ((long) b * ch / nc);
+                cb1[q] = (int) ((long) b * (ch + 1) / nc);
+                rows += cb1[q] - cb0[q];
+            }
+            int[] rowIdx = new int[rows], rowOff = new int[rows];
+            for (int q = 0, at = 0; q < cnt; q++) {
+                for (int r = cb0[q]; r < cb1[q]; r++, at++) { rowIdx[at] = r; rowOff[at] = at * n; }
+            }
+            float[] dS = new float[rows * n], lanes = new float[SP.length()];
+            float[] rec = M == null ? null : new float[rows * n];
             for (int k = t - 1; k >= 0; k--) {
                 // dL/dc[k]: dI = dL/dI[k+1] for a delay of 1; for 2 the slot written one step later
                 float[] gc = d == 1 ? dI : GH;
                 int gcBase = d == 1 ? 0 : k * b * n;
-                for (int r = b0; r < b1; r++) {                  // dS = gS (+ m ⊙ dc·Vᵀ below)
-                    int d0 = (r - b0) * n;
+                for (int q = 0; q < rows; q++) {                 // dS = gS (+ m ⊙ dc·Vᵀ below)
+                    int r = rowIdx[q], d0 = rowOff[q];
                     if (GS != null) System.arraycopy(GS, gso + (k * b + r) * n, dS, d0, n);
                     else java.util.Arrays.fill(dS, d0, d0 + n, 0f);
                 }
-                if (V != null && M == null) {
-                    matMatTransposed(gc, gcBase, b0, b1, V, vo, n, dS, lanes);
-                } else if (V != null) {
-                    java.util.Arrays.fill(rec, 0f);
-                    matMatTransposed(gc, gcBase, b0, b1, V, vo, n, rec, lanes);
-                    for (int r = b0; r < b1; r++) {
-                        int d0 = (r - b0) * n, m0 = mo + (k * b + r) * n;
-                        for (int j = 0; j < n; j++) dS[d0 + j] += rec[d0 + j] * M[m0 + j];
+                if (V != null) {
+                    float[] target = M == null ? dS : rec;
+                    if (M != null) java.util.Arrays.fill(rec, 0f);
+                    if (VT != null) laneDots(gc, gcBase, rowIdx, rowOff, rows, VT, V, vo, n, target, lanes);
+                    else matMatTransposed(gc, gcBase, rowIdx, rowOff, rows, V, vo, n, 0, n, target, lanes);
+                    if (M != null) {
+                        for (int q = 0; q < rows; q++) {
+                            int d0 = rowOff[q], m0 = mo + (k * b + rowIdx[q]) * n;
+                            for (int j = 0; j < n; j++) dS[d0 + j] += rec[d0 + j] * M[m0 + j];
+                        }
                     }
                 }
-                for (int r = b0; r < b1; r++) {
-                    int row = k * b + r;
-                    float[] gIn = d == 1 || k > 0 ? GH : dP;      // where dL/dc[k + 1 − d] goes
-                    int gInOff = d == 1 ? row * n : k > 0 ? (row - b) * n : r * n;
-                    backwardRow(p, tape, row, r * n, n, dU, dI, dS, (r - b0) * n, gIn, gInOff,
-                            gc, gcBase + r * n, V, M, M == null ? 0 : mo + row * n, acc);
+                for (int q = 0, at = 0; q < cnt; q++) {
+                    Acc acc = accs.get(g + q * groups);
+                    for (int r = cb0[q]; r < cb1[q]; r++, at++) {
+                        int row = k * b + r;
+                        float[] gIn = d == 1 || k > 0 ? GH : dP;  // where dL/dc[k + 1 − d] goes
+                        int gInOff = d == 1 ? row * n : k > 0 ? (row - b) * n : r * n;
+                        backwardRow(p, tape, row, r * n, n, dU, dI, dS, rowOff[at], gIn, gInOff,
+                                gc, gcBase + r * n, V, M, M == null ? 0 : mo + row * n, acc);
+                    }
                 }
             }
             if (d == 1 && t > 0) {                               // the initial pending was added to c[0]
-                for (int r = b0; r < b1; r++) System.arraycopy(GH, r * n, dP, r * n, n);
+                for (int q = 0; q < rows; q++) {
+                    int r = rowIdx[q];
+                    System.arraycopy(GH, r * n, dP, r * n, n);
+                }
             }
         });
         Acc tot = accs.get(0);
@@ -449,20 +492,145 @@ public final class HostLifKernel implements LifKernel {
         }
     }
 
+    /** {@code Vᵀ} of the {@code n×n} matrix at {@code V[vo..]}: {@code VT[j·n + k] = V[k·n + j]}. */
+    static float[] transpose(float[] V, int vo, int n) {
+        float[] vt = new float[n * n];
+        final int tile = 32;
+        for (int k0 = 0; k0 < n; k0 += tile) {
+            for (int j0 = 0; j0 < n; j0 += tile) {
+                int k1 = Math.min(n, k0 + tile), j1 = Math.min(n, j0 + tile);
+                for (int k = k0; k < k1; k++) {
+                    for (int j = j0; j < j1; j++) vt[j * n + k] = V[vo + k * n + j];
+                }
+            }
+        }
+        return vt;
+    }
+
     /**
-     * {@code dS[(r − b0)·n + k] += Σ_j dI[r·n + j]·V[k, j]} for the batch rows r of one chunk: the
-     * rows' {@code dI·Vᵀ} with each row of V loaded once per step for the whole chunk (it was once
-     * per batch row). Every dot is summed exactly as before (lanes in a fixed order, then the tail),
-     * so the result is bit-identical to row-by-row mat-vecs.
+     * {@code dS[off_q + k] += Σ_j dI[base + r_q·n + j]·V[k, j]} for the listed rows, the same bits as
+     * {@link #matMatTransposed} with the work laid out the other way round: there, one dot is a
+     * vector of partial sums (lane l sums {@code j ≡ l mod L} by fma, ascending) whose L lanes are then
+     * added one by one from +0, then the scalar tail {@code j ≥ loopBound(n)} as {@code sum + dI·V}.
+     * Here a vector holds L dots (columns {@code k..k+L−1}, read from {@code Vᵀ}); lane l's fma chain is
+     * one register, and the lane sums are vector adds in the same order, so no horizontal sum
+     * (16 dependent scalar adds per dot) remains. Columns past the last full vector go through
+     * {@link #matMatTransposed}. Four rows share each load of {@code Vᵀ}.
      */
-    private static void matMatTransposed(float[] dI, int base, int b0, int b1, float[] V, int vo, int n, float[] dS,
-                                         float[] lanes) {
+    static void laneDots(float[] dI, int base, int[] rowIdx, int[] rowOff, int rows, float[] VT, float[] V, int vo, int n,
+                         float[] dS, float[] lanes) {
+        final int L = SP.length(), bound = SP.loopBound(n), chunks = bound / L;
+        for (int kb = 0; kb < bound; kb += L) {
+            int q = 0;
+            for (; q + 4 <= rows; q += 4) {
+                int s0 = base + rowIdx[q] * n, s1 = base + rowIdx[q + 1] * n;
+                int s2 = base + rowIdx[q + 2] * n, s3 = base + rowIdx[q + 3] * n;
+                FloatVector z = FloatVector.zero(SP), t0 = z, t1 = z, t2 = z, t3 = z;
+                for (int l = 0; l < L; l++) {
+                    FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+                    for (int c = 0, j = l; c < chunks; c++, j += L) {
+                        FloatVector vv = FloatVector.fromArray(SP, VT, j * n + kb);
+                        a0 = FloatVector.broadcast(SP, dI[s0 + j]).fma(vv, a0);
+                        a1 = FloatVector.broadcast(SP, dI[s1 + j]).fma(vv, a1);
+                        a2 = FloatVector.broadcast(SP, dI[s2 + j]).fma(vv, a2);
+                        a3 = FloatVector.broadcast(SP, dI[s3 + j]).fma(vv, a3);
+                    }
+                    t0 = t0.add(a0); t1 = t1.add(a1); t2 = t2.add(a2); t3 = t3.add(a3);
+                }
+                for (int j = bound; j < n; j++) {              // scalar tail: sum + dI·V, not fused
+                    FloatVector vv = FloatVector.fromArray(SP, VT, j * n + kb);
+                    t0 = t0.add(vv.mul(dI[s0 + j])); t1 = t1.add(vv.mul(dI[s1 + j]));
+                    t2 = t2.add(vv.mul(dI[s2 + j])); t3 = t3.add(vv.mul(dI[s3 + j]));
+                }
+                addInto(dS, rowOff[q] + kb, t0); addInto(dS, rowOff[q + 1] + kb, t1);
+                addInto(dS, rowOff[q + 2] + kb, t2); addInto(dS, rowOff[q + 3] + kb, t3);
+            }
+            for (; q < rows; q++) {
+                int s0 = base + rowIdx[q] * n;
+                FloatVector z = FloatVector.zero(SP), t0 = z;
+                for (int l = 0; l < L; l++) {
+                    FloatVector a0 = z;
+                    for (int c = 0, j = l; c < chunks; c++, j += L) {
+                        a0 = FloatVector.broadcast(SP, dI[s0 + j]).fma(FloatVector.fromArray(SP, VT, j * n + kb), a0);
+                    }
+                    t0 = t0.add(a0);
+                }
+                for (int j = bound; j < n; j++) t0 = t0.add(FloatVector.fromArray(SP, VT, j * n + kb).mul(dI[s0 + j]));
+                addInto(dS, rowOff[q] + kb, t0);
+            }
+        }
+        if (bound < n) {                                         // the last n mod L columns: one dot at a time
+            matMatTransposed(dI, base, rowIdx, rowOff, rows, V, vo, n, bound, n, dS, lanes);
+        }
+    }
+
+    private static void addInto(float[] dst, int at, FloatVector v) {
+        FloatVector.fromArray(SP, dst, at).add(v).intoArray(dst, at);
+    }
+
+    /**
+     * {@code dS[off_q + k] += Σ_j dI[base + r_q·n + j]·V[k, j]} for the listed rows q (r_q, off_q from
+     * {@code rowIdx}, {@code rowOff}) and columns {@code k0 ≤ k < k1}: the rows' {@code dI·Vᵀ} one dot at a
+     * time, in register tiles of 4 rows × 4 columns (each loaded vector of V and of dI used four times;
+     * the rows of V of a tile stay in L1 while it visits every listed row). Every dot is a
+     * vector of fma partial sums over j whose lanes are then added in a fixed order, then the scalar
+     * tail: bit-identical to row-by-row mat-vecs.
+     */
+    static void matMatTransposed(float[] dI, int base, int[] rowIdx, int[] rowOff, int rows, float[] V, int vo, int n,
+                                 int k0, int k1, float[] dS, float[] lanes) {
         int bound = SP.loopBound(n);
-        for (int k = 0; k < n; k++) {
+        int k = k0;
+        for (; k + 4 <= k1 && rows >= 4; k += 4) {               // tiles of 4 rows × 4 columns: 8 loads per 16 fma
+            int w0 = vo + k * n, w1 = w0 + n, w2 = w1 + n, w3 = w2 + n;
+            int q = 0;
+            for (; q + 4 <= rows; q += 4) {
+                int s0 = base + rowIdx[q] * n, s1 = base + rowIdx[q + 1] * n;
+                int s2 = base + rowIdx[q + 2] * n, s3 = base + rowIdx[q + 3] * n;
+                FloatVector z = FloatVector.zero(SP);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+                FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+                int j = 0;
+                for (; j < bound; j += SP.length()) {
+                    FloatVector v0 = FloatVector.fromArray(SP, V, w0 + j), v1 = FloatVector.fromArray(SP, V, w1 + j);
+                    FloatVector v2 = FloatVector.fromArray(SP, V, w2 + j), v3 = FloatVector.fromArray(SP, V, w3 + j);
+                    FloatVector d = FloatVector.fromArray(SP, dI, s0 + j);
+                    a00 = d.fma(v0, a00); a01 = d.fma(v1, a01); a02 = d.fma(v2, a02); a03 = d.fma(v3, a03);
+                    d = FloatVector.fromArray(SP, dI, s1 + j);
+                    a10 = d.fma(v0, a10); a11 = d.fma(v1, a11); a12 = d.fma(v2, a12); a13 = d.fma(v3, a13);
+                    d = FloatVector.fromArray(SP, dI, s2 + j);
+                    a20 = d.fma(v0, a20); a21 = d.fma(v1, a21); a22 = d.fma(v2, a22); a23 = d.fma(v3, a23);
+                    d = FloatVector.fromArray(SP, dI, s3 + j);
+                    a30 = d.fma(v0, a30); a31 = d.fma(v1, a31); a32 = d.fma(v2, a32); a33 = d.fma(v3, a33);
+                }
+                int o0 = rowOff[q] + k, o1 = rowOff[q + 1] + k, o2 = rowOff[q + 2] + k, o3 = rowOff[q + 3] + k;
+                dS[o0] += finish(a00, lanes, dI, s0, V, w0, j, n); dS[o0 + 1] += finish(a01, lanes, dI, s0, V, w1, j, n);
+                dS[o0 + 2] += finish(a02, lanes, dI, s0, V, w2, j, n); dS[o0 + 3] += finish(a03, lanes, dI, s0, V, w3, j, n);
+                dS[o1] += finish(a10, lanes, dI, s1, V, w0, j, n); dS[o1 + 1] += finish(a11, lanes, dI, s1, V, w1, j, n);
+                dS[o1 + 2] += finish(a12, lanes, dI, s1, V, w2, j, n); dS[o1 + 3] += finish(a13, lanes, dI, s1, V, w3, j, n);
+                dS[o2] += finish(a20, lanes, dI, s2, V, w0, j, n); dS[o2 + 1] += finish(a21, lanes, dI, s2, V, w1, j, n);
+                dS[o2 + 2] += finish(a22, lanes, dI, s2, V, w2, j, n); dS[o2 + 3] += finish(a23, lanes, dI, s2, V, w3, j, n);
+                dS[o3] += finish(a30, lanes, dI, s3, V, w0, j, n); dS[o3 + 1] += finish(a31, lanes, dI, s3, V, w1, j, n);
+                dS[o3 + 2] += finish(a32, lanes, dI, s3, V, w2, j, n); dS[o3 + 3] += finish(a33, lanes, dI, s3, V, w3, j, n);
+            }
+            for (; q < rows; q++) {
+                int st = base + rowIdx[q] * n;
+                for (int kk = k; kk < k + 4; kk++) {
+                    int vr = vo + kk * n;
+                    FloatVector accv = FloatVector.zero(SP);
+                    int j = 0;
+                    for (; j < bound; j += SP.length()) {
+                        accv = FloatVector.fromArray(SP, dI, st + j).fma(FloatVector.fromArray(SP, V, vr + j), accv);
+                    }
+                    dS[rowOff[q] + kk] += finish(accv, lanes, dI, st, V, vr, j, n);
+                }
+            }
+        }
+        for (; k < k1; k++) {
             int vr = vo + k * n;
-            int r = b0;
-            for (; r + 4 <= b1; r += 4) {                        // four rows share each load of V
-                int s0 = base + r * n, s1 = s0 + n, s2 = s1 + n, s3 = s2 + n;
+            int q = 0;
+            for (; q + 4 <= rows; q += 4) {                      // four rows share each load of V
+                int s0 = base + rowIdx[q] * n, s1 = base + rowIdx[q + 1] * n;
+                int s2 = base + rowIdx[q + 2] * n, s3 = base + rowIdx[q + 3] * n;
                 FloatVector a0 = FloatVector.zero(SP), a1 = a0, a2 = a0, a3 = a0;
                 int j = 0;
                 for (; j < bound; j += SP.length()) {
@@ -472,13 +640,13 @@ public final class HostLifKernel implements LifKernel {
                     a2 = FloatVector.fromArray(SP, dI, s2 + j).fma(vv, a2);
                     a3 = FloatVector.fromArray(SP, dI, s3 + j).fma(vv, a3);
                 }
-                dS[(r - b0) * n + k] += finish(a0, lanes, dI, s0, V, vr, j, n);
-                dS[(r + 1 - b0) * n + k] += finish(a1, lanes, dI, s1, V, vr, j, n);
-                dS[(r + 2 - b0) * n + k] += finish(a2, lanes, dI, s2, V, vr, j, n);
-                dS[(r + 3 - b0) * n + k] += finish(a3, lanes, dI, s3, V, vr, j, n);
+                dS[rowOff[q] + k] += finish(a0, lanes, dI, s0, V, vr, j, n);
+                dS[rowOff[q + 1] + k] += finish(a1, lanes, dI, s1, V, vr, j, n);
+                dS[rowOff[q + 2] + k] += finish(a2, lanes, dI, s2, V, vr, j, n);
+                dS[rowOff[q + 3] + k] += finish(a3, lanes, dI, s3, V, vr, j, n);
             }
-            for (; r < b1; r++) {
-                int st = base + r * n;
+            for (; q < rows; q++) {
+                int st = base + rowIdx[q] * n;
                 FloatVector accv = FloatVector.zero(SP);
                 int j = 0;
                 for (; j < bound; j += SP.length()) {
@@ -490,7 +658,7 @@ public final class HostLifKernel implements LifKernel {
                 float sum = 0f;
                 for (float l : lanes) sum += l;
                 for (; j < n; j++) sum += dI[st + j] * V[vr + j];
-                dS[(r - b0) * n + k] += sum;
+                dS[rowOff[q] + k] += sum;
             }
         }
     }

@@ -124,7 +124,8 @@ public final class LeakyReadout implements Module {
             else be.fill(st.pending(), 0f);
         }
         Tensor out = be.zeros(t, b, outputs);
-        be.gemm(false, false, 1f, yu, headMean, 0f, out);
+        if (SparseGemm.applies(be)) SparseGemm.sparseTimesDense(yu, headMean, out, false);   // mean of heads, same bits
+        else be.gemm(false, false, 1f, yu, headMean, 0f, out);
         return new Output(out, st, keepTape ? new Tape(x, bm, bs, ty, ti) : null);
     }
 
@@ -138,7 +139,8 @@ public final class LeakyReadout implements Module {
     private Currents delayed(Tensor x, Tensor pending) {
         int t = x.dim(0), b = x.dim(1);
         Tensor h = be.zeros(t, b, units);
-        be.gemm(false, false, 1f, x, w.value(), 0f, h);
+        if (SparseGemm.sparseOperand(be, x)) SparseGemm.sparseTimesDense(x, w.value(), h, false);   // spikes: same bits
+        else be.gemm(false, false, 1f, x, w.value(), 0f, h);
         if (t == 0) return new Currents(h, null);
         if (params.synapticDelay() == 1) {
             be.zip(BinaryOp.ADD, h.slice0(0), pending, h.slice0(0));
@@ -204,7 +206,8 @@ public final class LeakyReadout implements Module {
         int t = tape.y().dim(0), b = tape.y().dim(1);
         gradY.requireShape(name + " gradY", t, b, outputs);
         Tensor gyu = be.zeros(t, b, units);
-        be.gemm(false, true, 1f, gradY, headMean, 0f, gyu);
+        if (SparseGemm.applies(be)) SparseGemm.timesTransposedShallow(gradY, headMean, gyu);
+        else be.gemm(false, true, 1f, gradY, headMean, 0f, gyu);
         Tensor gh = be.zeros(t, b, units);
         Tensor gbm = be.zeros(units), gbs = be.zeros(units);
         ReadoutState d = gradLast == null ? new ReadoutState(be.zeros(b, units), be.zeros(b, units)) : gradLast.copy();
@@ -219,9 +222,11 @@ public final class LeakyReadout implements Module {
             if (gradLast != null) be.copy(gradLast.pending(), g.slice0(t - 1));
             gh = g;
         }
-        be.gemm(true, false, 1f, tape.x(), gh, 1f, w.grad());
+        if (SparseGemm.sparseOperand(be, tape.x())) SparseGemm.sparseTransposedTimesDense(tape.x(), gh, w.grad());
+        else be.gemm(true, false, 1f, tape.x(), gh, 1f, w.grad());
         Tensor gx = be.zeros(tape.x().shape());
-        be.gemm(false, true, 1f, gh, w.value(), 0f, gx);
+        if (SparseGemm.applies(be) && units <= SparseGemm.GEMM_KC) SparseGemm.timesTransposedShallow(gh, w.value(), gx);
+        else be.gemm(false, true, 1f, gh, w.value(), 0f, gx);
         Timescales.backward(be, tauMemRaw.value(), tape.betaMem(), tauMem0, params.dtS(), gbm, tauMemRaw.grad());
         Timescales.backward(be, tauSynRaw.value(), tape.betaSyn(), tauSyn0, params.dtS(), gbs, tauSynRaw.grad());
         return new Grads(gx, new ReadoutState(d.y(), d.i(), gp));

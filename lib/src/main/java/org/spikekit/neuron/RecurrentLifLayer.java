@@ -153,7 +153,9 @@ public final class RecurrentLifLayer implements Module {
         s0.u().requireShape(name + " initial state", b, neurons);
         LifCoeffs c = coefficients();
         Tensor h = be.zeros(t, b, neurons);
-        be.gemm(false, false, 1f, x, w.value(), 0f, h);                 // all T input projections in one gemm
+        // all T input projections in one product; spike inputs on the cpu backend: their non-zeros only, same bits
+        if (SparseGemm.sparseOperand(be, x)) SparseGemm.sparseTimesDense(x, w.value(), h, false);
+        else be.gemm(false, false, 1f, x, w.value(), 0f, h);
         LifKernel.LifForward f = kernel.forward(params, c, h, v == null ? null : v.value(), recurrentMask, s0, keepTape);
         return new Output(f.spikes(), f.last(), keepTape ? new Tape(x, c, f.tape()) : null);
     }
@@ -165,13 +167,23 @@ public final class RecurrentLifLayer implements Module {
      * @param gradSpikes dL/dS {@code [T, B, N]}, or null
      * @param gradLast dL/d(final state), or null
      */
-    public Grads backward(Tape tape, Tensor gradSpikes, LifState gradLast) {
+    public Grads backward(Tape tape, Tensor gradSpikes, LifState gradLast) { return backward(tape, gradSpikes, gradLast, true); }
+
+    /**
+     * As {@link #backward(Tape, Tensor, LifState)}; without {@code inputGrad} dL/dx is not computed
+     * ({@link Grads#gradInput()} is null), e.g. when x is the data.
+     */
+    public Grads backward(Tape tape, Tensor gradSpikes, LifState gradLast, boolean inputGrad) {
         if (tape == null) throw new IllegalArgumentException(name + ": backward needs the tape of forward(..., keepTape=true)");
         LifKernel.LifGrads g = kernel.backward(params, tape.kernelTape(), gradSpikes, gradLast);
         Tensor x = tape.x();
-        be.gemm(true, false, 1f, x, g.gradH(), 1f, w.grad());           // dW += xᵀ·dh
-        Tensor gx = be.zeros(x.shape());
-        be.gemm(false, true, 1f, g.gradH(), w.value(), 0f, gx);          // dx = dh·Wᵀ
+        if (SparseGemm.sparseOperand(be, x)) SparseGemm.sparseTransposedTimesDense(x, g.gradH(), w.grad());
+        else be.gemm(true, false, 1f, x, g.gradH(), 1f, w.grad());     // dW += xᵀ·dh
+        Tensor gx = null;
+        if (inputGrad) {
+            gx = be.zeros(x.shape());
+            be.gemm(false, true, 1f, g.gradH(), w.value(), 0f, gx);      // dx = dh·Wᵀ
+        }
         if (v != null) be.axpby(1f, g.gradV(), 1f, v.grad());
         LifCoeffs c = tape.coeffs();
         Timescales.backward(be, tauMemRaw.value(), c.betaMem(), params.tauMemS(), params.dtS(), g.gradBetaMem(), tauMemRaw.grad());
