@@ -228,6 +228,8 @@ public final class RsnnPaper {
     private final List<DataRecord> used = new ArrayList<>();
     private Progress progress = (stage, done, total) -> {};
     private java.util.function.UnaryOperator<Rsnn.Config> rsnnEdit = java.util.function.UnaryOperator.identity();
+    private java.util.function.UnaryOperator<Snn2.Config> snn2Edit = java.util.function.UnaryOperator.identity();
+    private java.util.function.UnaryOperator<Snn3.Config> snn3Edit = java.util.function.UnaryOperator.identity();
     private RunKey.Library library;
 
     /** Told after every training epoch of a run: which stage (e.g. {@code finetune}, {@code prune p=0.40}) and how far it is. */
@@ -249,6 +251,18 @@ public final class RsnnPaper {
      */
     public RsnnPaper withRsnnConfig(java.util.function.UnaryOperator<Rsnn.Config> edit) {
         this.rsnnEdit = Objects.requireNonNull(edit, "edit");
+        return this;
+    }
+
+    /** Changes the SNN2 configuration every SNN2 run builds (e.g. {@code c -> Configs.override(c, "hidden=64")}), as {@link #withRsnnConfig}. Returns this. */
+    public RsnnPaper withSnn2Config(java.util.function.UnaryOperator<Snn2.Config> edit) {
+        this.snn2Edit = Objects.requireNonNull(edit, "edit");
+        return this;
+    }
+
+    /** Changes the SNN3 configuration every SNN3 run builds (e.g. {@code c -> Configs.override(c, "layer1=64")}), as {@link #withRsnnConfig}. Returns this. */
+    public RsnnPaper withSnn3Config(java.util.function.UnaryOperator<Snn3.Config> edit) {
+        this.snn3Edit = Objects.requireNonNull(edit, "edit");
         return this;
     }
 
@@ -406,13 +420,22 @@ public final class RsnnPaper {
         return Objects.requireNonNull(rsnnEdit.apply(m == Model.TINY ? Rsnn.Config.tiny(inputs) : Rsnn.Config.big(inputs)), "edited Rsnn.Config");
     }
 
+    /**
+     * The configuration record of {@code m} for {@code inputs} channels with this driver's edits
+     * ({@link #withRsnnConfig}, {@link #withSnn2Config}, {@link #withSnn3Config}): {@code Rsnn.Config},
+     * {@code Snn2.Config} (NeuroBench's) or {@code Snn3.Config}.
+     */
+    public Record modelConfig(Model m, int inputs) {
+        return switch (m) {
+            case TINY, BIG -> rsnnConfig(m, inputs);
+            case SNN2 -> Objects.requireNonNull(snn2Edit.apply(Snn2.Config.neuroBench(inputs)), "edited Snn2.Config");
+            case SNN3 -> Objects.requireNonNull(snn3Edit.apply(Snn3.Config.neuroBench(inputs)), "edited Snn3.Config");
+        };
+    }
+
     /** The model configuration of {@code m} for {@code inputs} channels, as its runs' keys name it: canonical JSON under its type ({@link Configs#typed}). */
     private String modelDescription(Model m, int inputs) {
-        return Configs.typed(switch (m) {
-            case TINY, BIG -> rsnnConfig(m, inputs);
-            case SNN2 -> Snn2.Config.neuroBench(inputs);
-            case SNN3 -> Snn3.Config.neuroBench(inputs);
-        });
+        return Configs.typed(modelConfig(m, inputs));
     }
 
     /** The trainer of the pretraining stage (tinyRSNN / bigRSNN). */
@@ -605,7 +628,6 @@ public final class RsnnPaper {
         String lab = label(name);
         Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
         Prepared p = prepare(name, s);
-        String dataKind = p.record().source();
         RunKey key = runKey(model, name, seed, s);
         Reuse reuse = reuse(model, name, seed, s, key);
         if (reuse.run() != null) {
@@ -614,7 +636,7 @@ public final class RsnnPaper {
         }
         log.accept((Files.exists(file) ? "recomputing " : "computing ") + file.getFileName() + ": " + reuse.why());
         try {
-            return compute(model, name, lab, seed, s, p, dataKind, file, key);
+            return compute(model, name, seed, s, p, key);
         } catch (TrainingInterruptedException e) {
             throw e.note(model.label + " " + lab + " seed " + seed + ": no run file written; the training state is kept in "
                     + runStateDir(model, lab, seed, s) + (s.pretrain() > 0 && (model == Model.TINY || model == Model.BIG)
@@ -622,71 +644,19 @@ public final class RsnnPaper {
         }
     }
 
-    /** {@link #run} when no stored run can be reused. */
-    private RsnnRun compute(Model model, String name, String lab, long seed, Settings s, Prepared p, String dataKind, Path file, RunKey key) {
-        String who = model.label + " " + lab + " seed " + seed;
-        long t0 = System.nanoTime();
-        Path state = runStateDir(key, model, lab, seed);
-        if (Files.isDirectory(state)) log.accept(who + ": resuming from the training state in " + state);
-        SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
-        Map<String, Double> extra = new LinkedHashMap<>();
-        NeuroBenchModel evalModel;
-        DType dtype = DType.FLOAT32;
-        Rsnn rsnnForHalf = null;
-        switch (model) {
-            case TINY, BIG -> {
-                String monkey = name.substring(0, 4);
-                Checkpoint pre = s.pretrain() > 0 ? pretrained(model, monkey, seed, s) : null;
-                Trainer.Config cfg = finetuneConfig(model, seed, s);
-                Rsnn m;
-                Trainer.History h;
-                Path ft = state.resolve("finetune.ckpt");
-                if (pre != null) {
-                    var r = FineTune.run(factory(model, train.inputs(), seed), pre, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
-                    m = r.model();
-                    h = r.history();
-                } else {
-                    m = factory(model, train.inputs(), seed).get();
-                    m.initFromData(train, seed);
-                    h = new Trainer(cfg).fitOrResume(ft, m, train, val, tell(who, "finetune", s.finetune()), 1);
-                }
-                extra.put("val_r2_pretrained", h.initialValR2());
-                extra.put("val_r2_finetuned", h.last().valR2());
-                extra.put("train_r2_finetuned", h.last().trainR2());
-                extra.put("train_r2_finetuned_as_released", h.last().trainR2Batches());
-                extra.put("test_r2_finetuned", testR2(m, test));
-                if (s.pruneEpochs() > 0) {
-                    Trainer.Config re = pruneConfig(model, seed, s);
-                    Pruning.Schedule sched = Pruning.Schedule.rsnn();
-                    double before = sched.reading().of(h.last());
-                    Pruning.Result pr = Pruning.run(m, m.weights().values(), train, val, before, re,
-                            sched, tell(who, "prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
-                                    "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
-                                    t.trainR2(), before - Math.abs(sched.tolerance() * before), t.accepted() ? "accepted" : "rejected")),
-                            state.resolve("prune"));
-                    extra.put("pruned_fraction", pr.keptFraction());
-                    extra.put("pruning_trials", (double) pr.trials().size());
-                    extra.put("test_r2_pruned_fp32", testR2(m, test));
-                }
-                evalModel = m;
-                if (s.fp16()) {                                   // as released: model.half(), test data in float16
-                    Half.roundParameters(m);
-                    dtype = DType.FLOAT16;
-                    rsnnForHalf = m;
-                    evalModel = new HalfRsnn(m, true);
-                }
-            }
-            case SNN2, SNN3 -> {
-                Trainer.Config cfg = finetuneConfig(model, seed, s);
-                NeuroBenchModel m = model == Model.SNN2 ? new Snn2(backend, Snn2.Config.neuroBench(train.inputs()), seed)
-                        : new Snn3(backend, Snn3.Config.neuroBench(train.inputs()), seed);
-                Trainer.History h = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
-                extra.put("val_r2_trained", h.last().valR2());
-                extra.put("train_r2_trained", h.last().trainR2());
-                evalModel = m;
-            }
-            default -> throw new IllegalStateException();
-        }
+    /** {@link #run} when no stored run can be reused: every stage of a {@link Walk}. */
+    private RsnnRun compute(Model model, String name, long seed, Settings s, Prepared p, RunKey key) {
+        return new Walk(model, name, seed, s, p, key).record();
+    }
+
+    /** The test-span evaluation of a trained model: the NeuroBench result and the workload it was computed from. */
+    public record Evaluated(NeuroBenchEval.Result result, org.spikekit.model.Workload workload) {}
+
+    /**
+     * NeuroBench metrics of {@code evalModel} on the test span as one sequence from reset; with
+     * {@code rsnnForHalf} (float16 evaluation) also the float32-state reading, into {@code extra}.
+     */
+    private Evaluated evaluate(NeuroBenchModel evalModel, Rsnn rsnnForHalf, DType dtype, SequenceSet test, Map<String, Double> extra) {
         Tensor x = backend.fromHost(test.x(), test.steps(), 1, test.inputs());
         Tensor y = backend.fromHost(test.y(), test.steps(), 1, test.outputs());
         org.spikekit.model.Workload work = evalModel.run(x);
@@ -697,7 +667,17 @@ public final class RsnnPaper {
             extra.put("activation_sparsity_fp16_weights_fp32_state", r32.activationSparsity());
             extra.put("effective_acs_fp16_weights_fp32_state", r32.effectiveAcs());
         }
-        if (seed == s.seeds().get(0)) writeTrace(model, lab, backend.toHost(work.prediction()), test);
+        return new Evaluated(r, work);
+    }
+
+    /** Writes the run file (and, for the first seed, the trace), then removes the run's training state. */
+    private RsnnRun record(Model model, String name, long seed, Settings s, String dataKind, RunKey key, Evaluated ev,
+                           Map<String, Double> extra, long t0, Path state) {
+        String lab = label(name);
+        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        SequenceSet test = prepare(name, s).rsnn().test();
+        NeuroBenchEval.Result r = ev.result();
+        if (seed == s.seeds().get(0)) writeTrace(model, lab, backend.toHost(ev.workload().prediction()), test);
         double[] r2d = r.r2PerDimension();
         RsnnRun run = new RsnnRun(model.label, lab, name, seed, dataKind, mode.id(),
                 variant(model, s),
@@ -714,6 +694,188 @@ public final class RsnnPaper {
         log.accept(String.format(Locale.ROOT, "%s %s seed %d: test R2 %.3f, act. sparsity %.4f, eff. ACs %.0f, conn. sparsity %.3f (%.1f s)",
                 model.label, lab, seed, r.r2(), r.activationSparsity(), r.effectiveAcs(), r.connectionSparsity(), run.wallTimeS()));
         return run;
+    }
+
+    /**
+     * One run of {@code model} on {@code session} (label or name) with {@code seed}, to be walked
+     * stage by stage ({@link Walk}): for a notebook that shows what each stage does. Nothing is
+     * trained until a stage is called.
+     */
+    public Walk walk(Model model, String session, long seed, Settings s) {
+        if (s.context() > 0 && (model == Model.TINY || model == Model.BIG)) {
+            throw new IllegalArgumentException("RsnnPaper.Settings.context " + s.context() + " is for the window-based baselines (SNN3); use context 0 for " + model.label);
+        }
+        String name = session(session);
+        return new Walk(model, name, seed, s, prepare(name, s), runKey(model, name, seed, s));
+    }
+
+    /**
+     * One run walked stage by stage: the stages {@link #run} goes through, in the same order, with
+     * the same resumable training state and the same {@link RunKey}, so {@link #record()} writes
+     * exactly the run file {@code run} writes, and later {@code run} / {@code runAll} calls reuse it.
+     * Stages: {@link #pretrained()} (tinyRSNN / bigRSNN, cached per monkey, see
+     * {@link RsnnPaper#pretrained}), {@link #finetune()} (fine-tuning, or for SNN2 / SNN3 training
+     * from scratch), {@link #prune()} (tinyRSNN), {@link #evaluate()}, {@link #record()}; each
+     * returns what it produced, runs the stages before it that have not run, and returns its earlier
+     * result when called again. A stage the model or the settings do not have (no pretraining, no
+     * pruning) returns {@code null}.
+     */
+    public final class Walk {
+        private final Model model;
+        private final String name, lab, who;
+        private final long seed, t0 = System.nanoTime();
+        private final Settings s;
+        private final Prepared p;
+        private final RunKey key;
+        private final Path state;
+        private final Map<String, Double> extra = new LinkedHashMap<>();
+        private boolean pretrainDone;
+        private Checkpoint pre;
+        private NeuroBenchModel m;
+        private Trainer.History finetuning;
+        private Pruning.Result pruning;
+        private boolean pruneDone;
+        private Evaluated evaluated;
+        private RsnnRun run;
+
+        private Walk(Model model, String name, long seed, Settings s, Prepared p, RunKey key) {
+            this.model = model;
+            this.name = name;
+            this.lab = label(name);
+            this.seed = seed;
+            this.s = s;
+            this.p = p;
+            this.key = key;
+            this.who = model.label + " " + lab + " seed " + seed;
+            this.state = runStateDir(key, model, lab, seed);
+            if (Files.isDirectory(state)) log.accept(who + ": resuming from the training state in " + state);
+        }
+
+        /** The session's data: train/val tiles of 2 s and the test span (NeuroBench preprocessing). */
+        public Prepared data() { return p; }
+
+        /** The run's key: what the run file records and {@link RsnnPaper#run} compares. */
+        public RunKey key() { return key; }
+
+        /** Whether this run is tinyRSNN / bigRSNN (pretraining, fine-tuning, pruning) rather than a baseline. */
+        public boolean rsnn() { return model == Model.TINY || model == Model.BIG; }
+
+        /** The configuration record of the model this run trains ({@code Rsnn.Config}, {@code Snn2.Config} or {@code Snn3.Config}). */
+        public Record config() { return modelConfig(model, p.rsnn().train().inputs()); }
+
+        /** A freshly initialised model of this run's configuration and seed (not trained; for a summary). */
+        public NeuroBenchModel fresh() {
+            int in = p.rsnn().train().inputs();
+            return switch (model) {
+                case TINY, BIG -> factory(model, in, seed).get();
+                case SNN2 -> new Snn2(backend, (Snn2.Config) modelConfig(model, in), seed);
+                case SNN3 -> new Snn3(backend, (Snn3.Config) modelConfig(model, in), seed);
+            };
+        }
+
+        /** The model as the last stage left it (null before {@link #finetune()}). */
+        public NeuroBenchModel model() { return m; }
+
+        /** Stage 1: the pretrained state for this session's monkey (null for the baselines or when the settings skip pretraining). */
+        public Checkpoint pretrained() {
+            if (!pretrainDone) {
+                pre = rsnn() && s.pretrain() > 0 ? RsnnPaper.this.pretrained(model, name.substring(0, 4), seed, s) : null;
+                pretrainDone = true;
+            }
+            return pre;
+        }
+
+        /**
+         * Stage 2: tinyRSNN / bigRSNN fine-tuning on this session (from the pretrained state, or from
+         * scratch without pretraining), or SNN2 / SNN3 training from scratch; its history.
+         */
+        public Trainer.History finetune() {
+            if (finetuning != null) return finetuning;
+            Checkpoint start = pretrained();
+            SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
+            Trainer.Config cfg = finetuneConfig(model, seed, s);
+            if (!rsnn()) {
+                m = fresh();
+                finetuning = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
+                extra.put("val_r2_trained", finetuning.last().valR2());
+                extra.put("train_r2_trained", finetuning.last().trainR2());
+                return finetuning;
+            }
+            Path ft = state.resolve("finetune.ckpt");
+            Rsnn r;
+            if (start != null) {
+                var ftr = FineTune.run(factory(model, train.inputs(), seed), start, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
+                r = ftr.model();
+                finetuning = ftr.history();
+            } else {
+                r = factory(model, train.inputs(), seed).get();
+                r.initFromData(train, seed);
+                finetuning = new Trainer(cfg).fitOrResume(ft, r, train, val, tell(who, "finetune", s.finetune()), 1);
+            }
+            m = r;
+            extra.put("val_r2_pretrained", finetuning.initialValR2());
+            extra.put("val_r2_finetuned", finetuning.last().valR2());
+            extra.put("train_r2_finetuned", finetuning.last().trainR2());
+            extra.put("train_r2_finetuned_as_released", finetuning.last().trainR2Batches());
+            extra.put("test_r2_finetuned", testR2(m, test));
+            return finetuning;
+        }
+
+        /**
+         * Stage 3: tinyRSNN / bigRSNN iterative magnitude pruning with retraining (null for the
+         * baselines or when the settings skip pruning); the model keeps the accepted state.
+         */
+        public Pruning.Result prune() {
+            if (pruneDone) return pruning;
+            Trainer.History h = finetune();
+            if (rsnn() && s.pruneEpochs() > 0) {
+                Rsnn m = (Rsnn) this.m;
+                SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
+                Trainer.Config re = pruneConfig(model, seed, s);
+                Pruning.Schedule sched = Pruning.Schedule.rsnn();
+                double before = sched.reading().of(h.last());
+                pruning = Pruning.run(m, m.weights().values(), train, val, before, re,
+                        sched, tell(who, "prune", s.pruneEpochs()), t -> log.accept(String.format(Locale.ROOT,
+                                "  %s %s seed %d prune p=%.2f: train R2 %.3f (needs >= %.3f) %s", model.label, lab, seed, t.p(),
+                                t.trainR2(), before - Math.abs(sched.tolerance() * before), t.accepted() ? "accepted" : "rejected")),
+                        state.resolve("prune"));
+                extra.put("pruned_fraction", pruning.keptFraction());
+                extra.put("pruning_trials", (double) pruning.trials().size());
+                extra.put("test_r2_pruned_fp32", testR2(m, test));
+            }
+            pruneDone = true;
+            return pruning;
+        }
+
+        /**
+         * Stage 4: the NeuroBench metrics on the test span as one sequence from reset, in float16 when
+         * the settings say so (as released: the parameters are rounded to float16 in place and the
+         * model runs with float16 states); the workload holds the prediction and the hidden spikes.
+         */
+        public Evaluated evaluate() {
+            if (evaluated != null) return evaluated;
+            prune();
+            NeuroBenchModel evalModel = m;
+            DType dtype = DType.FLOAT32;
+            Rsnn rsnnForHalf = null;
+            if (rsnn() && s.fp16()) {                         // as released: model.half(), test data in float16
+                Rsnn r = (Rsnn) m;
+                Half.roundParameters(r);
+                dtype = DType.FLOAT16;
+                rsnnForHalf = r;
+                evalModel = new HalfRsnn(r, true);
+            }
+            evaluated = RsnnPaper.this.evaluate(evalModel, rsnnForHalf, dtype, p.rsnn().test(), extra);
+            return evaluated;
+        }
+
+        /** Stage 5: writes the run file (and the first seed's trace) that {@link RsnnPaper#run} reuses; the run. */
+        public RsnnRun record() {
+            if (run != null) return run;
+            Evaluated ev = evaluate();
+            run = RsnnPaper.this.record(model, name, seed, s, p.record().source(), key, ev, extra, t0, state);
+            return run;
+        }
     }
 
     /**

@@ -22,6 +22,65 @@ public final class RsnnTables {
 
     /** Session labels in the paper's order. */
     public static final List<String> SESSIONS = List.of("I1", "I2", "I3", "L1", "L2", "L3");
+
+    /** One row per parameter of {@code model}: name, shape, number of values, trainable, mean |value|. */
+    public static Table parameters(org.spikekit.train.Module model) {
+        StringColumn name = StringColumn.create("parameter"), shape = StringColumn.create("shape"), tr = StringColumn.create("trainable");
+        IntColumn n = IntColumn.create("values");
+        DoubleColumn mag = DoubleColumn.create("mean_abs");
+        for (org.spikekit.train.Parameter p : model.parameters()) {
+            name.append(p.name());
+            shape.append(java.util.Arrays.toString(p.shape()));
+            n.append((int) p.numel());
+            tr.append(p.trainable() ? "yes" : "no");
+            float[] v = p.backend().toHost(p.value());
+            double sum = 0;
+            for (float f : v) sum += Math.abs(f);
+            mag.append(v.length == 0 ? Double.NaN : sum / v.length);
+        }
+        return Table.create("parameters").addColumns(name, shape, n, tr, mag);
+    }
+
+    /**
+     * The training curve of one stage: validation R² (epoch 0 = before the first step) and the
+     * epoch's training R² (as the RSNN code reports it, the mean of per-batch values), per epoch.
+     */
+    public static org.knowm.xchart.XYChart trainingCurve(String title, org.spikekit.train.Trainer.History h) {
+        int n = h.epochs().size();
+        double[] x = new double[n + 1], val = new double[n + 1], train = new double[n + 1];
+        x[0] = 0;
+        val[0] = h.initialValR2();
+        train[0] = Double.NaN;
+        for (int e = 0; e < n; e++) {
+            var ep = h.epochs().get(e);
+            x[e + 1] = e + 1;
+            val[e + 1] = ep.valR2();
+            train[e + 1] = ep.trainR2Batches();
+        }
+        var series = new LinkedHashMap<String, double[]>();
+        series.put("validation R²", val);
+        series.put("training R² (per-batch mean)", train);
+        return org.spikekit.report.Charts.lines(title, "epoch", "R²", x, series);
+    }
+
+    /** One row per pruning trial: fraction p, weights pruned, R² right after pruning and after retraining, sparsity, accepted. */
+    public static Table pruningTrials(org.spikekit.train.Pruning.Result r) {
+        DoubleColumn p = DoubleColumn.create("p"), v0 = DoubleColumn.create("val_r2_pruned"), tr = DoubleColumn.create("train_r2_retrained"),
+                v1 = DoubleColumn.create("val_r2_retrained"), sp = DoubleColumn.create("sparsity");
+        IntColumn pruned = IntColumn.create("weights_pruned");
+        StringColumn acc = StringColumn.create("accepted");
+        for (var t : r.trials()) {
+            p.append(t.p());
+            pruned.append((int) t.pruned());
+            v0.append(t.valR2Pruned());
+            tr.append(t.trainR2());
+            v1.append(t.valR2());
+            sp.append(t.sparsity());
+            acc.append(t.accepted() ? "yes" : "no");
+        }
+        return Table.create("pruning trials (train R2 before pruning " + String.format(java.util.Locale.ROOT, "%.3f", r.trainR2Before()) + ")")
+                .addColumns(p, pruned, v0, tr, v1, sp, acc);
+    }
     /** Models in the paper's column order. */
     public static final List<String> MODELS = List.of("SNN2", "SNN3", "tinyRSNN", "bigRSNN");
 
