@@ -23,24 +23,6 @@ public final class RsnnTables {
     /** Session labels in the paper's order. */
     public static final List<String> SESSIONS = List.of("I1", "I2", "I3", "L1", "L2", "L3");
 
-    /** One row per parameter of {@code model}: name, shape, number of values, trainable, mean |value|. */
-    public static Table parameters(org.spikekit.train.Module model) {
-        StringColumn name = StringColumn.create("parameter"), shape = StringColumn.create("shape"), tr = StringColumn.create("trainable");
-        IntColumn n = IntColumn.create("values");
-        DoubleColumn mag = DoubleColumn.create("mean_abs");
-        for (org.spikekit.train.Parameter p : model.parameters()) {
-            name.append(p.name());
-            shape.append(java.util.Arrays.toString(p.shape()));
-            n.append((int) p.numel());
-            tr.append(p.trainable() ? "yes" : "no");
-            float[] v = p.backend().toHost(p.value());
-            double sum = 0;
-            for (float f : v) sum += Math.abs(f);
-            mag.append(v.length == 0 ? Double.NaN : sum / v.length);
-        }
-        return Table.create("parameters").addColumns(name, shape, n, tr, mag);
-    }
-
     /**
      * The training curve of one stage: validation R² (epoch 0 = before the first step) and the
      * epoch's training R² (as the RSNN code reports it, the mean of per-batch values), per epoch.

@@ -429,25 +429,6 @@ public final class SpikachuTables {
                 "2.26–418.81×", "every ratio ≥ 1", !ran || ratios.isEmpty() ? "not run" : lo >= 1 ? "yes" : "no"});
     }
 
-    /** One row per parameter of {@code model}: name, shape, number of values, trainable, mean |value|. */
-    public static Table parameters(org.spikekit.train.Module model) {
-        StringColumn name = StringColumn.create("parameter"), shape = StringColumn.create("shape"), tr = StringColumn.create("trainable");
-        LongColumn n = LongColumn.create("values");
-        DoubleColumn mag = DoubleColumn.create("mean_abs");
-        java.util.Set<org.spikekit.train.Parameter> trainable = new java.util.HashSet<>(model.trainableParameters());
-        for (org.spikekit.train.Parameter p : model.parameters()) {
-            name.append(p.name());
-            shape.append(java.util.Arrays.toString(p.shape()));
-            n.append(p.numel());
-            tr.append(trainable.contains(p) ? "yes" : "no");
-            float[] v = p.backend().toHost(p.value());
-            double sum = 0;
-            for (float f : v) sum += Math.abs(f);
-            mag.append(v.length == 0 ? Double.NaN : sum / v.length);
-        }
-        return Table.create("parameters").addColumns(name, shape, n, tr, mag);
-    }
-
     /**
      * The parameters of {@code model} grouped by the first {@code depth} dot-separated parts of their
      * names (e.g. depth 3: {@code spikachu.core.ssa}), in the model's order: tensors, values,
