@@ -437,7 +437,7 @@ public final class HostLifKernel implements LifKernel {
                                     float[] V, float[] M, int mOff, Acc acc) {
         final int ro = row * n;
         final int bound = SP.loopBound(n);
-        if (V != null) accumulateGradV(tp, row, ro, n, M, mOff, gc, gcOff, acc.gv);
+        if (V != null) accumulateGradV(tp.bits(), tp.sf(), row, ro, n, M, mOff, gc, gcOff, acc.gv);
         System.arraycopy(dI, st, gIn, gInOff, n);               // dL/dc[k + 1 − d] = dL/dI[k+1]
         final boolean zero = p.reset() == ResetMode.ZERO, detach = p.detachReset();
         final Surrogate sur = p.surrogate();
@@ -672,22 +672,52 @@ public final class HostLifKernel implements LifKernel {
         return sum;
     }
 
-    /** {@code dV[k, :] += m_k·S_k·dc} for the neurons k that spiked in this row and step. */
-    private static void accumulateGradV(Tape tp, int row, int ro, int n, float[] M, int mOff, float[] dI, int st,
-                                        float[] gv) {
-        int bound = SP.loopBound(n);
-        for (int k = 0; k < n; k++) {
-            float s = tp.bits() != null ? bit(tp.bits(), row, n, k) : tp.sf()[ro + k];
-            if (M != null) s *= M[mOff + k];
-            if (s == 0f) continue;
-            int gr = k * n;
-            FloatVector sv = FloatVector.broadcast(SP, s);
-            int j = 0;
-            for (; j < bound; j += SP.length()) {
-                FloatVector.fromArray(SP, dI, st + j).fma(sv, FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+    /**
+     * {@code dV[k, :] += m_k·S_k·dc} for the neurons k that spiked in this row and step, in ascending k.
+     * With spike bits only the set bits are visited (a word at a time, lowest bit first): the same rows
+     * in the same order as testing every k, so the same bits; a masked-out spike ({@code m_k = 0}) adds nothing.
+     */
+    static void accumulateGradV(long[] bits, float[] sf, int row, int ro, int n, float[] M, int mOff, float[] dI,
+                                int st, float[] gv) {
+        if (bits == null) {
+            for (int k = 0; k < n; k++) {
+                float s = sf[ro + k];
+                if (M != null) s *= M[mOff + k];
+                if (s != 0f) addScaledRow(gv, k * n, s, dI, st, n);
             }
-            for (; j < n; j++) gv[gr + j] += s * dI[st + j];
+            return;
         }
+        int w0 = row * words(n), nw = words(n);
+        for (int w = 0; w < nw; w++) {
+            long m = bits[w0 + w];
+            while (m != 0) {
+                int k = (w << 6) + Long.numberOfTrailingZeros(m);
+                m &= m - 1;
+                float s = M == null ? 1f : M[mOff + k];        // 1·m_k = m_k exactly
+                if (s == 0f) continue;
+                if (s == 1f) addRow(gv, k * n, dI, st, n);
+                else addScaledRow(gv, k * n, s, dI, st, n);
+            }
+        }
+    }
+
+    /** {@code g[gr..gr+n) = fma(dI, s, g)} by lanes, then {@code g += s·dI} for the tail. */
+    private static void addScaledRow(float[] gv, int gr, float s, float[] dI, int st, int n) {
+        int bound = SP.loopBound(n), j = 0;
+        FloatVector sv = FloatVector.broadcast(SP, s);
+        for (; j < bound; j += SP.length()) {
+            FloatVector.fromArray(SP, dI, st + j).fma(sv, FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+        }
+        for (; j < n; j++) gv[gr + j] += s * dI[st + j];
+    }
+
+    /** {@link #addScaledRow} for {@code s = 1}: {@code fma(d, 1, g)} and {@code g + 1·d} both round {@code g + d} once. */
+    private static void addRow(float[] gv, int gr, float[] dI, int st, int n) {
+        int bound = SP.loopBound(n), j = 0;
+        for (; j < bound; j += SP.length()) {
+            FloatVector.fromArray(SP, dI, st + j).add(FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+        }
+        for (; j < n; j++) gv[gr + j] += dI[st + j];
     }
 
     /** Vectorised surrogate derivative; same formulas as {@link Surrogate#gradD}. */
