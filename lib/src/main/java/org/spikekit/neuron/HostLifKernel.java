@@ -252,10 +252,24 @@ public final class HostLifKernel implements LifKernel {
     }
 
     /** Event-driven recurrent input: {@code h += m_k·s_k·V[k, :]} for the active neurons k (m = 1 without a mask). */
-    private static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] M, int mOff, float[] V, int vo,
+    static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] M, int mOff, float[] V, int vo,
                                      int n, int[] active, int na) {
         int bound = SP.loopBound(n);
-        for (int q = 0; q < na; q++) {
+        int q = 0;
+        if (M == null) {                                         // binary spikes, no mask: four rows of 1 per pass
+            for (; q + 4 <= na && S[sOff + active[q]] == 1f && S[sOff + active[q + 1]] == 1f
+                    && S[sOff + active[q + 2]] == 1f && S[sOff + active[q + 3]] == 1f; q += 4) {
+                int v0 = vo + active[q] * n, v1 = vo + active[q + 1] * n;
+                int v2 = vo + active[q + 2] * n, v3 = vo + active[q + 3] * n, j = 0;
+                for (; j < bound; j += SP.length()) {          // (((h + v0) + v1) + v2) + v3: the one-row order
+                    FloatVector.fromArray(SP, H, hOff + j).add(FloatVector.fromArray(SP, V, v0 + j))
+                            .add(FloatVector.fromArray(SP, V, v1 + j)).add(FloatVector.fromArray(SP, V, v2 + j))
+                            .add(FloatVector.fromArray(SP, V, v3 + j)).intoArray(H, hOff + j);
+                }
+                for (; j < n; j++) H[hOff + j] = (((H[hOff + j] + V[v0 + j]) + V[v1 + j]) + V[v2 + j]) + V[v3 + j];
+            }
+        }
+        for (; q < na; q++) {
             int k = active[q];
             float w = M == null ? S[sOff + k] : S[sOff + k] * M[mOff + k];
             if (w == 0f) continue;

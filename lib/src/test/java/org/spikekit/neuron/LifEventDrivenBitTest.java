@@ -9,12 +9,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Pins the host kernel's backward pieces that visit only the set spike bits to the loops over every
- * neuron they replaced, bit for bit: {@code dV += (m ⊙ S)ᵀ·dc} over many rows and steps accumulated into one
- * buffer, with spike bits (with and without a dropout-style mask holding zeros, ones and 1/p) and with
- * float spikes, on widths with full vectors and tails and more than one 64-bit word per row.
+ * Pins the host kernel's event-driven pieces to the plain loops they replaced, bit for bit:
+ * {@code dV += (m ⊙ S)ᵀ·dc} visiting only the set spike bits vs every neuron, over many rows and steps
+ * accumulated into one buffer, with spike bits (with and without a dropout-style mask holding zeros, ones
+ * and 1/p) and with float spikes; and the forward's {@code h += m_k·s_k·V[k, :]} with four rows per pass
+ * vs one row at a time. Widths with full vectors and tails and more than one 64-bit word per row.
  */
-class LifSpikeBitsBackwardTest {
+class LifEventDrivenBitTest {
 
     /** The loop the kernel used before: every neuron k, bit tested, scaled by the mask, skipped when zero. */
     static void everyNeuron(long[] bits, float[] sf, int row, int ro, int n, float[] M, int mOff, float[] dI, int st,
@@ -71,6 +72,51 @@ class LifSpikeBitsBackwardTest {
         for (int i = 0; i < a.length; i++) {
             int ii = i;
             assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), () -> "dV element " + ii);
+        }
+    }
+
+    /** The forward's recurrent input one active row at a time (the loop before rows were grouped by four). */
+    static void oneRowAtATime(float[] H, int hOff, float[] S, int sOff, float[] M, int mOff, float[] V, int vo, int n,
+                              int[] active, int na) {
+        var sp = HostLifKernel.SP;
+        int bound = sp.loopBound(n);
+        for (int q = 0; q < na; q++) {
+            int k = active[q];
+            float w = M == null ? S[sOff + k] : S[sOff + k] * M[mOff + k];
+            if (w == 0f) continue;
+            int vr = vo + k * n, j = 0;
+            if (w == 1f) {
+                for (; j < bound; j += sp.length()) {
+                    FloatVector.fromArray(sp, H, hOff + j).add(FloatVector.fromArray(sp, V, vr + j)).intoArray(H, hOff + j);
+                }
+                for (; j < n; j++) H[hOff + j] += V[vr + j];
+            } else {
+                FloatVector wv = FloatVector.broadcast(sp, w);
+                for (; j < bound; j += sp.length()) {
+                    FloatVector.fromArray(sp, V, vr + j).fma(wv, FloatVector.fromArray(sp, H, hOff + j)).intoArray(H, hOff + j);
+                }
+                for (; j < n; j++) H[hOff + j] += w * V[vr + j];
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "N={0} active={1} masked={2} smooth={3}")
+    @CsvSource({"1,1,false,false", "16,3,false,false", "17,4,false,false", "37,9,false,false", "64,13,false,false",
+            "100,30,false,false", "1030,41,false,false", "64,13,true,false", "100,30,false,true", "37,8,true,true"})
+    void recurrentRowsByFourGiveTheBitsOfOneRowAtATime(int n, int na, boolean masked, boolean smooth) {
+        SplittableRandom r = new SplittableRandom(n * 77L + na);
+        float[] V = new float[7 + n * n], S = new float[2 + n], M = masked ? new float[4 + n] : null;
+        for (int i = 0; i < V.length; i++) V[i] = (float) r.nextGaussian();
+        int[] active = r.ints(0, n).distinct().limit(na).sorted().toArray();
+        for (int k : active) S[2 + k] = smooth && r.nextBoolean() ? (float) r.nextDouble(0.2, 1) : 1f;
+        if (masked) for (int k = 0; k < n; k++) M[4 + k] = r.nextInt(3) == 0 ? 0f : r.nextBoolean() ? 1f : 1f / 0.7f;
+        float[] a = new float[3 + n], b = new float[3 + n];
+        for (int i = 0; i < a.length; i++) a[i] = b[i] = (float) r.nextGaussian();
+        HostLifKernel.addRecurrent(a, 3, S, 2, M, 4, V, 7, n, active, active.length);
+        oneRowAtATime(b, 3, S, 2, M, 4, V, 7, n, active, active.length);
+        for (int i = 0; i < a.length; i++) {
+            int ii = i;
+            assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), () -> "h element " + ii);
         }
     }
 }
