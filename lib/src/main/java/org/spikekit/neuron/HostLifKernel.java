@@ -20,14 +20,16 @@ import org.spikekit.compute.Tensor;
  * <ol>
  *   <li>spike pass: {@code S = Θ(U − θ)}, written to the output, to the tape (U, I as float32,
  *       S as bits) and to a list of active neurons;</li>
- *   <li>recurrent input, event driven: {@code h += V[k, :]} for each neuron k that spiked
- *       (exactly {@code S·V} for binary spikes, {@code s_k·V[k, :]} for non-zero smooth spikes);</li>
+ *   <li>recurrent input, event driven: {@code h += V[k, :]} for each neuron k that spiked, in ascending k
+ *       (exactly {@code S·V} for binary spikes, {@code s_k·V[k, :]} for non-zero smooth spikes; without a
+ *       mask, four rows of 1 per pass, {@code (((h + v0) + v1) + v2) + v3}, the same bits as one row at a time);</li>
  *   <li>update pass: {@code I ← β_syn·I + h}, {@code U ← (β_mem·U + (1 − β_mem)·I)·(1 − S)}.</li>
  * </ol>
  * Without recurrence (V = null) passes 1 and 3 are one loop: the purely elementwise kernel.
  *
  * <p>Backward mirrors it: per step, {@code dI·Vᵀ} for all batch rows of a worker (its batch chunks run in
- * lockstep over time), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-chunk buffer, and one
+ * lockstep over time), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-chunk buffer (visiting
+ * only the set spike bits, ascending), and one
  * fused elementwise pass; per-neuron gradients are accumulated per batch chunk ({@link #backwardChunks}: a
  * fixed count, not the core count, so results do not depend on the machine) and summed in chunk order.
  * Every dot of {@code dI·Vᵀ} is summed the same way (lane partial sums by fma, lanes added in order, then
