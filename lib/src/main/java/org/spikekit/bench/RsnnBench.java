@@ -27,7 +27,11 @@ import org.spikekit.neuron.LifKernel;
  * call (the timer's own cost, measured, is in the note and not subtracted): rows give the median
  * and the p99 of the per-step times, and the mean from timing whole blocks without per-step timer.
  * Value = median over repeats, spread = half the range over repeats. Target of the issue: {@literal <} 2 µs
- * per bin.
+ * per bin. The bigRSNN step was not bound by reading V (~33 rows of 4 KB from L3 per bin) but by the
+ * order of reading it: per vector of 16 neurons, all spiking rows into one register, i.e. 64-byte pieces
+ * of ~35 rows at a time. Summing whole rows into an L1 buffer, four rows per pass (same terms, same
+ * order, same bits), took the decoder from about 14–17 to 4.0–4.5 µs of thread CPU per bin on the shared
+ * 2-core machine at load 6–7 (results/bench/rsnn-speed.md).
  *
  * <p><b>Training throughput</b> ({@code train ...}, every backend): forward with tape plus BPTT
  * backward of a batch (no dropout, no optimiser step) in samples (sequences) per second, through

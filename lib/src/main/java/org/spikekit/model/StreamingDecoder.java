@@ -52,10 +52,14 @@ import org.spikekit.neuron.Timescales;
  * {@code LeakyReadout}'s host loop (Java never fuses {@code a*b + c} on its own). A backend whose
  * gemm sums in another order (nd4j, cuda) gives predictions within float rounding, not bit-equal.
  *
- * <p>Cost per step: the hidden layer is one SIMD pass (Vector API) over the neurons that sums the
- * rows of the non-zero inputs and of the spiking neurons in registers and applies the LIF update
- * there, so it grows with (non-zero inputs + spiking neurons) × N rather than (in + N) × N; the
- * readout adds one row of {@code W_ro} per spiking neuron.
+ * <p>Cost per step: the hidden layer sums the rows of the non-zero inputs and of the spiking neurons
+ * into one L1-resident buffer, a whole row at a time (four rows of V per pass), then makes one SIMD
+ * pass (Vector API) over the neurons for the LIF update, so it grows with (non-zero inputs + spiking
+ * neurons) × N rather than (in + N) × N; the readout adds one row of {@code W_ro} per spiking neuron.
+ * Summing whole rows matters for bigRSNN (N = 1024, ~33 rows of 4 KB per step): the earlier
+ * order (per vector of neurons, all rows in a register) read the rows 64 bytes at a time across ~35
+ * streams and took about 3× longer on the same machine (results/bench/rsnn-speed.md); both orders
+ * add the same terms per neuron in the same order, so the bits are the same.
  *
  * <p>The decoder copies the weights, decays and thresholds at {@link #of} time: later training of
  * the model does not reach it (make a new decoder). No allocation per step in
@@ -77,7 +81,7 @@ public final class StreamingDecoder {
     // state (pend, pendR: the input currents of the last step, consumed by the next one when the delay is 2)
     private final float[] u, i, y, ir, pend, pendR;
     // scratch
-    private final float[] h, acc, hr, racc, zeros;
+    private final float[] h, acc, hr, racc;
     private final int[] inIdx;
     private int[] active, next;
     private int nActive, nNext, lastSpikes;
@@ -137,7 +141,6 @@ public final class StreamingDecoder {
         pend = new float[neurons];
         pendR = new float[units];
         h = new float[neurons];
-        zeros = new float[neurons];
         acc = new float[neurons];
         hr = new float[units];
         racc = new float[units];
@@ -250,19 +253,46 @@ public final class StreamingDecoder {
     private int hiddenPass(float[] in, int ni, boolean fromH, int na) {
         final int n = neurons, lanes = SP.length(), bound = SP.loopBound(n);
         final int[] act = active, nxt = next, ix = inIdx;
-        final float[] W = w, V = v, U = u, I = i, H = h, BM = bm, OBM = obm, BS = bs, TH = th, P = pend;
+        final float[] W = w, V = v, U = u, I = i, H = h, A = acc, BM = bm, OBM = obm, BS = bs, TH = th, P = pend;
         final boolean zero = zeroReset, late = hiddenLate;
         final FloatVector one = FloatVector.broadcast(SP, 1f), none = FloatVector.zero(SP);
-        final float[] H0 = fromH ? H : zeros;                      // start of the sum: h, or +0
-        final int nIn = fromH ? 0 : ni;
+        // the currents, one whole row of W or V at a time into A (L1-resident): each row is read as one
+        // sequential stream, which keeps the loads of the ~30 rows of a bigRSNN step in flight; per
+        // neuron the terms are the same, in the same order, as summing all rows in a register
+        if (fromH) System.arraycopy(H, 0, A, 0, n);                // start of the sum: h, or +0
+        else Arrays.fill(A, 0, n, 0f);
+        if (!fromH) {
+            for (int q = 0; q < ni; q++) {                        // fma(1, w, h) = h + w exactly
+                int p = ix[q], wr = p * n;
+                float xv = in[p];
+                FloatVector xb = FloatVector.broadcast(SP, xv);
+                int j = 0;
+                for (; j < bound; j += lanes) {
+                    FloatVector.fromArray(SP, W, wr + j).fma(xb, FloatVector.fromArray(SP, A, j)).intoArray(A, j);
+                }
+                for (; j < n; j++) A[j] = Math.fma(xv, W[wr + j], A[j]);
+            }
+        }
+        int q = 0;
+        for (; q + 4 <= na; q += 4) {                             // four rows per pass: ((a + v0) + v1) + v2) + v3
+            int v0 = act[q] * n, v1 = act[q + 1] * n, v2 = act[q + 2] * n, v3 = act[q + 3] * n, j = 0;
+            for (; j < bound; j += lanes) {
+                FloatVector.fromArray(SP, A, j).add(FloatVector.fromArray(SP, V, v0 + j))
+                        .add(FloatVector.fromArray(SP, V, v1 + j)).add(FloatVector.fromArray(SP, V, v2 + j))
+                        .add(FloatVector.fromArray(SP, V, v3 + j)).intoArray(A, j);
+            }
+            for (; j < n; j++) A[j] = (((A[j] + V[v0 + j]) + V[v1 + j]) + V[v2 + j]) + V[v3 + j];
+        }
+        for (; q < na; q++) {
+            int vr = act[q] * n, j = 0;
+            for (; j < bound; j += lanes) {
+                FloatVector.fromArray(SP, A, j).add(FloatVector.fromArray(SP, V, vr + j)).intoArray(A, j);
+            }
+            for (; j < n; j++) A[j] += V[vr + j];
+        }
         int c = 0, j = 0;
         for (; j < bound; j += lanes) {
-            FloatVector hv = FloatVector.fromArray(SP, H0, j);
-            for (int q = 0; q < nIn; q++) {                       // fma(1, w, h) = h + w exactly
-                int p = ix[q];
-                hv = FloatVector.fromArray(SP, W, p * n + j).fma(FloatVector.broadcast(SP, in[p]), hv);
-            }
-            for (int q = 0; q < na; q++) hv = hv.add(FloatVector.fromArray(SP, V, act[q] * n + j));
+            FloatVector hv = FloatVector.fromArray(SP, A, j);
             FloatVector uv = FloatVector.fromArray(SP, U, j), iv = FloatVector.fromArray(SP, I, j);
             FloatVector tv = FloatVector.fromArray(SP, TH, j);
             FloatVector s = none.blend(one, uv.sub(tv).compare(VectorOperators.GT, 0f));
@@ -282,15 +312,7 @@ public final class StreamingDecoder {
             }
         }
         for (; j < n; j++) {
-            float hs = fromH ? H[j] : 0f;
-            if (!fromH) {
-                for (int q = 0; q < ni; q++) {
-                    int p = ix[q];
-                    float xv = in[p];
-                    hs = Math.fma(xv, W[p * n + j], hs);
-                }
-            }
-            for (int q = 0; q < na; q++) hs += V[act[q] * n + j];
+            float hs = A[j];
             float uu = U[j], ii = I[j], s = uu - TH[j] > 0 ? 1f : 0f;
             float m = uu * BM[j] + ii * OBM[j];
             float cin = hs;

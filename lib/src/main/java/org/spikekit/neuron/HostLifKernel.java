@@ -20,14 +20,16 @@ import org.spikekit.compute.Tensor;
  * <ol>
  *   <li>spike pass: {@code S = Θ(U − θ)}, written to the output, to the tape (U, I as float32,
  *       S as bits) and to a list of active neurons;</li>
- *   <li>recurrent input, event driven: {@code h += V[k, :]} for each neuron k that spiked
- *       (exactly {@code S·V} for binary spikes, {@code s_k·V[k, :]} for non-zero smooth spikes);</li>
+ *   <li>recurrent input, event driven: {@code h += V[k, :]} for each neuron k that spiked, in ascending k
+ *       (exactly {@code S·V} for binary spikes, {@code s_k·V[k, :]} for non-zero smooth spikes; without a
+ *       mask, four rows of 1 per pass, {@code (((h + v0) + v1) + v2) + v3}, the same bits as one row at a time);</li>
  *   <li>update pass: {@code I ← β_syn·I + h}, {@code U ← (β_mem·U + (1 − β_mem)·I)·(1 − S)}.</li>
  * </ol>
  * Without recurrence (V = null) passes 1 and 3 are one loop: the purely elementwise kernel.
  *
  * <p>Backward mirrors it: per step, {@code dI·Vᵀ} for all batch rows of a worker (its batch chunks run in
- * lockstep over time), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-chunk buffer, and one
+ * lockstep over time), event-driven accumulation of {@code dV += Sᵀ·dI} into a per-chunk buffer (visiting
+ * only the set spike bits, ascending), and one
  * fused elementwise pass; per-neuron gradients are accumulated per batch chunk ({@link #backwardChunks}: a
  * fixed count, not the core count, so results do not depend on the machine) and summed in chunk order.
  * Every dot of {@code dI·Vᵀ} is summed the same way (lane partial sums by fma, lanes added in order, then
@@ -252,10 +254,24 @@ public final class HostLifKernel implements LifKernel {
     }
 
     /** Event-driven recurrent input: {@code h += m_k·s_k·V[k, :]} for the active neurons k (m = 1 without a mask). */
-    private static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] M, int mOff, float[] V, int vo,
+    static void addRecurrent(float[] H, int hOff, float[] S, int sOff, float[] M, int mOff, float[] V, int vo,
                                      int n, int[] active, int na) {
         int bound = SP.loopBound(n);
-        for (int q = 0; q < na; q++) {
+        int q = 0;
+        if (M == null) {                                         // binary spikes, no mask: four rows of 1 per pass
+            for (; q + 4 <= na && S[sOff + active[q]] == 1f && S[sOff + active[q + 1]] == 1f
+                    && S[sOff + active[q + 2]] == 1f && S[sOff + active[q + 3]] == 1f; q += 4) {
+                int v0 = vo + active[q] * n, v1 = vo + active[q + 1] * n;
+                int v2 = vo + active[q + 2] * n, v3 = vo + active[q + 3] * n, j = 0;
+                for (; j < bound; j += SP.length()) {          // (((h + v0) + v1) + v2) + v3: the one-row order
+                    FloatVector.fromArray(SP, H, hOff + j).add(FloatVector.fromArray(SP, V, v0 + j))
+                            .add(FloatVector.fromArray(SP, V, v1 + j)).add(FloatVector.fromArray(SP, V, v2 + j))
+                            .add(FloatVector.fromArray(SP, V, v3 + j)).intoArray(H, hOff + j);
+                }
+                for (; j < n; j++) H[hOff + j] = (((H[hOff + j] + V[v0 + j]) + V[v1 + j]) + V[v2 + j]) + V[v3 + j];
+            }
+        }
+        for (; q < na; q++) {
             int k = active[q];
             float w = M == null ? S[sOff + k] : S[sOff + k] * M[mOff + k];
             if (w == 0f) continue;
@@ -437,7 +453,7 @@ public final class HostLifKernel implements LifKernel {
                                     float[] V, float[] M, int mOff, Acc acc) {
         final int ro = row * n;
         final int bound = SP.loopBound(n);
-        if (V != null) accumulateGradV(tp, row, ro, n, M, mOff, gc, gcOff, acc.gv);
+        if (V != null) accumulateGradV(tp.bits(), tp.sf(), row, ro, n, M, mOff, gc, gcOff, acc.gv);
         System.arraycopy(dI, st, gIn, gInOff, n);               // dL/dc[k + 1 − d] = dL/dI[k+1]
         final boolean zero = p.reset() == ResetMode.ZERO, detach = p.detachReset();
         final Surrogate sur = p.surrogate();
@@ -672,22 +688,52 @@ public final class HostLifKernel implements LifKernel {
         return sum;
     }
 
-    /** {@code dV[k, :] += m_k·S_k·dc} for the neurons k that spiked in this row and step. */
-    private static void accumulateGradV(Tape tp, int row, int ro, int n, float[] M, int mOff, float[] dI, int st,
-                                        float[] gv) {
-        int bound = SP.loopBound(n);
-        for (int k = 0; k < n; k++) {
-            float s = tp.bits() != null ? bit(tp.bits(), row, n, k) : tp.sf()[ro + k];
-            if (M != null) s *= M[mOff + k];
-            if (s == 0f) continue;
-            int gr = k * n;
-            FloatVector sv = FloatVector.broadcast(SP, s);
-            int j = 0;
-            for (; j < bound; j += SP.length()) {
-                FloatVector.fromArray(SP, dI, st + j).fma(sv, FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+    /**
+     * {@code dV[k, :] += m_k·S_k·dc} for the neurons k that spiked in this row and step, in ascending k.
+     * With spike bits only the set bits are visited (a word at a time, lowest bit first): the same rows
+     * in the same order as testing every k, so the same bits; a masked-out spike ({@code m_k = 0}) adds nothing.
+     */
+    static void accumulateGradV(long[] bits, float[] sf, int row, int ro, int n, float[] M, int mOff, float[] dI,
+                                int st, float[] gv) {
+        if (bits == null) {
+            for (int k = 0; k < n; k++) {
+                float s = sf[ro + k];
+                if (M != null) s *= M[mOff + k];
+                if (s != 0f) addScaledRow(gv, k * n, s, dI, st, n);
             }
-            for (; j < n; j++) gv[gr + j] += s * dI[st + j];
+            return;
         }
+        int w0 = row * words(n), nw = words(n);
+        for (int w = 0; w < nw; w++) {
+            long m = bits[w0 + w];
+            while (m != 0) {
+                int k = (w << 6) + Long.numberOfTrailingZeros(m);
+                m &= m - 1;
+                float s = M == null ? 1f : M[mOff + k];        // 1·m_k = m_k exactly
+                if (s == 0f) continue;
+                if (s == 1f) addRow(gv, k * n, dI, st, n);
+                else addScaledRow(gv, k * n, s, dI, st, n);
+            }
+        }
+    }
+
+    /** {@code g[gr..gr+n) = fma(dI, s, g)} by lanes, then {@code g += s·dI} for the tail. */
+    private static void addScaledRow(float[] gv, int gr, float s, float[] dI, int st, int n) {
+        int bound = SP.loopBound(n), j = 0;
+        FloatVector sv = FloatVector.broadcast(SP, s);
+        for (; j < bound; j += SP.length()) {
+            FloatVector.fromArray(SP, dI, st + j).fma(sv, FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+        }
+        for (; j < n; j++) gv[gr + j] += s * dI[st + j];
+    }
+
+    /** {@link #addScaledRow} for {@code s = 1}: {@code fma(d, 1, g)} and {@code g + 1·d} both round {@code g + d} once. */
+    private static void addRow(float[] gv, int gr, float[] dI, int st, int n) {
+        int bound = SP.loopBound(n), j = 0;
+        for (; j < bound; j += SP.length()) {
+            FloatVector.fromArray(SP, dI, st + j).add(FloatVector.fromArray(SP, gv, gr + j)).intoArray(gv, gr + j);
+        }
+        for (; j < n; j++) gv[gr + j] += dI[st + j];
     }
 
     /** Vectorised surrogate derivative; same formulas as {@link Surrogate#gradD}. */

@@ -107,6 +107,17 @@ class StreamingDecoderTest {
     }
 
     @Test
+    void delayOneDenseFiringAndAWidthWithATail() {
+        // 77 hidden (4 full vectors of 16 and a 13-neuron tail), delay 1 everywhere, many spikes per
+        // step: the recurrent rows are summed four at a time, then one by one, then the scalar tail
+        LifParams lp = LifParams.rsnn().withSynapticDelay(1);
+        Rsnn.Config cfg = new Rsnn.Config(40, 77, 2, lp, ReadoutParams.bigRsnn().withSynapticDelay(1), 0.3f, 0.3f);
+        Rsnn m = model(cfg, 21L, 5f, 3f);
+        double rate = assertBitIdentical(m, spikes(150, 2, 40, 0.1, false, 22L), 150, 2);
+        assertTrue(rate > 0.06, "at least ~5 of 77 neurons should fire per step, rate " + rate);
+    }
+
+    @Test
     void fp16RoundedWeights() {
         Rsnn m = model(Rsnn.Config.tiny(96), 11L, 3f, 2f);
         for (Parameter p : m.weights().values()) {
