@@ -147,21 +147,121 @@ public final class SpikeNn {
 
     private static SpikeNnRun train(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch,
                                     boolean recordStats, Set<ReadoutTrainer.Variant> variants, EpochLog log, RunKey.Library library) {
-        checkLabel(label);
-        long t0 = System.nanoTime();
-        int maxSpikes = Math.max(split.train().maxCount(), Math.max(split.val().maxCount(), split.test().maxCount()));
-        ReadoutTrainer tr = new ReadoutTrainer(cfg, split.inputSize(), split.numClasses(), maxSpikes, seed, recordStats, variants);
-        EpochLog.Run lines = (log == null ? EpochLog.silent() : log).start("spikenn " + label + " seed " + seed, cfg.trainer().epochs());
-        ReadoutTrainer.History h = tr.fit(split, gridsearch, (e, train, val, test) -> lines.epoch(e, Double.NaN, "val acc", val, Double.NaN,
-                String.format(java.util.Locale.ROOT, "train acc %.4f, test acc %.4f", train, test), false));
-        double wall = (System.nanoTime() - t0) * 1e-9;
-        String protocol = gridsearch ? "gridsearch" : "single";
-        String semantics = tr.semantics();
-        return new SpikeNnRun(key(cfg, split, seed, protocol, recordStats, semantics, library), label, protocol, semantics, seed, split.digest(),
-                cfg.toTree(),
-                split.inputSize(), split.numClasses(), new int[] {split.train().size(), split.val().size(), split.test().size()},
-                h.epochs(), h.bestValEpoch(), h.stop(), h.finalTrain(), h.finalVal(), h.finalTest(), h.trainAcc(), h.valAcc(),
-                h.testAcc(), tr.stats(), wall, library);
+        Stages st = new Stages(label, cfg, split, seed, gridsearch, recordStats, variants, library);
+        st.fit(log);
+        return st.result();
+    }
+
+    /**
+     * The stages of one run, in the order every run of this class goes through them ({@link #train},
+     * {@link #run}, {@link #kfold}): {@link #trainer()} builds the readout (weights drawn from the
+     * seed), {@link #fit} trains it epoch by epoch with validation and test accuracy after each,
+     * {@link #result()} assembles the {@link SpikeNnRun} (not stored). Each stage runs the ones
+     * before it that have not run and returns its earlier result when called again; the run's wall
+     * time is the time spent in the stages. For a notebook that shows one run stage by stage
+     * ({@link SpikeNn#stages}, {@code SpikennPaper.Walk}).
+     */
+    public static final class Stages {
+        private final String label;
+        private final SpikeNnConfig cfg;
+        private final SpikingSplit split;
+        private final long seed;
+        private final boolean gridsearch, recordStats;
+        private final Set<ReadoutTrainer.Variant> variants;
+        private final RunKey.Library library;
+        private long nanos;
+        private ReadoutTrainer trainer;
+        private ReadoutTrainer.History history;
+        private SpikeNnRun result;
+
+        Stages(String label, SpikeNnConfig cfg, SpikingSplit split, long seed, boolean gridsearch, boolean recordStats,
+               Set<ReadoutTrainer.Variant> variants, RunKey.Library library) {
+            checkLabel(label);
+            this.label = label;
+            this.cfg = Objects.requireNonNull(cfg, "cfg");
+            this.split = Objects.requireNonNull(split, "split");
+            this.seed = seed;
+            this.gridsearch = gridsearch;
+            this.recordStats = recordStats;
+            this.variants = variants == null ? Set.of() : Set.copyOf(variants);
+            this.library = Objects.requireNonNull(library, "library");
+        }
+
+        public String label() { return label; }
+
+        public SpikeNnConfig config() { return cfg; }
+
+        public SpikingSplit split() { return split; }
+
+        public long seed() { return seed; }
+
+        /** {@code single} or {@code gridsearch}. */
+        public String protocol() { return gridsearch ? "gridsearch" : "single"; }
+
+        /** The run's key ({@link SpikeNn#key}): what its file name holds. */
+        public String key() { return SpikeNn.key(cfg, split, seed, protocol(), recordStats, ReadoutTrainer.semanticsLabel(variants), library); }
+
+        /** Stage 1: the readout built from the config and the seed (trained in place by {@link #fit}). */
+        public ReadoutTrainer trainer() {
+            if (trainer != null) return trainer;
+            long t0 = System.nanoTime();
+            int maxSpikes = Math.max(split.train().maxCount(), Math.max(split.val().maxCount(), split.test().maxCount()));
+            trainer = new ReadoutTrainer(cfg, split.inputSize(), split.numClasses(), maxSpikes, seed, recordStats, variants);
+            nanos += System.nanoTime() - t0;
+            return trainer;
+        }
+
+        /** True once {@link #fit} has run. */
+        public boolean fitted() { return history != null; }
+
+        /**
+         * Stage 2: training, up to the config's epochs (early stopping, the gridsearch abort rule); per
+         * epoch the training, validation and test accuracy. One line per epoch (or per few) on {@code log}
+         * (null: none).
+         */
+        public ReadoutTrainer.History fit(EpochLog log) {
+            if (history != null) return history;
+            ReadoutTrainer tr = trainer();
+            long t0 = System.nanoTime();
+            EpochLog.Run lines = (log == null ? EpochLog.silent() : log).start("spikenn " + label + " seed " + seed, cfg.trainer().epochs());
+            history = tr.fit(split, gridsearch, (e, train, val, test) -> lines.epoch(e, Double.NaN, "val acc", val, Double.NaN,
+                    String.format(java.util.Locale.ROOT, "train acc %.4f, test acc %.4f", train, test), false));
+            nanos += System.nanoTime() - t0;
+            return history;
+        }
+
+        /** Stage 3: the run (trains first, silently, when {@link #fit} has not run); not stored. */
+        public SpikeNnRun result() {
+            if (result != null) return result;
+            ReadoutTrainer.History h = fit(null);
+            String semantics = trainer.semantics();
+            result = new SpikeNnRun(key(), label, protocol(), semantics, seed, split.digest(), cfg.toTree(),
+                    split.inputSize(), split.numClasses(), new int[] {split.train().size(), split.val().size(), split.test().size()},
+                    h.epochs(), h.bestValEpoch(), h.stop(), h.finalTrain(), h.finalVal(), h.finalTest(), h.trainAcc(), h.valAcc(),
+                    h.testAcc(), trainer.stats(), nanos * 1e-9, library);
+            return result;
+        }
+    }
+
+    /**
+     * The stages of the run {@link #run}{@code (label, cfg, split, seed)} computes when its file is
+     * missing: same key, semantics, statistics and library; {@link #record} stores its result where
+     * {@code run} and {@link #kfold} read it back.
+     */
+    public Stages stages(String label, SpikeNnConfig cfg, SpikingSplit split, long seed) {
+        return new Stages(label, cfg, split, seed, false, recordStats, variants, library());
+    }
+
+    /** Writes {@code run} into the runs folder (as {@link #run} does) and returns it as read back from its file. */
+    public SpikeNnRun record(SpikeNnRun run) {
+        try {
+            Path f = run.write(runsDir);
+            log.accept(String.format(java.util.Locale.ROOT, "spikenn: %s seed %d: test %.4f val %.4f after %d epochs (%s, %.1f s), kept in %s",
+                    run.label(), run.seed(), run.testAcc(), run.valAcc(), run.epochs(), run.stop(), run.wallTimeS(), f.getFileName()));
+            return SpikeNnRun.read(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException("SpikeNn: cannot write or read back the run file of " + run.label() + " in " + runsDir, e);
+        }
     }
 
     /** {@link #key(SpikeNnConfig, SpikingSplit, long, String, boolean, String)} of a released-semantics run. */

@@ -125,6 +125,7 @@ public final class SpikennPaper {
     private final Map<String, TrainTest> loaded = new LinkedHashMap<>();
     private final Map<String, SpikingSplit> foldCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<DataRecord> used = new ArrayList<>();
+    private final Map<String, java.util.function.UnaryOperator<SpikeNnConfig>> edits = new LinkedHashMap<>();
 
     /**
      * @param featuresRoot cache of extracted features ({@code data/features}); null: none
@@ -217,6 +218,140 @@ public final class SpikennPaper {
         return runner.run(dataset + "_" + configName + "_fold" + k, config(dataset, configName), fold(dataset, k), k);
     }
 
+    /**
+     * Fold {@code k} of config {@code configName} on {@code dataset}, to be walked stage by stage
+     * ({@link Walk}): the run {@link #foldRun} and fold k of {@link #kfold} compute, with the same
+     * label, config, split, seed and key. Nothing runs until a stage is called; a stored run is not
+     * read (the walk trains, and {@link Walk#record()} writes the run file the sweep then keeps).
+     */
+    public Walk walk(String dataset, String configName, int k) {
+        configFolder(dataset);
+        if (k < 0 || k >= settings.folds()) throw new IllegalArgumentException("fold " + k + " of a " + settings.folds() + "-fold protocol");
+        return new Walk(dataset, configName, k, config(dataset, configName));
+    }
+
+    /** Test samples whose output spikes {@link Evaluated#outputs} shows. */
+    public static final int TRACE_SAMPLES = 8;
+
+    /**
+     * The test-mode forward passes of the first test samples after training: per sample its true
+     * and predicted class, the winning neuron and every output neuron's first spike time.
+     *
+     * @param perClass neurons per class M (neuron i belongs to class i / M)
+     * @param ntNeurons the non-target-labelled neurons per group (in-group indices below it)
+     * @param tMax     the time of a neuron that did not fire
+     * @param times    {@code [samples][neurons]} first spike times ({@code tMax}: did not fire)
+     */
+    public record Outputs(int perClass, int ntNeurons, float tMax, int[] samples, int[] labels, int[] predicted, int[] winners,
+                          float[][] times) {}
+
+    /**
+     * What a trained readout gives on the test split.
+     *
+     * @param scores    the run ({@link Walk#record()} writes it)
+     * @param confusion {@code [true][predicted]} counts over the test split (decision rule as scored)
+     * @param outputs   the output spikes of the first {@link #TRACE_SAMPLES} test samples
+     */
+    public record Evaluated(SpikeNnRun scores, int[][] confusion, Outputs outputs) {
+        /** Per class: the fraction of its test samples predicted as it (NaN for a class without samples). */
+        public double[] classAccuracy() {
+            double[] a = new double[confusion.length];
+            for (int c = 0; c < a.length; c++) {
+                int n = 0;
+                for (int v : confusion[c]) n += v;
+                a[c] = n == 0 ? Double.NaN : confusion[c][c] / (double) n;
+            }
+            return a;
+        }
+    }
+
+    /**
+     * One fold of one config walked stage by stage: {@link #data()} (the fold's first-spike
+     * features), {@link #config()}, {@link #trainer()} (the readout built from the seed),
+     * {@link #train()} (epoch by epoch), {@link #evaluate()} (the run, a confusion matrix, output
+     * spikes), {@link #record()} (the run file). Each stage runs the ones before it that have not run
+     * and returns its earlier result when called again. Training goes through the same
+     * {@link SpikeNn.Stages} as every run of the sweep, so the recorded run is the one
+     * {@link #kfold} would compute, bit for bit, and the sweep keeps it.
+     */
+    public final class Walk {
+        private final String dataset, configName;
+        private final int fold;
+        private final SpikeNnConfig cfg;
+        private SpikeNn.Stages stages;
+        private Evaluated evaluated;
+        private SpikeNnRun run;
+
+        private Walk(String dataset, String configName, int fold, SpikeNnConfig cfg) {
+            this.dataset = dataset;
+            this.configName = configName;
+            this.fold = fold;
+            this.cfg = cfg;
+        }
+
+        public String dataset() { return dataset; }
+
+        public String configName() { return configName; }
+
+        public int fold() { return fold; }
+
+        /** The run's label, as fold {@code k} of the K-fold sweep names it. */
+        public String label() { return dataset + "_" + configName + "_fold" + fold; }
+
+        /** The readout config (edits and epoch cap applied). */
+        public SpikeNnConfig config() { return cfg; }
+
+        /** Stage 1: the fold's first-spike features (extractor trained with seed = fold, or read from the cache). */
+        public SpikingSplit data() { return SpikennPaper.this.fold(dataset, fold); }
+
+        private SpikeNn.Stages stages() {
+            if (stages == null) stages = runner.stages(label(), cfg, data(), fold);
+            return stages;
+        }
+
+        /** The run's key (what its file name holds). */
+        public String key() { return stages().key(); }
+
+        /** Stage 2: the readout built from the config, seeded with the fold index (trained in place by {@link #train()}). */
+        public org.spikekit.train.stdp.ReadoutTrainer trainer() { return stages().trainer(); }
+
+        /** Stage 3: training; per epoch the training, validation and test accuracy, why it stopped. */
+        public org.spikekit.train.stdp.ReadoutTrainer.History train() { return stages().fit(EpochLog.to(log)); }
+
+        /** Stage 4: the run's scores, the test confusion matrix and the first test samples' output spikes. */
+        public Evaluated evaluate() {
+            if (evaluated != null) return evaluated;
+            train();
+            SpikeNnRun scores = stages().result();
+            var tr = trainer();
+            SpikingDataset test = data().test();
+            int classes = test.numClasses();
+            int[][] conf = new int[classes][classes];
+            for (int s = 0; s < test.size(); s++) conf[test.label(s)][tr.predict(test, s)]++;
+            int n = tr.thresholds().length, m = Math.min(TRACE_SAMPLES, test.size());
+            int[] samples = new int[m], labels = new int[m], pred = new int[m], win = new int[m];
+            float[][] times = new float[m][];
+            var out = new org.spikekit.neuron.SingleSpikeLayer.Output(n);
+            for (int s = 0; s < m; s++) {
+                samples[s] = s;
+                labels[s] = test.label(s);
+                win[s] = tr.evaluate(test, s, out);
+                pred[s] = tr.classOf(win[s]);
+                times[s] = out.times.clone();
+            }
+            evaluated = new Evaluated(scores, conf, new Outputs(tr.perClass(), cfg.trainer().ntNeurons(), tr.layer().tMax(), samples, labels,
+                    pred, win, times));
+            return evaluated;
+        }
+
+        /** Stage 5: writes the run file that {@link #foldRun} and {@link #kfold} keep; the run as read back. */
+        public SpikeNnRun record() {
+            if (run != null) return run;
+            run = runner.record(evaluate().scores());
+            return run;
+        }
+    }
+
     /** First-spike datasets of a split's features (max_time 1, classes fixed so every split maps labels alike). */
     private static SpikingSplit spiking(CsnnFeatures.SplitFeatures f, int[] classes) {
         return new SpikingSplit(spiking(f.train(), classes), spiking(f.val(), classes), spiking(f.test(), classes));
@@ -226,10 +361,32 @@ public final class SpikennPaper {
         return SpikingDataset.fromDense(f.x(), f.n(), f.d(), f.y(), 1f, classes);
     }
 
-    /** The authors' config {@code name} for {@code dataset}, with the settings' epoch cap. */
+    /**
+     * The authors' config {@code name} for {@code dataset}, edited by {@link #withConfig} when an edit
+     * is set for it, with the settings' epoch cap.
+     */
     public SpikeNnConfig config(String dataset, String name) {
         SpikeNnConfig c = SpikeNnConfig.resource("STDP-CSNN/" + configFolder(dataset) + "/" + name + ".json");
+        var edit = edits.get(name);
+        if (edit != null) {
+            c = edit.apply(c);
+            if (c == null) throw new IllegalArgumentException("SpikennPaper.withConfig(\"" + name + "\"): the edit returned null; return the config");
+        }
         return capEpochs(c, settings.readoutEpochs());
+    }
+
+    /**
+     * Edits config {@code name} (of every data set) wherever this paper uses it — walks, Table 1,
+     * the ablation, Fig. 2 — e.g. {@code withConfig("s2stdp+ncg", c -> Configs.override(c, "network.nNeurons=100"))}
+     * for 10 neurons per class. The config is part of every run's key, so runs stored with another
+     * config are not reused for it (the log says what differs). Replaces an earlier edit of that name; returns this.
+     */
+    public SpikennPaper withConfig(String name, java.util.function.UnaryOperator<SpikeNnConfig> edit) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(edit, "edit");
+        for (String d : DATASETS) SpikeNnConfig.resource("STDP-CSNN/" + configFolder(d) + "/" + name + ".json");
+        edits.put(name, edit);
+        return this;
     }
 
     static SpikeNnConfig capEpochs(SpikeNnConfig c, int cap) {

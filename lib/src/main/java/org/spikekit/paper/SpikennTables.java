@@ -241,6 +241,115 @@ public final class SpikennTables {
         return t;
     }
 
+    /** Training, validation and test accuracy per epoch of a readout's training (a walk's {@code train()}). */
+    public static XYChart trainingCurve(String title, org.spikekit.train.stdp.ReadoutTrainer.History h) {
+        double[] x = new double[h.epochs()];
+        for (int e = 0; e < x.length; e++) x[e] = e + 1;
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("train", h.trainAcc());
+        if (!allNaN(h.valAcc())) series.put("validation", h.valAcc());
+        if (!allNaN(h.testAcc())) series.put("test", h.testAcc());
+        return Charts.lines(title, "epoch", "accuracy", x, series);
+    }
+
+    private static boolean allNaN(double[] v) {
+        for (double x : v) if (!Double.isNaN(x)) return false;
+        return true;
+    }
+
+    /** One sample's input spikes: feature index against first-spike time. */
+    public static XYChart inputSpikes(String title, SpikingDataset ds, int sample) {
+        double[] t = new double[ds.count(sample)], f = new double[t.length];
+        for (int j = ds.start(sample), k = 0; j < ds.end(sample); j++, k++) {
+            t[k] = ds.time(j);
+            f[k] = ds.index(j);
+        }
+        Map<String, double[][]> pts = new LinkedHashMap<>();
+        pts.put(String.format(Locale.ROOT, "sample %d (class %d): %d of %d features fire", sample, ds.classValue(ds.label(sample)), t.length, ds.inputSize()),
+                new double[][] {t, f});
+        XYChart c = Charts.scatter(title, "first spike time (max_time " + ds.maxTime() + ")", "feature", false, pts);
+        c.getStyler().setMarkerSize(3);
+        return c;
+    }
+
+    /** The test confusion matrix of a walk's evaluation: counts per (true, predicted) class and each class's accuracy. */
+    public static Table confusion(SpikennPaper.Evaluated ev) {
+        int[][] m = ev.confusion();
+        Table t = Table.create("confusion");
+        IntColumn cls = IntColumn.create("true");
+        for (int c = 0; c < m.length; c++) cls.append(c);
+        t.addColumns(cls);
+        for (int p = 0; p < m.length; p++) {
+            IntColumn col = IntColumn.create("pred_" + p);
+            for (int[] row : m) col.append(row[p]);
+            t.addColumns(col);
+        }
+        t.addColumns(DoubleColumn.create("class_acc", ev.classAccuracy()));
+        return t;
+    }
+
+    /**
+     * The output layer of the first test samples beside the decision: per sample its true and
+     * predicted class, the winning neuron and its spike time, and per class the first spike of its
+     * neurons (empty: none fired before max_time).
+     */
+    public static Table decisions(SpikennPaper.Outputs o) {
+        Table t = Table.create("decisions");
+        IntColumn sample = IntColumn.create("sample"), label = IntColumn.create("true"), pred = IntColumn.create("predicted"),
+                win = IntColumn.create("winner_neuron");
+        DoubleColumn wt = DoubleColumn.create("winner_time");
+        int classes = o.times().length == 0 ? 0 : o.times()[0].length / o.perClass();
+        List<DoubleColumn> first = new java.util.ArrayList<>();
+        for (int c = 0; c < classes; c++) first.add(DoubleColumn.create("first_spike_c" + c));
+        for (int s = 0; s < o.samples().length; s++) {
+            sample.append(o.samples()[s]);
+            label.append(o.labels()[s]);
+            pred.append(o.predicted()[s]);
+            win.append(o.winners()[s]);
+            float w = o.times()[s][o.winners()[s]];
+            wt.append(w >= o.tMax() ? Double.NaN : w);
+            for (int c = 0; c < classes; c++) {
+                double mn = Double.NaN;
+                for (int k = 0; k < o.perClass(); k++) {
+                    float v = o.times()[s][c * o.perClass() + k];
+                    if (v < o.tMax() && !(mn <= v)) mn = v;
+                }
+                first.get(c).append(mn);
+            }
+        }
+        t.addColumns(sample, label, pred, win, wt);
+        first.forEach(t::addColumns);
+        return t;
+    }
+
+    /**
+     * Raster of the output layer for the first test samples: one row of dots per sample, each dot an
+     * output neuron's first spike (x: time; y: sample + neuron / neurons, so each sample's neurons
+     * stack in one band); the winner of each sample is drawn apart, and the legend gives true and
+     * predicted classes.
+     */
+    public static XYChart outputRaster(String title, SpikennPaper.Outputs o) {
+        Map<String, double[][]> pts = new LinkedHashMap<>();
+        List<Double> xs = new java.util.ArrayList<>(), ys = new java.util.ArrayList<>();
+        double[][] wins = new double[2][o.samples().length];
+        StringBuilder legend = new StringBuilder();
+        for (int s = 0; s < o.samples().length; s++) {
+            float[] t = o.times()[s];
+            for (int i = 0; i < t.length; i++) {
+                if (t[i] >= o.tMax()) continue;
+                xs.add((double) t[i]);
+                ys.add(s + i / (double) t.length);
+            }
+            int w = o.winners()[s];
+            wins[0][s] = t[w] >= o.tMax() ? Double.NaN : t[w];
+            wins[1][s] = s + w / (double) t.length;
+            legend.append(legend.isEmpty() ? "" : " ").append(o.labels()[s]).append(o.labels()[s] == o.predicted()[s] ? "" : "→" + o.predicted()[s]);
+        }
+        pts.put("output spikes", new double[][] {xs.stream().mapToDouble(Double::doubleValue).toArray(), ys.stream().mapToDouble(Double::doubleValue).toArray()});
+        pts.put("winner (true→predicted: " + legend + ")", wins);
+        return Charts.scatter(title, "first spike time", "test sample (neurons stacked by class)", false, pts);
+    }
+
     private static TrainStats requireStats(SpikeNnRun run) {
         if (run.stats() == null) throw new IllegalArgumentException("run " + run.label() + " has no recorded statistics (run it with recordStats)");
         return run.stats();
