@@ -481,32 +481,9 @@ public final class SpikachuPaper {
         }
 
         /** The first {@link #TRACE_WINDOWS} test windows of the session (kit windows) as one batch: what {@link Trace} shows. */
-        public DecodingBatch testWindows() {
-            return kitW.batch(kitW.evalWindows(Split.TEST).stream().filter(x -> x.session() == 0).limit(TRACE_WINDOWS).toList());
-        }
+        public DecodingBatch testWindows() { return SpikachuPaper.testWindows(kitW, 0); }
 
-        private Trace trace() {
-            DecodingBatch b = testWindows();
-            Tape tape = Tape.inference();
-            org.spikekit.compute.Tensor sm = cfg.smoother().forward(m.forward(b, tape), tape);
-            float[] pred = backend.toHost(sm);
-            WindowDecoder.Hidden hid = m.hidden(b);
-            float[] hv = hid == null ? null : backend.toHost(hid.activity());
-            int steps = b.steps(), nb = b.batch(), units = b.units(), n = hid == null ? 0 : hid.activity().dim(-1), all = steps * nb;
-            float[] rec = new float[2 * all], dec = new float[2 * all], wt = new float[all], counts = new float[all * units];
-            float[] hidden = hid == null ? null : new float[all * n];
-            for (int j = 0; j < nb; j++) {
-                for (int t = 0; t < steps; t++) {
-                    int r = b.row(t, j), k = j * steps + t;
-                    System.arraycopy(b.target(), 2 * r, rec, 2 * k, 2);
-                    System.arraycopy(pred, 2 * r, dec, 2 * k, 2);
-                    wt[k] = b.weight()[r];
-                    System.arraycopy(b.counts(), r * units, counts, k * units, units);
-                    if (hidden != null) System.arraycopy(hv, r * n, hidden, k * n, n);
-                }
-            }
-            return new Trace(nb, all, b.binS(), units, rec, dec, wt, counts, hid == null ? null : hid.layer(), hid != null && hid.spikes(), n, hidden);
-        }
+        private Trace trace() { return SpikachuPaper.this.trace(m, cfg, kitW, 0); }
 
         /**
          * Stage 3: writes the run file and the trained parameters that {@link SpikachuPaper#single}
@@ -523,6 +500,35 @@ public final class SpikachuPaper {
             }
             return run;
         }
+    }
+
+    /** The first {@link #TRACE_WINDOWS} test windows of session {@code si} of {@code kitW} as one batch: what a {@link Trace} shows. */
+    static DecodingBatch testWindows(DecodingWindows kitW, int si) {
+        return kitW.batch(kitW.evalWindows(Split.TEST).stream().filter(x -> x.session() == si).limit(TRACE_WINDOWS).toList());
+    }
+
+    /** The {@link Trace} of model {@code m} (smoothed by {@code cfg}'s smoother, as scored) on {@link #testWindows(DecodingWindows, int)}. */
+    private Trace trace(WindowDecoder m, DecoderTrainer.Config cfg, DecodingWindows kitW, int si) {
+        DecodingBatch b = testWindows(kitW, si);
+        Tape tape = Tape.inference();
+        org.spikekit.compute.Tensor sm = cfg.smoother().forward(m.forward(b, tape), tape);
+        float[] pred = backend.toHost(sm);
+        WindowDecoder.Hidden hid = m.hidden(b);
+        float[] hv = hid == null ? null : backend.toHost(hid.activity());
+        int steps = b.steps(), nb = b.batch(), units = b.units(), n = hid == null ? 0 : hid.activity().dim(-1), all = steps * nb;
+        float[] rec = new float[2 * all], dec = new float[2 * all], wt = new float[all], counts = new float[all * units];
+        float[] hidden = hid == null ? null : new float[all * n];
+        for (int j = 0; j < nb; j++) {
+            for (int t = 0; t < steps; t++) {
+                int r = b.row(t, j), k = j * steps + t;
+                System.arraycopy(b.target(), 2 * r, rec, 2 * k, 2);
+                System.arraycopy(pred, 2 * r, dec, 2 * k, 2);
+                wt[k] = b.weight()[r];
+                System.arraycopy(b.counts(), r * units, counts, k * units, units);
+                if (hidden != null) System.arraycopy(hv, r * n, hidden, k * n, n);
+            }
+        }
+        return new Trace(nb, all, b.binS(), units, rec, dec, wt, counts, hid == null ? null : hid.layer(), hid != null && hid.spikes(), n, hidden);
     }
 
     // ================================================================== multi-subject and few-shot
@@ -549,33 +555,10 @@ public final class SpikachuPaper {
      * reproduced (class comment); the kit's stands in for it.
      */
     public List<SpikachuRun> multiSubject(boolean releasedFewShot) {
-        List<String> train = data.ids().stream().filter(id -> !id.equals(settings.heldOut())).toList();
-        if (train.isEmpty()) throw new IllegalStateException("multi-subject training needs a session besides the held-out " + settings.heldOut());
-        // one vocabulary over every session (sorted ids); training is locked to the non-held-out
-        // sessions, whose windows alone feed the optimiser, so the held-out units' embeddings stay
-        // at their initial values (up to LAMB's weight decay) until the few-shot fine-tune
-        DecodingWindows all = DecodingWindows.of(data);
-        int held = data.ids().indexOf(settings.heldOut());
-        // few-shot: the held-out session's first windows of one fixed shuffled epoch
-        List<Window> few = all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() == held).limit(settings.fewShotWindows()).toList();
-        if (few.isEmpty()) throw new IllegalStateException("held-out session " + settings.heldOut() + " has no training window");
-        String vMulti = "kit default: one model on " + train.size() + " sessions (lockIndices), causal";
-        String vUid = "multi-subject model, only the unit embeddings trained on " + few.size() + " windows of the new session";
-        String vRel = "as released: multi-subject model, nothing trained on " + few.size() + " windows of the new session (the released optimiser"
-                + " never holds the live unit embeddings), BatchNorm statistics adapt in training mode, new units keep random codes";
-        String vScratch = "single-session model from scratch on the same " + few.size() + " windows";
-        DecoderTrainer.Config fcfg = fewShotConfig();
-        Map<String, Object> multiRecipe = Map.of("trainer", multiConfig(), "sessions", train);
-        Map<String, Object> fewRecipe = Map.of("fewShotTrainer", fcfg), bothRecipes = new java.util.HashMap<>(multiRecipe);
-        bothRecipes.putAll(fewRecipe);
-        int vocab = data.totalUnits();
-        Keys keys = new Keys(new java.util.LinkedHashMap<>(), runKey("fewshot-unitid", Model.SPIKACHU, settings.heldOut(), vUid, vocab, bothRecipes),
-                runKey("fewshot-scratch", Model.SPIKACHU, settings.heldOut(), vScratch, vocab,
-                        Map.of("fewShotTrainer", fcfg, "modelSeed", settings.seed() + 1)),
-                runKey("fewshot-unitid-released", Model.SPIKACHU, settings.heldOut(), vRel, vocab, bothRecipes));
-        for (String id : train) keys.multi().put(id, runKey("multi", Model.SPIKACHU, id, vMulti, vocab, multiRecipe));
+        MultiWalk w = new MultiWalk(releasedFewShot);
+        Keys keys = w.keys;
         List<SpikachuRun> multi = new ArrayList<>();
-        for (String id : train) multi.add(existing("multi", Model.SPIKACHU.label, id, keys.multi().get(id)));
+        for (String id : w.train) multi.add(existing("multi", Model.SPIKACHU.label, id, keys.multi().get(id)));
         SpikachuRun uid = existing("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut(), keys.uid());
         SpikachuRun scratchRun = existing("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut(), keys.scratch());
         SpikachuRun rel = releasedFewShot ? existing("fewshot-unitid-released", Model.SPIKACHU.label, settings.heldOut(), keys.released()) : null;
@@ -588,27 +571,257 @@ public final class SpikachuPaper {
             return out;
         }
 
-        DecoderTrainer.Batches fewBatches = e -> DecodingWindows.chunks(few, Math.min(settings.spikachuBatch(), few.size())).stream()
-                .map(ws -> all.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
-        List<DecodingBatch> heldValid = sessionBatches(all, Split.VALID, held, EVAL_BATCH);
-
         if (kitDone && java.nio.file.Files.isRegularFile(checkpoint(multi.getFirst()))) {
             // only the released few-shot row is missing: start from the stored multi-subject model
-            SpikachuDecoder m = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
+            SpikachuDecoder m = (SpikachuDecoder) build(Model.SPIKACHU, w.all, settings.seed());
             org.spikekit.train.Checkpoint.read(checkpoint(multi.getFirst())).loadInto(m);
             out.add(uid);
             out.add(scratchRun);
-            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size(), keys.released()));
+            FewShot r = w.fitReleased(m);
+            out.add(write(r.evaluated().scores(), m));
             return out;
         }
 
         try {
-            return trainMulti(all, held, train, few, fewBatches, fcfg, heldValid, releasedFewShot, vMulti, vUid, vRel, vScratch, keys);
+            return w.record();
         } catch (TrainingInterruptedException e) {
             throw e.note("multi-subject and few-shot training keep no checkpoint: the run files written so far are kept,"
                     + " the others are trained from the start when run again");
         } catch (RuntimeException e) {
             throw Interrupts.translate(e, "multi-subject Spikachu (an interrupted write)");
+        }
+    }
+
+    /** {@link #multiWalk(boolean)} with the released few-shot variant when {@link #releasedExtrasByDefault()}. */
+    public MultiWalk multiWalk() { return multiWalk(releasedExtrasByDefault()); }
+
+    /**
+     * The multi-subject and few-shot runs of {@link #multiSubject(boolean)}, to be walked stage by
+     * stage ({@link MultiWalk}): for a notebook that shows what each stage does. Nothing is trained
+     * until a stage is called; stored runs are not read (the walk trains, and its
+     * {@link MultiWalk#record()} writes the run files again, with the same numbers).
+     */
+    public MultiWalk multiWalk(boolean releasedFewShot) { return new MultiWalk(releasedFewShot); }
+
+    /**
+     * A few-shot model of the held-out session: its training history and its scores and
+     * {@link Trace} on the held-out session's test split (the run {@link MultiWalk#record()} writes).
+     */
+    public record FewShot(DecoderTrainer.History history, Evaluated evaluated) {}
+
+    /**
+     * The runs of {@link #multiSubject(boolean)} walked stage by stage: the stages it goes through
+     * when it trains, in the same order and with the same {@link RunKey}s, so {@link #record()}
+     * writes exactly the run files (and checkpoints) {@code multiSubject} writes, and a later
+     * {@code multiSubject} call with the same {@code releasedFewShot} reuses them. Stages:
+     * {@link #train()} (the multi-subject model), {@link #evaluate()} (its scores on each training
+     * session), {@link #fewShot()} (only the held-out units' embeddings trained), {@link #scratch()}
+     * (a single-session model from scratch on the same windows), {@link #releasedFewShot()} (the
+     * released fine-tune, when enabled), {@link #record()}. Each returns what it produced, runs the
+     * stages before it that have not run, and returns its earlier result when called again. The
+     * few-shot stages change the multi-subject model in place, so each stage scores its model and
+     * keeps a copy of the parameters it scored (what {@code record()} writes as the checkpoint) when
+     * it runs. Nothing is resumable: an interrupted stage starts over.
+     */
+    public final class MultiWalk {
+        private final boolean releasedFewShot;
+        private final List<String> train;
+        private final DecodingWindows all;
+        private final int held;
+        private final List<Window> few;
+        private final String vMulti, vUid, vRel, vScratch;
+        private final DecoderTrainer.Config cfg, fcfg;
+        private final Keys keys;
+        private final DecoderTrainer.Batches fewBatches;
+        private final List<DecodingBatch> heldValid;
+        private final int perEpoch;
+        private SpikachuDecoder m;
+        private double trainS;
+        private DecoderTrainer.History history;
+        private List<SpikachuRun> multiScores;
+        private org.spikekit.train.Checkpoint pretrained, fewShotParams;
+        private FewShot fewShot, scratch, released;
+        private WindowDecoder scratchModel;
+        private List<SpikachuRun> runs;
+
+        private MultiWalk(boolean releasedFewShot) {
+            this.releasedFewShot = releasedFewShot;
+            train = data.ids().stream().filter(id -> !id.equals(settings.heldOut())).toList();
+            if (train.isEmpty()) throw new IllegalStateException("multi-subject training needs a session besides the held-out " + settings.heldOut());
+            // one vocabulary over every session (sorted ids); training is locked to the non-held-out
+            // sessions, whose windows alone feed the optimiser, so the held-out units' embeddings stay
+            // at their initial values (up to LAMB's weight decay) until the few-shot fine-tune
+            all = DecodingWindows.of(data);
+            held = data.ids().indexOf(settings.heldOut());
+            // few-shot: the held-out session's first windows of one fixed shuffled epoch
+            few = all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() == held).limit(settings.fewShotWindows()).toList();
+            if (few.isEmpty()) throw new IllegalStateException("held-out session " + settings.heldOut() + " has no training window");
+            vMulti = "kit default: one model on " + train.size() + " sessions (lockIndices), causal";
+            vUid = "multi-subject model, only the unit embeddings trained on " + few.size() + " windows of the new session";
+            vRel = "as released: multi-subject model, nothing trained on " + few.size() + " windows of the new session (the released optimiser"
+                    + " never holds the live unit embeddings), BatchNorm statistics adapt in training mode, new units keep random codes";
+            vScratch = "single-session model from scratch on the same " + few.size() + " windows";
+            cfg = multiConfig();
+            fcfg = fewShotConfig();
+            Map<String, Object> multiRecipe = Map.of("trainer", cfg, "sessions", train);
+            Map<String, Object> fewRecipe = Map.of("fewShotTrainer", fcfg), bothRecipes = new java.util.HashMap<>(multiRecipe);
+            bothRecipes.putAll(fewRecipe);
+            int vocab = data.totalUnits();
+            keys = new Keys(new java.util.LinkedHashMap<>(), runKey("fewshot-unitid", Model.SPIKACHU, settings.heldOut(), vUid, vocab, bothRecipes),
+                    runKey("fewshot-scratch", Model.SPIKACHU, settings.heldOut(), vScratch, vocab,
+                            Map.of("fewShotTrainer", fcfg, "modelSeed", settings.seed() + 1)),
+                    runKey("fewshot-unitid-released", Model.SPIKACHU, settings.heldOut(), vRel, vocab, bothRecipes));
+            for (String id : train) keys.multi().put(id, runKey("multi", Model.SPIKACHU, id, vMulti, vocab, multiRecipe));
+            fewBatches = e -> DecodingWindows.chunks(few, Math.min(settings.spikachuBatch(), few.size())).stream()
+                    .map(ws -> all.batch(ws, UnitDropout.spikachu(), seedOf(e, ws))).toList();
+            heldValid = sessionBatches(all, Split.VALID, held, EVAL_BATCH);
+            perEpoch = (int) all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() != held).count();
+        }
+
+        /** The sessions the multi-subject model trains on (every session but the held-out one). */
+        public List<String> trainingSessions() { return train; }
+
+        /** The held-out session's id. */
+        public String heldOut() { return settings.heldOut(); }
+
+        /** Whether {@link #record()} includes the released few-shot fine-tune. */
+        public boolean withReleasedFewShot() { return releasedFewShot; }
+
+        /** The 1-s windows of every session (one vocabulary) and their splits. */
+        public DecodingWindows data() { return all; }
+
+        /** The held-out session's training windows the few-shot models get. */
+        public List<Window> fewShotWindows() { return few; }
+
+        /** The multi-subject model's trainer (epochs, learning rate, smoothing, selection cadence). */
+        public DecoderTrainer.Config trainer() { return cfg; }
+
+        /** The trainer of the few-shot fine-tunes and of the from-scratch model. */
+        public DecoderTrainer.Config fewShotTrainer() { return fcfg; }
+
+        /** The keys of the runs {@link #record()} writes, by run file name. */
+        public Map<String, RunKey> keys() {
+            Map<String, RunKey> k = new java.util.LinkedHashMap<>();
+            for (var e : keys.multi().entrySet()) k.put(SpikachuRun.fileName("multi", Model.SPIKACHU.label, e.getKey()), e.getValue());
+            k.put(SpikachuRun.fileName("fewshot-unitid", Model.SPIKACHU.label, settings.heldOut()), keys.uid());
+            k.put(SpikachuRun.fileName("fewshot-scratch", Model.SPIKACHU.label, settings.heldOut()), keys.scratch());
+            if (releasedFewShot) k.put(SpikachuRun.fileName("fewshot-unitid-released", Model.SPIKACHU.label, settings.heldOut()), keys.released());
+            return k;
+        }
+
+        /** The multi-subject model's configuration record (vocabulary: every session's units), with this driver's edits ({@link SpikachuPaper#withSpikachuConfig}). */
+        public Record config() { return modelConfig(Model.SPIKACHU, data.totalUnits()); }
+
+        /** A freshly initialised multi-subject model (not trained; for a summary). */
+        public WindowDecoder fresh() { return build(Model.SPIKACHU, all, settings.seed()); }
+
+        /** The multi-subject model as the last stage left it (null before {@link #train()}). */
+        public WindowDecoder model() { return m; }
+
+        /**
+         * Stage 1: the multi-subject model trained on the training sessions' windows with checkpoint
+         * selection on their validation windows; the history (per epoch the learning rate, the mean
+         * training loss and, on selection epochs, the selection loss and R²; the kept epoch).
+         */
+        public DecoderTrainer.History train() {
+            if (history != null) return history;
+            long t0 = System.nanoTime();
+            SpikachuDecoder built = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
+            log.accept(String.format(Locale.ROOT, "multi-subject spikachu on %d sessions: %d train windows/epoch, vocabulary %d units",
+                    train.size(), perEpoch, all.totalUnits()));
+            DecoderTrainer.Batches multiBatches = trainBatches(all, settings.spikachuBatch(), UnitDropout.spikachu(), si -> si != held);
+            List<DecodingBatch> multiValid = batches(all, all.evalWindows(Split.VALID).stream().filter(x -> x.session() != held).toList(), EVAL_BATCH);
+            history = new DecoderTrainer(cfg).fit(built, multiBatches, multiValid, null, log);
+            m = built;
+            trainS = (System.nanoTime() - t0) / 1e9;
+            return history;
+        }
+
+        /** Stage 2: the multi-subject model's runs, one per training session, scored on its test split (not yet written). */
+        public List<SpikachuRun> evaluate() {
+            if (multiScores != null) return multiScores;
+            DecoderTrainer.History h = train();
+            List<SpikachuRun> out = new ArrayList<>();
+            for (int i = 0; i < all.sessions().size(); i++) {
+                if (i == held) continue;
+                out.add(scored("multi", m.kind(), vMulti, cfg, all, i, m, h, perEpoch, trainS, keys.multi().get(all.sessions().get(i).id())));
+            }
+            pretrained = org.spikekit.train.Checkpoint.of(m);
+            multiScores = List.copyOf(out);
+            return multiScores;
+        }
+
+        /**
+         * Stage 3: the held-out session joins the multi-subject model: only its units' embeddings
+         * train on {@link #fewShotWindows()}, everything else frozen; the history and the run's
+         * scores and trace on the held-out session. Changes the multi-subject model in place.
+         */
+        public FewShot fewShot() {
+            if (fewShot != null) return fewShot;
+            evaluate();
+            long t1 = System.nanoTime();
+            Set<String> emb = Set.of(m.unitIdentificationParameters().getFirst().name());
+            DecoderTrainer.History hf = new DecoderTrainer(fcfg).fit(m, fewBatches, heldValid, emb, log);
+            double s = (System.nanoTime() - t1) / 1e9;
+            fewShot = new FewShot(hf, new Evaluated(scored("fewshot-unitid", m.kind(), vUid, fcfg, all, held, m, hf, few.size(), s, keys.uid()),
+                    SpikachuPaper.this.trace(m, fcfg, all, held)));
+            fewShotParams = org.spikekit.train.Checkpoint.of(m);
+            return fewShot;
+        }
+
+        /** Stage 4: a single-session Spikachu trained from scratch on the same windows (seed + 1); its history, scores and trace. */
+        public FewShot scratch() {
+            if (scratch != null) return scratch;
+            fewShot();
+            long t2 = System.nanoTime();
+            WindowDecoder sc = build(Model.SPIKACHU, all, settings.seed() + 1);
+            DecoderTrainer.History hsc = new DecoderTrainer(fcfg).fit(sc, fewBatches, heldValid, null, log);
+            double s = (System.nanoTime() - t2) / 1e9;
+            scratch = new FewShot(hsc, new Evaluated(scored("fewshot-scratch", sc.kind(), vScratch, fcfg, all, held, sc, hsc, few.size(), s, keys.scratch()),
+                    SpikachuPaper.this.trace(sc, fcfg, all, held)));
+            scratchModel = sc;
+            return scratch;
+        }
+
+        /**
+         * Stage 5 (only when the walk includes it, {@link #withReleasedFewShot()}): the released
+         * fine-tune of the multi-subject model as trained (its parameters restored from before
+         * {@link #fewShot()}): nothing trains, BatchNorm statistics adapt; history, scores and trace.
+         */
+        public FewShot releasedFewShot() {
+            if (!releasedFewShot) throw new IllegalStateException("this walk was made without the released few-shot fine-tune (multiWalk(true) includes it)");
+            if (released != null) return released;
+            scratch();
+            pretrained.loadInto(m);
+            released = fitReleased(m);
+            return released;
+        }
+
+        /** The released fine-tune of {@code model} on the few windows, scored (not written). */
+        private FewShot fitReleased(SpikachuDecoder model) {
+            long t = System.nanoTime();
+            DecoderTrainer.History h = new DecoderTrainer(fcfg).fit(model, fewBatches, heldValid, Set.of(), log);
+            double s = (System.nanoTime() - t) / 1e9;
+            return new FewShot(h, new Evaluated(scored("fewshot-unitid-released", model.kind(), vRel, fcfg, all, held, model, h, few.size(), s, keys.released()),
+                    SpikachuPaper.this.trace(model, fcfg, all, held)));
+        }
+
+        /**
+         * Last stage: writes the run files and checkpoints {@link SpikachuPaper#multiSubject(boolean)}
+         * reuses (the multi-subject runs, {@code fewshot-unitid}, {@code fewshot-scratch}, and
+         * {@code fewshot-unitid-released} when included), in that order; the runs.
+         */
+        public List<SpikachuRun> record() {
+            if (runs != null) return runs;
+            if (releasedFewShot) releasedFewShot();
+            else scratch();
+            List<SpikachuRun> out = new ArrayList<>();
+            for (SpikachuRun r : multiScores) out.add(write(r, pretrained));
+            out.add(write(fewShot.evaluated().scores(), fewShotParams));
+            out.add(write(scratch.evaluated().scores(), scratchModel));
+            if (releasedFewShot) out.add(write(released.evaluated().scores(), m));
+            runs = List.copyOf(out);
+            return runs;
         }
     }
 
@@ -621,52 +834,6 @@ public final class SpikachuPaper {
     /** The trainer of the few-shot fine-tunes and of the from-scratch model on the few windows. */
     private DecoderTrainer.Config fewShotConfig() {
         return trainerConfig(Model.SPIKACHU).withEpochs(settings.fewShotEpochs()).withEvalEvery(Math.max(1, settings.fewShotEpochs() / 5));
-    }
-
-    /** The training part of {@link #multiSubject(boolean)}. */
-    private List<SpikachuRun> trainMulti(DecodingWindows all, int held, List<String> train, List<Window> few, DecoderTrainer.Batches fewBatches,
-                                         DecoderTrainer.Config fcfg, List<DecodingBatch> heldValid, boolean releasedFewShot,
-                                         String vMulti, String vUid, String vRel, String vScratch, Keys keys) {
-        List<SpikachuRun> out = new ArrayList<>();
-        long t0 = System.nanoTime();
-        SpikachuDecoder m = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
-        DecoderTrainer.Config cfg = multiConfig();
-        int perEpoch = (int) all.trainEpoch(settings.seed(), 0).stream().filter(x -> x.session() != held).count();
-        log.accept(String.format(Locale.ROOT, "multi-subject spikachu on %d sessions: %d train windows/epoch, vocabulary %d units",
-                train.size(), perEpoch, all.totalUnits()));
-        DecoderTrainer.Batches multiBatches = trainBatches(all, settings.spikachuBatch(), UnitDropout.spikachu(), si -> si != held);
-        List<DecodingBatch> multiValid = batches(all, all.evalWindows(Split.VALID).stream().filter(x -> x.session() != held).toList(), EVAL_BATCH);
-        DecoderTrainer.History h = new DecoderTrainer(cfg).fit(m, multiBatches, multiValid, null, log);
-        double trainS = (System.nanoTime() - t0) / 1e9;
-        for (int i = 0; i < all.sessions().size(); i++) {
-            if (i == held) continue;
-            out.add(score("multi", m.kind(), vMulti, cfg, all, i, m, h, perEpoch, trainS, keys.multi().get(all.sessions().get(i).id())));
-        }
-        org.spikekit.train.Checkpoint pretrained = org.spikekit.train.Checkpoint.of(m);
-
-        long t1 = System.nanoTime();
-        Set<String> emb = Set.of(m.unitIdentificationParameters().getFirst().name());
-        DecoderTrainer.History hf = new DecoderTrainer(fcfg).fit(m, fewBatches, heldValid, emb, log);
-        out.add(score("fewshot-unitid", m.kind(), vUid, fcfg, all, held, m, hf, few.size(), (System.nanoTime() - t1) / 1e9, keys.uid()));
-
-        long t2 = System.nanoTime();
-        WindowDecoder scratch = build(Model.SPIKACHU, all, settings.seed() + 1);
-        DecoderTrainer.History hsc = new DecoderTrainer(fcfg).fit(scratch, fewBatches, heldValid, null, log);
-        out.add(score("fewshot-scratch", scratch.kind(), vScratch, fcfg, all, held, scratch, hsc, few.size(), (System.nanoTime() - t2) / 1e9, keys.scratch()));
-
-        if (releasedFewShot) {
-            pretrained.loadInto(m);
-            out.add(releasedFewShot(m, all, held, fewBatches, fcfg, heldValid, vRel, few.size(), keys.released()));
-        }
-        return out;
-    }
-
-    /** The released few-shot fine-tune of the multi-subject model {@code m} (see {@link #multiSubject(boolean)}). */
-    private SpikachuRun releasedFewShot(SpikachuDecoder m, DecodingWindows all, int held, DecoderTrainer.Batches fewBatches, DecoderTrainer.Config fcfg,
-                                        List<DecodingBatch> heldValid, String variant, int windows, RunKey key) {
-        long t = System.nanoTime();
-        DecoderTrainer.History h = new DecoderTrainer(fcfg).fit(m, fewBatches, heldValid, Set.of(), log);
-        return score("fewshot-unitid-released", m.kind(), variant, fcfg, all, held, m, h, windows, (System.nanoTime() - t) / 1e9, key);
     }
 
     // ================================================================== energy at the paper's sizes
@@ -988,9 +1155,12 @@ public final class SpikachuPaper {
     }
 
     /** Writes {@code run} and the trained parameters {@code m} it scored (its checkpoint); says so in the log. */
-    private SpikachuRun write(SpikachuRun run, WindowDecoder m) {
+    private SpikachuRun write(SpikachuRun run, WindowDecoder m) { return write(run, org.spikekit.train.Checkpoint.of(m)); }
+
+    /** Writes {@code run} and {@code parameters}, the trained parameters it scored (taken when it was scored), as its checkpoint. */
+    private SpikachuRun write(SpikachuRun run, org.spikekit.train.Checkpoint parameters) {
         try {
-            org.spikekit.train.Checkpoint.of(m).withMeta("run", run.fileName()).withMeta("variant", run.variant()).write(checkpoint(run));
+            parameters.withMeta("run", run.fileName()).withMeta("variant", run.variant()).write(checkpoint(run));
             run.write(runsDir());
         } catch (IOException x) {
             throw new UncheckedIOException("writing run " + run.fileName() + ": " + x.getMessage(), x);

@@ -482,6 +482,34 @@ public final class SpikachuTables {
         return Charts.lines(title + " (" + kept + ")", "epoch", "weighted MSE", x, series);
     }
 
+    /**
+     * Several {@link org.spikekit.train.DecoderTrainer} runs' curves in one chart, e.g. the few-shot
+     * fine-tune against the model from scratch ({@link SpikachuPaper.MultiWalk}): per run, in the
+     * order given, the mean training loss per epoch and, marked on the selection epochs, the selection loss.
+     * Runs of different lengths share the epoch axis (a shorter run's missing epochs are left empty).
+     */
+    public static XYChart trainingCurves(String title, Map<String, org.spikekit.train.DecoderTrainer.History> runs) {
+        int n = runs.values().stream().mapToInt(h -> h.epochs().size()).max().orElse(0);
+        double[] x = new double[n];
+        for (int e = 0; e < n; e++) x[e] = e + 1;
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (var r : runs.entrySet()) {
+            double[] train = new double[n], sel = new double[n];
+            java.util.Arrays.fill(train, Double.NaN);
+            java.util.Arrays.fill(sel, Double.NaN);
+            for (var ep : r.getValue().epochs()) {
+                train[ep.epoch()] = ep.trainLoss();
+                sel[ep.epoch()] = ep.selectionLoss();
+            }
+            series.put(r.getKey() + " training loss", train);
+            if (java.util.Arrays.stream(sel).anyMatch(Double::isFinite)) series.put(r.getKey() + " selection loss", sel);
+        }
+        XYChart c = Charts.lines(title, "epoch", "weighted MSE", x, series);
+        // the selection loss is scored every few epochs only: a marker on each scored epoch
+        for (String k : series.keySet()) if (k.endsWith(" selection loss")) c.getSeriesMap().get(k).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        return c;
+    }
+
     /** One row per epoch of a {@link org.spikekit.train.DecoderTrainer} run: learning rate, training loss, selection loss and R², kept. */
     public static Table epochs(org.spikekit.train.DecoderTrainer.History h) {
         IntColumn ep = IntColumn.create("epoch");
