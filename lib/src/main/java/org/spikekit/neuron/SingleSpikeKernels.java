@@ -53,13 +53,24 @@ final class SingleSpikeKernels {
         for (int b = 0; b < np; b += S.length()) {
             VectorMask<Float> m = FloatVector.fromArray(S, v, b).compare(VectorOperators.GT, FloatVector.fromArray(S, te, b));
             if (!m.anyTrue()) continue;
-            for (int i = b, e = b + S.length(); i < e; i++) {
-                if (v[i] > te[i]) {
-                    tOut[i] = t;
-                    vOut[i] = v[i];
-                    te[i] = Float.POSITIVE_INFINITY;
-                    now++;
-                }
+            now += fire(v, te, b, b + S.length(), t, tOut, vOut);
+        }
+        return now;
+    }
+
+    /**
+     * Neurons {@code from ≤ i < to} with {@code v > te} fire at {@code t}: time and potential
+     * recorded, threshold set to +∞ (strict V > θ; fired or silenced neurons have θ = +∞, so they
+     * never fire again). Returns how many fired.
+     */
+    static int fire(float[] v, float[] te, int from, int to, float t, float[] tOut, float[] vOut) {
+        int now = 0;
+        for (int i = from; i < to; i++) {
+            if (v[i] > te[i]) {
+                tOut[i] = t;
+                vOut[i] = v[i];
+                te[i] = Float.POSITIVE_INFINITY;
+                now++;
             }
         }
         return now;
@@ -89,15 +100,7 @@ final class SingleSpikeKernels {
             if (t != tPrev || k == last) {
                 if (vv.compare(VectorOperators.GT, tev).anyTrue()) {
                     vv.intoArray(v, 0);
-                    int now = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (v[i] > te[i]) {
-                            tOut[i] = tPrev;
-                            vOut[i] = v[i];
-                            te[i] = Float.POSITIVE_INFINITY;
-                            now++;
-                        }
-                    }
+                    int now = fire(v, te, 0, n, tPrev, tOut, vOut);
                     tev = FloatVector.fromArray(S, te, 0);
                     tPrev = t;
                     fired += now;
@@ -151,15 +154,7 @@ final class SingleSpikeKernels {
                     v1.intoArray(v, l);
                     v2.intoArray(v, 2 * l);
                     v3.intoArray(v, 3 * l);
-                    int now = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (v[i] > te[i]) {
-                            tOut[i] = tPrev;
-                            vOut[i] = v[i];
-                            te[i] = Float.POSITIVE_INFINITY;
-                            now++;
-                        }
-                    }
+                    int now = fire(v, te, 0, n, tPrev, tOut, vOut);
                     t0 = FloatVector.fromArray(S, te, 0);
                     t1 = FloatVector.fromArray(S, te, l);
                     t2 = FloatVector.fromArray(S, te, 2 * l);

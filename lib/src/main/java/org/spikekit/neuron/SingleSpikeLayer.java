@@ -171,14 +171,7 @@ public final class SingleSpikeLayer {
                 if (VECTOR) {
                     now = SingleSpikeKernels.check(v, te, padded, tPrev, tOut, vOut);
                 } else {
-                    for (int i = 0; i < n; i++) {
-                        if (v[i] > te[i]) {                           // strict V > θ; fired/silenced have θ = +∞
-                            tOut[i] = tPrev;
-                            vOut[i] = v[i];
-                            te[i] = Float.POSITIVE_INFINITY;
-                            now++;
-                        }
-                    }
+                    now = SingleSpikeKernels.fire(v, te, 0, n, tPrev, tOut, vOut);   // strict V > θ; fired/silenced have θ = +∞
                 }
                 tPrev = t;
                 if (now > 0) {

@@ -2,10 +2,8 @@ package org.spikekit.train;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
@@ -85,38 +83,16 @@ public final class Adam implements Optimizer {
         if (!KIND.equals(st.kind())) {
             throw new CheckpointException(source + ": optimiser state is '" + st.kind() + "', expected '" + KIND + "'");
         }
-        double stepsD = st.scalar("steps", source), lrD = st.scalar("lr", source);
-        if (!(stepsD >= 0) || stepsD != Math.rint(stepsD) || stepsD > Integer.MAX_VALUE) {
-            throw new CheckpointException(source + ": optimiser scalar 'steps' must be a non-negative integer, got " + stepsD);
-        }
+        int stepsRead = st.count("steps", source);
+        double lrD = st.scalar("lr", source);
+        st.requireBuffers(source, params, "m", "v");
         Map<String, HostArray> buf = st.buffers();
-        Set<String> expected = new LinkedHashSet<>();
-        for (Parameter p : params) {
-            for (String mom : new String[] {"m", "v"}) {
-                String key = p.name() + "/" + mom;
-                expected.add(key);
-                HostArray a = buf.get(key);
-                if (a == null) {
-                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' (expected shape "
-                            + java.util.Arrays.toString(p.shape()) + ") is missing");
-                }
-                if (!a.sameShape(p.shape())) {
-                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' has shape " + a.shapeString()
-                            + ", parameter '" + p.name() + "' has " + java.util.Arrays.toString(p.shape()));
-                }
-            }
-        }
-        for (String key : buf.keySet()) {
-            if (!expected.contains(key)) {
-                throw new CheckpointException(source + ": optimiser buffer '" + key + "' belongs to no trainable parameter");
-            }
-        }
         for (int k = 0; k < params.size(); k++) {
             String n = params.get(k).name();
             buf.get(n + "/m").copyTo(m.get(k));
             buf.get(n + "/v").copyTo(v.get(k));
         }
-        step = (int) stepsD;
+        step = stepsRead;
         cfg = cfg.withLr((float) lrD);
     }
 }

@@ -95,6 +95,44 @@ public final class Checkpoint {
             if (v == null) throw new CheckpointException(source + ": optimiser '" + kind + "' has no scalar '" + name + "' (has " + scalars.keySet() + ")");
             return v;
         }
+
+        /** The scalar {@code name} as a non-negative integer (a step count); throws naming {@code source} otherwise. */
+        public int count(String name, String source) {
+            double d = scalar(name, source);
+            if (!(d >= 0) || d != Math.rint(d) || d > Integer.MAX_VALUE) {
+                throw new CheckpointException(source + ": optimiser scalar '" + name + "' must be a non-negative integer, got " + d);
+            }
+            return (int) d;
+        }
+
+        /**
+         * Checks that this state holds exactly one buffer {@code <parameter>/<moment>} of the
+         * parameter's shape for every parameter and moment, and no other; throws naming {@code source},
+         * the buffer and the shapes otherwise. Checked before an optimiser writes anything.
+         */
+        public void requireBuffers(String source, List<Parameter> params, String... moments) {
+            java.util.Set<String> expected = new java.util.LinkedHashSet<>();
+            for (Parameter p : params) {
+                for (String m : moments) {
+                    String key = p.name() + "/" + m;
+                    expected.add(key);
+                    HostArray a = buffers.get(key);
+                    if (a == null) {
+                        throw new CheckpointException(source + ": optimiser buffer '" + key + "' (expected shape "
+                                + java.util.Arrays.toString(p.shape()) + ") is missing");
+                    }
+                    if (!a.sameShape(p.shape())) {
+                        throw new CheckpointException(source + ": optimiser buffer '" + key + "' has shape " + a.shapeString()
+                                + ", parameter '" + p.name() + "' has " + java.util.Arrays.toString(p.shape()));
+                    }
+                }
+            }
+            for (String key : buffers.keySet()) {
+                if (!expected.contains(key)) {
+                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' belongs to no trainable parameter of the model");
+                }
+            }
+        }
     }
 
     /**

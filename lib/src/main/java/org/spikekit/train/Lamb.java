@@ -111,16 +111,16 @@ public final class Lamb implements Optimizer {
     @Override
     public void restore(Checkpoint.Optimizer s, String source) {
         if (!"lamb".equals(s.kind())) throw new CheckpointException(source + ": optimizer state is '" + s.kind() + "', expected 'lamb'");
+        int stepRead = s.count("step", source);
+        double lrRead = s.scalar("lr", source);
+        s.requireBuffers(source, params, "m", "v");
         for (int k = 0; k < params.size(); k++) {
             String n = params.get(k).name();
             HostArray hm = s.buffers().get(n + "/m"), hv = s.buffers().get(n + "/v");
-            if (hm == null || hv == null || hm.numel() != m.get(k).length || hv.numel() != v.get(k).length) {
-                throw new CheckpointException(source + ": optimizer state lacks or mis-sizes the moments of '" + n + "'");
-            }
             System.arraycopy(hm.data(), 0, m.get(k), 0, m.get(k).length);
             System.arraycopy(hv.data(), 0, v.get(k), 0, v.get(k).length);
         }
-        step = (int) s.scalar("step", source);
-        cfg = cfg.withLr(s.scalar("lr", source));
+        step = stepRead;
+        cfg = cfg.withLr(lrRead);
     }
 }

@@ -141,32 +141,10 @@ public final class Smorms3 implements Optimizer {
         if ((float) e != eps) {
             throw new CheckpointException(source + ": optimiser eps is " + (float) e + ", this optimiser has eps " + eps);
         }
-        double stepsD = st.scalar("steps", source), lrD = st.scalar("lr", source);
-        if (!(stepsD >= 0) || stepsD != Math.rint(stepsD) || stepsD > Integer.MAX_VALUE) {
-            throw new CheckpointException(source + ": optimiser scalar 'steps' must be a non-negative integer, got " + stepsD);
-        }
+        int stepsRead = st.count("steps", source);
+        double lrD = st.scalar("lr", source);
+        st.requireBuffers(source, params, "mem", "g", "g2");
         Map<String, HostArray> buf = st.buffers();
-        java.util.Set<String> expected = new java.util.LinkedHashSet<>();
-        for (Parameter p : params) {
-            for (String m : new String[] {"mem", "g", "g2"}) {
-                String key = p.name() + "/" + m;
-                expected.add(key);
-                HostArray a = buf.get(key);
-                if (a == null) {
-                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' (expected shape "
-                            + java.util.Arrays.toString(p.shape()) + ") is missing");
-                }
-                if (!a.sameShape(p.shape())) {
-                    throw new CheckpointException(source + ": optimiser buffer '" + key + "' has shape " + a.shapeString()
-                            + ", parameter '" + p.name() + "' has " + java.util.Arrays.toString(p.shape()));
-                }
-            }
-        }
-        for (String key : buf.keySet()) {
-            if (!expected.contains(key)) {
-                throw new CheckpointException(source + ": optimiser buffer '" + key + "' belongs to no trainable parameter of the model");
-            }
-        }
         for (int k = 0; k < params.size(); k++) {
             String n = params.get(k).name();
             Tensor[] s = state.get(k);
@@ -174,7 +152,7 @@ public final class Smorms3 implements Optimizer {
             buf.get(n + "/g").copyTo(s[1]);
             buf.get(n + "/g2").copyTo(s[2]);
         }
-        steps = (int) stepsD;
+        steps = stepsRead;
         lr = (float) lrD;
     }
 }
