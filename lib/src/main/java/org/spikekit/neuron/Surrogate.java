@@ -347,6 +347,17 @@ public record Surrogate(Kind kind, float scale, Forward forward) {
         }
     }
 
+    /** E.g. {@code superspike(20.0)}, {@code atan(2.0, fires at x ≥ 0)}, {@code sigmoid(4.0, smooth)}. */
+    @Override
+    public String toString() {
+        String f = switch (forward) {
+            case STEP -> "";
+            case STEP_AT_ZERO -> ", fires at x ≥ 0";
+            case SMOOTH -> ", smooth";
+        };
+        return kind.name().toLowerCase(Locale.ROOT) + "(" + scale + f + ")";
+    }
+
     /** {@code out = weight·N(x; mu, sigma)} from primitives. */
     private static void gaussianRef(Backend be, Tensor x, double mu, double sigma, double weight, Tensor out) {
         be.affine(x, (float) (1.0 / sigma), (float) (-mu / sigma), out);
