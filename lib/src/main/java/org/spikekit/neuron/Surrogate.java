@@ -22,9 +22,10 @@ import org.spikekit.compute.UnaryOp;
  *   <caption>kinds</caption>
  *   <tr><th>kind</th><th>{@code s} means</th><th>{@code dS/dx}</th><th>peak (at 0)</th><th>reference, constant</th></tr>
  *   <tr><td>{@link Kind#SUPERSPIKE}</td><td>steepness β (1/width)</td><td>{@code 1/(s·|x| + 1)²}</td><td>1</td>
- *       <td>stork {@code activations.py SuperSpike.backward}, {@code beta = 20} (the RSNN paper);
- *       snnTorch {@code surrogate.fast_sigmoid(slope)}, same formula with {@code slope} = s (NeuroBench
- *       SNN2: 20); Blocks {@code src/snn/surrogate.py FastSigmoid}, {@code scale} = s</td></tr>
+ *       <td>fmi-basel/stork {@code stork/activations.py} {@code SuperSpike}: {@code beta = 20} (l. 13, the RSNN
+ *       paper's value), backward l. 38; snnTorch {@code snntorch/surrogate.py} {@code fast_sigmoid(slope)},
+ *       backward l. 142, the same formula with {@code slope} = s (NeuroBench SNN2: 20);
+ *       webstorms/Blocks {@code src/snn/surrogate.py} {@code FastSigmoid} (l. 6–21), {@code scale} = s, default 10</td></tr>
  *   <tr><td>{@link Kind#SIGMOID}</td><td>slope of the logistic σ</td><td>{@code s·σ(s·x)·(1 − σ(s·x))}</td><td>{@code s/4}</td>
  *       <td>SpikingJelly {@code surrogate.Sigmoid(alpha)}, α = s, default 4 (Spikachu's alternative,
  *       {@code configs/spikachu.yaml}); snnTorch {@code surrogate.sigmoid(slope)} is the same function</td></tr>
@@ -33,14 +34,17 @@ import org.spikekit.compute.UnaryOp;
  *   <tr><td>{@link Kind#MULTI_GAUSSIAN}</td><td>width σ of the central Gaussian</td>
  *       <td>{@code γ·[(1 + h)·N(x; 0, s) − h·N(x; s, 6s) − h·N(x; −s, 6s)]}, h = 0.15, γ = 0.5,
  *       N the normal density</td><td>{@code γ·(1 + h − (h/3)·e^{−1/72})/(√(2π)·s)} ≈ 0.2196/s (0.439 at s = 0.5)</td>
- *       <td>Blocks {@code src/snn/surrogate.py MG.backward}: {@code lens} = s = 0.5, {@code hight} = 0.15,
- *       {@code scale} = 6, {@code gamma} = 0.5 (Yin et al. 2021)</td></tr>
+ *       <td>webstorms/Blocks {@code src/snn/surrogate.py} {@code MG.backward} (l. 50–60): {@code lens} = s = 0.5,
+ *       {@code hight} = 0.15, {@code scale} = 6, {@code gamma} = 0.5 (Yin et al. 2021)</td></tr>
  *   <tr><td>{@link Kind#BOXCAR}</td><td>half-width</td><td>1 on {@code (−s, s]}, else 0</td><td>1</td>
- *       <td>Blocks {@code src/snn/surrogate.py BoxCar.backward} (zero where {@code x ≤ −0.5} or {@code x > 0.5}): s = 0.5</td></tr>
+ *       <td>webstorms/Blocks {@code src/snn/surrogate.py} {@code BoxCar.backward} (l. 36–37: zero where
+ *       {@code x ≤ −0.5} or {@code x > 0.5}): s = 0.5</td></tr>
  *   <tr><td>{@link Kind#ATAN}</td><td>α</td><td>{@code (s/2)/(1 + (π/2·s·x)²)}</td><td>{@code s/2}</td>
- *       <td>snnTorch {@code surrogate.py ATan.backward} ({@code alpha / 2 / (1 + (pi/2·alpha·x)²)}),
- *       NeuroBench SNN3: α = 2; SpikingJelly {@code activation_based/surrogate.py atan_backward}, the same
- *       expression, default α = 2 (Spikachu's {@code surrogate: 'atan'})</td></tr>
+ *       <td>snnTorch {@code snntorch/surrogate.py} {@code ATan.backward} (l. 197–201:
+ *       {@code alpha / 2 / (1 + (pi/2·alpha·x)²)}), NeuroBench SNN3: α = 2; SpikingJelly
+ *       {@code spikingjelly/activation_based/surrogate.py} {@code atan_backward}, the same expression,
+ *       {@code ATan(alpha=2.0)} (Spikachu's {@code surrogate: 'atan'}, IoannisAsmanis/spikachu
+ *       {@code configs/spikachu.yaml} l. 9)</td></tr>
  * </table>
  * Each {@code dS/dx} is the exact derivative of {@link #primitiveD}: {@code x/(1 + s|x|)},
  * {@code σ(s·x)}, a piecewise quadratic, {@code γ·[(1 + h)Φ(x/s) − hΦ((x − s)/6s) − hΦ((x + s)/6s)]},
@@ -48,12 +52,14 @@ import org.spikekit.compute.UnaryOp;
  *
  * <h2>Forward convention</h2>
  * {@link Forward} says what the forward pass emits, independent of the kind:
- * {@link Forward#STEP} {@code Θ(x)} = 1 for {@code x > 0} (stork, snnTorch {@code (input_ > 0)},
- * Blocks {@code input.gt(0)}); {@link Forward#STEP_AT_ZERO} 1 for {@code x ≥ 0} (SpikingJelly's
- * {@code heaviside}, {@code (x >= 0)}); {@link Forward#SMOOTH} the primitive itself (a value in (0, 1)),
- * a test mode in which the surrogate derivative is the true derivative so that whole networks can be
- * held to finite differences (only for {@link Kind#SIGMOID} and {@link Kind#ATAN}, whose primitives
- * are distribution functions).
+ * {@link Forward#STEP} {@code Θ(x)} = 1 for {@code x > 0} (stork {@code activations.py} l. 24
+ * {@code out[input > 0] = 1}, snnTorch {@code surrogate.py} l. 135 and 190 {@code (input_ > 0)}, Blocks
+ * {@code surrogate.py} l. 13, 30, 47 {@code input.gt(0)}); {@link Forward#STEP_AT_ZERO} 1 for
+ * {@code x ≥ 0} (SpikingJelly's {@code heaviside}, {@code (x >= 0)}); {@link Forward#SMOOTH} the
+ * primitive itself (a value in (0, 1); SpikingJelly's {@code spiking=False} mode), a test mode in
+ * which the surrogate derivative is the true derivative so that whole networks can be held to finite
+ * differences (only for {@link Kind#SIGMOID} and {@link Kind#ATAN}, whose primitives are
+ * distribution functions).
  *
  * <h2>Factories by reference</h2>
  * {@link #superSpike} (stork), {@link #snnTorchFastSigmoid}, {@link #snnTorchAtan} (snnTorch: STEP),
