@@ -10,6 +10,7 @@ import org.spikekit.metrics.Buffer;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricLayer;
 import org.spikekit.metrics.MetricModel;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.train.Parameter;
 import org.spikekit.train.SequenceModel;
 
@@ -61,7 +62,7 @@ public final class Snn2 implements NeuroBenchModel {
      * @param dropout     dropout probability on the fc1 output in training (0.3)
      * @param detachReset snnTorch detaches the reset flag (true); false only for gradient checks
      */
-    public record Config(int inputs, int hidden, int outputs, float beta, float threshold, SnnTorchSpike spike,
+    public record Config(int inputs, int hidden, int outputs, float beta, float threshold, Surrogate spike,
                          float dropout, boolean detachReset) {
         public Config {
             if (inputs <= 0 || hidden <= 0 || outputs <= 0) {
@@ -74,13 +75,13 @@ public final class Snn2 implements NeuroBenchModel {
 
         /** SNN2.py: hidden 50, β 0.96, θ 1, fast sigmoid slope 20, dropout 0.3. */
         public static Config neuroBench(int inputs) {
-            return new Config(inputs, 50, 2, 0.96f, 1f, SnnTorchSpike.fastSigmoid(20f), 0.3f, true);
+            return new Config(inputs, 50, 2, 0.96f, 1f, Surrogate.snnTorchFastSigmoid(20f), 0.3f, true);
         }
 
         public Config withHidden(int n) { return new Config(inputs, n, outputs, beta, threshold, spike, dropout, detachReset); }
         public Config withDropout(float p) { return new Config(inputs, hidden, outputs, beta, threshold, spike, p, detachReset); }
         public Config withBeta(float b) { return new Config(inputs, hidden, outputs, b, threshold, spike, dropout, detachReset); }
-        public Config withSpike(SnnTorchSpike s, boolean detach) { return new Config(inputs, hidden, outputs, beta, threshold, s, dropout, detach); }
+        public Config withSpike(Surrogate s, boolean detach) { return new Config(inputs, hidden, outputs, beta, threshold, s, dropout, detach); }
 
         /** Hidden layer lif1: reset to zero. */
         public SnnTorchLeaky lif1() { return new SnnTorchLeaky(beta, threshold, SnnTorchLeaky.Reset.ZERO, spike, detachReset); }

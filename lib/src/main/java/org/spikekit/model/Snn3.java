@@ -10,6 +10,7 @@ import org.spikekit.metrics.Buffer;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricLayer;
 import org.spikekit.metrics.MetricModel;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.train.Init;
 import org.spikekit.train.Parameter;
 import org.spikekit.train.SequenceModel;
@@ -79,7 +80,7 @@ public final class Snn3 implements NeuroBenchModel {
      * @param detachReset snnTorch detaches the reset flag (true); false only for gradient checks
      */
     public record Config(int inputs, int layer1, int layer2, int window, int subBins, float dropout, float beta,
-                         float threshold, SnnTorchSpike spike, float lnEps, boolean detachReset) {
+                         float threshold, Surrogate spike, float lnEps, boolean detachReset) {
         public Config {
             if (inputs <= 0 || layer1 <= 0 || layer2 <= 0) {
                 throw new IllegalArgumentException("Snn3.Config: inputs, layer1, layer2 must be > 0, got " + inputs + ", " + layer1 + ", " + layer2);
@@ -95,7 +96,7 @@ public final class Snn3 implements NeuroBenchModel {
 
         /** SNN_3.py: 32 / 48 neurons, window 50, 7 sub-bins of 7, dropout 0.5, β 0.5, θ 0.5, atan α 2. */
         public static Config neuroBench(int inputs) {
-            return new Config(inputs, 32, 48, 50, 7, 0.5f, 0.5f, 0.5f, SnnTorchSpike.atan(2f), 1e-5f, true);
+            return new Config(inputs, 32, 48, 50, 7, 0.5f, 0.5f, 0.5f, Surrogate.snnTorchAtan(2f), 1e-5f, true);
         }
 
         /** Rows per sub-bin: window / subBins (integer division, as SNN_3.py). */
@@ -104,7 +105,7 @@ public final class Snn3 implements NeuroBenchModel {
         public Config withLayers(int l1, int l2) { return new Config(inputs, l1, l2, window, subBins, dropout, beta, threshold, spike, lnEps, detachReset); }
         public Config withBinning(int w, int bins) { return new Config(inputs, layer1, layer2, w, bins, dropout, beta, threshold, spike, lnEps, detachReset); }
         public Config withDropout(float p) { return new Config(inputs, layer1, layer2, window, subBins, p, beta, threshold, spike, lnEps, detachReset); }
-        public Config withSpike(SnnTorchSpike s, boolean detach) { return new Config(inputs, layer1, layer2, window, subBins, dropout, beta, threshold, s, lnEps, detach); }
+        public Config withSpike(Surrogate s, boolean detach) { return new Config(inputs, layer1, layer2, window, subBins, dropout, beta, threshold, s, lnEps, detach); }
 
         /** lif1 and lif2: subtract reset. */
         public SnnTorchLeaky hiddenLeaky() { return new SnnTorchLeaky(beta, threshold, SnnTorchLeaky.Reset.SUBTRACT, spike, detachReset); }

@@ -1,5 +1,7 @@
 package org.spikekit.model;
 
+import org.spikekit.neuron.Surrogate;
+
 /**
  * snnTorch's first-order leaky integrate-and-fire neuron {@code snn.Leaky} as the NeuroBench
  * primate-reaching baselines run it (snnTorch 0.7.x, the version NeuroBench 1.0 pins as
@@ -19,10 +21,11 @@ package org.spikekit.model;
  *   U[s] = A[s]                            {@link Reset#NONE}      (snnTorch "none"; output layers)
  *   S[s] = Θ(U[s] − θ)                     spike from the NEW membrane, no delay
  * </pre>
- * Θ(x) is 1 for x &gt; 0 (strictly), else 0; its backward is {@link SnnTorchSpike#grad}. snnTorch
+ * Θ(x) is 1 for x &gt; 0 (strictly), else 0; its backward is {@link Surrogate#gradD} rounded to float
+ * (snnTorch factories: {@link Surrogate#snnTorchFastSigmoid}, {@link Surrogate#snnTorchAtan}). snnTorch
  * clamps β to [0, 1]; here β must lie in [0, 1]. The reset flag R is computed with the same spike
  * function and {@code .detach()}ed ({@code mem_reset}); {@code detachReset = false} differentiates it
- * too (only meaningful with {@link SnnTorchSpike.Kind#SMOOTH_SIGMOID}, for finite-difference checks).
+ * too (only meaningful with a {@link Surrogate.Forward#SMOOTH} surrogate, for finite-difference checks).
  *
  * <p>Versions: snnTorch ≥ 0.8 computes reset to zero as {@code β(1 − R)U[s−1] + I[s]} (the input of
  * the reset step is kept), and the 0.7-era sources subtract on the {@code init_hidden=False} path as
@@ -41,7 +44,7 @@ package org.spikekit.model;
  * @param spike       spike function and surrogate derivative
  * @param detachReset true (snnTorch): the reset flag is a constant in the backward pass
  */
-public record SnnTorchLeaky(float beta, float threshold, Reset reset, SnnTorchSpike spike, boolean detachReset) {
+public record SnnTorchLeaky(float beta, float threshold, Reset reset, Surrogate spike, boolean detachReset) {
 
     /** snnTorch {@code reset_mechanism}. */
     public enum Reset { SUBTRACT, ZERO, NONE }
@@ -107,7 +110,7 @@ public record SnnTorchLeaky(float beta, float threshold, Reset reset, SnnTorchSp
                 float u = mem[o + k];
                 float g = carry[k];
                 if (gMem != null) g += gMem[o + k];
-                if (gSpk != null) g += gSpk[o + k] * spike.grad(u - th);
+                if (gSpk != null) g += gSpk[o + k] * (float) spike.gradD(u - th);
                 float prev = s == 0 ? 0f : mem[p + k];
                 float r = reset == Reset.NONE ? 0f : spike.spike(prev - th);
                 float dA = reset == Reset.ZERO ? (1f - r) * g : g;
@@ -115,7 +118,7 @@ public record SnnTorchLeaky(float beta, float threshold, Reset reset, SnnTorchSp
                 float c = b * dA;
                 if (!detachReset && reset != Reset.NONE) {
                     float dR = reset == Reset.ZERO ? -(b * prev + cur[o + k]) * g : -th * g;
-                    c += dR * spike.grad(prev - th);
+                    c += dR * (float) spike.gradD(prev - th);
                 }
                 carry[k] = c;
             }

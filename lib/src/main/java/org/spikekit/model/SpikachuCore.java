@@ -8,11 +8,11 @@ import java.util.Map;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.metrics.EnergyConstants;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.nn.Layer;
 import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Sequential;
-import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
@@ -80,7 +80,7 @@ public final class SpikachuCore implements Layer {
     public record Config(int channels, List<Double> scaleTaus, float vth0, int hidden, int scaleLayers, int scaleSkip, float dropout,
                          int qkv, int heads, float mlpRatio, float attnDropout, float mlpDropout,
                          int ff, float ffTau, List<Double> integratorTaus, int integratorLayers, int integratorSkip,
-                         float readoutTau, int outputs, SpikeFunction spike, boolean trainThresholds, boolean asReleased) {
+                         float readoutTau, int outputs, Surrogate spike, boolean trainThresholds, boolean asReleased) {
 
         public Config {
             scaleTaus = taus("scaleTaus", scaleTaus);
@@ -101,7 +101,7 @@ public final class SpikachuCore implements Layer {
             layers("integratorLayers", "integratorSkip", integratorLayers, integratorSkip, false);
             tau("readoutTau", readoutTau);
             positive("outputs", outputs);
-            if (spike == null) bad("spike", "a SpikeFunction", null);
+            if (spike == null) bad("spike", "a Surrogate", null);
         }
 
         private static void bad(String field, String expected, Object got) {
@@ -137,7 +137,7 @@ public final class SpikachuCore implements Layer {
             return new Config(128, List.of(1.1, 10.0, 20.0), 0.75f, 256, 4, 2, 0.1f,
                     512, 8, 4f, 0.1f, 0.1f,
                     384, 2f, List.of(1.111, 10.0), 4, 2,
-                    2f, 2, SpikeFunction.atan(), true, false);
+                    2f, 2, Surrogate.spikingJellyAtan(), true, false);
         }
 
         /** A scaled-down core with every stage of {@link #paper()} (C 32, H 64, qkv 64 / 2 heads, ff 96). */
@@ -145,7 +145,7 @@ public final class SpikachuCore implements Layer {
             return new Config(32, List.of(1.1, 10.0, 20.0), 0.75f, 64, 4, 2, 0.1f,
                     64, 2, 4f, 0.1f, 0.1f,
                     96, 2f, List.of(1.111, 10.0), 4, 2,
-                    2f, 2, SpikeFunction.atan(), true, false);
+                    2f, 2, Surrogate.spikingJellyAtan(), true, false);
         }
 
         /** Number of multi-scale branches S (= SSA tokens). */
@@ -168,7 +168,7 @@ public final class SpikachuCore implements Layer {
                     ff, ffTau, integratorTaus, integratorLayers, integratorSkip, readoutTau, outputs, spike, t, asReleased);
         }
 
-        public Config withSpike(SpikeFunction s) {
+        public Config withSpike(Surrogate s) {
             return new Config(channels, scaleTaus, vth0, hidden, scaleLayers, scaleSkip, dropout, qkv, heads, mlpRatio, attnDropout, mlpDropout,
                     ff, ffTau, integratorTaus, integratorLayers, integratorSkip, readoutTau, outputs, s, trainThresholds, asReleased);
         }

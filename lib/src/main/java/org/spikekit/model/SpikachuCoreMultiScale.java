@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.nn.BatchNorm;
 import org.spikekit.nn.Dropout;
 import org.spikekit.nn.Layer;
@@ -12,7 +13,6 @@ import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Residual;
 import org.spikekit.nn.Sequential;
-import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
@@ -36,7 +36,7 @@ final class SpikachuCoreMultiScale implements Layer {
     private final List<Parameter> params;
 
     /** Settings shared by every unit of a stage. */
-    record UnitSpec(float vth0, SpikeFunction spike, boolean trainThreshold, long seed) {}
+    record UnitSpec(float vth0, Surrogate spike, boolean trainThreshold, long seed) {}
 
     SpikachuCoreMultiScale(Backend be, String name, int in, int hidden, int out, int layers, int skip, List<Double> taus,
                            float dropout, UnitSpec spec, SpikachuCoreOps ops) {

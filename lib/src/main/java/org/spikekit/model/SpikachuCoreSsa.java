@@ -5,13 +5,13 @@ import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.nn.BatchNorm;
 import org.spikekit.nn.Dropout;
 import org.spikekit.nn.Layer;
 import org.spikekit.nn.LayerNorm;
 import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
-import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Module;
 import org.spikekit.train.Parameter;
@@ -60,7 +60,7 @@ final class SpikachuCoreSsa implements Layer {
     static final float PROJ_VTH = 0.5f;
 
     SpikachuCoreSsa(Backend be, String name, int dim, int qkv, int heads, int mlpHidden, float attnDropout, float mlpDropout,
-                    SpikeFunction spike, boolean trainThreshold, boolean released, long seed, int tokens, SpikachuCoreOps ops) {
+                    Surrogate spike, boolean trainThreshold, boolean released, long seed, int tokens, SpikachuCoreOps ops) {
         this.name = name;
         this.dim = dim;
         this.qkv = qkv;

@@ -17,7 +17,7 @@ package org.spikekit.neuron;
  * differentiated; the adaptation {@code a = p·a + S} of the standard model is.
  *
  * @param arp absolute refractory period in steps, ≥ 0 (paper: 10…100 in the speed sweep)
- * @param surrogate spike function; must have a binary (Heaviside) forward, since Blocks detects
+ * @param surrogate spike function; must have the binary forward {@code x > 0} ({@link Surrogate.Forward#STEP}), since Blocks detects
  *                  the first threshold crossing of a block exactly (paper: {@link Surrogate#multiGaussian}(0.5))
  */
 public record AlifParams(int arp, Surrogate surrogate) {
@@ -25,8 +25,8 @@ public record AlifParams(int arp, Surrogate surrogate) {
     public AlifParams {
         if (arp < 0) throw new IllegalArgumentException("AlifParams.arp must be >= 0 steps, got " + arp);
         if (surrogate == null) throw new IllegalArgumentException("AlifParams.surrogate must not be null");
-        if (!surrogate.binaryForward()) {
-            throw new IllegalArgumentException("AlifParams.surrogate must have a binary forward (Heaviside), got "
+        if (surrogate.forward() != Surrogate.Forward.STEP) {
+            throw new IllegalArgumentException("AlifParams.surrogate must have the binary forward x > 0 (Forward.STEP, Blocks' input.gt(0)), got "
                     + surrogate + ": Blocks finds the first crossing of a block exactly (notebooks/papers/blocks.md §4.2 step 4)");
         }
     }

@@ -747,7 +747,7 @@ public final class HostLifKernel implements LifKernel {
             case TRIANGLE -> x.abs().fma(-1f / sc, 1f).max(0f);
             // The sigmoid needs exp: the Vector API's EXP changes its last bits once C2 compiles
             // it (JitDeterminismTest), so it goes through the scalar formula like the others.
-            case SIGMOID, SMOOTH_SIGMOID, MULTI_GAUSSIAN, BOXCAR -> {
+            case SIGMOID, MULTI_GAUSSIAN, BOXCAR, ATAN -> {
                 // scalar per lane (java.lang.Math): same bits in every JIT tier, see VectorKernels.scalarOnly
                 float[] lanes = x.toArray();
                 for (int l = 0; l < lanes.length; l++) lanes[l] = sur.grad(lanes[l]);

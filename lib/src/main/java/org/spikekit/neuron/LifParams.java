@@ -40,6 +40,10 @@ public record LifParams(double tauMemS, double tauSynS, double dtS, float thresh
         if (!Float.isFinite(threshold)) throw new IllegalArgumentException("LifParams.threshold must be finite, got " + threshold);
         if (reset == null) throw new IllegalArgumentException("LifParams.reset must not be null");
         if (surrogate == null) throw new IllegalArgumentException("LifParams.surrogate must not be null");
+        if (surrogate.forward() == Surrogate.Forward.STEP_AT_ZERO) {
+            throw new IllegalArgumentException("LifParams.surrogate must fire at x > 0 (Forward.STEP, stork) or be SMOOTH, got "
+                    + surrogate + ": the LIF kernels compare U − θ > 0");
+        }
         if (synapticDelay != 1 && synapticDelay != 2) {
             throw new IllegalArgumentException("LifParams.synapticDelay must be 1 or 2 steps, got " + synapticDelay);
         }

@@ -46,11 +46,11 @@ final class SurrogateLanes {
      */
     static void grad(Surrogate sur, float[] x, int xo, float[] out, int oo, int n, double[] work) {
         switch (sur.kind()) {
-            case MULTI_GAUSSIAN, SUPERSPIKE, SIGMOID, SMOOTH_SIGMOID -> {
+            case MULTI_GAUSSIAN, SUPERSPIKE, SIGMOID -> {
                 if (work.length < WORK) throw new IllegalArgumentException("SurrogateLanes.grad: work must hold " + WORK + " doubles, got " + work.length);
                 for (int c = 0; c < n; c += CHUNK) chunk(sur, x, xo + c, out, oo + c, Math.min(CHUNK, n - c), work);
             }
-            default -> {                                                     // triangle, boxcar: no exp, scalar is cheap
+            default -> {                                                     // triangle, boxcar, atan: no exp, scalar is cheap
                 for (int j = 0; j < n; j++) out[oo + j] = sur.grad(x[xo + j]);
             }
         }

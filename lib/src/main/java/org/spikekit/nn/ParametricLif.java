@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.train.Parameter;
 
 /**
@@ -23,7 +24,8 @@ import org.spikekit.train.Parameter;
  *       {@code decayInput = true} (SpikingJelly's default, Spikachu's SSA/MLP neurons):
  *       {@code H[t] = V[t−1] + (X[t] − (V[t−1] − V_reset))·k}
  *       (with a soft reset, {@code V_reset} reads 0 in the charge);</li>
- *   <li>fire: {@code S[t] = Θ(H[t] − V_th)} ({@link SpikeFunction});</li>
+ *   <li>fire: {@code S[t] = Θ(H[t] − V_th)}, 1 where {@code H[t] − V_th ≥ 0} (SpikingJelly's {@code heaviside}),
+ *       with the surrogate derivative of {@link Options#spike()} ({@link Surrogate#spikingJellyAtan()} by default);</li>
  *   <li>reset, hard: {@code V[t] = H[t](1 − S[t]) + V_reset·S[t]}; soft: {@code V[t] = H[t] − V_th·S[t]};</li>
  *   <li>{@code V[−1] = V_reset} (hard) or 0 (soft).</li>
  * </ul>
@@ -65,7 +67,7 @@ public final class ParametricLif implements Layer {
      * @param output         spikes or membrane sequence
      */
     public record Options(float tau0, float vth0, boolean learnThreshold, float vthMin, boolean softReset, float vReset,
-                          boolean decayInput, boolean detachReset, SpikeFunction spike, Output output) {
+                          boolean decayInput, boolean detachReset, Surrogate spike, Output output) {
         public Options {
             if (!(tau0 > 1) || !Float.isFinite(tau0)) throw new IllegalArgumentException("ParametricLif.Options.tau0 must be finite and > 1 (1/τ = σ(w)), got " + tau0);
             if (!Float.isFinite(vth0)) throw new IllegalArgumentException("ParametricLif.Options.vth0 must be finite, got " + vth0);
@@ -75,6 +77,10 @@ public final class ParametricLif implements Layer {
             }
             if (!Float.isFinite(vReset)) throw new IllegalArgumentException("ParametricLif.Options.vReset must be finite, got " + vReset);
             if (spike == null) throw new IllegalArgumentException("ParametricLif.Options.spike must not be null");
+            if (spike.forward() == Surrogate.Forward.STEP) {
+                throw new IllegalArgumentException("ParametricLif.Options.spike must fire at u >= 0 (Forward.STEP_AT_ZERO, SpikingJelly's heaviside) "
+                        + "or be SMOOTH, got " + spike + "; e.g. Surrogate.spikingJellyAtan(alpha) or s.withForward(Forward.STEP_AT_ZERO)");
+            }
             if (output == null) throw new IllegalArgumentException("ParametricLif.Options.output must not be null");
         }
 
@@ -83,7 +89,7 @@ public final class ParametricLif implements Layer {
          * ATan(α = 2) surrogate, spike output.
          */
         public static Options ltlif(float tau0, float vth0) {
-            return new Options(tau0, vth0, true, 0.1f, false, 0f, false, false, SpikeFunction.atan(), Output.SPIKES);
+            return new Options(tau0, vth0, true, 0.1f, false, 0f, false, false, Surrogate.spikingJellyAtan(), Output.SPIKES);
         }
 
         /**
@@ -92,14 +98,14 @@ public final class ParametricLif implements Layer {
          * membrane output.
          */
         public static Options readout(float tau0) {
-            return new Options(tau0, 0f, false, 0.1f, true, 0f, false, false, SpikeFunction.atan(), Output.MEMBRANE);
+            return new Options(tau0, 0f, false, 0.1f, true, 0f, false, false, Surrogate.spikingJellyAtan(), Output.MEMBRANE);
         }
 
         public Options withDecayInput(boolean d) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, d, detachReset, spike, output); }
 
         public Options withLearnThreshold(boolean l) { return new Options(tau0, vth0, l, vthMin, softReset, vReset, decayInput, detachReset, spike, output); }
 
-        public Options withSpike(SpikeFunction s) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, decayInput, detachReset, s, output); }
+        public Options withSpike(Surrogate s) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, decayInput, detachReset, s, output); }
 
         public Options withOutput(Output o) { return new Options(tau0, vth0, learnThreshold, vthMin, softReset, vReset, decayInput, detachReset, spike, o); }
 
@@ -195,9 +201,9 @@ public final class ParametricLif implements Layer {
 
     /** The forward recursion; fills h and out, returns Σ S. */
     private double run(float[] x, float[] h, float[] out, int steps, int n, float k, float th) {
-        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, smooth = o.spike().smooth();
+        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, smooth = !o.spike().binaryForward();
         final float vr = soft ? 0f : o.vReset(), keep = 1f - k;
-        final SpikeFunction f = o.spike();
+        final Surrogate f = o.spike();
         float[] v = new float[n];
         Arrays.fill(v, vr);
         long count = 0;         // spikes of the Heaviside forward (an int add per element, no float dependency chain)
@@ -211,10 +217,10 @@ public final class ParametricLif implements Layer {
                 float hi = decay ? vp + (xi - (vp - vr)) * k : vp * keep + vr * k + xi;
                 float si;
                 if (smooth) {
-                    si = f.fire(hi - th);
+                    si = fire(f, hi - th);
                     smoothSum += si;
                 } else {
-                    si = SpikeFunction.step(hi - th);
+                    si = Surrogate.stepAtZero(hi - th);
                     count += (int) si;
                 }
                 float vi = soft ? hi - th * si : hi * (1f - si) + vr * si;
@@ -227,6 +233,15 @@ public final class ParametricLif implements Layer {
     }
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * The forward value: {@link Surrogate#spike}, except that the SMOOTH test mode evaluates the
+     * primitive in double ({@code (float) primitiveD(u)}, α·u not rounded to float first), as this
+     * layer always has.
+     */
+    private static float fire(Surrogate f, float u) {
+        return f.binaryForward() ? f.spike(u) : (float) f.primitiveD(u);
+    }
 
     /**
      * One step of {@link #run} over neurons [0, end) (a multiple of the vector length), Heaviside
@@ -301,20 +316,20 @@ public final class ParametricLif implements Layer {
         }
         final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, detach = o.detachReset();
         final float vr = soft ? 0f : o.vReset(), k = r.k(), th = r.th(), keep = 1f - k;
-        final SpikeFunction f = o.spike();
+        final Surrogate f = o.spike();
         final int n = r.n();
         final float[] h = r.h(), x = r.x();
         float[] gx = new float[h.length];
         float[] gv = new float[n];
         // per-neuron partial sums of dL/dk and dL/dV_th: no loop-carried dependency across neurons
         float[] gkn = new float[n], gthn = new float[n];
-        final int vecEnd = !f.smooth() && f.kind() == SpikeFunction.Kind.ATAN ? F.loopBound(n) : 0;
+        final int vecEnd = f.binaryForward() && f.kind() == Surrogate.Kind.ATAN ? F.loopBound(n) : 0;
         for (int t = r.steps() - 1; t >= 0; t--) {
             int base = t * n, prev = base - n;
-            if (vecEnd > 0) backVector(h, x, g, gx, gv, gkn, gthn, base, t == 0 ? -1 : prev, vecEnd, k, th, keep, vr, f.alpha(), soft, decay, spikesOut, detach);
+            if (vecEnd > 0) backVector(h, x, g, gx, gv, gkn, gthn, base, t == 0 ? -1 : prev, vecEnd, k, th, keep, vr, f.scale(), soft, decay, spikesOut, detach);
             for (int i = vecEnd; i < n; i++) {
                 float hi = h[base + i], u = hi - th;
-                float si = f.fire(u), sg = f.grad(u);
+                float si = fire(f, u), sg = f.grad(u);
                 float go = g[base + i];
                 float gvt = spikesOut ? gv[i] : gv[i] + go;
                 float gs = spikesOut ? go : 0f;
@@ -325,7 +340,7 @@ public final class ParametricLif implements Layer {
                 if (t == 0) {
                     vp = vr;
                 } else {
-                    float hp = h[prev + i], sp = f.fire(hp - th);
+                    float hp = h[prev + i], sp = fire(f, hp - th);
                     vp = soft ? hp - th * sp : hp * (1f - sp) + vr * sp;
                 }
                 if (decay) {

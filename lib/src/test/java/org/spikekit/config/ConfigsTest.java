@@ -28,7 +28,7 @@ class ConfigsTest {
     void recordsAreWrittenFieldByFieldInDeclarationOrderWithShortestNumbers() {
         String j = Configs.toJson(TINY);
         assertTrue(j.startsWith("{\"inputs\":96,\"hidden\":64,\"outputs\":2,\"lif\":{\"tauMemS\":0.02,\"tauSynS\":0.01,\"dtS\":0.004,"
-                + "\"threshold\":1.0,\"reset\":\"ZERO\",\"detachReset\":true,\"surrogate\":{\"kind\":\"SUPERSPIKE\",\"scale\":20.0},"), j);
+                + "\"threshold\":1.0,\"reset\":\"ZERO\",\"detachReset\":true,\"surrogate\":{\"kind\":\"SUPERSPIKE\",\"scale\":20.0,\"forward\":\"STEP\"},"), j);
         assertTrue(j.contains("\"readout\":{\"heads\":[{\"tauMemS\":0.05,\"tauSynS\":0.01}],\"dtS\":0.004,\"y0\":-0.01,"), j);
         assertTrue(j.endsWith("\"inputDropout\":0.3,\"hiddenDropout\":0.3}"), j);
         assertTrue(!j.contains(" ") && !j.contains("\n"), "no white space in the canonical form");
@@ -151,7 +151,7 @@ class ConfigsTest {
     @Test
     void overridesSetFieldsByDottedPath() {
         Rsnn.Config c = Configs.override(TINY, "lif.tauMemS=0.03", "hidden=128", "lif.reset=SUBTRACT", "readout.heads.0.tauSynS=5e-3",
-                "lif.surrogate={\"kind\": \"SIGMOID\", \"scale\": 4}");
+                "lif.surrogate={\"kind\": \"SIGMOID\", \"scale\": 4, \"forward\": \"STEP\"}");
         assertEquals(TINY.withHidden(128).lif().withTimescales(0.03, 10e-3, 4e-3).withReset(ResetMode.SUBTRACT, true)
                 .withSurrogate(Surrogate.sigmoid(4f)), c.lif());
         assertEquals(128, c.hidden());

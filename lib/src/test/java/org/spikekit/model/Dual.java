@@ -1,5 +1,6 @@
 package org.spikekit.model;
 
+import org.spikekit.neuron.Surrogate;
 /**
  * Forward-mode automatic differentiation in double precision: a value and its derivative along one
  * seeded direction. The test references of SNN2/SNN3 are written over it, so one forward run gives
@@ -29,10 +30,10 @@ record Dual(double v, double d) {
     }
 
     /** The spike function at this distance to threshold: forward value, surrogate derivative. */
-    static Dual spike(SnnTorchSpike f, Dual x) { return new Dual(f.spikeD(x.v), f.gradD(x.v) * x.d); }
+    static Dual spike(Surrogate f, Dual x) { return new Dual(f.spikeD(x.v), f.gradD(x.v) * x.d); }
 
     /** As {@link #spike}, or with the derivative dropped when {@code detach} (PyTorch {@code .detach()}). */
-    static Dual reset(SnnTorchSpike f, Dual x, boolean detach) {
+    static Dual reset(Surrogate f, Dual x, boolean detach) {
         return detach ? c(f.spikeD(x.v)) : spike(f, x);
     }
 }

@@ -23,6 +23,7 @@ import org.spikekit.metrics.R2;
 import org.spikekit.metrics.SynapticOperations;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.train.Parameter;
 
 /**
@@ -127,7 +128,7 @@ class NeuroBenchModelsTest {
      */
     @Test
     void snn2WorkloadAndPredictionCountedByHand() {
-        Snn2 m = new Snn2(be, new Snn2.Config(2, 2, 2, 0.96f, 1f, SnnTorchSpike.fastSigmoid(20f), 0.3f, true), 1L);
+        Snn2 m = new Snn2(be, new Snn2.Config(2, 2, 2, 0.96f, 1f, Surrogate.snnTorchFastSigmoid(20f), 0.3f, true), 1L);
         load(m.fc1(), 2, 0, 0, 0.6f);                                          // [hidden, in]
         load(m.fcOut(), 0.5f, 0.25f, 0, 0.25f);                                 // [out, hidden]
         int t = 6;

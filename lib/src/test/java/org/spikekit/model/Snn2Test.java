@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.Surrogate;
 
 /**
  * SNN2 against the step-by-step double reference {@link SnnReference#snn2}: forward parity, and the
@@ -47,7 +48,7 @@ class Snn2Test {
         assertEquals(0.96f, c.beta());
         assertEquals(1f, c.threshold());
         assertEquals(0.3f, c.dropout());
-        assertEquals(SnnTorchSpike.fastSigmoid(20f), c.spike());
+        assertEquals(Surrogate.snnTorchFastSigmoid(20f), c.spike());
         assertEquals(SnnTorchLeaky.Reset.ZERO, c.lif1().reset());
         assertEquals(SnnTorchLeaky.Reset.NONE, c.lifOut().reset());
         float[] w = be.toHost(m.fc1().value());
@@ -61,7 +62,7 @@ class Snn2Test {
 
     @Test
     void noDelayAndStatePersistsOverTheSequence() {
-        Snn2 m = new Snn2(be, new Snn2.Config(1, 1, 1, 0.96f, 1f, SnnTorchSpike.fastSigmoid(20f), 0.3f, true), 1L);
+        Snn2 m = new Snn2(be, new Snn2.Config(1, 1, 1, 0.96f, 1f, Surrogate.snnTorchFastSigmoid(20f), 0.3f, true), 1L);
         load(m.fc1().value(), new double[] {0.6});
         load(m.fcOut().value(), new double[] {0.5});
         Tensor x = be.zeros(5, 1, 1);
@@ -91,7 +92,7 @@ class Snn2Test {
     @Test
     void forwardMatchesStepByStepReference() {
         Random r = new Random(3);
-        Snn2.Config cfg = new Snn2.Config(IN, H, O, 0.96f, 1f, SnnTorchSpike.fastSigmoid(20f), 0.3f, true);
+        Snn2.Config cfg = new Snn2.Config(IN, H, O, 0.96f, 1f, Surrogate.snnTorchFastSigmoid(20f), 0.3f, true);
         Snn2 m = new Snn2(be, cfg, 1L);
         double[] w1 = rnd(r, H * IN, -1, 2), w2 = rnd(r, O * H, -1, 1), x = new double[T * B * IN];
         for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() < 0.4 ? 1 : 0;
@@ -121,7 +122,7 @@ class Snn2Test {
     @ParameterizedTest(name = "{0} detach={1}")
     @CsvSource({"smooth_sigmoid,false", "smooth_sigmoid,true", "fast_sigmoid,true"})
     void gradientsMatchReference(String spike, boolean detach) {
-        SnnTorchSpike fn = SnnTorchSpike.of(spike, spike.equals("fast_sigmoid") ? 20f : 4f);
+        Surrogate fn = Surrogate.of(spike, spike.equals("fast_sigmoid") ? 20f : 4f);
         Snn2.Config cfg = new Snn2.Config(IN, H, O, 0.96f, 1f, fn, 0.3f, detach);
         Random r = new Random(11);
         double[] w1 = rnd(r, H * IN, -1, 2), w2 = rnd(r, O * H, -1, 1), x = rnd(r, T * B * IN, 0, 1);

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.train.Parameter;
 
 /**
@@ -27,7 +28,7 @@ class Snn3Test {
     static final int T = 12, B = 2, IN = 3, L1 = 4, L2 = 5, WINDOW = 7, BINS = 3;
     final Backend be = new CpuBackend(1);
 
-    static Snn3.Config small(SnnTorchSpike s, boolean detach) {
+    static Snn3.Config small(Surrogate s, boolean detach) {
         return new Snn3.Config(IN, L1, L2, WINDOW, BINS, 0.5f, 0.5f, 0.5f, s, 1e-5f, detach);
     }
 
@@ -49,16 +50,16 @@ class Snn3Test {
         for (float v : be.toHost(m.byName().get("norm_layer.bias").value())) assertEquals(0f, v);
         assertEquals(SnnTorchLeaky.Reset.SUBTRACT, m.config().hiddenLeaky().reset());
         assertEquals(SnnTorchLeaky.Reset.NONE, m.config().outputLeaky().reset());
-        assertEquals(SnnTorchSpike.atan(2f), m.config().spike());
+        assertEquals(Surrogate.snnTorchAtan(2f), m.config().spike());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Snn3.Config(96, 32, 48, 5, 7, 0.5f, 0.5f, 0.5f, SnnTorchSpike.atan(2f), 1e-5f, true));
+                () -> new Snn3.Config(96, 32, 48, 5, 7, 0.5f, 0.5f, 0.5f, Surrogate.snnTorchAtan(2f), 1e-5f, true));
         assertTrue(e.getMessage().contains("window"), e.getMessage());
     }
 
     /** Sub-bin sums for a single spike, traced through SNN_3.py's buffer by hand (window 7, 3 sub-bins of 2 rows). */
     @Test
     void binningFollowsTheFifoBufferOfSnn3Py() {
-        Snn3 m = new Snn3(be, small(SnnTorchSpike.atan(2f), true), 1L);
+        Snn3 m = new Snn3(be, small(Surrogate.snnTorchAtan(2f), true), 1L);
         int t = 12;
         // spike at step 0: buffer [0, x0, ...] keeps x0 in rows 0-1 (sub-bin 0) until it is dropped at step 7
         float[] a0 = binned(m, t, 0);
@@ -113,7 +114,7 @@ class Snn3Test {
     @Test
     void forwardMatchesStepByStepReference() {
         Random r = new Random(4);
-        Snn3.Config cfg = small(SnnTorchSpike.atan(2f), true);
+        Snn3.Config cfg = small(Surrogate.snnTorchAtan(2f), true);
         Snn3 m = new Snn3(be, cfg, 3L);
         double[] x = new double[T * B * IN];
         for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() < 0.4 ? 1 : 0;
@@ -145,7 +146,7 @@ class Snn3Test {
     @ParameterizedTest(name = "{0} detach={1}")
     @CsvSource({"smooth_sigmoid,false", "smooth_sigmoid,true", "atan,true"})
     void gradientsMatchReference(String spike, boolean detach) {
-        SnnTorchSpike fn = SnnTorchSpike.of(spike, spike.equals("atan") ? 2f : 4f);
+        Surrogate fn = Surrogate.of(spike, spike.equals("atan") ? 2f : 4f);
         Snn3.Config cfg = small(fn, detach);
         Snn3 m = new Snn3(be, cfg, 5L);
         Random r = new Random(13);
@@ -191,7 +192,7 @@ class Snn3Test {
 
     @Test
     void gradSpikesAreRejected() {
-        Snn3 m = new Snn3(be, small(SnnTorchSpike.atan(2f), true), 1L);
+        Snn3 m = new Snn3(be, small(Surrogate.snnTorchAtan(2f), true), 1L);
         Snn3.Pass p = m.forward(be.zeros(4, 1, IN), true, 1L);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> m.backward(p, be.zeros(4, 1, 2), be.zeros(4, 1, L1)));

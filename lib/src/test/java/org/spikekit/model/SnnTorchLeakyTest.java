@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.spikekit.neuron.Surrogate;
 
 /**
  * snnTorch Leaky recurrences (one assertion per reset mechanism, as snnTorch's own tests state them),
@@ -24,7 +25,7 @@ class SnnTorchLeakyTest {
     void recurrencesOfTheThreeResetMechanisms() {
         float[] cur = {0.8f, 0.5f, 0.1f, 0.9f};
         float[] mem = new float[4], spk = new float[4];
-        SnnTorchSpike fs = SnnTorchSpike.fastSigmoid(20f);
+        Surrogate fs = Surrogate.snnTorchFastSigmoid(20f);
         // subtract (β 0.5, θ 0.5): U = βU' + I − θ·Θ(U' − θ)
         new SnnTorchLeaky(0.5f, 0.5f, SnnTorchLeaky.Reset.SUBTRACT, fs, true).forward(cur, 4, 1, mem, spk);
         assertArrayEquals(new float[] {0.8f, 0.4f + 0.5f - 0.5f, 0.2f + 0.1f, 0.15f + 0.9f}, mem, 1e-6f);
@@ -41,34 +42,34 @@ class SnnTorchLeakyTest {
 
     @Test
     void independentNeuronsAreStepMajor() {
-        SnnTorchLeaky n = new SnnTorchLeaky(0.5f, 1f, SnnTorchLeaky.Reset.NONE, SnnTorchSpike.atan(2f), true);
+        SnnTorchLeaky n = new SnnTorchLeaky(0.5f, 1f, SnnTorchLeaky.Reset.NONE, Surrogate.snnTorchAtan(2f), true);
         float[] mem = new float[6];
         n.forward(new float[] {1, 2, 3, 0, 0, 0}, 2, 3, mem, null);
         assertArrayEquals(new float[] {1, 2, 3, 0.5f, 1, 1.5f}, mem, 0f);
         assertThrows(IllegalArgumentException.class, () -> n.forward(new float[5], 2, 3, mem, null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SnnTorchLeaky(1.5f, 1f, SnnTorchLeaky.Reset.NONE, SnnTorchSpike.atan(2f), true));
+                () -> new SnnTorchLeaky(1.5f, 1f, SnnTorchLeaky.Reset.NONE, Surrogate.snnTorchAtan(2f), true));
         assertTrue(e.getMessage().contains("beta") && e.getMessage().contains("[0, 1]"), e.getMessage());
     }
 
     @Test
     void surrogateDerivativesMatchFiniteDifferencesOfTheirPrimitives() {
         double h = 1e-6;
-        List<SnnTorchSpike> fns = List.of(SnnTorchSpike.atan(2f), SnnTorchSpike.atan(0.7f), SnnTorchSpike.fastSigmoid(20f),
-                SnnTorchSpike.fastSigmoid(3f), SnnTorchSpike.smoothSigmoid(4f));
-        for (SnnTorchSpike s : fns) {
+        List<Surrogate> fns = List.of(Surrogate.snnTorchAtan(2f), Surrogate.snnTorchAtan(0.7f), Surrogate.snnTorchFastSigmoid(20f),
+                Surrogate.snnTorchFastSigmoid(3f), Surrogate.smoothSigmoid(4f));
+        for (Surrogate s : fns) {
             for (double x = -1.5; x <= 1.5; x += 0.0137) {
-                if (s.kind() == SnnTorchSpike.Kind.FAST_SIGMOID && Math.abs(x) < 2 * h) continue;   // |x| kink
+                if (s.kind() == Surrogate.Kind.SUPERSPIKE && Math.abs(x) < 2 * h) continue;   // |x| kink
                 double fd = (s.primitiveD(x + h) - s.primitiveD(x - h)) / (2 * h);
                 double g = s.gradD(x);
                 assertEquals(fd, g, 1e-6 * Math.max(1, Math.abs(g)), s + " at x = " + x);
                 assertEquals(g, s.grad((float) x), 1e-6 * Math.max(1, g), s + " float derivative at x = " + x);
             }
         }
-        assertEquals(1.0, SnnTorchSpike.atan(2f).gradD(0), 0.0, "atan peak α/2");
-        assertEquals(1.0, SnnTorchSpike.fastSigmoid(20f).gradD(0), 0.0, "fast sigmoid peak 1");
-        assertEquals(1f, SnnTorchSpike.atan(2f).spike(1e-7f));
-        assertEquals(0f, SnnTorchSpike.atan(2f).spike(0f));
+        assertEquals(1.0, Surrogate.snnTorchAtan(2f).gradD(0), 0.0, "atan peak α/2");
+        assertEquals(1.0, Surrogate.snnTorchFastSigmoid(20f).gradD(0), 0.0, "fast sigmoid peak 1");
+        assertEquals(1f, Surrogate.snnTorchAtan(2f).spike(1e-7f));
+        assertEquals(0f, Surrogate.snnTorchAtan(2f).spike(0f));
     }
 
     /** Double reference of the Leaky, over Dual numbers; loss = Σ cS·S + Σ cU·U. */
@@ -92,7 +93,7 @@ class SnnTorchLeakyTest {
             "SUBTRACT,atan,true", "ZERO,fast_sigmoid,true", "NONE,atan,true"})
     void backwardMatchesDoubleReference(SnnTorchLeaky.Reset reset, String spike, boolean detach) {
         int steps = 9, width = 4;
-        SnnTorchSpike fn = SnnTorchSpike.of(spike, spike.equals("fast_sigmoid") ? 20f : spike.equals("atan") ? 2f : 4f);
+        Surrogate fn = Surrogate.of(spike, spike.equals("fast_sigmoid") ? 20f : spike.equals("atan") ? 2f : 4f);
         SnnTorchLeaky n = new SnnTorchLeaky(0.8f, 0.5f, reset, fn, detach);
         Random r = new Random(5);
         double[] cur = new double[steps * width], cS = new double[cur.length], cU = new double[cur.length];

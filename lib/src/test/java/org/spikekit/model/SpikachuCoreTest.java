@@ -15,7 +15,7 @@ import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.metrics.EnergyConstants;
-import org.spikekit.nn.SpikeFunction;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Adam;
 import org.spikekit.train.Losses;
@@ -29,7 +29,7 @@ class SpikachuCoreTest {
         return new SpikachuCore.Config(3, List.of(1.5, 4.0), 0.5f, 4, 4, 2, 0.2f,
                 4, 2, 2f, 0.2f, 0.2f,
                 5, 2f, List.of(1.5, 3.0), 2, 2,
-                2f, 2, SpikeFunction.atan(), true, false);
+                2f, 2, Surrogate.spikingJellyAtan(), true, false);
     }
 
     private Tensor channels(long seed, int t, int b, int c) {
@@ -81,7 +81,7 @@ class SpikachuCoreTest {
      */
     @Test
     void smoothCoreGradientsMatchFiniteDifferences() {
-        SpikachuCore core = new SpikachuCore(be, "s", tiny().withSpike(SpikeFunction.atan().asSmooth()), 3);
+        SpikachuCore core = new SpikachuCore(be, "s", tiny().withSpike(Surrogate.spikingJellyAtan().asSmooth()), 3);
         for (int i = 0; i < 3; i++) core.forward(channels(10 + i, 5, 3, 3), Tape.training(i));
         int[] deadLive = checkCore(core, channels(4, 5, 3, 3), Tape::evalWithGrad, 1e-2, 1e-2);
         assertEquals(0, deadLive[0]);
@@ -90,7 +90,7 @@ class SpikachuCoreTest {
 
     @Test
     void smoothReleasedCoreGradientsMatchFiniteDifferencesAndTheDeadAttentionGetsNone() {
-        SpikachuCore core = new SpikachuCore(be, "s", tiny().withAsReleased(true).withSpike(SpikeFunction.atan().asSmooth()), 3);
+        SpikachuCore core = new SpikachuCore(be, "s", tiny().withAsReleased(true).withSpike(Surrogate.spikingJellyAtan().asSmooth()), 3);
         for (int i = 0; i < 3; i++) core.forward(channels(10 + i, 5, 3, 3), Tape.training(i));
         int[] deadLive = checkCore(core, channels(4, 5, 3, 3), Tape::evalWithGrad, 1e-2, 1e-2);
         assertTrue(deadLive[0] > 20 && deadLive[1] > 60, deadLive[0] + " dead, " + deadLive[1] + " live");
@@ -105,7 +105,7 @@ class SpikachuCoreTest {
     @Test
     void smoothCoreTrainingModeGradientsMatchFiniteDifferences() {
         for (boolean released : new boolean[] {false, true}) {
-            SpikachuCore core = new SpikachuCore(be, "s", tiny().withAsReleased(released).withSpike(SpikeFunction.atan(1f).asSmooth()), 3);
+            SpikachuCore core = new SpikachuCore(be, "s", tiny().withAsReleased(released).withSpike(Surrogate.spikingJellyAtan(1f).asSmooth()), 3);
             Tape probe = Tape.training(9);
             core.forward(channels(4, 5, 3, 3), probe);
             assertTrue(probe.activity("s.ssa.q.lif") != null, "the attention path runs in both modes and records spikes");
@@ -215,7 +215,7 @@ class SpikachuCoreTest {
 
     @Test
     void kitCoreIsCausalAndKeepsBatchRowsIndependent() {
-        for (SpikeFunction f : new SpikeFunction[] {SpikeFunction.atan(), SpikeFunction.atan().asSmooth()}) {
+        for (Surrogate f : new Surrogate[] {Surrogate.spikingJellyAtan(), Surrogate.spikingJellyAtan().asSmooth()}) {
             SpikachuCore core = trained(tiny().withSpike(f));
             float[][] all = perturbed(core, 0, 1, 2, 3);
             for (int t = 0; t < T0; t++) for (int b = 0; b < B; b++) assertTrue(same(all, t, b), f + ": output at step " + t + " changed");
@@ -225,7 +225,7 @@ class SpikachuCoreTest {
             float[][] one = perturbed(core, 1);
             for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) if (b != 1) assertTrue(same(one, t, b), f + ": row " + b + " step " + t);
         }
-        float[][] smooth = perturbed(trained(tiny().withSpike(SpikeFunction.atan().asSmooth())), 1);
+        float[][] smooth = perturbed(trained(tiny().withSpike(Surrogate.spikingJellyAtan().asSmooth())), 1);
         assertFalse(same(smooth, T0, 1));
     }
 
@@ -237,13 +237,13 @@ class SpikachuCoreTest {
      */
     @Test
     void releasedCoreIsCausalInTimeButLeaksAcrossBatchRows() {
-        for (SpikeFunction f : new SpikeFunction[] {SpikeFunction.atan(), SpikeFunction.atan().asSmooth()}) {
+        for (Surrogate f : new Surrogate[] {Surrogate.spikingJellyAtan(), Surrogate.spikingJellyAtan().asSmooth()}) {
             SpikachuCore core = trained(tiny().withAsReleased(true).withSpike(f));
             float[][] one = perturbed(core, 1);
             for (int t = 0; t < T0; t++) for (int b = 0; b < B; b++) assertTrue(same(one, t, b), f + ": step " + t + " row " + b);
             assertTrue(same(one, T0, 0), f + ": the row before the changed one at the same step is unaffected");
         }
-        float[][] one = perturbed(trained(tiny().withAsReleased(true).withSpike(SpikeFunction.atan().asSmooth())), 1);
+        float[][] one = perturbed(trained(tiny().withAsReleased(true).withSpike(Surrogate.spikingJellyAtan().asSmooth())), 1);
         assertFalse(same(one, T0, 2), "row 2 at the changed step sees row 1's state");
         assertFalse(same(one, T0, 3));
         assertFalse(same(one, T0 + 1, 0), "row 0 at the next step sees row 3's state of the changed step");
@@ -257,7 +257,7 @@ class SpikachuCoreTest {
             SpikachuCore.Config cfg = new SpikachuCore.Config(8, List.of(1.1, 5.0), 0.75f, 16, 4, 2, 0.1f,
                     16, 2, 2f, 0.1f, 0.1f,
                     16, 2f, List.of(1.111, 5.0), 2, 2,
-                    2f, 2, SpikeFunction.atan(), true, released);
+                    2f, 2, Surrogate.spikingJellyAtan(), true, released);
             SpikachuCore core = new SpikachuCore(be, "s", cfg, 11);
             int t = 20, b = 8;
             Tensor x = be.zeros(t, b, 8);
@@ -298,7 +298,7 @@ class SpikachuCoreTest {
         SpikachuCore.Config cfg = new SpikachuCore.Config(2, List.of(2.0, 5.0), 0.3f, 3, 1, 0, 0f,
                 2, 1, 1f, 0f, 0f,
                 2, 2f, List.of(2.0), 1, 0,
-                2f, 2, SpikeFunction.atan(), true, false);
+                2f, 2, Surrogate.spikingJellyAtan(), true, false);
         SpikachuCore core = new SpikachuCore(be, "e", cfg, 1);
         Tape tape = Tape.inference();
         core.forward(channels(8, 10, 4, 2), tape);
@@ -380,7 +380,7 @@ class SpikachuCoreTest {
         // or 10. One mask per sample (released: after unfolding (t b)) lets each sample keep other
         // features; one mask over the folded T·B axis would keep the same ~10 % of features for all.
         int t = 20, b = 16, s = 3, d = 8;
-        SpikachuCoreSsa ssa = new SpikachuCoreSsa(be, "r", d, 8, 2, 16, 0f, 0.9f, SpikeFunction.atan(), false, true, 5, s, new SpikachuCoreOps());
+        SpikachuCoreSsa ssa = new SpikachuCoreSsa(be, "r", d, 8, 2, 16, 0f, 0.9f, Surrogate.spikingJellyAtan(), false, true, 5, s, new SpikachuCoreOps());
         Tensor x = be.zeros(t, b, s, d);
         be.randNormal(x, 17, 0f, 1f);
         float[] y = be.toHost(ssa.forward(x, Tape.training(3)));
@@ -416,7 +416,7 @@ class SpikachuCoreTest {
     void shapesAndModesAgree() {
         SpikachuCore.Config q = SpikachuCore.Config.quick();
         assertEquals(3, q.scales());
-        SpikeFunction smooth = SpikeFunction.atan().asSmooth();
+        Surrogate smooth = Surrogate.spikingJellyAtan().asSmooth();
         SpikachuCore core = new SpikachuCore(be, "s", tiny().withSpike(smooth), 2);
         Tensor x = channels(1, 7, 2, 3);
         Tensor y = core.forward(x, Tape.inference());
@@ -430,16 +430,16 @@ class SpikachuCoreTest {
     void badConfigAndInputAreRejected() {
         SpikachuCore.Config p = SpikachuCore.Config.paper();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SpikachuCore.Config(128, List.of(1.1, 10.0, 20.0), 0.75f, 256, 4, 2, 0.1f,
-                500, 8, 4f, 0.1f, 0.1f, 384, 2f, List.of(1.111, 10.0), 4, 2, 2f, 2, SpikeFunction.atan(), true, false));
+                500, 8, 4f, 0.1f, 0.1f, 384, 2f, List.of(1.111, 10.0), 4, 2, 2f, 2, Surrogate.spikingJellyAtan(), true, false));
         assertTrue(e.getMessage().contains("Config.qkv") && e.getMessage().contains("multiple of heads"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SpikachuCore.Config(128, List.of(1.0), 0.75f, 256, 4, 2, 0.1f,
-                512, 8, 4f, 0.1f, 0.1f, 384, 2f, List.of(1.111, 10.0), 4, 2, 2f, 2, SpikeFunction.atan(), true, false));
+                512, 8, 4f, 0.1f, 0.1f, 384, 2f, List.of(1.111, 10.0), 4, 2, 2f, 2, Surrogate.spikingJellyAtan(), true, false));
         assertTrue(e.getMessage().contains("Config.scaleTaus"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SpikachuCore.Config(128, List.of(2.0), 0.75f, 256, 4, 2, 0.1f,
-                512, 8, 4f, 0.1f, 0.1f, 384, 2f, java.util.Arrays.asList(1.111, null), 4, 2, 2f, 2, SpikeFunction.atan(), true, false));
+                512, 8, 4f, 0.1f, 0.1f, 384, 2f, java.util.Arrays.asList(1.111, null), 4, 2, 2f, 2, Surrogate.spikingJellyAtan(), true, false));
         assertTrue(e.getMessage().contains("Config.integratorTaus"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SpikachuCore.Config(128, List.of(2.0), 0.75f, 256, 5, 2, 0.1f,
-                512, 8, 4f, 0.1f, 0.1f, 384, 2f, List.of(1.111, 10.0), 4, 2, 2f, 2, SpikeFunction.atan(), true, false));
+                512, 8, 4f, 0.1f, 0.1f, 384, 2f, List.of(1.111, 10.0), 4, 2, 2f, 2, Surrogate.spikingJellyAtan(), true, false));
         assertTrue(e.getMessage().contains("Config.scaleLayers"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> p.withDropout(1f));
         assertTrue(e.getMessage().contains("Config.dropout"), e.getMessage());

@@ -10,6 +10,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.Surrogate;
 import org.spikekit.nn.ParametricLif.Options;
 import org.spikekit.nn.ParametricLif.Output;
 
@@ -23,7 +24,7 @@ class ParametricLifTest {
         return x;
     }
 
-    private static Options[] variants(SpikeFunction f) {
+    private static Options[] variants(Surrogate f) {
         Options base = Options.ltlif(2.5f, 0.6f).withSpike(f);
         return new Options[] {
             base,                                                  // LTLIF: hard reset 0, no input decay
@@ -40,7 +41,7 @@ class ParametricLifTest {
 
     @Test
     void smoothModeGradientsMatchFiniteDifferences() {
-        for (SpikeFunction f : new SpikeFunction[] {SpikeFunction.atan().asSmooth(), SpikeFunction.sigmoid().asSmooth()}) {
+        for (Surrogate f : new Surrogate[] {Surrogate.spikingJellyAtan().asSmooth(), Surrogate.spikingJellySigmoid().asSmooth()}) {
             int v = 0;
             for (Options o : variants(f)) {
                 if (o.detachReset()) continue;   // a detached reset is not the derivative of the forward, even when smooth
@@ -83,7 +84,7 @@ class ParametricLifTest {
     @Test
     void heavisideForwardMatchesStepByStepReference() {
         int v = 0;
-        for (Options o : variants(SpikeFunction.atan())) {
+        for (Options o : variants(Surrogate.spikingJellyAtan())) {
             ParametricLif lif = new ParametricLif(be, "lif" + v++, 6, o);
             Tensor x = input(40 + v, 30, 5, 6);
             float[] xs = be.toHost(x);
@@ -105,7 +106,7 @@ class ParametricLifTest {
      * Returns d(Σ out·R)/d{w, vth}.
      */
     private static double[] dualReference(float[] x, float[] rr, int steps, int n, Options o, double wv, double th) {
-        SpikeFunction f = o.spike();
+        Surrogate f = o.spike();
         double k = 1 / (1 + Math.exp(-wv)), dk = k * (1 - k);
         double vr = o.softReset() ? 0 : o.vReset();
         double gw = 0, gth = 0;
@@ -155,7 +156,7 @@ class ParametricLifTest {
     @Test
     void surrogateGradientWithHeavisideForwardMatchesForwardModeReference() {
         int v = 0;
-        for (SpikeFunction f : new SpikeFunction[] {SpikeFunction.atan(), SpikeFunction.sigmoid()}) {
+        for (Surrogate f : new Surrogate[] {Surrogate.spikingJellyAtan(), Surrogate.spikingJellySigmoid()}) {
             for (Options o : variants(f)) {
                 // 36 neurons: whole vectors (the vectorised Heaviside-ATan path) and a scalar tail
                 ParametricLif lif = new ParametricLif(be, "lif" + v++, 9, o);
@@ -181,7 +182,7 @@ class ParametricLifTest {
     @Test
     void vectorisedStepsEqualTheScalarLoopBitForBit() {
         int v = 0;
-        for (Options o : variants(SpikeFunction.atan())) {
+        for (Options o : variants(Surrogate.spikingJellyAtan())) {
             int steps = 20, n = 67;
             Tensor x = input(90 + v, steps, n);
             float[] xs = be.toHost(x), rr = new float[xs.length];
@@ -248,7 +249,7 @@ class ParametricLifTest {
 
     @Test
     void learnableThresholdIsClampedInPlaceAndKeepsItsGradient() {
-        ParametricLif lif = new ParametricLif(be, "l", 3, Options.ltlif(2f, 0.5f).withSpike(SpikeFunction.atan().asSmooth()));
+        ParametricLif lif = new ParametricLif(be, "l", 3, Options.ltlif(2f, 0.5f).withSpike(Surrogate.spikingJellyAtan().asSmooth()));
         be.fill(lif.thresholdParameter().value(), 0.02f);
         assertEquals(0.1f, lif.threshold());
         Tape tape = Tape.training(1);
