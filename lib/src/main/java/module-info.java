@@ -35,6 +35,7 @@ module org.spikekit {
     exports org.spikekit.bench;
     exports org.spikekit.compute;
     exports org.spikekit.config;
+    exports org.spikekit.core;
     exports org.spikekit.data;
     exports org.spikekit.features;
     exports org.spikekit.metrics;

@@ -13,7 +13,7 @@ import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.Timescales;
-import org.spikekit.train.Init;
+import org.spikekit.core.Init;
 
 /**
  * Speed of the LIF sequence kernels in neuron-steps per second (T·B·N per second), RSNN defaults

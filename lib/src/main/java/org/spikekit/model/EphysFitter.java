@@ -10,7 +10,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.train.Adam;
 import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * Fits {@link EphysNeurons} to recorded spike trains as the Blocks paper's {@code EphysTrainer}

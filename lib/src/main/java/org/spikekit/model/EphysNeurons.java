@@ -8,8 +8,8 @@ import org.spikekit.metrics.VanRossum;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * One adaptive LIF neuron per recorded cell, fitted to the cell's spikes under current injection:

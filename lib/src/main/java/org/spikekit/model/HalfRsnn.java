@@ -11,8 +11,8 @@ import org.spikekit.neuron.ResetMode;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricModel;
 import org.spikekit.train.Half;
-import org.spikekit.train.Parameter;
-import org.spikekit.train.SequenceModel;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
 
 /**
  * Inference of an {@link Rsnn} with emulated IEEE float16 arithmetic, as the RSNN authors computed

@@ -3,7 +3,7 @@ package org.spikekit.model;
 import org.spikekit.compute.Tensor;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricModel;
-import org.spikekit.train.SequenceModel;
+import org.spikekit.core.SequenceModel;
 
 /**
  * A sequence model that NeuroBench-style metrics can be computed for ({@link NeuroBenchEval}):

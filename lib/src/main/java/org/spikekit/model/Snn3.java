@@ -10,9 +10,9 @@ import org.spikekit.metrics.Buffer;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricLayer;
 import org.spikekit.metrics.MetricModel;
-import org.spikekit.train.Init;
-import org.spikekit.train.Parameter;
-import org.spikekit.train.SequenceModel;
+import org.spikekit.core.Init;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
 
 /**
  * NeuroBench's primate-reaching baseline SNN3 (notebooks/papers/rsnn.md §4.5; NeuroBench

@@ -14,8 +14,8 @@ import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Sequential;
 import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * The spiking core of Spikachu (Mentzelopoulos et al., NeurIPS 2025; notebooks/papers/spikachu.md §4.2 B–F): from

@@ -14,8 +14,8 @@ import org.spikekit.nn.Residual;
 import org.spikekit.nn.Sequential;
 import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * A multi-scale spiking network (notebooks/papers/spikachu.md §4.2 B, and the integrator E): parallel branches of

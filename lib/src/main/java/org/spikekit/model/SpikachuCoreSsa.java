@@ -13,8 +13,8 @@ import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Spikachu's spiking self-attention block (notebooks/papers/spikachu.md §4.2 C) on {@code x [T, B, S, D]}, attending

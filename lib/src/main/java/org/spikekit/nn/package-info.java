@@ -7,7 +7,7 @@
  * pushes what its backward pass needs onto a {@link org.spikekit.nn.Tape};
  * {@link org.spikekit.nn.Layer#backward} pops it again (last in, first out), returns the gradient
  * with respect to the layer's input and ADDS the parameter gradients into
- * {@link org.spikekit.train.Parameter#grad()}. Layers hold no per-call state, so one layer object
+ * {@link org.spikekit.core.Parameter#grad()}. Layers hold no per-call state, so one layer object
  * may be run several times within one tape (weights shared) as long as the backward calls come in
  * reverse order.
  *

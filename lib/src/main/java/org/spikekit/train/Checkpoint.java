@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.spikekit.report.AtomicFiles;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Everything needed to continue a training run exactly, or to hand a trained model on: every

@@ -2,6 +2,8 @@ package org.spikekit.train;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Half-precision export, stage 4 of the tinyRSNN recipe (notebooks/papers/rsnn.md §5: the whole model is cast to

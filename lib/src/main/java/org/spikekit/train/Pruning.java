@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.data.SequenceSet;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
 
 /**
  * Iterative magnitude pruning with retraining, stage 3 of the tinyRSNN recipe (notebooks/papers/rsnn.md §5;

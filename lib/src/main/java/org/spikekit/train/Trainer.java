@@ -11,6 +11,8 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
 import org.spikekit.metrics.R2;
+import org.spikekit.core.Losses;
+import org.spikekit.core.SequenceModel;
 
 /**
  * Sequence-regression training as in the RSNN paper (notebooks/papers/rsnn.md §5): per epoch, shuffled

@@ -10,7 +10,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.model.Rsnn;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * The naive step-by-step RSNN of the benchmark does the same work as the fused path: same

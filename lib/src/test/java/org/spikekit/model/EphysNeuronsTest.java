@@ -15,7 +15,7 @@ import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
 import org.spikekit.neuron.AlifTape;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 class EphysNeuronsTest {
     final Backend be = new CpuBackend();

@@ -23,7 +23,7 @@ import org.spikekit.metrics.R2;
 import org.spikekit.metrics.SynapticOperations;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * NeuroBench descriptions of the real models against the published static numbers (notebooks/papers/rsnn.md §4.3,

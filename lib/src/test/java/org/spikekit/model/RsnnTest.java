@@ -14,7 +14,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.ReadoutParams;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.train.Trainer;
 import org.spikekit.train.SpikeRegularizer;

@@ -18,8 +18,8 @@ import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.nn.SpikeFunction;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Adam;
-import org.spikekit.train.Losses;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Parameter;
 
 class SpikachuCoreTest {
     private final Backend be = new CpuBackend();

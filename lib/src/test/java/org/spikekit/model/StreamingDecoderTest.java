@@ -13,7 +13,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.ResetMode;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /** The streaming decoder reproduces {@link Rsnn#predict} bit for bit, bin by bin. */
 class StreamingDecoderTest {

@@ -11,7 +11,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.model.AlifNet;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * End-to-end gradient checks of {@link AlifNet}'s hand-written backward (input projection, either

@@ -19,7 +19,7 @@ import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.metrics.EnergyConstants;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 class HomogenizerTest {
     private final Backend be = new CpuBackend();

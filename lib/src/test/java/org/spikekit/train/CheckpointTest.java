@@ -22,6 +22,8 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.Rsnn;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /** Checkpoints: exact resumption, file format checks, strict loading, atomic writes. */
 class CheckpointTest {

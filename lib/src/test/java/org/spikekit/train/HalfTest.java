@@ -16,6 +16,7 @@ import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.HalfRsnn;
 import org.spikekit.model.Rsnn;
+import org.spikekit.core.Parameter;
 
 /** float16 rounding, the 2-byte export format, and R² of a trained model in float16. */
 class HalfTest {

@@ -17,6 +17,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.Rsnn;
+import org.spikekit.core.Parameter;
 
 /** Magnitude masks, masked training, the accept/step-back schedule, and a small pruning run. */
 class PruningTest {

@@ -18,6 +18,9 @@ import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.ResetMode;
 import org.spikekit.neuron.Surrogate;
 import org.spikekit.neuron.Timescales;
+import org.spikekit.core.FluctuationInit;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /** SMORMS3, cosine schedule, spike regularisers, fluctuation-driven init, R² and shuffling. */
 class RsnnTrainingPartsTest {

@@ -16,6 +16,10 @@ import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
+import org.spikekit.core.Init;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /** Losses (value + gradient vs finite differences), Adam, clipping, init, registry, and a tiny RSNN fit. */
 class TrainBasicsTest {

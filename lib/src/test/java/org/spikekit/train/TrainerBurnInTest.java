@@ -16,6 +16,7 @@ import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.Rsnn;
+import org.spikekit.core.Parameter;
 
 /** Trainer.Config.burnIn: leading steps fill the state but are neither trained on nor scored. */
 class TrainerBurnInTest {

@@ -41,6 +41,8 @@ import org.spikekit.nn.MovingAverage;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
 
 /**
  * A training loop interrupted from another thread (a notebook's ■ sets the cell thread's interrupt

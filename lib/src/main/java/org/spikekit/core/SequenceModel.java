@@ -1,10 +1,10 @@
-package org.spikekit.train;
+package org.spikekit.core;
 
 import org.spikekit.compute.Tensor;
 
 /**
  * A model mapping an input sequence {@code [T, B, inputs]} to a prediction sequence
- * {@code [T, B, outputs]} (time-major), trained by {@link Trainer}. The forward pass returns a
+ * {@code [T, B, outputs]} (time-major), trained by {@link org.spikekit.train.Trainer}. The forward pass returns a
  * {@link Pass} holding the prediction, the hidden spikes an activity regulariser reads, and whatever
  * the backward pass needs.
  */

@@ -1,4 +1,4 @@
-package org.spikekit.train;
+package org.spikekit.core;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package org.spikekit.train;
+package org.spikekit.core;
 
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
