@@ -16,6 +16,7 @@ import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
 import org.spikekit.neuron.AlifTape;
 import org.spikekit.core.Parameter;
+import org.spikekit.train.EphysFitter;
 
 class EphysNeuronsTest {
     final Backend be = new CpuBackend();

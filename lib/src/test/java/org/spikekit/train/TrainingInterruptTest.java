@@ -33,7 +33,6 @@ import org.spikekit.data.SpikingSplit;
 import org.spikekit.data.SyntheticSpiking;
 import org.spikekit.data.UnitDropout;
 import org.spikekit.model.AlifNet;
-import org.spikekit.model.AlifNetTrainer;
 import org.spikekit.model.BaselineDecoder;
 import org.spikekit.model.Baselines;
 import org.spikekit.model.Rsnn;

@@ -1,4 +1,4 @@
-package org.spikekit.model;
+package org.spikekit.train;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +9,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.data.NMnistFile;
 import org.spikekit.data.ShdFile;
-import org.spikekit.train.Adam;
-import org.spikekit.train.Interrupts;
+import org.spikekit.model.AlifNet;
 
 /**
  * Mini-batch training of an {@link AlifNet} classifier as in the Blocks paper's supervised runs

@@ -1,4 +1,4 @@
-package org.spikekit.model;
+package org.spikekit.train;
 
 import java.util.Arrays;
 import java.util.List;
@@ -7,10 +7,8 @@ import java.util.function.Consumer;
 import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Adam;
-import org.spikekit.train.Interrupts;
-import org.spikekit.train.TrainingInterruptedException;
 import org.spikekit.core.Parameter;
+import org.spikekit.model.EphysNeurons;
 
 /**
  * Fits {@link EphysNeurons} to recorded spike trains as the Blocks paper's {@code EphysTrainer}
