@@ -297,7 +297,7 @@ class TrainingInterruptTest {
             """, "test");
         Path runs = dir.resolve("runs");
         CountDownLatch firstEpoch = new CountDownLatch(1);
-        org.spikekit.model.SpikeNn nn = new org.spikekit.model.SpikeNn(runs, 2, false, line -> {
+        org.spikekit.paper.SpikeNn nn = new org.spikekit.paper.SpikeNn(runs, 2, false, line -> {
             if (line.contains(": epoch ")) firstEpoch.countDown();
         });
         AtomicReference<Throwable> thrown = new AtomicReference<>();

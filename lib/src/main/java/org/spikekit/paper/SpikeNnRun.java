@@ -1,4 +1,4 @@
-package org.spikekit.model;
+package org.spikekit.paper;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package org.spikekit.model;
+package org.spikekit.paper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

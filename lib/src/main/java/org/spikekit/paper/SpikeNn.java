@@ -1,4 +1,4 @@
-package org.spikekit.model;
+package org.spikekit.paper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
