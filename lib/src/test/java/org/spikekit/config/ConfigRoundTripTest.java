@@ -57,8 +57,8 @@ import org.spikekit.train.Pruning;
 import org.spikekit.train.SpikeRegularizer;
 import org.spikekit.train.Trainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
-import org.spikekit.train.sweep.LocalExecutor;
-import org.spikekit.train.sweep.SlurmExecutor;
+import org.spikekit.sweep.LocalExecutor;
+import org.spikekit.sweep.SlurmExecutor;
 
 /**
  * Every configuration record of the kit goes through JSON and back unchanged (issue 22, item 4:

@@ -1,4 +1,4 @@
-package org.spikekit.train.sweep;
+package org.spikekit.sweep;
 
 import java.io.IOException;
 import java.nio.file.Files;

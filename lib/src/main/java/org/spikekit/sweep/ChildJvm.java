@@ -1,4 +1,4 @@
-package org.spikekit.train.sweep;
+package org.spikekit.sweep;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ final class ChildJvm {
         List<String> c = new ArrayList<>();
         c.add(javaBinary());
         c.addAll(flags(memMb, cpus));
-        c.add("org.spikekit.train.sweep.SweepCli");
+        c.add("org.spikekit.sweep.SweepCli");
         c.add("run-one");
         c.add(sweepFile.toAbsolutePath().toString());
         c.add(runId);

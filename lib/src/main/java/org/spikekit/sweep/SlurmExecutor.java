@@ -1,4 +1,4 @@
-package org.spikekit.train.sweep;
+package org.spikekit.sweep;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,7 +77,7 @@ public final class SlurmExecutor {
         for (String id : runIds) s.append(' ').append(id);
         s.append(" )\n");
         s.append("echo \"=== $(date -u +%FT%TZ) slurm job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} restart ${SLURM_RESTART_COUNT:-0} on $(hostname): ${RUNS[$SLURM_ARRAY_TASK_ID]}\"\n");
-        s.append("exec ").append(java()).append(" org.spikekit.train.sweep.SweepCli run-one ").append(q(sweepFile.toString()))
+        s.append("exec ").append(java()).append(" org.spikekit.sweep.SweepCli run-one ").append(q(sweepFile.toString()))
                 .append(" \"${RUNS[$SLURM_ARRAY_TASK_ID]}\"\n");
         return s.toString();
     }
@@ -87,7 +87,7 @@ public final class SlurmExecutor {
         StringBuilder s = header("spikekit-" + ctx.sweep().name() + "-merge", logs.resolve("%x-%j.out"));
         s.append("set -euo pipefail\n");
         env(s);
-        s.append("exec ").append(java()).append(" org.spikekit.train.sweep.SweepCli merge ").append(q(sweepFile.toString())).append('\n');
+        s.append("exec ").append(java()).append(" org.spikekit.sweep.SweepCli merge ").append(q(sweepFile.toString())).append('\n');
         return s.toString();
     }
 

@@ -1,4 +1,4 @@
-package org.spikekit.train.sweep;
+package org.spikekit.sweep;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.spikekit.train.sweep;
+package org.spikekit.sweep;
 
 import java.util.ArrayList;
 import java.util.List;
