@@ -14,5 +14,8 @@
  * <p>Every layer has a finite-difference gradient check in the tests; spiking layers are checked
  * with a smooth spike function (sigmoid forward, its exact derivative backward), which makes the
  * surrogate gradient the true gradient.
+ *
+ * <p>Layer: above {@code neuron} and {@code metrics}; below {@code model}. The package order is
+ * checked by {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).
  */
 package org.spikekit.nn;
