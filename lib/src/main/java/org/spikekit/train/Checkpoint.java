@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
-import org.spikekit.report.AtomicFiles;
 import org.spikekit.core.Module;
 import org.spikekit.core.Parameter;
+import org.spikekit.report.AtomicFiles;
 
 /**
  * Everything needed to continue a training run exactly, or to hand a trained model on: every

@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.spikekit.data.SequenceSet;
 import org.spikekit.core.SequenceModel;
+import org.spikekit.data.SequenceSet;
 
 /**
  * Pretrain → fine-tune, stages 1–2 of the RSNN recipe (notebooks/papers/rsnn.md §5; {@code train-tinyRSNN.py}).

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.spikekit.compute.CounterRng;
-import org.spikekit.data.SequenceSet;
 import org.spikekit.core.Parameter;
 import org.spikekit.core.SequenceModel;
+import org.spikekit.data.SequenceSet;
 
 /**
  * Iterative magnitude pruning with retraining, stage 3 of the tinyRSNN recipe (notebooks/papers/rsnn.md §5;

@@ -10,9 +10,9 @@ import java.util.Map;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
-import org.spikekit.metrics.R2;
 import org.spikekit.core.Losses;
 import org.spikekit.core.SequenceModel;
+import org.spikekit.metrics.R2;
 
 /**
  * Sequence-regression training as in the RSNN paper (notebooks/papers/rsnn.md §5): per epoch, shuffled

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.SequenceSet;
-import org.spikekit.model.Rsnn;
 import org.spikekit.core.Module;
 import org.spikekit.core.Parameter;
+import org.spikekit.data.SequenceSet;
+import org.spikekit.model.Rsnn;
 
 /** Checkpoints: exact resumption, file format checks, strict loading, atomic writes. */
 class CheckpointTest {

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.HalfRsnn;
 import org.spikekit.model.Rsnn;
-import org.spikekit.core.Parameter;
 
 /** float16 rounding, the 2-byte export format, and R² of a trained model in float16. */
 class HalfTest {

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.Rsnn;
-import org.spikekit.core.Parameter;
 
 /** Magnitude masks, masked training, the accept/step-back schedule, and a small pruning run. */
 class PruningTest {

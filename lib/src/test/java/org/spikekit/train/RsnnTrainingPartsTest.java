@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.FluctuationInit;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.ResetMode;
 import org.spikekit.neuron.Surrogate;
 import org.spikekit.neuron.Timescales;
-import org.spikekit.core.FluctuationInit;
-import org.spikekit.core.Module;
-import org.spikekit.core.Parameter;
 
 /** SMORMS3, cosine schedule, spike regularisers, fluctuation-driven init, R² and shuffling. */
 class RsnnTrainingPartsTest {

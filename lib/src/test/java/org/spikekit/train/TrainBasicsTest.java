@@ -11,15 +11,15 @@ import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Init;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
-import org.spikekit.core.Init;
-import org.spikekit.core.Losses;
-import org.spikekit.core.Module;
-import org.spikekit.core.Parameter;
 
 /** Losses (value + gradient vs finite differences), Adam, clipping, init, registry, and a tiny RSNN fit. */
 class TrainBasicsTest {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.Rsnn;
-import org.spikekit.core.Parameter;
 
 /** Trainer.Config.burnIn: leading steps fill the state but are neither trained on nor scored. */
 class TrainerBurnInTest {
