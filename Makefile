@@ -119,10 +119,10 @@ $(NB_OUT)/%.ipynb: notebooks/%.ipynb $(LIB_JAR) $(KERNELSPEC) $(JUPYTER_OK)
 	@env/run-notebook.sh $< $(NB_OUT) $(CELL_TIMEOUT)
 $(foreach i,$(shell seq 2 $(words $(NB_DONE))),$(eval $(word $(i),$(NB_DONE)): $(word $(shell expr $(i) - 1),$(NB_DONE))))
 
-SWEEP_CLI = $(JAVA) -cp '$(LIB_CP)' org.spikekit.train.sweep.SweepCli
+SWEEP_CLI = $(JAVA) -cp '$(LIB_CP)' org.spikekit.sweep.SweepCli
 
 sweep: $(LIB_JAR) ## run a sweep: make sweep SWEEP=results/sweeps/NAME/sweep.json [EXECUTOR=local|slurm] [SWEEP_ARGS="--parallel 4"]
-	@test -n "$(SWEEP)" || { echo "make sweep: set SWEEP=path/to/sweep.json (write one with: java -cp ... org.spikekit.train.sweep.SweepCli plan NAME ..., see env/README.md)"; exit 2; }
+	@test -n "$(SWEEP)" || { echo "make sweep: set SWEEP=path/to/sweep.json (write one with: java -cp ... org.spikekit.sweep.SweepCli plan NAME ..., see env/README.md)"; exit 2; }
 	$(SWEEP_CLI) run $(SWEEP) --executor $(EXECUTOR) $(SWEEP_ARGS)
 
 KIT_SWEEPS ?= rsnn spikachu spikenn

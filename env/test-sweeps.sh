@@ -21,13 +21,13 @@ export SPIKEKIT_HOME=$home SPIKEKIT_BACKEND=cpu DATA=auto
 unset SLURM_CONF || true
 cleanup() {
     rc=$?
-    pkill -9 -f "org.spikekit.train.sweep.SweepCli .*$work" 2>/dev/null || true
+    pkill -9 -f "org.spikekit.sweep.SweepCli .*$work" 2>/dev/null || true
     [ -d "$cluster" ] && env/slurm-cluster.sh stop "$cluster" >/dev/null 2>&1 || true
     if [ $rc = 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "test-sweeps: files kept in $work" >&2; fi
 }
 trap cleanup EXIT
 fail() { echo "test-sweeps: FAILED: $*" >&2; exit 1; }
-cli() { "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$CP" org.spikekit.train.sweep.SweepCli "$@" 2> >(grep -v 'incubator' >&2); }
+cli() { "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$CP" org.spikekit.sweep.SweepCli "$@" 2> >(grep -v 'incubator' >&2); }
 plan() { cli plan "$1" --paper rsnn --models tinyRSNN,SNN2 --sessions I1,L1 --seeds 1 --mode quick \
              --set pretrain=1,pretrainTMax=2,finetune=8,finetuneTMax=8,prune=1,extend=false >/dev/null; }
 sweeps=$home/results/sweeps

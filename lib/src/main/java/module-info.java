@@ -35,6 +35,7 @@ module org.spikekit {
     exports org.spikekit.bench;
     exports org.spikekit.compute;
     exports org.spikekit.config;
+    exports org.spikekit.core;
     exports org.spikekit.data;
     exports org.spikekit.features;
     exports org.spikekit.metrics;
@@ -44,9 +45,9 @@ module org.spikekit {
     exports org.spikekit.nn;
     exports org.spikekit.paper;
     exports org.spikekit.report;
+    exports org.spikekit.sweep;
     exports org.spikekit.train;
     exports org.spikekit.train.stdp;
-    exports org.spikekit.train.sweep;
     // not exported (implementation): org.spikekit.compute.cuda (reached through Backends.get("cuda")),
     // org.spikekit.data.hdf5 (the kit's HDF5 writer)
 
@@ -54,7 +55,7 @@ module org.spikekit {
     opens org.spikekit.model to com.fasterxml.jackson.databind;
     opens org.spikekit.paper to com.fasterxml.jackson.databind;
     opens org.spikekit.report to com.fasterxml.jackson.databind;
-    opens org.spikekit.train.sweep to com.fasterxml.jackson.databind;
+    opens org.spikekit.sweep to com.fasterxml.jackson.databind;
 
     uses org.spikekit.compute.BackendProvider;
     provides org.spikekit.compute.BackendProvider with

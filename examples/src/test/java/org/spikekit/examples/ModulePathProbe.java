@@ -9,7 +9,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
 import org.spikekit.report.Charts;
 import org.spikekit.report.RunMode;
-import org.spikekit.train.sweep.Sweep;
+import org.spikekit.sweep.Sweep;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Init;
 import org.spikekit.neuron.HostLifKernel;
 import org.spikekit.neuron.LifCoeffs;
 import org.spikekit.neuron.LifKernel;
@@ -13,7 +14,6 @@ import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.Timescales;
-import org.spikekit.train.Init;
 
 /**
  * Speed of the LIF sequence kernels in neuron-steps per second (T·B·N per second), RSNN defaults

@@ -14,7 +14,7 @@ import org.spikekit.neuron.Timescales;
 
 /**
  * The baseline of {@link RsnnBench}'s training comparison: the same {@link Rsnn} (same
- * {@link org.spikekit.train.Parameter}s, read and written in place) run the textbook way, one time
+ * {@link org.spikekit.core.Parameter}s, read and written in place) run the textbook way, one time
  * step at a time from {@link Backend} primitives only. Per step of the forward pass: a gemm for
  * the input projection {@code x[n]·W}, a gemm for the recurrent input {@code S[n]·V}, the LIF
  * update as separate elementwise ops, a gemm for the readout current, the readout update, a gemm

@@ -29,7 +29,7 @@ import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
 import org.spikekit.report.AtomicFiles;
 import org.spikekit.train.Adam;
-import org.spikekit.train.Losses;
+import org.spikekit.core.Losses;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 

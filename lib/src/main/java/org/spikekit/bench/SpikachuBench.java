@@ -14,7 +14,7 @@ import org.spikekit.model.WindowDecoder;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Lamb;
-import org.spikekit.train.Losses;
+import org.spikekit.core.Losses;
 
 /**
  * Training-step time of the Spikachu paper's decoders (notebooks/papers/spikachu.md §4–5): one batch of 1-s

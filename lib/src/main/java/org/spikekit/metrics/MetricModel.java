@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * What the metrics need to know about a model, whatever its class.

@@ -16,5 +16,8 @@
  * A model is described independently of its class by a {@link org.spikekit.metrics.MetricModel}: one
  * {@link org.spikekit.metrics.MetricLayer} per weight matrix, extra parameters (e.g. per-neuron time
  * constants) and non-parameter {@link org.spikekit.metrics.Buffer}s.
+ *
+ * <p>Layer: above {@code data} and {@code core}; below {@code neuron} and {@code nn}. The package
+ * order is checked by {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).
  */
 package org.spikekit.metrics;

@@ -6,15 +6,15 @@ import java.util.Locale;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Init;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
 import org.spikekit.neuron.AlifTape;
 import org.spikekit.neuron.Surrogate;
-import org.spikekit.train.Init;
-import org.spikekit.train.Losses;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
 
 /**
  * A small supervised classifier after the Blocks paper's {@code AuditoryModel} (notebooks/papers/blocks.md §5.2;

@@ -6,7 +6,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.data.DecodingBatch;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * An MLP/RNN/GRU/LSTM baseline of the Spikachu paper (notebooks/papers/spikachu.md §4.5) as a {@link WindowDecoder}:

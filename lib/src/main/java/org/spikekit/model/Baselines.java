@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.metrics.EnergyEstimate;
 import org.spikekit.nn.Activation;
@@ -18,7 +19,6 @@ import org.spikekit.nn.Recurrent;
 import org.spikekit.nn.Rnn;
 import org.spikekit.nn.Sequential;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Parameter;
 
 /**
  * The causal ANN baselines of Spikachu (notebooks/papers/spikachu.md §4.5; released {@code configs/baselines.yaml},

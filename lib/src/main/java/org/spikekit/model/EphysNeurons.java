@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Locale;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.VanRossum;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
 
 /**
  * One adaptive LIF neuron per recorded cell, fitted to the cell's spikes under current injection:

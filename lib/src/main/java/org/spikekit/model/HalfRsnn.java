@@ -3,16 +3,16 @@ package org.spikekit.model;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Float16;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
+import org.spikekit.metrics.DType;
+import org.spikekit.metrics.MetricModel;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.ResetMode;
-import org.spikekit.metrics.DType;
-import org.spikekit.metrics.MetricModel;
-import org.spikekit.train.Half;
-import org.spikekit.train.Parameter;
-import org.spikekit.train.SequenceModel;
 
 /**
  * Inference of an {@link Rsnn} with emulated IEEE float16 arithmetic, as the RSNN authors computed
@@ -72,7 +72,7 @@ public final class HalfRsnn implements NeuroBenchModel {
 
     @Override public List<Parameter> parameters() { return model.parameters(); }
 
-    private double r(double x) { return half ? Half.round(x) : x; }
+    private double r(double x) { return half ? Float16.round(x) : x; }
 
     /** {@code β = exp(−Δt/(τ0·softplus(p)))} per unit, each operation rounded. */
     private double[] betas(float[] raw, double[] tau0, double dtS) {

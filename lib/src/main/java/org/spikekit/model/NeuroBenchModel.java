@@ -1,9 +1,9 @@
 package org.spikekit.model;
 
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.SequenceModel;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricModel;
-import org.spikekit.train.SequenceModel;
 
 /**
  * A sequence model that NeuroBench-style metrics can be computed for ({@link NeuroBenchEval}):

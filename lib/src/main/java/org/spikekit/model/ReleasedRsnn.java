@@ -21,7 +21,7 @@ import org.spikekit.metrics.DenseOperations;
 import org.spikekit.metrics.Footprint;
 import org.spikekit.metrics.MetricModel;
 import org.spikekit.metrics.ParameterCount;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * The authors' released tinyRSNN checkpoints ({@code fmi-basel/neural-decoding-RSNN},

@@ -8,19 +8,19 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.FluctuationInit;
+import org.spikekit.core.Init;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
+import org.spikekit.data.SequenceSet;
+import org.spikekit.metrics.DType;
+import org.spikekit.metrics.MetricLayer;
+import org.spikekit.metrics.MetricModel;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
-import org.spikekit.train.FluctuationInit;
-import org.spikekit.train.Init;
-import org.spikekit.train.Parameter;
-import org.spikekit.train.SequenceModel;
-import org.spikekit.data.SequenceSet;
-import org.spikekit.metrics.DType;
-import org.spikekit.metrics.MetricLayer;
-import org.spikekit.metrics.MetricModel;
 
 /**
  * tinyRSNN / bigRSNN of Liu et al. 2024: input spikes → dropout (training) → recurrent

@@ -11,7 +11,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.data.DataException;
 import org.spikekit.data.Npy;
 import org.spikekit.report.AtomicFiles;
-import org.spikekit.train.SequenceModel;
+import org.spikekit.core.SequenceModel;
 
 /**
  * The forward pass of a released tinyRSNN checkpoint on an input of your own, written in the layout

@@ -6,14 +6,14 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Init;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
 import org.spikekit.metrics.Buffer;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricLayer;
 import org.spikekit.metrics.MetricModel;
 import org.spikekit.neuron.Surrogate;
-import org.spikekit.train.Init;
-import org.spikekit.train.Parameter;
-import org.spikekit.train.SequenceModel;
 
 /**
  * NeuroBench's primate-reaching baseline SNN3 (notebooks/papers/rsnn.md §4.5; NeuroBench

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.neuron.Surrogate;
 import org.spikekit.nn.Layer;
@@ -14,8 +16,6 @@ import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Sequential;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
 
 /**
  * The spiking core of Spikachu (Mentzelopoulos et al., NeurIPS 2025; notebooks/papers/spikachu.md §4.2 B–F): from

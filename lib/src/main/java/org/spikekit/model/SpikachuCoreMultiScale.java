@@ -6,6 +6,8 @@ import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.neuron.Surrogate;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.nn.BatchNorm;
 import org.spikekit.nn.Dropout;
 import org.spikekit.nn.Layer;
@@ -14,8 +16,6 @@ import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Residual;
 import org.spikekit.nn.Sequential;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
 
 /**
  * A multi-scale spiking network (notebooks/papers/spikachu.md §4.2 B, and the integrator E): parallel branches of

@@ -6,6 +6,8 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
 import org.spikekit.neuron.Surrogate;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.nn.BatchNorm;
 import org.spikekit.nn.Dropout;
 import org.spikekit.nn.Layer;
@@ -13,8 +15,6 @@ import org.spikekit.nn.LayerNorm;
 import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
 
 /**
  * Spikachu's spiking self-attention block (notebooks/papers/spikachu.md §4.2 C) on {@code x [T, B, S, D]}, attending

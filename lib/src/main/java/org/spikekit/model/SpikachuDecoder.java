@@ -8,7 +8,7 @@ import org.spikekit.data.DecodingBatch;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.nn.Homogenizer;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * Spikachu end to end (notebooks/papers/spikachu.md §4.2): the causal {@link Homogenizer} turns each bin's spikes

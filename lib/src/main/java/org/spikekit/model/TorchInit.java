@@ -2,7 +2,7 @@ package org.spikekit.model;
 
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Init;
+import org.spikekit.core.Init;
 
 /**
  * PyTorch-default initialisation and small tensor helpers for the PyTorch-layout models

@@ -3,7 +3,7 @@ package org.spikekit.model;
 import org.spikekit.compute.Tensor;
 import org.spikekit.data.DecodingBatch;
 import org.spikekit.nn.Tape;
-import org.spikekit.train.Module;
+import org.spikekit.core.Module;
 
 /**
  * A hand-velocity decoder of the Spikachu paper (Spikachu itself or one of its MLP/RNN/GRU/LSTM

@@ -6,9 +6,9 @@ import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Capability;
 import org.spikekit.compute.HostStorage;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Init;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Init;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Non-spiking leaky-integrator readout with synaptic current and one or more heads (stork

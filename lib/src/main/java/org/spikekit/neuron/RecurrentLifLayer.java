@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Init;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Init;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * A layer of N current-based LIF neurons with an input projection and optional all-to-all

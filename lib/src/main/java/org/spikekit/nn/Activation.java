@@ -3,7 +3,7 @@ package org.spikekit.nn;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /** Elementwise nonlinearity without parameters: ReLU, tanh or GELU (exact, erf-based, as PyTorch's default). */
 public final class Activation implements Layer {

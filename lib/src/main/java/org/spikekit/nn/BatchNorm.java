@@ -3,7 +3,7 @@ package org.spikekit.nn;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * Batch normalisation of the last (feature) axis over ALL leading axes, as PyTorch's

@@ -5,7 +5,7 @@ import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * Inverted dropout: in training, each element is kept with probability {@code 1 − p} and scaled by

@@ -11,11 +11,11 @@ import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.HostStorage;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Init;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.metrics.EnergyEstimate;
-import org.spikekit.train.Init;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
 
 /**
  * Spikachu's causal homogenizer (notebooks/papers/spikachu.md §4.2 A): the spikes of each 10-ms bin become a fixed

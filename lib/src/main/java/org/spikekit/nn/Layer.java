@@ -1,7 +1,7 @@
 package org.spikekit.nn;
 
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Module;
+import org.spikekit.core.Module;
 
 /**
  * A differentiable map on tensors whose last dimension is the feature axis. See the package

@@ -3,8 +3,8 @@ package org.spikekit.nn;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Init;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Init;
+import org.spikekit.core.Parameter;
 
 /**
  * {@code y = x·W + b} on the last axis: {@code x [..., in] → y [..., out]}, W stored {@code [in, out]}.

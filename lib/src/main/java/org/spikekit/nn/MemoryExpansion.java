@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * The memory expansion of Spikachu's MLP baseline (notebooks/papers/spikachu.md §4.5): the input at step t becomes

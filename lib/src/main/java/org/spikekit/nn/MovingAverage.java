@@ -3,7 +3,7 @@ package org.spikekit.nn;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * The output smoothing every Spikachu model applies before loss and evaluation (notebooks/papers/spikachu.md §4.2 G):

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.neuron.Surrogate;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * SpikingJelly's multi-step {@code ParametricLIFNode} (Fang et al. 2021, PLIF) with Spikachu's

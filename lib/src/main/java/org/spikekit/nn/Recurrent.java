@@ -7,8 +7,8 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Init;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Init;
+import org.spikekit.core.Parameter;
 
 /**
  * A multi-layer, unidirectional recurrent layer over a time-major sequence {@code [T, B, I] → [T, B, H]}

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * A skip connection around a layer of equal input and output shape: {@code y = f(x) + x}

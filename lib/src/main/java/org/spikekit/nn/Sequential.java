@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /** Layers applied in order; backward in reverse. Parameter names must be unique across the layers. */
 public final class Sequential implements Layer {

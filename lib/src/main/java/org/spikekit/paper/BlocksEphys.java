@@ -13,7 +13,7 @@ import org.spikekit.data.AllenData;
 import org.spikekit.data.EphysPrep;
 import org.spikekit.metrics.ExplainedTemporalVariance;
 import org.spikekit.model.AlifNet;
-import org.spikekit.model.EphysFitter;
+import org.spikekit.train.EphysFitter;
 import org.spikekit.model.EphysNeurons;
 import org.spikekit.report.Charts;
 import org.spikekit.report.RunMode;

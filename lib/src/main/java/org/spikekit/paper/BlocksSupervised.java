@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import org.spikekit.compute.Backend;
 import org.spikekit.data.BlocksData;
 import org.spikekit.model.AlifNet;
-import org.spikekit.model.AlifNetTrainer;
+import org.spikekit.train.AlifNetTrainer;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.TrainingInterruptedException;

@@ -923,7 +923,7 @@ public final class RsnnPaper {
      * run_<model>_<session>_seed<k>_<key>/}, {@code <key>} the {@link RunKey#shortHash()} of its
      * {@link #runKey}, so only a run with the same model configuration, recipe, data and library
      * resumes from it): the fine-tuning (or training) checkpoint of every
-     * epoch, and the pruning state ({@link Pruning#run(org.spikekit.train.SequenceModel, java.util.Collection,
+     * epoch, and the pruning state ({@link Pruning#run(org.spikekit.core.SequenceModel, java.util.Collection,
      * SequenceSet, SequenceSet, double, Trainer.Config, Pruning.Schedule, Trainer.EpochCallback,
      * java.util.function.Consumer, Path)}). A run killed at any point and started again with the same
      * settings continues from there and writes the same run file, bit for bit (but for its wall time).
@@ -965,7 +965,7 @@ public final class RsnnPaper {
         return out;
     }
 
-    private double testR2(org.spikekit.train.SequenceModel m, SequenceSet test) {
+    private double testR2(org.spikekit.core.SequenceModel m, SequenceSet test) {
         return Trainer.evaluate(m, test, 1);
     }
 

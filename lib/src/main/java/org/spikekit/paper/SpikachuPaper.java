@@ -1194,6 +1194,6 @@ public final class SpikachuPaper {
     }
 
     private static long sharedParameters(WindowDecoder m) {
-        return m instanceof SpikachuDecoder sd ? sd.sharedParameterCount() : m.trainableParameters().stream().mapToLong(org.spikekit.train.Parameter::numel).sum();
+        return m instanceof SpikachuDecoder sd ? sd.sharedParameterCount() : m.trainableParameters().stream().mapToLong(org.spikekit.core.Parameter::numel).sum();
     }
 }

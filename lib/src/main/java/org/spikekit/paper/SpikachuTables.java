@@ -434,11 +434,11 @@ public final class SpikachuTables {
      * names (e.g. depth 3: {@code spikachu.core.ssa}), in the model's order: tensors, values,
      * trainable values, mean |value|.
      */
-    public static Table parameterGroups(org.spikekit.train.Module model, int depth) {
+    public static Table parameterGroups(org.spikekit.core.Module model, int depth) {
         if (depth < 1) throw new IllegalArgumentException("parameterGroups: depth must be >= 1, got " + depth);
-        java.util.Set<org.spikekit.train.Parameter> trainable = new java.util.HashSet<>(model.trainableParameters());
+        java.util.Set<org.spikekit.core.Parameter> trainable = new java.util.HashSet<>(model.trainableParameters());
         Map<String, double[]> groups = new LinkedHashMap<>();   // tensors, values, trainable values, sum |value|
-        for (org.spikekit.train.Parameter p : model.parameters()) {
+        for (org.spikekit.core.Parameter p : model.parameters()) {
             String[] parts = p.name().split("\\.");
             String g = String.join(".", java.util.Arrays.copyOf(parts, Math.min(depth, parts.length)));
             double[] a = groups.computeIfAbsent(g, k -> new double[4]);

@@ -18,8 +18,6 @@ import org.spikekit.data.Splits;
 import org.spikekit.data.TrainTest;
 import org.spikekit.features.CsnnConfig;
 import org.spikekit.features.CsnnFeatures;
-import org.spikekit.model.SpikeNn;
-import org.spikekit.model.SpikeNnRun;
 import org.spikekit.report.DataChoice;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.EpochLog;

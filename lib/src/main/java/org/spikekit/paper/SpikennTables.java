@@ -7,7 +7,6 @@ import java.util.Map;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.spikekit.data.SpikingDataset;
-import org.spikekit.model.SpikeNnRun;
 import org.spikekit.report.Charts;
 import org.spikekit.train.stdp.TrainStats;
 import tech.tablesaw.api.DoubleColumn;

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Adam over the trainable parameters of a {@link Module}, one fused {@link Backend#adamStep} per

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.report.AtomicFiles;
 
 /**

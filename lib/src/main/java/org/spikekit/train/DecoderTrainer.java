@@ -18,6 +18,9 @@ import org.spikekit.metrics.R2;
 import org.spikekit.model.WindowDecoder;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * The one trainer of the Spikachu paper's decoders (Spikachu and the MLP/RNN/GRU/LSTM baselines,

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.spikekit.core.SequenceModel;
 import org.spikekit.data.SequenceSet;
 
 /**

@@ -1,6 +1,8 @@
 package org.spikekit.train;
 
 import java.util.List;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /** Gradient clipping by global norm (PyTorch {@code clip_grad_norm_}). */
 public final class GradClip {

@@ -2,6 +2,9 @@ package org.spikekit.train;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.spikekit.core.Float16;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Half-precision export, stage 4 of the tinyRSNN recipe (notebooks/papers/rsnn.md §5: the whole model is cast to
@@ -25,28 +28,14 @@ import java.util.Map;
 public final class Half {
     private Half() {}
 
-    /** {@code x} rounded to the nearest float16 value (ties to even), as a float. */
-    public static float round(float x) { return Float.float16ToFloat(Float.floatToFloat16(x)); }
+    /** {@code x} rounded to the nearest float16 value (ties to even), as a float ({@link Float16#round(float)}). */
+    public static float round(float x) { return Float16.round(x); }
 
-    /**
-     * {@code x} rounded once to the nearest float16 value (ties to even), as a float: exact for every
-     * double, unlike {@code round((float) x)}, which rounds twice and can land on the other side of a
-     * float16 midpoint. Beyond the float16 range: ±infinity; NaN stays NaN.
-     */
-    public static float round(double x) {
-        if (Double.isNaN(x) || Double.isInfinite(x) || x == 0) return (float) x;
-        double a = Math.abs(x);
-        // spacing of float16 values around a: 2^-24 below the normal range (2^-14), else 2^(e − 10)
-        double ulp = a < 0x1p-14 ? 0x1p-24 : Math.scalb(1.0, Math.getExponent(a) - 10);
-        double r = Math.rint(a / ulp) * ulp;                    // a/ulp and the product are exact (powers of two)
-        if (r > 65504.0) return x > 0 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
-        return (float) Math.copySign(r, x);
-    }
+    /** {@code x} rounded once to the nearest float16 value (ties to even), as a float ({@link Float16#round(double)}). */
+    public static float round(double x) { return Float16.round(x); }
 
-    /** True when {@code x} is a float16 value (bit-exact round trip, sign of zero included). */
-    public static boolean representable(float x) {
-        return Float.isNaN(x) || Float.floatToRawIntBits(round(x)) == Float.floatToRawIntBits(x);
-    }
+    /** True when {@code x} is a float16 value ({@link Float16#representable}). */
+    public static boolean representable(float x) { return Float16.representable(x); }
 
     /**
      * What rounding changed.

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import org.spikekit.compute.Backend;
+import org.spikekit.core.Parameter;
 
 /**
  * LAMB (You et al. 2020, "Large Batch Optimization for Deep Learning") as the Spikachu recipe uses
@@ -43,7 +44,7 @@ public final class Lamb implements Optimizer {
     private Config cfg;
     private int step;
 
-    /** Optimises the given parameters (e.g. {@link Module#trainableParameters()} or a chosen subset). */
+    /** Optimises the given parameters (e.g. {@link org.spikekit.core.Module#trainableParameters()} or a chosen subset). */
     public Lamb(List<Parameter> params, Config cfg) {
         if (cfg == null) throw new IllegalArgumentException("Lamb: config must not be null");
         this.params = List.copyOf(params);

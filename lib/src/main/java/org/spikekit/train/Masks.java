@@ -9,6 +9,8 @@ import java.util.Set;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Binary pruning masks by parameter name (1 = kept, 0 = pruned), e.g. from

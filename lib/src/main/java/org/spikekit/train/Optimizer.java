@@ -1,6 +1,7 @@
 package org.spikekit.train;
 
 import java.util.List;
+import org.spikekit.core.Parameter;
 
 /**
  * The contract every gradient optimiser of the kit keeps ({@link Adam}, {@link Lamb},

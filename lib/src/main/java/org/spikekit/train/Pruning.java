@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.spikekit.compute.CounterRng;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
 import org.spikekit.data.SequenceSet;
 
 /**

@@ -8,6 +8,8 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
 import org.spikekit.compute.UnaryOp;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * SMORMS3 (Simon Funk, 2015; the optimiser of stork and of the RSNN paper, lr 2e-3, eps 1e-16).

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Losses;
+import org.spikekit.core.SequenceModel;
 import org.spikekit.metrics.R2;
 
 /**

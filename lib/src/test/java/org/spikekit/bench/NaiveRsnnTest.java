@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.model.Rsnn;
-import org.spikekit.train.Parameter;
 
 /**
  * The naive step-by-step RSNN of the benchmark does the same work as the fused path: same

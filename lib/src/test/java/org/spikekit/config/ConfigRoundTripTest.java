@@ -28,9 +28,9 @@ import org.spikekit.data.SpikeDetector;
 import org.spikekit.data.SyntheticImages;
 import org.spikekit.features.CsnnConfig;
 import org.spikekit.model.AlifNet;
-import org.spikekit.model.AlifNetTrainer;
+import org.spikekit.train.AlifNetTrainer;
 import org.spikekit.model.Baselines;
-import org.spikekit.model.EphysFitter;
+import org.spikekit.train.EphysFitter;
 import org.spikekit.model.EphysNeurons;
 import org.spikekit.model.Rsnn;
 import org.spikekit.model.Snn2;
@@ -57,8 +57,8 @@ import org.spikekit.train.Pruning;
 import org.spikekit.train.SpikeRegularizer;
 import org.spikekit.train.Trainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
-import org.spikekit.train.sweep.LocalExecutor;
-import org.spikekit.train.sweep.SlurmExecutor;
+import org.spikekit.sweep.LocalExecutor;
+import org.spikekit.sweep.SlurmExecutor;
 
 /**
  * Every configuration record of the kit goes through JSON and back unchanged (issue 22, item 4:

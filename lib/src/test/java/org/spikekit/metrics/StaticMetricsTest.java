@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.MetricLayer.InputKind;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
 
 class StaticMetricsTest {
     private final Backend be = new CpuBackend(1);

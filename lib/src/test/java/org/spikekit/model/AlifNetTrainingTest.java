@@ -11,6 +11,7 @@ import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.ImageSet;
 import org.spikekit.data.NMnistFile;
 import org.spikekit.data.ShdFile;
+import org.spikekit.train.AlifNetTrainer;
 
 /** Blocks vs standard ALIF in {@link AlifNet} on tiny SHD / N-MNIST stand-ins. */
 class AlifNetTrainingTest {

@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.ExplainedTemporalVariance;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
 import org.spikekit.neuron.AlifTape;
-import org.spikekit.train.Parameter;
+import org.spikekit.train.EphysFitter;
 
 class EphysNeuronsTest {
     final Backend be = new CpuBackend();

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.ConnectionSparsity;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.DenseOperations;
@@ -24,7 +25,6 @@ import org.spikekit.metrics.SynapticOperations;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.Surrogate;
-import org.spikekit.train.Parameter;
 
 /**
  * NeuroBench descriptions of the real models against the published static numbers (notebooks/papers/rsnn.md §4.3,

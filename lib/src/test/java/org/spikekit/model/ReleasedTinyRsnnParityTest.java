@@ -30,7 +30,7 @@ import org.spikekit.data.TorchCheckpoint;
 import org.spikekit.metrics.DType;
 import org.spikekit.testing.ReferenceSets;
 import org.spikekit.train.Half;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * The authors' released tinyRSNN checkpoints (reference set {@code rsnn-released}, every

@@ -121,7 +121,7 @@ class RsnnGoldenParityTest {
 
     /** Host copies of a pass. */
     record SequenceModelPass(float[] spikes, float[] pred) {
-        static SequenceModelPass of(org.spikekit.train.SequenceModel.Pass p) {
+        static SequenceModelPass of(org.spikekit.core.SequenceModel.Pass p) {
             return new SequenceModelPass(p.spikes().backend().toHost(p.spikes()), p.prediction().backend().toHost(p.prediction()));
         }
     }

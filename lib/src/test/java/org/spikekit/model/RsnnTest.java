@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
+import org.spikekit.data.SequenceSet;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.ReadoutParams;
-import org.spikekit.train.Parameter;
-import org.spikekit.data.SequenceSet;
-import org.spikekit.train.Trainer;
 import org.spikekit.train.SpikeRegularizer;
+import org.spikekit.train.Trainer;
 
 /** Parameter counts, latency, dropout determinism and gradients of the RSNN model. */
 class RsnnTest {

@@ -17,7 +17,7 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.neuron.Surrogate;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * SNN3: the FIFO-buffer binning by hand, forward parity with the step-by-step double reference

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * SNN2 and SNN3 give the cpu backend's prediction and gradients on every other backend that can

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.SequenceModel;
 import org.spikekit.data.SequenceSet;
-import org.spikekit.train.SequenceModel;
 import org.spikekit.train.SpikeRegularizer;
 import org.spikekit.train.Trainer;
 

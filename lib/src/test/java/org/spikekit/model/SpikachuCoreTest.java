@@ -14,12 +14,12 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.neuron.Surrogate;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Adam;
-import org.spikekit.train.Losses;
-import org.spikekit.train.Parameter;
 
 class SpikachuCoreTest {
     private final Backend be = new CpuBackend();

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.ResetMode;
-import org.spikekit.train.Parameter;
 
 /** The streaming decoder reproduces {@link Rsnn#predict} bit for bit, bin by bin. */
 class StreamingDecoderTest {

@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.model.AlifNet;
-import org.spikekit.train.Parameter;
 
 /**
  * End-to-end gradient checks of {@link AlifNet}'s hand-written backward (input projection, either

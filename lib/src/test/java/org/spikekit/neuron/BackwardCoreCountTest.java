@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /** The fused recurrent LIF backward gives the same bits whatever the number of threads it runs on. */
 class BackwardCoreCountTest {

@@ -29,7 +29,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.data.Npy;
 import org.spikekit.model.AlifNet;
 import org.spikekit.testing.ReferenceSets;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * The kit's ALIF layers against the Blocks golden set ({@code data/reference/blocks-golden/},

@@ -18,8 +18,8 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.metrics.EnergyConstants;
-import org.spikekit.train.Parameter;
 
 class HomogenizerTest {
     private final Backend be = new CpuBackend();

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Parameter;
 
 /**
  * Finite-difference gradient check of a {@link Layer}: loss = Σ y·R for a fixed random R; the

@@ -11,7 +11,7 @@ import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.AllenData;
 import org.spikekit.data.AllenStandin;
 import org.spikekit.model.AlifNet;
-import org.spikekit.model.EphysFitter;
+import org.spikekit.train.EphysFitter;
 import org.spikekit.report.DataChoice;
 import org.spikekit.report.RunMode;
 

@@ -12,8 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.spikekit.data.SpikingSplit;
 import org.spikekit.data.SyntheticSpiking;
-import org.spikekit.model.SpikeNn;
-import org.spikekit.model.SpikeNnRun;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.stdp.SpikeNnConfig;
 import tech.tablesaw.api.Table;

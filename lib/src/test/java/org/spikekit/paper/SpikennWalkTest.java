@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.config.Configs;
 import org.spikekit.data.ImageData;
-import org.spikekit.model.SpikeNn;
-import org.spikekit.model.SpikeNnRun;
 import org.spikekit.report.DataChoice;
 import org.spikekit.report.RunMode;
 

@@ -6,8 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.train.Module;
-import org.spikekit.train.Parameter;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 class ModelSummaryTest {
     @Test

@@ -30,6 +30,7 @@ import org.spikekit.model.SpikachuDecoder;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
 import org.spikekit.report.RunMode;
+import org.spikekit.core.Parameter;
 
 /** One trainer for Spikachu and its baselines: learning, checkpoint selection, fine-tuning, causality. */
 class DecoderTrainerTest {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.Parameter;
 
 class LambAndScheduleTest {
     private final Backend be = new CpuBackend();

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
 
 /**
  * Every optimiser keeps the {@link Optimizer} contract: a run stopped after some steps and

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.Rsnn;
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.model.Rsnn;
 

@@ -33,7 +33,6 @@ import org.spikekit.data.SpikingSplit;
 import org.spikekit.data.SyntheticSpiking;
 import org.spikekit.data.UnitDropout;
 import org.spikekit.model.AlifNet;
-import org.spikekit.model.AlifNetTrainer;
 import org.spikekit.model.BaselineDecoder;
 import org.spikekit.model.Baselines;
 import org.spikekit.model.Rsnn;
@@ -41,6 +40,8 @@ import org.spikekit.nn.MovingAverage;
 import org.spikekit.report.RunMode;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
 
 /**
  * A training loop interrupted from another thread (a notebook's ■ sets the cell thread's interrupt
@@ -296,7 +297,7 @@ class TrainingInterruptTest {
             """, "test");
         Path runs = dir.resolve("runs");
         CountDownLatch firstEpoch = new CountDownLatch(1);
-        org.spikekit.model.SpikeNn nn = new org.spikekit.model.SpikeNn(runs, 2, false, line -> {
+        org.spikekit.paper.SpikeNn nn = new org.spikekit.paper.SpikeNn(runs, 2, false, line -> {
             if (line.contains(": epoch ")) firstEpoch.countDown();
         });
         AtomicReference<Throwable> thrown = new AtomicReference<>();

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Losses;
 
 class WeightedMseTest {
     private final Backend be = new CpuBackend();

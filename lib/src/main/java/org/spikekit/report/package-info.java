@@ -1,0 +1,8 @@
+/**
+ * Notebook helpers: {@code Notebook}, figures, tables, provenance, run records, {@code RunKey} (when a
+ * stored result is reused).
+ *
+ * <p>Layer: above {@code train}; below {@code features}, {@code paper} and {@code sweep}. The package
+ * order is checked by {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).
+ */
+package org.spikekit.report;
