@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -41,6 +42,11 @@ import org.spikekit.compute.Tensor;
  */
 public final class HostLifKernel implements LifKernel {
     static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    /** Int lanes of the same count as {@link #SP} (null if none): spike lists are written by compressing lane indices. */
+    static final VectorSpecies<Integer> ISP = IntVector.SPECIES_PREFERRED.length() == SP.length()
+            ? IntVector.SPECIES_PREFERRED : null;
+    /** {@code 0, 1, …, L−1} in {@link #ISP}'s lanes, or null. */
+    private static final IntVector IOTA = ISP == null ? null : IntVector.zero(ISP).addIndex(1);
     private final Backend be;
     private final boolean transposedDots;
 
@@ -136,7 +142,7 @@ public final class HostLifKernel implements LifKernel {
         final int nc = chunks(b);
         IntStream.range(0, nc).parallel().forEach(ch -> {
             int b0 = (int) ((long) b * ch / nc), b1 = (int) ((long) b * (ch + 1) / nc);
-            int[] active = new int[n];
+            int[] active = new int[n + SP.length()];          // room for a whole vector of indices at the end
             if (d == 1 && t > 0) {                               // a pending input enters with c[0]
                 for (int r = b0; r < b1; r++) {
                     for (int j = 0; j < n; j++) H[ho + r * n + j] += P[r * n + j];
@@ -213,8 +219,11 @@ public final class HostLifKernel implements LifKernel {
         }
     }
 
-    /** Binary spikes of one row; returns the number of active neurons listed in {@code active}. */
-    private static int spikesBinary(float[] th, float[] S, int sOff, float[] U, int st, int n, long[] bits, int row,
+    /**
+     * Binary spikes of one row; returns the number of active neurons listed (ascending) in {@code active},
+     * which needs room for {@code n + SP.length()} entries (a whole vector of indices is stored per vector of U).
+     */
+    static int spikesBinary(float[] th, float[] S, int sOff, float[] U, int st, int n, long[] bits, int row,
                                     int[] active) {
         int na = 0, bound = SP.loopBound(n);
         for (int j = 0; j < bound; j += SP.length()) {
@@ -222,7 +231,11 @@ public final class HostLifKernel implements LifKernel {
             VectorMask<Float> fire = u.sub(FloatVector.fromArray(SP, th, j)).compare(VectorOperators.GT, 0f);
             FloatVector.zero(SP).blend(1f, fire).intoArray(S, sOff + j);
             long m = fire.toLong();
-            if (m != 0) {
+            if (IOTA != null) {                                   // branch-free: the firing lanes' indices, ascending
+                IOTA.add(j).compress(fire.cast(ISP)).intoArray(active, na);
+                na += Long.bitCount(m);
+                if (bits != null) storeBits(bits, row, n, j, m);  // ORs in 0 when none fired
+            } else if (m != 0) {
                 if (bits != null) storeBits(bits, row, n, j, m);
                 while (m != 0) {
                     active[na++] = j + Long.numberOfTrailingZeros(m);
