@@ -34,12 +34,25 @@ import org.spikekit.neuron.Timescales;
  *
  * <p>Known issue (open): in a JVM that has already run the small cases, the big elementwise case
  * runs ~10x slower (≈9e7 vs ≈8.7e8 neuron-steps/s when run alone) after a JIT recompilation;
- * suspected Vector-API boxing when C2 recompiles the kernel's worker lambda. Not yet fixed. Median over {@code repeats} after {@value #WARMUP} warm-up runs; the output allocation is inside the timed region.
+ * suspected Vector-API boxing when C2 recompiles the kernel's worker lambda. Not yet fixed. Median over {@code repeats}
+ * after the warm-up ({@link #warming}: at least {@value #WARMUP} runs, and up to {@value #JIT_RUNS} runs or
+ * {@value #JIT_MILLIS} ms, whichever comes first, so the small cases are timed in C2-compiled code — with 3 warm-up
+ * runs the small elementwise case was timed while C2 was still compiling: its first ~18 runs take 7–10 ms, later
+ * ones ~2 ms, results/bench/rsnn-speed.md session 11); the output allocation is inside the timed region.
  */
 public final class LifBench {
     private LifBench() {}
 
     static final int WARMUP = 3;
+    /** Warm-up runs after which a case is timed even if {@link #JIT_MILLIS} has not passed. */
+    static final int JIT_RUNS = 25;
+    /** Warm-up time after which a case is timed once {@link #WARMUP} runs are done. */
+    static final long JIT_MILLIS = 1500;
+
+    /** True while a case is still warming up after {@code runs} untimed runs that took {@code nanos} in all. */
+    static boolean warming(int runs, long nanos) {
+        return runs < WARMUP || (runs < JIT_RUNS && nanos < JIT_MILLIS * 1_000_000L);
+    }
 
     record Size(int n, int b, int t) {
         long steps() { return (long) n * b * t; }
@@ -92,7 +105,9 @@ public final class LifBench {
         LifState s0 = LifState.zeros(be, s.b(), s.n());
         double[] times = new double[repeats];
         double rate = 0;
-        for (int r = -WARMUP; r < repeats; r++) {
+        int warm = 0;
+        long warmNanos = 0;
+        for (int r = 0; r < repeats; ) {
             be.copy(h0, h);
             be.synchronize();
             long t0 = System.nanoTime();
@@ -100,8 +115,13 @@ public final class LifBench {
             if (backward) k.backward(lp, f.tape(), gS, null);
             be.synchronize();
             long t1 = System.nanoTime();
-            if (r >= 0) times[r] = (t1 - t0) * 1e-9;
-            else if (r == -1) rate = be.sum(f.spikes()) / s.steps();
+            if (warming(warm, warmNanos)) {
+                warm++;
+                warmNanos += t1 - t0;
+                if (!warming(warm, warmNanos)) rate = be.sum(f.spikes()) / s.steps();
+            } else {
+                times[r++] = (t1 - t0) * 1e-9;
+            }
         }
         String what = (recurrent ? "recurrent " : "elementwise ") + (backward ? "fwd+bwd" : "fwd");
         return row(be, what + " " + s.label(), s.steps(), times,
@@ -116,7 +136,9 @@ public final class LifBench {
         Tensor gS = be.zeros(s.t(), s.b(), s.n());
         be.randNormal(gS, 22, 0f, 1f);
         double[] times = new double[repeats];
-        for (int r = -WARMUP; r < repeats; r++) {
+        int warm = 0;
+        long warmNanos = 0;
+        for (int r = 0; r < repeats; ) {
             layer.zeroGrad();
             be.synchronize();
             long t0 = System.nanoTime();
@@ -124,7 +146,12 @@ public final class LifBench {
             layer.backward(out.tape(), gS, null);
             be.synchronize();
             long t1 = System.nanoTime();
-            if (r >= 0) times[r] = (t1 - t0) * 1e-9;
+            if (warming(warm, warmNanos)) {
+                warm++;
+                warmNanos += t1 - t0;
+            } else {
+                times[r++] = (t1 - t0) * 1e-9;
+            }
         }
         return row(be, "layer fwd+bwd in=" + inputs + " " + s.label(), s.steps(), times,
                 note + "; includes the backend's gemms (x·W, xᵀ·dh, dh·Wᵀ)");

@@ -2,6 +2,8 @@ package org.spikekit.model;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
@@ -59,7 +61,9 @@ import org.spikekit.neuron.Timescales;
  * Summing whole rows matters for bigRSNN (N = 1024, ~33 rows of 4 KB per step): the earlier
  * order (per vector of neurons, all rows in a register) read the rows 64 bytes at a time across ~35
  * streams and took about 3× longer on the same machine (results/bench/rsnn-speed.md); both orders
- * add the same terms per neuron in the same order, so the bits are the same.
+ * add the same terms per neuron in the same order, so the bits are the same. The next step's spiking
+ * neurons are listed without a branch per spike (per vector, the lane indices compressed to the firing
+ * lanes): a data-dependent bit loop there cost about a fifth of a bigRSNN step in mispredicted branches.
  *
  * <p>The decoder copies the weights, decays and thresholds at {@link #of} time: later training of
  * the model does not reach it (make a new decoder). No allocation per step in
@@ -70,6 +74,9 @@ public final class StreamingDecoder {
     /** Depth block of the cpu gemm ({@code Sgemm.KC}); the tests against {@link Rsnn#predict} guard it. */
     static final int GEMM_KC = 256;
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    /** Int lanes of the same count as {@link #SP}: the spike list is written by compressing lane indices. */
+    private static final VectorSpecies<Integer> ISP = IntVector.SPECIES_PREFERRED.length() == SP.length()
+            ? IntVector.SPECIES_PREFERRED : null;
 
     private final int inputs, neurons, units, outputs;
     private final boolean zeroReset, blockedInput, hiddenLate, readoutLate;
@@ -145,8 +152,8 @@ public final class StreamingDecoder {
         hr = new float[units];
         racc = new float[units];
         inIdx = new int[inputs];
-        active = new int[neurons];
-        next = new int[neurons];
+        active = new int[neurons + SP.length()];          // room for a whole vector of indices at the end
+        next = new int[neurons + SP.length()];
         reset();
     }
 
@@ -256,6 +263,7 @@ public final class StreamingDecoder {
         final float[] W = w, V = v, U = u, I = i, H = h, A = acc, BM = bm, OBM = obm, BS = bs, TH = th, P = pend;
         final boolean zero = zeroReset, late = hiddenLate;
         final FloatVector one = FloatVector.broadcast(SP, 1f), none = FloatVector.zero(SP);
+        final IntVector iota = ISP == null ? null : IntVector.zero(ISP).addIndex(1);
         // the currents, one whole row of W or V at a time into A (L1-resident): each row is read as one
         // sequential stream, which keeps the loads of the ~30 rows of a bigRSNN step in flight; per
         // neuron the terms are the same, in the same order, as summing all rows in a register
@@ -305,10 +313,16 @@ public final class StreamingDecoder {
             iv.mul(FloatVector.fromArray(SP, BS, j)).add(cin).intoArray(I, j);
             FloatVector un = zero ? m.mul(one.sub(s)) : m.sub(tv.mul(s));
             un.intoArray(U, j);
-            long bits = un.sub(tv).compare(VectorOperators.GT, 0f).toLong();
-            while (bits != 0) {
-                nxt[c++] = j + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
+            VectorMask<Float> fire = un.sub(tv).compare(VectorOperators.GT, 0f);
+            if (iota != null) {                                   // branch-free: the firing lanes' indices, ascending
+                iota.add(j).compress(fire.cast(ISP)).intoArray(nxt, c);
+                c += fire.trueCount();
+            } else {
+                long bits = fire.toLong();
+                while (bits != 0) {
+                    nxt[c++] = j + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                }
             }
         }
         for (; j < n; j++) {

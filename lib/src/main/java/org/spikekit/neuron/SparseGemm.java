@@ -2,6 +2,8 @@ package org.spikekit.neuron;
 
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
@@ -53,10 +55,26 @@ final class SparseGemm {
         return nz <= samples / 4;
     }
 
-    /** Lists (ascending) the positions p of {@code a[o + p] ≠ 0} for {@code 0 ≤ p < len}; returns their count. */
+    /** Int lanes of the same count as {@link #SP} (null if none): index lists are written by compressing lane indices. */
+    private static final VectorSpecies<Integer> ISP = IntVector.SPECIES_PREFERRED.length() == SP.length()
+            ? IntVector.SPECIES_PREFERRED : null;
+    private static final IntVector IOTA = ISP == null ? null : IntVector.zero(ISP).addIndex(1);
+
+    /**
+     * Lists (ascending) the positions p of {@code a[o + p] ≠ 0} for {@code 0 ≤ p < len}; returns their count.
+     * {@code idx} needs room for {@code len + SP.length()} entries ({@link #indexRoom}): each vector of
+     * {@code a} stores a whole vector of indices (branch-free, the non-zero lanes' positions packed first).
+     */
     static int nonZeros(float[] a, int o, int len, int[] idx) {
         final int L = SP.length(), bound = SP.loopBound(len);
         int cnt = 0, p = 0;
+        if (IOTA != null) {
+            for (; p < bound; p += L) {
+                VectorMask<Float> nz = FloatVector.fromArray(SP, a, o + p).compare(VectorOperators.NE, 0f);
+                IOTA.add(p).compress(nz.cast(ISP)).intoArray(idx, cnt);
+                cnt += nz.trueCount();
+            }
+        }
         for (; p < bound; p += L) {
             long bits = FloatVector.fromArray(SP, a, o + p).compare(VectorOperators.NE, 0f).toLong();
             while (bits != 0) {
@@ -67,6 +85,9 @@ final class SparseGemm {
         for (; p < len; p++) if (a[o + p] != 0f) idx[cnt++] = p;
         return cnt;
     }
+
+    /** Length of an index array for {@link #nonZeros} over {@code len} values. */
+    static int indexRoom(int len) { return len + SP.length(); }
 
     /** {@code kc} of the cpu gemm for depth k: k split into ceil(k/256) equal blocks. */
     static int depthBlock(int k) {
@@ -90,7 +111,7 @@ final class SparseGemm {
         final int ao = off(a), bo = off(b), co = off(c), kc = depthBlock(k);
         int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         IntStream.range(0, tasks).parallel().forEach(tk -> {
-            int[] idx = new int[k];
+            int[] idx = new int[indexRoom(k)];
             float[] val = new float[k];
             int r1 = Math.min(m, (tk + 1) * ROWS_PER_TASK);
             for (int r = tk * ROWS_PER_TASK; r < r1; r++) {
@@ -151,7 +172,7 @@ final class SparseGemm {
             int j1 = pt == parts - 1 ? n : (int) ((long) n * (pt + 1) / parts / L * L);
             int w = j1 - j0;
             float[] acc = new float[m * w];
-            int[] idx = new int[m];
+            int[] idx = new int[indexRoom(m)];
             for (int b0 = 0; b0 < k; b0 += kc) {
                 int b1 = Math.min(k, b0 + kc);
                 java.util.Arrays.fill(acc, 0f);

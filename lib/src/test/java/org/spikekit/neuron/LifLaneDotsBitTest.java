@@ -14,7 +14,7 @@ import org.spikekit.compute.Tensor;
 /**
  * Pins the host kernel's backward {@code dI·Vᵀ} with lanes side by side ({@link HostLifKernel#laneDots},
  * the default) to the one-dot-at-a-time layout it replaced, bit for bit: spikes, final state and every
- * gradient, on shapes with full vectors and tails (N = 1, 15, 16, 17, 37, 64, 100), B = 1 and odd batches
+ * gradient, on shapes with full vectors and tails (N = 1, 15, 16, 17, 37, 64, 70, 79, 100; 64–79 run the unrolled four-chunk loop), B = 1 and odd batches
  * (chunks of unequal size, several chunks per worker), synaptic delays 1 and 2, with and without a dropout
  * mask, both reset modes.
  */
@@ -59,7 +59,7 @@ class LifLaneDotsBitTest {
     @ParameterizedTest(name = "T={0} B={1} N={2} delay={3} masked={4} reset={5}")
     @CsvSource({"20,1,1,1,false,ZERO", "20,1,15,2,true,ZERO", "20,3,16,2,false,ZERO", "20,5,17,1,true,SUBTRACT",
             "30,13,37,2,true,ZERO", "30,32,64,2,false,ZERO", "30,32,64,2,true,ZERO", "25,9,100,1,false,SUBTRACT",
-            "25,21,100,2,true,ZERO", "12,40,64,1,true,ZERO"})
+            "25,21,100,2,true,ZERO", "12,40,64,1,true,ZERO", "20,12,70,1,false,SUBTRACT", "15,16,79,2,true,ZERO"})
     void laneDotsGiveTheBitsOfOneDotAtATime(int t, int b, int n, int delay, boolean masked, ResetMode reset) {
         Backend be = new CpuBackend();
         List<float[]> a = run(be, true, t, b, n, delay, masked, reset, 31L + n);
