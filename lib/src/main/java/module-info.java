@@ -38,6 +38,7 @@ module org.spikekit {
     exports org.spikekit.core;
     exports org.spikekit.data;
     exports org.spikekit.features;
+    exports org.spikekit.io;
     exports org.spikekit.metrics;
     exports org.spikekit.model;
     exports org.spikekit.neuron;
@@ -52,6 +53,7 @@ module org.spikekit {
     // org.spikekit.data.hdf5 (the kit's HDF5 writer)
 
     // run records, provenance and sweep files are (de)serialised by Jackson through reflection
+    opens org.spikekit.data to com.fasterxml.jackson.databind;   // DataRecord in provenance files
     opens org.spikekit.model to com.fasterxml.jackson.databind;
     opens org.spikekit.paper to com.fasterxml.jackson.databind;
     opens org.spikekit.report to com.fasterxml.jackson.databind;

@@ -20,16 +20,16 @@ import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Losses;
 import org.spikekit.data.Npy;
 import org.spikekit.data.SpikingDataset;
 import org.spikekit.data.SyntheticSpiking;
+import org.spikekit.io.AtomicFiles;
 import org.spikekit.model.Rsnn;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
-import org.spikekit.report.AtomicFiles;
 import org.spikekit.train.Adam;
-import org.spikekit.core.Losses;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 

@@ -13,11 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.spikekit.report.AtomicFiles;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.DataRecord;
-import org.spikekit.report.Notebook;
-import org.spikekit.report.RunMode;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * Where the Blocks e-phys notebook gets the Allen Cell Types cells from (notebooks/papers/blocks.md §3.5): the real
@@ -97,7 +93,7 @@ public final class AllenData {
     }
 
     /** Loads with the notebook's DATA and MODE, records the provenance in it; epochs of 1 s (the paper's). */
-    public static Cells load(Notebook nb, double rateHz, int limit) {
+    public static Cells load(DataContext nb, double rateHz, int limit) {
         Cells c = at(nb.dataDir()).load(nb.data(), nb.mode(), rateHz, limit);
         nb.dataFile(c.record());
         return c;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * SpikeKit's seeded stand-in for the Allen Cell Types data of the Blocks e-phys experiment,

@@ -8,11 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.spikekit.report.AtomicFiles;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.DataRecord;
-import org.spikekit.report.Notebook;
-import org.spikekit.report.RunMode;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * Where the Blocks notebooks get SHD and N-MNIST from (notebooks/papers/blocks.md §3.2–3.4): the real files under
@@ -43,7 +39,7 @@ public final class BlocksData {
 
     public static BlocksData at(Path dataDir) { return new BlocksData(dataDir); }
 
-    public static BlocksData locate() { return at(Notebook.findRoot(System.getenv("SPIKEKIT_HOME"), Path.of("")).resolve("data")); }
+    public static BlocksData locate() { return at(ProjectRoot.dataDir()); }
 
     public Path dataDir() { return dataDir; }
 
@@ -64,7 +60,7 @@ public final class BlocksData {
     }
 
     /** Loads SHD with the notebook's DATA and MODE and records both files in its provenance. */
-    public static Shd shd(Notebook nb) {
+    public static Shd shd(DataContext nb) {
         Shd s = at(nb.dataDir()).shd(nb.data(), nb.mode());
         nb.dataFile(s.trainRecord());
         nb.dataFile(s.testRecord());
@@ -160,7 +156,7 @@ public final class BlocksData {
         public boolean real() { return record.source().equals("real"); }
     }
 
-    public static NMnist nmnist(Notebook nb) {
+    public static NMnist nmnist(DataContext nb) {
         NMnist n = at(nb.dataDir()).nmnist(nb.data(), nb.mode());
         nb.dataFile(n.record());
         return n;

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.spikekit.report.RunMode;
 
 /**
  * Command line used by {@code make data} (all paths relative to the project root, default the

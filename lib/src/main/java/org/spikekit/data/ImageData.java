@@ -12,11 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.spikekit.report.AtomicFiles;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.DataRecord;
-import org.spikekit.report.Notebook;
-import org.spikekit.report.RunMode;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * Where the SpikeNN image data sets come from (notebooks/papers/spikenn.md §3.1): {@code mnist},
@@ -72,11 +68,11 @@ public final class ImageData {
 
     /** Data of the project found from {@code SPIKEKIT_HOME} or the working directory. */
     public static ImageData locate() {
-        return at(Notebook.findRoot(System.getenv("SPIKEKIT_HOME"), Path.of("")).resolve("data"));
+        return at(ProjectRoot.dataDir());
     }
 
     /** Loads with the notebook's {@code DATA} and {@code MODE} and records the file in its provenance. */
-    public static TrainTest load(Notebook nb, String dataset) {
+    public static TrainTest load(DataContext nb, String dataset) {
         TrainTest t = at(nb.dataDir()).load(dataset, nb.data(), nb.mode());
         nb.dataFile(t.record());
         return t;

@@ -11,10 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.DataRecord;
-import org.spikekit.report.Notebook;
-import org.spikekit.report.RunMode;
 
 /**
  * Where notebooks get O'Doherty et al. (2017) sessions from: the real file
@@ -152,13 +148,13 @@ public final class ODohertyData {
         return new ODohertyData(dataDir);
     }
 
-    /** Data of the project found from {@code SPIKEKIT_HOME} or the working directory (as {@link Notebook} finds it). */
+    /** Data of the project found from {@code SPIKEKIT_HOME} or the working directory ({@link ProjectRoot#dataDir()}). */
     public static ODohertyData locate() {
-        return at(Notebook.findRoot(System.getenv("SPIKEKIT_HOME"), Path.of("")).resolve("data"));
+        return at(ProjectRoot.dataDir());
     }
 
     /** Data of the notebook's project. */
-    public static ODohertyData of(Notebook nb) {
+    public static ODohertyData of(DataContext nb) {
         return at(nb.dataDir());
     }
 
@@ -209,7 +205,7 @@ public final class ODohertyData {
     }
 
     /** Loads with the notebook's {@code DATA} and {@code MODE}, records the file in its provenance, returns the session. */
-    public static ReachSession session(Notebook nb, String name) {
+    public static ReachSession session(DataContext nb, String name) {
         Loaded l = of(nb).load(name, nb.data(), nb.mode());
         nb.dataFile(l.record());
         return l.session();
@@ -242,7 +238,7 @@ public final class ODohertyData {
      * The provenance record {@link #load} gives for session {@code name}, without reading the session
      * when a real file is used (its checksum comes from the digest cache); a synthetic stand-in is
      * loaded (and written or regenerated when needed), as {@link #load} does. For keys of stored
-     * results ({@link org.spikekit.report.RunKey}), which need the files' checksums only.
+     * results ({@code org.spikekit.report.RunKey}), which need the files' checksums only.
      */
     public DataRecord record(String name, DataChoice choice, RunMode mode) {
         requireKnown(name);

@@ -14,10 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.DataRecord;
-import org.spikekit.report.Notebook;
-import org.spikekit.report.RunMode;
 
 /**
  * The Perich et al. (2018) sessions a Spikachu run uses, preprocessed together
@@ -147,7 +143,7 @@ public final class PerichData {
     // ================================================================== loading
 
     /** Loads with the notebook's {@code DATA} and {@code MODE} and records every file in its provenance. */
-    public static PerichData load(Notebook nb) {
+    public static PerichData load(DataContext nb) {
         PerichData d = load(nb.dataDir(), nb.data(), nb.mode());
         for (DataRecord r : d.records()) nb.dataFile(r);
         return d;

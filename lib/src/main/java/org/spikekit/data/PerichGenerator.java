@@ -12,7 +12,6 @@ import java.util.stream.IntStream;
 import org.spikekit.data.PerichNwb.Recording;
 import org.spikekit.data.PerichNwb.Task;
 import org.spikekit.data.PerichNwb.Trials;
-import org.spikekit.report.RunMode;
 
 /**
  * Seeded synthetic stand-in for the Perich et al. (2018) sessions of DANDI 000688, used when the

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * Single-spike input samples for the SpikeNN readout (notebooks/papers/spikenn.md §3.5; original

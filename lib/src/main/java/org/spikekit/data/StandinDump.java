@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.spikekit.data.AllenNwb.Sweep;
-import org.spikekit.report.RunMode;
 
 /**
  * Writes one small stand-in of every HDF5 layout the kit writes (with {@link

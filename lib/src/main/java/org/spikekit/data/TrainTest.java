@@ -6,7 +6,7 @@ package org.spikekit.data;
  * @param record provenance of the file read (real or synthetic, path, checksum, how verified);
  *     null when read directly from a path without the resolver
  */
-public record TrainTest(ImageSet train, ImageSet test, org.spikekit.report.DataRecord record) {
+public record TrainTest(ImageSet train, ImageSet test, org.spikekit.data.DataRecord record) {
     public TrainTest {
         if (train.height() != test.height() || train.width() != test.width() || train.channels() != test.channels()
                 || !train.classNames().equals(test.classNames())) {
@@ -18,7 +18,7 @@ public record TrainTest(ImageSet train, ImageSet test, org.spikekit.report.DataR
         this(train, test, null);
     }
 
-    TrainTest withRecord(org.spikekit.report.DataRecord r) {
+    TrainTest withRecord(org.spikekit.data.DataRecord r) {
         return new TrainTest(train, test, r);
     }
 }

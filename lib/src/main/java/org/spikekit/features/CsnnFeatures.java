@@ -13,7 +13,7 @@ import org.spikekit.data.ImageSet;
 import org.spikekit.data.Npy;
 import org.spikekit.data.Splits;
 import org.spikekit.data.TrainTest;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.io.AtomicFiles;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;

@@ -23,14 +23,13 @@ import org.spikekit.data.PerichGenerator;
 import org.spikekit.data.PerichPrep;
 import org.spikekit.data.PrimateReaching;
 import org.spikekit.data.ReachGenerator;
+import org.spikekit.data.RunMode;
 import org.spikekit.data.ShdFile;
 import org.spikekit.data.SpikeDetector;
 import org.spikekit.data.SyntheticImages;
 import org.spikekit.features.CsnnConfig;
 import org.spikekit.model.AlifNet;
-import org.spikekit.train.AlifNetTrainer;
 import org.spikekit.model.Baselines;
-import org.spikekit.train.EphysFitter;
 import org.spikekit.model.EphysNeurons;
 import org.spikekit.model.Rsnn;
 import org.spikekit.model.Snn2;
@@ -50,15 +49,16 @@ import org.spikekit.paper.BlocksSupervised;
 import org.spikekit.paper.RsnnPaper;
 import org.spikekit.paper.SpikachuPaper;
 import org.spikekit.paper.SpikennPaper;
-import org.spikekit.report.RunMode;
+import org.spikekit.sweep.LocalExecutor;
+import org.spikekit.sweep.SlurmExecutor;
+import org.spikekit.train.AlifNetTrainer;
 import org.spikekit.train.DecoderTrainer;
+import org.spikekit.train.EphysFitter;
 import org.spikekit.train.Lamb;
 import org.spikekit.train.Pruning;
 import org.spikekit.train.SpikeRegularizer;
 import org.spikekit.train.Trainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
-import org.spikekit.sweep.LocalExecutor;
-import org.spikekit.sweep.SlurmExecutor;
 
 /**
  * Every configuration record of the kit goes through JSON and back unchanged (issue 22, item 4:

@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
 
 /** {@link AllenData}: the paper's cell selection, stand-in regeneration and the DATA=real errors. */
 class AllenDataTest {

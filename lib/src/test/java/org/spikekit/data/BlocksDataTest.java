@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
 
 class BlocksDataTest {
     @TempDir Path dir;

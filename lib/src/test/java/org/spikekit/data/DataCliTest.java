@@ -92,7 +92,7 @@ class DataCliTest {
         assertEquals(0, r.status(), r.err());
         assertMentions(r.out(), "wrote   data/synthetic/perich/c_20150311_center_out_reaching.nwb (missing;",
                 "synth perich (quick): 6 sessions: 6 written, 0 up to date, 0 with a real file");
-        for (String id : PerichGenerator.sessionIds(org.spikekit.report.RunMode.QUICK)) {
+        for (String id : PerichGenerator.sessionIds(org.spikekit.data.RunMode.QUICK)) {
             assertTrue(Files.isRegularFile(root.resolve("data/synthetic/perich/" + id + ".nwb")), id);
         }
         r = cli("synth", "perich", "--mode", "quick", root.toString());

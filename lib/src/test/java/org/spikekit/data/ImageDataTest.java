@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
 
 class ImageDataTest {
     @TempDir Path dir;

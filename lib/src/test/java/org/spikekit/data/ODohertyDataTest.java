@@ -12,8 +12,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.data.hdf5.Hdf5Writer;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
 
 class ODohertyDataTest {
     @TempDir Path root;

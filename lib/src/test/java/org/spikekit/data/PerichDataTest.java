@@ -12,9 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.data.PerichNwb.Recording;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.DataRecord;
-import org.spikekit.report.RunMode;
 
 class PerichDataTest {
     @TempDir Path root;

@@ -1,7 +1,6 @@
 package org.spikekit.data;
 
 import org.spikekit.data.PerichNwb.Recording;
-import org.spikekit.report.RunMode;
 
 /** Small generated Perich sessions for the tests. */
 final class PerichFixtures {

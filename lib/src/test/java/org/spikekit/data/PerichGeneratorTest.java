@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.data.PerichNwb.Recording;
 import org.spikekit.data.PerichNwb.Task;
 import org.spikekit.data.PerichNwb.Trials;
-import org.spikekit.report.RunMode;
 
 class PerichGeneratorTest {
     @TempDir Path dir;

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.data.DataChoice;
 import org.spikekit.data.PerichData;
 import org.spikekit.data.PerichGenerator;
 import org.spikekit.data.PerichNwb;
 import org.spikekit.data.PerichPrep;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.RunMode;
 import tech.tablesaw.api.Table;
 
 /** The Spikachu paper driver on three short stand-in sessions with one-epoch settings. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.DecodingBatch;
 import org.spikekit.data.DecodingWindows;
 import org.spikekit.data.DecodingWindows.Split;
@@ -21,6 +22,7 @@ import org.spikekit.data.PerichGenerator;
 import org.spikekit.data.PerichNwb;
 import org.spikekit.data.PerichPrep;
 import org.spikekit.data.PerichSession;
+import org.spikekit.data.RunMode;
 import org.spikekit.data.UnitDropout;
 import org.spikekit.model.BaselineDecoder;
 import org.spikekit.model.Baselines;
@@ -29,8 +31,6 @@ import org.spikekit.model.DecoderEnergy;
 import org.spikekit.model.SpikachuDecoder;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
-import org.spikekit.report.RunMode;
-import org.spikekit.core.Parameter;
 
 /** One trainer for Spikachu and its baselines: learning, checkpoint selection, fine-tuning, causality. */
 class DecoderTrainerTest {

@@ -1,4 +1,4 @@
-package org.spikekit.report;
+package org.spikekit.io;
 
 import java.io.IOException;
 import java.io.OutputStream;

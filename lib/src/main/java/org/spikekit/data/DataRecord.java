@@ -1,4 +1,4 @@
-package org.spikekit.report;
+package org.spikekit.data;
 
 /**
  * One data file a result was computed from.

@@ -1,4 +1,4 @@
-package org.spikekit.report;
+package org.spikekit.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 

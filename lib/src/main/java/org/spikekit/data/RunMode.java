@@ -1,4 +1,4 @@
-package org.spikekit.report;
+package org.spikekit.data;
 
 import java.util.Arrays;
 import java.util.Locale;
