@@ -10,7 +10,7 @@ import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.core.SequenceModel;
 import org.spikekit.data.DataException;
-import org.spikekit.data.Npy;
+import org.spikekit.data.format.Npy;
 import org.spikekit.io.AtomicFiles;
 
 /**

@@ -13,6 +13,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.data.format.Hdf5Files;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.reaching.ODohertyDataTest;
+import org.spikekit.data.reaching.ODohertyFile;
 
 class DataCliTest {
     @TempDir Path root;

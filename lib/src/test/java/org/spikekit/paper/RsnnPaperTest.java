@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.DataChoice;
-import org.spikekit.data.ODohertyData;
 import org.spikekit.data.RunMode;
+import org.spikekit.data.reaching.ODohertyData;
 
 /** The paper pipeline on quick synthetic sessions with a one-epoch recipe. */
 class RsnnPaperTest {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.config.Configs;
 import org.spikekit.data.DataChoice;
-import org.spikekit.data.ODohertyData;
 import org.spikekit.data.RunMode;
+import org.spikekit.data.reaching.ODohertyData;
 import org.spikekit.model.Rsnn;
 import org.spikekit.report.RunKey;
 

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.DataChoice;
-import org.spikekit.data.PerichData;
-import org.spikekit.data.PerichGenerator;
-import org.spikekit.data.PerichPrep;
 import org.spikekit.data.RunMode;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichPrep;
 import org.spikekit.train.Checkpoint;
 
 /**

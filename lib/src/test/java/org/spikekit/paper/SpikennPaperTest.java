@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.spikekit.data.RunMode;
-import org.spikekit.data.SpikingSplit;
-import org.spikekit.data.SyntheticSpiking;
+import org.spikekit.data.spiking.SpikingSplit;
+import org.spikekit.data.spiking.SyntheticSpiking;
 import org.spikekit.train.stdp.SpikeNnConfig;
 import tech.tablesaw.api.Table;
 
