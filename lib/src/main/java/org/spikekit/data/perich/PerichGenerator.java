@@ -130,7 +130,8 @@ public final class PerichGenerator {
         public int samples() { return (int) Math.round(durationS / DT); }
 
         /** The string stored in {@link Recording#generator()}: class name, version and every parameter. */
-        public String describe() { return "org.spikekit.data.perich.PerichGenerator v1 " + this; }
+        // the class's name before data was split into sub-packages: kept, so that stored stand-ins stay up to date
+        public String describe() { return "org.spikekit.data.PerichGenerator v1 " + this; }
 
         /** The same session with another length. */
         public Config withDurationS(double d) {

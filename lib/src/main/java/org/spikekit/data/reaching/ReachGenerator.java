@@ -222,7 +222,8 @@ public final class ReachGenerator {
 
         /** The string stored in {@link ReachSession#generator()}: class name and every parameter. */
         public String describe() {
-            return "org.spikekit.data.reaching.ReachGenerator v1 " + toString();
+            // the class's name before data was split into sub-packages: kept, so that stored stand-ins stay up to date
+            return "org.spikekit.data.ReachGenerator v1 " + toString();
         }
     }
 

@@ -31,7 +31,7 @@ class PerichGeneratorTest {
         PerichNwb.write(b, dir.resolve("b.nwb"));
         assertArrayEquals(Files.readAllBytes(dir.resolve("a.nwb")), Files.readAllBytes(dir.resolve("b.nwb")));
         assertEquals(c.describe(), a.generator());
-        assertTrue(a.generator().startsWith("org.spikekit.data.perich.PerichGenerator v1 Config[subject=c"), a.generator());
+        assertTrue(a.generator().startsWith("org.spikekit.data.PerichGenerator v1 Config[subject=c"), a.generator());
         assertNotEquals(PerichFixtures.small(PerichFixtures.CO, 41, 8).describe(), c.describe());
     }
 

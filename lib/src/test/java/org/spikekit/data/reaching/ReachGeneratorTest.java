@@ -25,7 +25,7 @@ class ReachGeneratorTest {
     @Test
     void generatorStringHasEveryParameterAndSeed() {
         String g = ReachGenerator.generate("indy_x", QUICK.withSeed(77)).generator();
-        assertTrue(g.startsWith("org.spikekit.data.reaching.ReachGenerator v1"), g);
+        assertTrue(g.startsWith("org.spikekit.data.ReachGenerator v1"), g);
         for (var comp : ReachGenerator.Config.class.getRecordComponents()) {
             assertTrue(g.contains(comp.getName() + "="), comp.getName() + " missing in " + g);
         }
