@@ -6,20 +6,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.spikekit.data.DataChoice;
 import org.spikekit.data.DataContext;
 import org.spikekit.data.DataException;
 import org.spikekit.data.DataRecord;
+import org.spikekit.data.DataSource;
 import org.spikekit.data.Digests;
 import org.spikekit.data.RunMode;
-import org.spikekit.io.AtomicFiles;
 
 /**
  * Where the Blocks e-phys notebook gets the Allen Cell Types cells from (notebooks/papers/blocks.md §3.5): the real
@@ -59,7 +57,8 @@ import org.spikekit.io.AtomicFiles;
 public final class AllenData {
     /** Allen Cell Types Database. */
     public static final String URL = "https://celltypes.brain-map.org/";
-    public static final String GENERATOR_FILE = "generator.txt";
+    /** The stand-in folder's generator configuration file ({@link DataSource#GENERATOR_FILE}). */
+    public static final String GENERATOR_FILE = DataSource.GENERATOR_FILE;
     static final String NAME = "allen_cell_types";
 
     private final Path dataDir;
@@ -118,33 +117,40 @@ public final class AllenData {
     public Cells load(DataChoice choice, AllenStandin.Config standin, double rateHz, int limit) {
         Path real = realDir();
         Path cellsJson = real.resolve("cells.json");
-        if (choice != DataChoice.SYNTHETIC && Files.exists(cellsJson)) {
-            List<Long> ids = select(real, limit);
-            for (long id : ids) {
-                Path f = nwb(real, id);
-                String g = AllenNwb.generator(f);
-                if (!g.isEmpty()) {
-                    throw new DataException(f, f + ": holds a SpikeKit stand-in (" + g + "), not a real Allen Cell Types recording; "
-                            + "stand-ins live in data/synthetic/allen/cell_types/");
-                }
+        return DataSource.of(() -> Files.exists(cellsJson), () -> loadReal(real, cellsJson, rateHz, limit),
+                () -> missing(real, cellsJson), () -> loadStandin(standin, rateHz, limit)).load(choice);
+    }
+
+    private Cells loadReal(Path real, Path cellsJson, double rateHz, int limit) {
+        List<Long> ids = select(real, limit);
+        for (long id : ids) {
+            Path f = nwb(real, id);
+            String g = AllenNwb.generator(f);
+            if (!g.isEmpty()) {
+                throw new DataException(f, f + ": holds a SpikeKit stand-in (" + g + "), not a real Allen Cell Types recording; "
+                        + "stand-ins live in data/synthetic/allen/cell_types/");
             }
-            List<EphysPrep.Cell> cells = prepare(real, ids, rateHz);
-            String sha;
-            try {
-                sha = Digests.of(cellsJson).sha256();
-            } catch (IOException e) {
-                throw new DataException(cellsJson, cellsJson + ": cannot checksum: " + e.getMessage(), e);
-            }
-            return new Cells(cells, new DataRecord(NAME, "real", relative(real), sha, "",
-                    "Allen Cell Types folder (sha256 of cells.json; NWB files not checksummed); " + describe(ids)), Map.of());
         }
-        if (choice == DataChoice.REAL) {
-            throw new DataException(cellsJson, "DATA=real but the real Allen Cell Types files are not present: expected " + cellsJson
-                    + ", " + real.resolve("ephys_features.csv") + " and " + real.resolve("specimen_<id>").resolve("ephys.nwb")
-                    + " per cell, as AllenSDK's CellTypesCache(manifest_file='cell_types/manifest.json') writes them when run in "
-                    + real.getParent() + " (get_cells, get_ephys_features saved as ephys_features.csv, get_ephys_data(id); see the "
-                    + "AllenData javadoc, data from " + URL + "); or use DATA=auto or DATA=synthetic for the stand-in");
+        List<EphysPrep.Cell> cells = prepare(real, ids, rateHz);
+        String sha;
+        try {
+            sha = Digests.of(cellsJson).sha256();
+        } catch (IOException e) {
+            throw new DataException(cellsJson, cellsJson + ": cannot checksum: " + e.getMessage(), e);
         }
+        return new Cells(cells, new DataRecord(NAME, "real", relative(real), sha, "",
+                "Allen Cell Types folder (sha256 of cells.json; NWB files not checksummed); " + describe(ids)), Map.of());
+    }
+
+    private static DataException missing(Path real, Path cellsJson) {
+        return new DataException(cellsJson, "DATA=real but the real Allen Cell Types files are not present: expected " + cellsJson
+                + ", " + real.resolve("ephys_features.csv") + " and " + real.resolve("specimen_<id>").resolve("ephys.nwb")
+                + " per cell, as AllenSDK's CellTypesCache(manifest_file='cell_types/manifest.json') writes them when run in "
+                + real.getParent() + " (get_cells, get_ephys_features saved as ephys_features.csv, get_ephys_data(id); see the "
+                + "AllenData javadoc, data from " + URL + "); or use DATA=auto or DATA=synthetic for the stand-in");
+    }
+
+    private Cells loadStandin(AllenStandin.Config standin, double rateHz, int limit) {
         Path dir = syntheticDir();
         String how = ensureStandin(dir, standin);
         List<Long> ids = select(dir, limit);
@@ -156,25 +162,7 @@ public final class AllenData {
 
     /** Writes the stand-in unless {@code generator.txt} matches; says which happened. */
     static String ensureStandin(Path dir, AllenStandin.Config cfg) {
-        String want = cfg.describe();
-        Path gen = dir.resolve(GENERATOR_FILE);
-        String stored = null;
-        try {
-            if (Files.isRegularFile(gen)) stored = Files.readString(gen).strip();
-        } catch (IOException e) {
-            stored = null;
-        }
-        if (want.equals(stored)) return "generated earlier (stored generator config matches)";
-        String how = stored == null ? "generated now (was missing)" : "regenerated (stored generator config differed)";
-        try {
-            Files.deleteIfExists(gen);
-            deleteTree(dir);
-            AllenStandin.write(dir, cfg);
-            AtomicFiles.writeString(gen, want + "\n");
-        } catch (IOException e) {
-            throw new DataException(dir, "Allen stand-in " + dir + " could not be written: " + e.getMessage(), e);
-        }
-        return how;
+        return DataSource.standinFolder(dir, cfg.describe(), "Allen stand-in", d -> AllenStandin.write(d, cfg));
     }
 
     private static String describe(List<Long> ids) {
@@ -330,20 +318,7 @@ public final class AllenData {
         return out;
     }
 
-    private String relative(Path p) {
-        Path root = dataDir.getParent();
-        return (root == null ? p : root.relativize(p)).toString().replace('\\', '/');
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        List<Path> all;
-        try (Stream<Path> s = Files.walk(dir)) {
-            all = new ArrayList<>(s.toList());
-        }
-        Collections.sort(all, (a, b) -> b.getNameCount() - a.getNameCount());
-        for (Path p : all) if (!p.equals(dir)) Files.delete(p);
-    }
+    private String relative(Path p) { return DataSource.relative(dataDir, p); }
 
     @Override public String toString() { return String.format(Locale.ROOT, "AllenData[%s]", dataDir); }
 }

@@ -18,6 +18,7 @@ import org.spikekit.data.DataContext;
 import org.spikekit.data.DataException;
 import org.spikekit.data.DataManifest;
 import org.spikekit.data.DataRecord;
+import org.spikekit.data.DataSource;
 import org.spikekit.data.DigestCache;
 import org.spikekit.data.Digests;
 import org.spikekit.data.ProjectRoot;
@@ -65,8 +66,7 @@ public final class ImageData {
 
     static final List<String> IDX_FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
-    /** The file beside a stand-in that holds its generator configuration (also used by the N-MNIST stand-in). */
-    public static final String GENERATOR_FILE = "generator.txt";
+    static final String GENERATOR_FILE = DataSource.GENERATOR_FILE;
 
     /** One way to obtain a data set from files under {@code data/raw}. */
     record Source(String label, List<String> paths, String howToGet, Function<Path[], TrainTest> reader) {}
@@ -138,25 +138,30 @@ public final class ImageData {
     /** Loads {@code dataset}; see the class comment for what each {@link DataChoice} does. */
     public TrainTest load(String dataset, DataChoice choice, RunMode mode) {
         requireKnown(dataset);
-        if (choice != DataChoice.SYNTHETIC) {
-            for (Source s : sources(dataset)) {
-                List<Path> present = new ArrayList<>(), absent = new ArrayList<>();
-                for (String rel : s.paths()) (Files.exists(rawDir().resolve(rel)) ? present : absent).add(rawDir().resolve(rel));
-                if (present.isEmpty()) continue;
-                if (!absent.isEmpty()) {
-                    throw new DataException(absent.get(0), s.label() + ": " + present.size() + " of " + s.paths().size()
-                            + " files present; missing " + absent + ". Add them (" + s.howToGet() + ") or remove the others");
-                }
-                return loadReal(dataset, s);
+        return DataSource.of(() -> presentSource(dataset).isPresent(), () -> loadReal(dataset, presentSource(dataset).orElseThrow()),
+                () -> missing(dataset), () -> loadSynthetic(dataset, mode)).load(choice);
+    }
+
+    /** The first real source of {@code dataset} with files present; a source only partly present is an error. */
+    private Optional<Source> presentSource(String dataset) {
+        for (Source s : sources(dataset)) {
+            List<Path> present = new ArrayList<>(), absent = new ArrayList<>();
+            for (String rel : s.paths()) (Files.exists(rawDir().resolve(rel)) ? present : absent).add(rawDir().resolve(rel));
+            if (present.isEmpty()) continue;
+            if (!absent.isEmpty()) {
+                throw new DataException(absent.get(0), s.label() + ": " + present.size() + " of " + s.paths().size()
+                        + " files present; missing " + absent + ". Add them (" + s.howToGet() + ") or remove the others");
             }
-            if (choice == DataChoice.REAL) {
-                StringBuilder sb = new StringBuilder("DATA=real but no real " + dataset + " files are present under " + rawDir() + "; expected one of:");
-                for (Source s : sources(dataset)) sb.append("\n  ").append(s.label()).append(": ").append(s.paths()).append(" — ").append(s.howToGet());
-                sb.append("\nor use DATA=auto / DATA=synthetic for the synthetic stand-in (see data/README.md)");
-                throw new DataException(rawDir().resolve(sources(dataset).get(0).paths().get(0)), sb.toString());
-            }
+            return Optional.of(s);
         }
-        return loadSynthetic(dataset, mode);
+        return Optional.empty();
+    }
+
+    private DataException missing(String dataset) {
+        StringBuilder sb = new StringBuilder("DATA=real but no real " + dataset + " files are present under " + rawDir() + "; expected one of:");
+        for (Source s : sources(dataset)) sb.append("\n  ").append(s.label()).append(": ").append(s.paths()).append(" — ").append(s.howToGet());
+        sb.append("\nor use DATA=auto / DATA=synthetic for the synthetic stand-in (see data/README.md)");
+        return new DataException(rawDir().resolve(sources(dataset).get(0).paths().get(0)), sb.toString());
     }
 
     public Path rawDir() { return dataDir.resolve("raw"); }
@@ -171,9 +176,7 @@ public final class ImageData {
             files[i] = rawDir().resolve(rel);
             Optional<DataManifest.Entry> e = manifest == null ? Optional.empty() : manifest.entryForPath(rel);
             DataManifest.Entry entry = e.orElse(new DataManifest.Entry(rel, rel, Checksum.UNKNOWN, -1, "manual", "spikenn", 0));
-            DataManifest.Status st = DataManifest.checkFile(files[i], entry, cache, null,
-                    "delete or replace it (see data/README.md), or use DATA=synthetic for the stand-in");
-            if (st.state() != DataManifest.State.OK) throw new DataException(files[i], st.message());
+            DataManifest.Status st = DataSource.verify(files[i], entry, cache, DataSource.REMEDY);
             sums.add(st.digests().sha256());
             how.add(st.message() + (e.isEmpty() ? " (no data/manifest entry)" : ""));
         }
@@ -311,8 +314,5 @@ public final class ImageData {
         }
     }
 
-    private String relative(Path p) {
-        Path root = dataDir.getParent();
-        return (root == null ? p : root.relativize(p)).toString().replace('\\', '/');
-    }
+    private String relative(Path p) { return DataSource.relative(dataDir, p); }
 }

@@ -19,6 +19,7 @@ import org.spikekit.data.DataContext;
 import org.spikekit.data.DataException;
 import org.spikekit.data.DataManifest;
 import org.spikekit.data.DataRecord;
+import org.spikekit.data.DataSource;
 import org.spikekit.data.DigestCache;
 import org.spikekit.data.Digests;
 import org.spikekit.data.RunMode;
@@ -169,45 +170,55 @@ public final class PerichData {
      */
     public static PerichData load(Path dataDir, DataChoice choice, RunMode mode, PerichPrep.Options o) {
         Path data = dataDir.toAbsolutePath().normalize();
-        List<Path> real = realFiles(data);
+        Sessions loaded = DataSource.of(() -> !realFiles(data).isEmpty(), () -> loadReal(data),
+                () -> missing(data), () -> loadSynthetic(data, mode)).load(choice);
+        List<String> sources = loaded.recordings().stream().map(r -> loaded.source()).toList();
+        PerichPrep.Prepared p = PerichPrep.prepareAll(loaded.recordings(), sources, o);
+        return new PerichData(p.sessions(), p.scaler(), loaded.records());
+    }
+
+    /** The recordings of one load, their records, and {@code real} or {@code synthetic}. */
+    private record Sessions(List<PerichNwb.Recording> recordings, List<DataRecord> records, String source) {}
+
+    private static Sessions loadReal(Path data) {
         List<PerichNwb.Recording> recs = new ArrayList<>();
         List<DataRecord> records = new ArrayList<>();
-        String source;
-        if (choice != DataChoice.SYNTHETIC && !real.isEmpty()) {
-            source = "real";
-            DigestCache cache = DigestCache.forRawDir(data.resolve("raw"));
-            Map<String, Path> seen = new HashMap<>();
-            try {
-                for (Path f : real) {
-                    Loaded l = loadReal(data, f, cache);
-                    Path before = seen.put(l.recording().id(), f);
-                    if (before != null) {
-                        throw new DataException(f, "two real files hold session " + l.recording().id() + ": " + before + " and " + f
-                                + "; keep one");
-                    }
-                    recs.add(l.recording());
-                    records.add(l.record());
+        DigestCache cache = DigestCache.forRawDir(data.resolve("raw"));
+        Map<String, Path> seen = new HashMap<>();
+        try {
+            for (Path f : realFiles(data)) {
+                Loaded l = loadReal(data, f, cache);
+                Path before = seen.put(l.recording().id(), f);
+                if (before != null) {
+                    throw new DataException(f, "two real files hold session " + l.recording().id() + ": " + before + " and " + f
+                            + "; keep one");
                 }
-            } finally {
-                cache.save();
-            }
-        } else if (choice == DataChoice.REAL) {
-            Path dir = data.resolve("raw").resolve(FOLDER);
-            throw new DataException(dir, "DATA=real but no real Perich session is present: expected NWB files under " + dir
-                    + "/ (e.g. " + dir.resolve("sub-C").resolve("sub-C_ses-CO-20150311_behavior+ecephys.nwb")
-                    + "), downloaded from DANDI 000688 (" + DANDI_URL + ", e.g. with 'dandi download "
-                    + "DANDI:000688'). Or use DATA=auto or DATA=synthetic for the synthetic stand-ins (see data/README.md)");
-        } else {
-            source = "synthetic";
-            for (PerichGenerator.Config c : PerichGenerator.configs(mode)) {
-                Loaded l = loadSynthetic(data, c);
                 recs.add(l.recording());
                 records.add(l.record());
             }
+        } finally {
+            cache.save();
         }
-        List<String> sources = recs.stream().map(r -> source).toList();
-        PerichPrep.Prepared p = PerichPrep.prepareAll(recs, sources, o);
-        return new PerichData(p.sessions(), p.scaler(), records);
+        return new Sessions(recs, records, "real");
+    }
+
+    private static DataException missing(Path data) {
+        Path dir = data.resolve("raw").resolve(FOLDER);
+        return new DataException(dir, "DATA=real but no real Perich session is present: expected NWB files under " + dir
+                + "/ (e.g. " + dir.resolve("sub-C").resolve("sub-C_ses-CO-20150311_behavior+ecephys.nwb")
+                + "), downloaded from DANDI 000688 (" + DANDI_URL + ", e.g. with 'dandi download "
+                + "DANDI:000688'). Or use DATA=auto or DATA=synthetic for the synthetic stand-ins (see data/README.md)");
+    }
+
+    private static Sessions loadSynthetic(Path data, RunMode mode) {
+        List<PerichNwb.Recording> recs = new ArrayList<>();
+        List<DataRecord> records = new ArrayList<>();
+        for (PerichGenerator.Config c : PerichGenerator.configs(mode)) {
+            Loaded l = loadSynthetic(data, c);
+            recs.add(l.recording());
+            records.add(l.record());
+        }
+        return new Sessions(recs, records, "synthetic");
     }
 
     private record Loaded(PerichNwb.Recording recording, DataRecord record) {}
@@ -225,24 +236,18 @@ public final class PerichData {
         }
     }
 
-    private static String relative(Path dataDir, Path p) {
-        Path root = dataDir.getParent();
-        return (root == null ? p : root.relativize(p)).toString().replace('\\', '/');
-    }
+    private static String relative(Path dataDir, Path p) { return DataSource.relative(dataDir, p); }
 
     private static Loaded loadReal(Path dataDir, Path f, DigestCache cache) {
         Path raw = dataDir.resolve("raw");
         String rel = raw.relativize(f).toString().replace('\\', '/');
-        Optional<DataManifest.Entry> entry = Optional.empty();
-        Path manifest = dataDir.resolve("manifest");
-        if (Files.isRegularFile(manifest)) entry = DataManifest.read(manifest).entryForPath(rel);
+        Optional<DataManifest.Entry> entry = DataSource.manifestEntry(dataDir, rel);
         String verification;
         String sha;
         PerichNwb.Recording r;
         if (entry.isPresent()) {
-            DataManifest.Status st = DataManifest.checkFile(f, entry.get(), cache, null,
+            DataManifest.Status st = DataSource.verify(f, entry.get(), cache,
                     "delete or replace it (see data/README.md), or use DATA=synthetic for the stand-ins");
-            if (st.state() != DataManifest.State.OK) throw new DataException(f, st.message());
             verification = st.message();
             sha = st.digests().sha256();
             r = PerichNwb.read(f);
@@ -270,29 +275,11 @@ public final class PerichData {
     private static Loaded loadSynthetic(Path dataDir, PerichGenerator.Config c) {
         Path f = syntheticFile(dataDir, c.sessionId());
         String want = c.describe();
-        String how;
-        PerichNwb.Recording r = null;
-        if (Files.exists(f)) {
-            try {
-                r = PerichNwb.read(f);
-                if (r.generator().equals(want)) {
-                    how = "generated earlier (stored generator config matches)";
-                } else {
-                    r = null;
-                    how = "regenerated (stored generator config differed)";
-                }
-            } catch (DataException e) {
-                how = "regenerated (the old file did not read: " + e.getMessage() + ")";
-            }
-        } else {
-            how = "generated now (was missing)";
-        }
-        if (r == null) {
-            PerichNwb.write(PerichGenerator.generate(c), f);
-            r = PerichNwb.read(f);
-        }
+        DataSource.Standin<PerichNwb.Recording> st = DataSource.standinFile(f, want, PerichNwb::read, PerichNwb.Recording::generator,
+                null, null, target -> PerichNwb.write(PerichGenerator.generate(c), target));
+        PerichNwb.Recording r = st.value();
         try {
-            return new Loaded(r, new DataRecord(r.id(), "synthetic", relative(dataDir, f), Digests.of(f).sha256(), want, how));
+            return new Loaded(r, new DataRecord(r.id(), "synthetic", relative(dataDir, f), Digests.of(f).sha256(), want, st.how()));
         } catch (IOException e) {
             throw new DataException(f, f + ": cannot checksum the stand-in: " + e.getMessage(), e);
         }

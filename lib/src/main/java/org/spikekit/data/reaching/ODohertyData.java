@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.spikekit.data.Checksum;
 import org.spikekit.data.DataChoice;
@@ -17,6 +18,7 @@ import org.spikekit.data.DataContext;
 import org.spikekit.data.DataException;
 import org.spikekit.data.DataManifest;
 import org.spikekit.data.DataRecord;
+import org.spikekit.data.DataSource;
 import org.spikekit.data.DigestCache;
 import org.spikekit.data.Digests;
 import org.spikekit.data.ProjectRoot;
@@ -186,15 +188,10 @@ public final class ODohertyData {
 
     /** The manifest entry of a session, if {@code data/manifest} lists it. */
     public Optional<DataManifest.Entry> manifestEntry(String name) {
-        Path m = dataDir.resolve("manifest");
-        if (!Files.isRegularFile(m)) return Optional.empty();
-        return DataManifest.read(m).entryForPath(FOLDER + "/" + name + ".mat");
+        return DataSource.manifestEntry(dataDir, FOLDER + "/" + name + ".mat");
     }
 
-    private String relative(Path p) {
-        Path root = dataDir.getParent();
-        return (root == null ? p : root.relativize(p)).toString().replace('\\', '/');
-    }
+    private String relative(Path p) { return DataSource.relative(dataDir, p); }
 
     // ================================================================== loading
 
@@ -230,18 +227,24 @@ public final class ODohertyData {
 
     /** Loads one session; see the class comment for what each {@link DataChoice} does. */
     public Loaded load(String name, DataChoice choice, RunMode mode) {
+        return source(name, () -> loadReal(name, realFile(name)), () -> loadSynthetic(name, mode)).load(choice);
+    }
+
+    /** Session {@code name}'s source: real if {@link #realFile} exists, else {@code standin}. */
+    private <T> DataSource<T> source(String name, Supplier<T> real, Supplier<T> standin) {
         requireKnown(name);
+        return DataSource.of(() -> Files.exists(realFile(name)), real, () -> missing(name), standin);
+    }
+
+    /** The error for DATA=real without the real file of session {@code name}: where it goes and where to get it. */
+    private DataException missing(String name) {
         Path real = realFile(name);
-        if (choice != DataChoice.SYNTHETIC && Files.exists(real)) return loadReal(name, real);
-        if (choice == DataChoice.REAL) {
-            String url = manifestEntry(name).flatMap(DataManifest.Entry::url).orElse(ZENODO_FILES + name + ".mat");
-            String sum = manifestEntry(name).map(e -> e.checksum().known() ? "; " + e.checksum().describeExpected() : "").orElse("");
-            throw new DataException(real, "DATA=real but the real O'Doherty session " + name + " is not present: expected "
-                    + real + ". Download " + url + " (Zenodo record 583331" + sum + ") and place it there, e.g. with "
-                    + "'make fetch-odoherty' on a machine with internet access; or use DATA=auto or DATA=synthetic "
-                    + "for the synthetic stand-in (see data/README.md)");
-        }
-        return loadSynthetic(name, mode);
+        String url = manifestEntry(name).flatMap(DataManifest.Entry::url).orElse(ZENODO_FILES + name + ".mat");
+        String sum = manifestEntry(name).map(e -> e.checksum().known() ? "; " + e.checksum().describeExpected() : "").orElse("");
+        return new DataException(real, "DATA=real but the real O'Doherty session " + name + " is not present: expected "
+                + real + ". Download " + url + " (Zenodo record 583331" + sum + ") and place it there, e.g. with "
+                + "'make fetch-odoherty' on a machine with internet access; or use DATA=auto or DATA=synthetic "
+                + "for the synthetic stand-in (see data/README.md)");
     }
 
     /**
@@ -251,10 +254,7 @@ public final class ODohertyData {
      * results ({@code org.spikekit.report.RunKey}), which need the files' checksums only.
      */
     public DataRecord record(String name, DataChoice choice, RunMode mode) {
-        requireKnown(name);
-        Path real = realFile(name);
-        if (choice != DataChoice.SYNTHETIC && Files.exists(real)) return realRecord(name, real);
-        return load(name, choice, mode).record();
+        return source(name, () -> realRecord(name, realFile(name)), () -> loadSynthetic(name, mode).record()).load(choice);
     }
 
     /** The record of a real session file, its checksum checked against the manifest (cached by {@link DigestCache}). */
@@ -265,11 +265,7 @@ public final class ODohertyData {
             entry = new DataManifest.Entry(name, FOLDER + "/" + name + ".mat", Checksum.UNKNOWN, -1, "manual", "rsnn", 0);
             note = " (" + dataDir.resolve("manifest") + " has no entry for it)";
         }
-        DigestCache cache = DigestCache.forRawDir(rawDir());
-        DataManifest.Status st = DataManifest.checkFile(file, entry, cache, null,
-                "delete or replace it (see data/README.md), or use DATA=synthetic for the stand-in");
-        cache.save();
-        if (st.state() != DataManifest.State.OK) throw new DataException(file, st.message());
+        DataManifest.Status st = DataSource.verify(rawDir(), file, entry, DataSource.REMEDY);
         return new DataRecord(name, "real", relative(file), st.digests().sha256(), "", st.message() + note);
     }
 
@@ -291,32 +287,13 @@ public final class ODohertyData {
     private Loaded loadSynthetic(String name, RunMode mode) {
         Path file = syntheticFile(name);
         ReachGenerator.Config cfg = generatorConfig(name, mode);
-        String want = cfg.describe();
-        String how = "generated earlier (stored generator config matches)";
-        ReachSession s = null;
-        if (Files.exists(file)) {
-            try {
-                s = ODohertyFile.read(file);
-                if (!s.generator().equals(want)) {
-                    s = null;
-                    how = "regenerated (stored generator config differed)";
-                } else if (ODohertyFile.relativeEndOfFile(file)) {
-                    s = null;
-                    how = "regenerated (written by an earlier kit version with a relative HDF5 end of file address)";
-                }
-            } catch (IOException e) {
-                how = "regenerated (the old file did not read: " + e.getMessage() + ")";
-            }
-        } else {
-            how = "generated now (was missing)";
-        }
+        DataSource.Standin<ReachSession> st = DataSource.standinFile(file, cfg.describe(), ODohertyFile::read, ReachSession::generator,
+                ODohertyFile::relativeEndOfFile, "written by an earlier kit version with a relative HDF5 end of file address",
+                f -> write(name, cfg, f));
+        ReachSession s = st.value();
         try {
-            if (s == null) {
-                write(name, cfg, file);
-                s = ODohertyFile.read(file);
-            }
             String sha = Digests.of(file).sha256();
-            return new Loaded(s, new DataRecord(name, "synthetic", relative(file), sha, s.generator(), how), file);
+            return new Loaded(s, new DataRecord(name, "synthetic", relative(file), sha, s.generator(), st.how()), file);
         } catch (IOException e) {
             throw new DataException(file, "synthetic stand-in " + file + " could not be written or read back: " + e.getMessage(), e);
         }

@@ -3,18 +3,16 @@ package org.spikekit.data.spiking;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.spikekit.data.Checksum;
 import org.spikekit.data.DataChoice;
 import org.spikekit.data.DataContext;
 import org.spikekit.data.DataException;
 import org.spikekit.data.DataManifest;
 import org.spikekit.data.DataRecord;
-import org.spikekit.data.DigestCache;
+import org.spikekit.data.DataSource;
 import org.spikekit.data.Digests;
 import org.spikekit.data.ProjectRoot;
 import org.spikekit.data.RunMode;
@@ -22,7 +20,6 @@ import org.spikekit.data.images.ImageData;
 import org.spikekit.data.images.ImageSet;
 import org.spikekit.data.images.TrainTest;
 import org.spikekit.data.reaching.ODohertyData;
-import org.spikekit.io.AtomicFiles;
 
 /**
  * Where the Blocks notebooks get SHD and N-MNIST from (notebooks/papers/blocks.md §3.2–3.4): the real files under
@@ -61,10 +58,7 @@ public final class BlocksData {
 
     public Path syntheticDir() { return dataDir.resolve("synthetic"); }
 
-    private String relative(Path p) {
-        Path root = dataDir.getParent();
-        return (root == null ? p : root.relativize(p)).toString().replace('\\', '/');
-    }
+    private String relative(Path p) { return DataSource.relative(dataDir, p); }
 
     // ================================================================== SHD
 
@@ -90,23 +84,21 @@ public final class BlocksData {
 
     public Shd shd(DataChoice choice, RunMode mode) {
         Path rt = rawDir().resolve("shd").resolve("shd_train.h5"), re = rawDir().resolve("shd").resolve("shd_test.h5");
-        if (choice != DataChoice.SYNTHETIC && (Files.exists(rt) || Files.exists(re))) {
+        return DataSource.<Shd>of(() -> Files.exists(rt) || Files.exists(re), () -> {
             if (!Files.exists(rt) || !Files.exists(re)) {
                 Path missing = Files.exists(rt) ? re : rt;
                 throw new DataException(missing, "SHD: " + missing + " is missing while its partner is present; place both shd_train.h5 and "
                         + "shd_test.h5 (gunzipped, from " + SHD_URL + ") in " + rt.getParent() + ", or remove the other");
             }
             return new Shd(readReal(rt), readReal(re), realRecord("shd_train", rt), realRecord("shd_test", re));
-        }
-        if (choice == DataChoice.REAL) {
-            throw new DataException(rt, "DATA=real but the real SHD files are not present: expected " + rt + " and " + re
-                    + ". Download shd_train.h5.gz and shd_test.h5.gz from " + SHD_URL + ", gunzip them there; or use DATA=auto or "
-                    + "DATA=synthetic for the stand-in");
-        }
-        Path st = syntheticDir().resolve("shd").resolve("shd_train.h5"), se = syntheticDir().resolve("shd").resolve("shd_test.h5");
-        var a = synthShd(st, shdConfig(mode, false), 0);
-        var b = synthShd(se, shdConfig(mode, true), 1);
-        return new Shd(a.set(), b.set(), a.rec(), b.rec());
+        }, () -> new DataException(rt, "DATA=real but the real SHD files are not present: expected " + rt + " and " + re
+                + ". Download shd_train.h5.gz and shd_test.h5.gz from " + SHD_URL + ", gunzip them there; or use DATA=auto or "
+                + "DATA=synthetic for the stand-in"), () -> {
+            Path st = syntheticDir().resolve("shd").resolve("shd_train.h5"), se = syntheticDir().resolve("shd").resolve("shd_test.h5");
+            var a = synthShd(st, shdConfig(mode, false), 0);
+            var b = synthShd(se, shdConfig(mode, true), 1);
+            return new Shd(a.set(), b.set(), a.rec(), b.rec());
+        }).load(choice);
     }
 
     private static ShdFile.ShdSet readReal(Path f) {
@@ -120,44 +112,21 @@ public final class BlocksData {
     private DataRecord realRecord(String name, Path f) {
         DataManifest.Entry entry = manifestEntry(rawDir().relativize(f).toString().replace('\\', '/'))
                 .orElse(new DataManifest.Entry(name, rawDir().relativize(f).toString().replace('\\', '/'), Checksum.UNKNOWN, -1, "manual", "blocks", 0));
-        DigestCache cache = DigestCache.forRawDir(rawDir());
-        DataManifest.Status st = DataManifest.checkFile(f, entry, cache, null,
-                "delete or replace it (see data/README.md), or use DATA=synthetic for the stand-in");
-        cache.save();
-        if (st.state() != DataManifest.State.OK) throw new DataException(f, st.message());
+        DataManifest.Status st = DataSource.verify(rawDir(), f, entry, DataSource.REMEDY);
         return new DataRecord(name, "real", relative(f), st.digests().sha256(), "", st.message());
     }
 
-    private Optional<DataManifest.Entry> manifestEntry(String rawPath) {
-        Path m = dataDir.resolve("manifest");
-        if (!Files.isRegularFile(m)) return Optional.empty();
-        return DataManifest.read(m).entryForPath(rawPath);
-    }
+    private Optional<DataManifest.Entry> manifestEntry(String rawPath) { return DataSource.manifestEntry(dataDir, rawPath); }
 
     private record Synth(ShdFile.ShdSet set, DataRecord rec) {}
 
     private Synth synthShd(Path f, ShdFile.Config cfg, int stream) {
         String want = cfg.describe() + " stream=" + stream;
-        String how;
-        ShdFile.ShdSet s = null;
-        if (Files.exists(f)) {
-            try {
-                s = ShdFile.read(f);
-                how = s.generator().equals(want) ? "generated earlier (stored generator config matches)" : "regenerated (stored generator config differed)";
-                if (!s.generator().equals(want)) s = null;
-            } catch (DataException e) {
-                how = "regenerated (the old file did not read: " + e.getMessage() + ")";
-            }
-        } else {
-            how = "generated now (was missing)";
-        }
-        if (s == null) {
-            ShdFile.write(f, ShdFile.synthetic(cfg, stream));
-            s = ShdFile.read(f);
-        }
+        DataSource.Standin<ShdFile.ShdSet> st = DataSource.standinFile(f, want, ShdFile::read, ShdFile.ShdSet::generator,
+                null, null, target -> ShdFile.write(target, ShdFile.synthetic(cfg, stream)));
         String name = f.getFileName().toString().replace(".h5", "");
         try {
-            return new Synth(s, new DataRecord(name, "synthetic", relative(f), Digests.of(f).sha256(), want, how));
+            return new Synth(st.value(), new DataRecord(name, "synthetic", relative(f), Digests.of(f).sha256(), want, st.how()));
         } catch (IOException e) {
             throw new DataException(f, f + ": cannot checksum the stand-in: " + e.getMessage(), e);
         }
@@ -181,45 +150,29 @@ public final class BlocksData {
 
     public NMnist nmnist(DataChoice choice, RunMode mode) {
         Path raw = rawDir().resolve("nmnist");
-        if (choice != DataChoice.SYNTHETIC && Files.isDirectory(raw.resolve("Train"))) {
+        return DataSource.<NMnist>of(() -> Files.isDirectory(raw.resolve("Train")), () -> {
             int limTr = mode == RunMode.FULL ? 0 : 60, limTe = mode == RunMode.FULL ? 0 : 20;
             List<NMnistFile.Events> tr = NMnistFile.readFolder(raw.resolve("Train"), limTr);
             List<NMnistFile.Events> te = NMnistFile.readFolder(raw.resolve("Test"), limTe);
             String note = "read as N-MNIST .bin files (no checksum: one file per sample)" + (limTr > 0 ? "; quick mode: first 60/20 files per digit" : "");
             return new NMnist(tr, te, new DataRecord("nmnist", "real", relative(raw), "", "", note));
-        }
-        if (choice == DataChoice.REAL) {
-            throw new DataException(raw, "DATA=real but no real N-MNIST is present: expected " + raw.resolve("Train") + "/<digit>/*.bin and "
-                    + raw.resolve("Test") + "/<digit>/*.bin (unzip Train.zip and Test.zip from " + NMNIST_URL
-                    + " there); or use DATA=auto or DATA=synthetic for the stand-in");
-        }
+        }, () -> new DataException(raw, "DATA=real but no real N-MNIST is present: expected " + raw.resolve("Train") + "/<digit>/*.bin and "
+                + raw.resolve("Test") + "/<digit>/*.bin (unzip Train.zip and Test.zip from " + NMNIST_URL
+                + " there); or use DATA=auto or DATA=synthetic for the stand-in"), () -> nmnistStandin(mode)).load(choice);
+    }
+
+    private NMnist nmnistStandin(RunMode mode) {
         Path dir = syntheticDir().resolve("nmnist");
         TrainTest digits = ImageData.at(dataDir).load("mnist", DataChoice.AUTO, mode);
         int[] sizes = nmnistSizes(mode);
         NMnistFile.Config cfg = NMnistFile.Config.standard(2015);
         String want = cfg.describe() + " train=" + sizes[0] + " test=" + sizes[1] + " digits=" + digits.record().source() + ":"
                 + digits.record().path() + "@" + digits.record().sha256();
-        Path gen = dir.resolve(ImageData.GENERATOR_FILE);
-        String stored = null;
-        try {
-            if (Files.isRegularFile(gen)) stored = Files.readString(gen).strip();
-        } catch (IOException e) {
-            stored = null;
-        }
-        String how = "generated earlier (stored generator config matches)";
-        if (!want.equals(stored)) {
-            how = stored == null ? "generated now (was missing)" : "regenerated (stored generator config differed)";
-            try {
-                Files.deleteIfExists(gen);
-                deleteTree(dir);
-                NMnistFile.writeFolder(dir.resolve("Train"), NMnistFile.synthetic(digits.train(), first(digits.train(), sizes[0]), cfg));
-                NMnistFile.writeFolder(dir.resolve("Test"), NMnistFile.synthetic(digits.test(), first(digits.test(), sizes[1]),
-                        new NMnistFile.Config(cfg.seed() + 1, cfg.saccadeMs(), cfg.amplitude(), cfg.contrast(), cfg.noiseHz())));
-                AtomicFiles.writeString(gen, want + "\n");
-            } catch (IOException e) {
-                throw new DataException(dir, "N-MNIST stand-in " + dir + " could not be written: " + e.getMessage(), e);
-            }
-        }
+        String how = DataSource.standinFolder(dir, want, "N-MNIST stand-in", d -> {
+            NMnistFile.writeFolder(d.resolve("Train"), NMnistFile.synthetic(digits.train(), first(digits.train(), sizes[0]), cfg));
+            NMnistFile.writeFolder(d.resolve("Test"), NMnistFile.synthetic(digits.test(), first(digits.test(), sizes[1]),
+                    new NMnistFile.Config(cfg.seed() + 1, cfg.saccadeMs(), cfg.amplitude(), cfg.contrast(), cfg.noiseHz())));
+        });
         List<NMnistFile.Events> tr = NMnistFile.readFolder(dir.resolve("Train"), 0), te = NMnistFile.readFolder(dir.resolve("Test"), 0);
         return new NMnist(tr, te, new DataRecord("nmnist", "synthetic", relative(dir), "", want, how));
     }
@@ -230,16 +183,6 @@ public final class BlocksData {
         int[] idx = new int[m];
         for (int i = 0; i < m; i++) idx[i] = i;
         return idx;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        List<Path> all;
-        try (Stream<Path> s = Files.walk(dir)) {
-            all = new ArrayList<>(s.toList());
-        }
-        all.sort((a, b) -> b.getNameCount() - a.getNameCount());
-        for (Path p : all) if (!p.equals(dir)) Files.delete(p);
     }
 
     @Override public String toString() { return String.format(Locale.ROOT, "BlocksData[%s]", dataDir); }
