@@ -37,7 +37,14 @@ module org.spikekit {
     exports org.spikekit.config;
     exports org.spikekit.core;
     exports org.spikekit.data;
+    exports org.spikekit.data.allen;
+    exports org.spikekit.data.format;
+    exports org.spikekit.data.images;
+    exports org.spikekit.data.perich;
+    exports org.spikekit.data.reaching;
+    exports org.spikekit.data.spiking;
     exports org.spikekit.features;
+    exports org.spikekit.io;
     exports org.spikekit.metrics;
     exports org.spikekit.model;
     exports org.spikekit.neuron;
@@ -49,9 +56,10 @@ module org.spikekit {
     exports org.spikekit.train;
     exports org.spikekit.train.stdp;
     // not exported (implementation): org.spikekit.compute.cuda (reached through Backends.get("cuda")),
-    // org.spikekit.data.hdf5 (the kit's HDF5 writer)
+    // org.spikekit.data.format.hdf5 (the kit's HDF5 writer)
 
     // run records, provenance and sweep files are (de)serialised by Jackson through reflection
+    opens org.spikekit.data to com.fasterxml.jackson.databind;   // DataRecord in provenance files
     opens org.spikekit.model to com.fasterxml.jackson.databind;
     opens org.spikekit.paper to com.fasterxml.jackson.databind;
     opens org.spikekit.report to com.fasterxml.jackson.databind;

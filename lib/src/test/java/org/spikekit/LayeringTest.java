@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,9 +35,9 @@ class LayeringTest {
             "",          // Kit: the build's version; imports nothing of the kit
             "compute",   // tensors, backends (compute.cuda)
             "config",    // JSON configurations
-            "io",        // atomic file writes (org.spikekit.io arrives with the data split)
+            "io",        // atomic file writes
             "core",      // Module, Parameter, Init, Losses, SequenceModel, Float16: what layers and models share
-            "data",      // data sets (data.hdf5)
+            "data",      // data sets (data.format, data.reaching, data.perich, data.allen, data.images, data.spiking)
             "metrics",   // NeuroBench metrics, energy
             "neuron",    // LIF/ALIF layers and kernels
             "nn",        // Spikachu / baseline layers
@@ -52,27 +50,12 @@ class LayeringTest {
             "sweep",     // sweeps of paper runs (local, SLURM)
             "bench");    // benchmarks
 
-    /**
-     * Upward uses that the data split (issue 22, branch data-split) removes: {@code data} still reads
-     * {@code report.RunMode/DataRecord/DataChoice/Notebook/AtomicFiles}, and {@code model.RsnnForward}
-     * and {@code train.Checkpoint} write through {@code report.AtomicFiles} (moving to
-     * {@code org.spikekit.io}). An entry is {@code "from -> to"}: {@code from} a package (its
-     * sub-packages included), {@code to} a package or a class.
-     * Temporary: {@link #noUpwardImports} also fails when an entry is no longer used, so this set can
-     * only shrink; delete it once it is empty.
-     */
-    static final Set<String> PENDING_DATA_SPLIT = Set.of(
-            "org.spikekit.data -> org.spikekit.report",
-            "org.spikekit.model -> org.spikekit.report.AtomicFiles",
-            "org.spikekit.train -> org.spikekit.report.AtomicFiles");
-
     private static final String ROOT = "org.spikekit";
 
     @Test
     void noUpwardImports() throws IOException {
         Path src = mainSources();
         List<String> violations = new ArrayList<>();
-        Set<String> used = new TreeSet<>();
         List<Path> files;
         try (Stream<Path> s = Files.walk(src)) {
             files = s.filter(p -> p.toString().endsWith(".java"))
@@ -84,32 +67,13 @@ class LayeringTest {
             int from = rank(s.pkg, src.relativize(f).toString());
             for (Ref r : s.refs) {
                 if (rank(r.pkg, src.relativize(f) + " (reference " + r.text + ")") <= from) continue;
-                String allowance = allowance(s.pkg, r);
-                if (allowance != null) { used.add(allowance); continue; }
                 violations.add(src.relativize(f) + ":" + r.line + ": " + r.text + "  (" + layer(s.pkg) + " uses higher layer " + layer(r.pkg) + ")");
             }
         }
-        List<String> stale = PENDING_DATA_SPLIT.stream().filter(e -> !used.contains(e)).sorted().toList();
-        if (!violations.isEmpty() || !stale.isEmpty()) {
-            fail((violations.isEmpty() ? "" : violations.size() + " upward uses (layers bottom to top: " + ORDER.stream().map(o -> o.isEmpty() ? "(root)" : o).toList() + "):\n  "
-                    + String.join("\n  ", violations) + "\n")
-                    + (stale.isEmpty() ? "" : "PENDING_DATA_SPLIT entries no longer needed, delete them: " + stale));
+        if (!violations.isEmpty()) {
+            fail(violations.size() + " upward uses (layers bottom to top: " + ORDER.stream().map(o -> o.isEmpty() ? "(root)" : o).toList() + "):\n  "
+                    + String.join("\n  ", violations));
         }
-    }
-
-    /**
-     * The {@link #PENDING_DATA_SPLIT} entry that covers a use of {@code r} in package {@code from}, or null.
-     * An entry's source covers its sub-packages too (they share its layer); its target is a package
-     * (any class in it) or one class.
-     */
-    static String allowance(String from, Ref r) {
-        for (String e : PENDING_DATA_SPLIT) {
-            String[] ft = e.split(" -> ");
-            boolean fromMatches = from.equals(ft[0]) || from.startsWith(ft[0] + ".");
-            boolean toMatches = r.pkg.equals(ft[1]) || (r.cls != null && (r.pkg + "." + r.cls).equals(ft[1]));
-            if (fromMatches && toMatches) return e;
-        }
-        return null;
     }
 
     /** Every package states its layer in a package-info.java. */
@@ -161,12 +125,8 @@ class LayeringTest {
         assertEquals(ORDER.indexOf("compute"), rank("org.spikekit.compute.cuda", "x"));
         assertEquals(ORDER.indexOf("train"), rank("org.spikekit.train.stdp", "x"));
         assertEquals(0, rank("org.spikekit", "x"));
-        assertEquals("org.spikekit.data -> org.spikekit.report",
-                allowance("org.spikekit.data.hdf5", new Ref("org.spikekit.report", "Notebook", 1, "")));
-        assertEquals("org.spikekit.train -> org.spikekit.report.AtomicFiles",
-                allowance("org.spikekit.train", new Ref("org.spikekit.report", "AtomicFiles", 1, "")));
-        assertEquals(null, allowance("org.spikekit.train", new Ref("org.spikekit.report", "Notebook", 1, "")));
-        assertEquals(null, allowance("org.spikekit.database", new Ref("org.spikekit.report", "Notebook", 1, "")));
+        assertEquals(ORDER.indexOf("data"), rank("org.spikekit.data.format.hdf5", "x"));
+        assertTrue(rank("org.spikekit.data", "x") < rank("org.spikekit.report", "x"));
         assertTrue(rank("org.spikekit.paper", "x") > rank("org.spikekit.model", "x"));
     }
 

@@ -2,8 +2,8 @@ package org.spikekit.examples;
 
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
-import org.spikekit.data.PrimateReaching;
-import org.spikekit.data.ReachGenerator;
+import org.spikekit.data.reaching.PrimateReaching;
+import org.spikekit.data.reaching.ReachGenerator;
 import org.spikekit.model.Rsnn;
 import org.spikekit.train.Trainer;
 

@@ -12,7 +12,7 @@ import java.util.function.BiFunction;
 import org.spikekit.Kit;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.io.AtomicFiles;
 import org.spikekit.report.GitInfo;
 
 /**

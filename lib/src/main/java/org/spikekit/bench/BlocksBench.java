@@ -11,10 +11,10 @@ import java.util.SplittableRandom;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
 import org.spikekit.compute.Tensor;
+import org.spikekit.io.AtomicFiles;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
-import org.spikekit.report.AtomicFiles;
 
 /**
  * Speed of Blocks vs standard ALIF (Taylor et al. 2023, notebooks/papers/blocks.md §5.1 and §7.1, Fig. 3), side by side in one JVM: forward time and forward+backward time of one recurrent ALIF

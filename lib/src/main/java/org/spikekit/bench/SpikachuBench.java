@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.spikekit.compute.Backend;
-import org.spikekit.data.DecodingBatch;
+import org.spikekit.core.Losses;
+import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.model.BaselineDecoder;
 import org.spikekit.model.Baselines;
 import org.spikekit.model.SpikachuDecoder;
@@ -14,7 +15,6 @@ import org.spikekit.model.WindowDecoder;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
 import org.spikekit.train.Lamb;
-import org.spikekit.core.Losses;
 
 /**
  * Training-step time of the Spikachu paper's decoders (notebooks/papers/spikachu.md §4–5): one batch of 1-s

@@ -9,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
-import org.spikekit.data.SpikingDataset;
-import org.spikekit.data.SyntheticSpiking;
+import org.spikekit.data.spiking.SpikingDataset;
+import org.spikekit.data.spiking.SyntheticSpiking;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 

@@ -13,7 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.images.ImageData;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.reaching.ODohertyData;
 
 /**
  * Command line used by {@code make data} (all paths relative to the project root, default the
@@ -62,7 +64,7 @@ public final class DataCli {
     }
 
     /** Runs one command; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> env) {
+    public static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> env) {
         try {
             if (args.length == 0) throw new Usage("no command");
             Args a = Args.parse(Arrays.copyOfRange(args, 1, args.length));

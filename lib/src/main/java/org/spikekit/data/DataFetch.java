@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
-import org.spikekit.data.hdf5.Hdf5Writer;
+import org.spikekit.data.format.hdf5.Hdf5Writer;
 
 /**
  * Downloads {@code url:} entries of {@code data/manifest} into {@code data/raw/}. A download goes

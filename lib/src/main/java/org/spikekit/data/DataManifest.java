@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.reaching.ODohertyFile;
 
 /**
  * The list of real data files the kit knows: {@code data/manifest}, one tab-separated line per
@@ -185,7 +188,7 @@ public record DataManifest(Path file, List<Entry> entries) {
      * is moved into place). {@code precomputed}: digests already computed (e.g. while downloading), or
      * null; {@code remedy} ends the message of a refused file (null: the {@code make data} advice).
      */
-    static Status checkFile(Path p, Entry e, DigestCache cache, Digests precomputed, String remedy) {
+    public static Status checkFile(Path p, Entry e, DigestCache cache, Digests precomputed, String remedy) {
         if (remedy == null) remedy = remedy(e);
         if (!Files.isRegularFile(p)) return new Status(e, p, State.MISSING, p + " is not present (fetch: " + e.fetch() + ")", null, null);
         try {

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * Remembers the digests of large real data files (and whether they passed a layout check) so that

@@ -11,12 +11,20 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.spikekit.data.AllenNwb.Sweep;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.allen.AllenNwb;
+import org.spikekit.data.allen.AllenNwb.Sweep;
+import org.spikekit.data.allen.AllenStandin;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.reaching.ODohertyData;
+import org.spikekit.data.reaching.ODohertyFile;
+import org.spikekit.data.reaching.ReachGenerator;
+import org.spikekit.data.reaching.ReachSession;
+import org.spikekit.data.spiking.ShdFile;
 
 /**
  * Writes one small stand-in of every HDF5 layout the kit writes (with {@link
- * org.spikekit.data.hdf5.Hdf5Writer}) into a folder, each with a JSON file of what the kit's own
+ * org.spikekit.data.format.hdf5.Hdf5Writer}) into a folder, each with a JSON file of what the kit's own
  * reader reads back from it, so that another HDF5 implementation can be checked against the kit:
  * {@code make test-hdf5} ({@code env/test-hdf5.sh}) opens every file with libhdf5 (h5py and
  * {@code h5dump}) and compares its values with the JSON.

@@ -12,7 +12,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.spikekit.data.ImageSet;
+import org.spikekit.data.images.ImageSet;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;

@@ -1,6 +1,6 @@
 package org.spikekit.features;
 
-import org.spikekit.data.ImageSet;
+import org.spikekit.data.images.ImageSet;
 
 /**
  * Patch ZCA whitening filters for the CIFAR configs (notebooks/papers/spikenn.md §3.3 step 2; the original ships

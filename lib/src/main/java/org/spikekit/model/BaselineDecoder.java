@@ -3,10 +3,10 @@ package org.spikekit.model;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.DecodingBatch;
+import org.spikekit.core.Parameter;
+import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.nn.Tape;
-import org.spikekit.core.Parameter;
 
 /**
  * An MLP/RNN/GRU/LSTM baseline of the Spikachu paper (notebooks/papers/spikachu.md §4.5) as a {@link WindowDecoder}:

@@ -2,7 +2,7 @@ package org.spikekit.model;
 
 import java.util.Arrays;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.DecodingBatch;
+import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
 

@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.spikekit.compute.Backend;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.DataException;
-import org.spikekit.data.TorchCheckpoint;
+import org.spikekit.data.format.TorchCheckpoint;
 import org.spikekit.metrics.ConnectionSparsity;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.DenseOperations;
 import org.spikekit.metrics.Footprint;
 import org.spikekit.metrics.MetricModel;
 import org.spikekit.metrics.ParameterCount;
-import org.spikekit.core.Parameter;
 
 /**
  * The authors' released tinyRSNN checkpoints ({@code fmi-basel/neural-decoding-RSNN},

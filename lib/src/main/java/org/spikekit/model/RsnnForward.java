@@ -8,10 +8,10 @@ import java.util.Locale;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.DataException;
-import org.spikekit.data.Npy;
-import org.spikekit.report.AtomicFiles;
 import org.spikekit.core.SequenceModel;
+import org.spikekit.data.DataException;
+import org.spikekit.data.format.Npy;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * The forward pass of a released tinyRSNN checkpoint on an input of your own, written in the layout

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.DecodingBatch;
+import org.spikekit.core.Parameter;
+import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.nn.Homogenizer;
 import org.spikekit.nn.Tape;
-import org.spikekit.core.Parameter;
 
 /**
  * Spikachu end to end (notebooks/papers/spikachu.md §4.2): the causal {@link Homogenizer} turns each bin's spikes
@@ -19,7 +19,7 @@ import org.spikekit.core.Parameter;
  * the SSA block, which is still causal in time but leaks state across the windows of a batch).
  *
  * <p>Single-session and multi-session models are the same network: the vocabulary is the number
- * of units of every session the model may see ({@link org.spikekit.data.DecodingWindows#totalUnits()}),
+ * of units of every session the model may see ({@link org.spikekit.data.perich.DecodingWindows#totalUnits()}),
  * and a new session joins a trained model through {@link #withVocabulary} and unit-identification
  * fine-tuning of {@link #unitIdentificationParameters()} only.
  */

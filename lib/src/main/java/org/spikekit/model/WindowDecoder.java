@@ -1,9 +1,9 @@
 package org.spikekit.model;
 
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.DecodingBatch;
-import org.spikekit.nn.Tape;
 import org.spikekit.core.Module;
+import org.spikekit.data.perich.DecodingBatch;
+import org.spikekit.nn.Tape;
 
 /**
  * A hand-velocity decoder of the Spikachu paper (Spikachu itself or one of its MLP/RNN/GRU/LSTM

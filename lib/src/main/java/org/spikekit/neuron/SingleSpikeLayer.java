@@ -17,7 +17,7 @@ import java.util.Objects;
  *       the check), then every active neuron with {@code V_i > θ_i} (strict) fires at time
  *       {@code t_prev}, keeps its V (for ties) and is deactivated; {@code t_prev = t_k}. Then, if
  *       {@code t_k ≥ tMax}, the simulation stops (quirk (c): after that check, as the original's
- *       {@code forward_fc}; a {@link org.spikekit.data.SpikingDataset} never holds such a spike).
+ *       {@code forward_fc}; a {@link org.spikekit.data.spiking.SpikingDataset} never holds such a spike).
  *       Otherwise the spike is integrated: {@code V_i += w_ij}.</li>
  *   <li>Neurons that never fired get {@code t_i = tMax} and their final V.</li>
  * </ol>

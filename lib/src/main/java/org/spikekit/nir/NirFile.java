@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.spikekit.data.DataException;
-import org.spikekit.data.hdf5.Hdf5Writer;
+import org.spikekit.data.format.hdf5.Hdf5Writer;
 
 /**
  * Reads and writes NIR files: HDF5 in the layout of NIR's {@code nir.write} (neuromorphs/NIR

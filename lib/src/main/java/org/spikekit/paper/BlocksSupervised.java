@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.spikekit.compute.Backend;
-import org.spikekit.data.BlocksData;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.spiking.BlocksData;
 import org.spikekit.model.AlifNet;
 import org.spikekit.train.AlifNetTrainer;
-import org.spikekit.report.RunMode;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.TrainingInterruptedException;
 
@@ -444,8 +444,8 @@ public final class BlocksSupervised {
             AlifNetTrainer.Settings t = s.training();
             s = s.withTraining(new AlifNetTrainer.Settings(3, t.batch(), t.lr(), t.eps(), t.seed(), -1, 1f));
         }
-        BlocksData.Shd shd = ds.equals("shd") ? d.shd(org.spikekit.report.DataChoice.AUTO, mode) : null;
-        BlocksData.NMnist nm = ds.equals("shd") ? null : d.nmnist(org.spikekit.report.DataChoice.AUTO, mode);
+        BlocksData.Shd shd = ds.equals("shd") ? d.shd(org.spikekit.data.DataChoice.AUTO, mode) : null;
+        BlocksData.NMnist nm = ds.equals("shd") ? null : d.nmnist(org.spikekit.data.DataChoice.AUTO, mode);
         System.out.println(s.describe() + " data=" + (shd != null ? shd.trainRecord() : nm.record()));
         java.util.List<int[]> runs = new java.util.ArrayList<>();
         runs.add(new int[] {0, 0});

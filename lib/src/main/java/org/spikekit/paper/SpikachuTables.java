@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
-import org.spikekit.data.DecodingWindows;
-import org.spikekit.data.DecodingWindows.Split;
-import org.spikekit.data.PerichData;
-import org.spikekit.data.PerichSession;
+import org.spikekit.data.perich.DecodingWindows;
+import org.spikekit.data.perich.DecodingWindows.Split;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichSession;
 import org.spikekit.report.Charts;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -531,7 +531,7 @@ public final class SpikachuTables {
      * The spike counts of a single-session batch's windows laid end to end as a raster (a dot where a
      * unit spiked in a bin), e.g. {@link SpikachuPaper.Walk#testWindows()}.
      */
-    public static XYChart inputRaster(String title, org.spikekit.data.DecodingBatch b) {
+    public static XYChart inputRaster(String title, org.spikekit.data.perich.DecodingBatch b) {
         if (b.counts() == null) throw new IllegalArgumentException("inputRaster: the batch mixes sessions (no count matrix)");
         int steps = b.steps(), nb = b.batch(), n = b.units();
         float[] c = new float[steps * nb * n];

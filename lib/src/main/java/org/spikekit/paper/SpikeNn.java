@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.spikekit.data.SpikingSplit;
+import org.spikekit.data.spiking.SpikingSplit;
 import org.spikekit.report.RunKey;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.Interrupts;

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
-import org.spikekit.data.SpikingDataset;
+import org.spikekit.data.spiking.SpikingDataset;
 import org.spikekit.report.Charts;
 import org.spikekit.train.stdp.TrainStats;
 import tech.tablesaw.api.DoubleColumn;

@@ -23,6 +23,12 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.spikekit.Kit;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.DataContext;
+import org.spikekit.data.DataRecord;
+import org.spikekit.data.ProjectRoot;
+import org.spikekit.data.RunMode;
+import org.spikekit.io.AtomicFiles;
 import org.spikekit.train.EpochLog;
 import tech.tablesaw.api.Table;
 
@@ -49,7 +55,7 @@ import tech.tablesaw.api.Table;
  * running the cell again resumes the runs that checkpoint (see
  * {@link org.spikekit.train.Interrupts}).
  */
-public final class Notebook {
+public final class Notebook implements DataContext {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_\\-]*");
     /** Notebook names follow the file names, which may carry model names such as 11_train_tinyRSNN. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_\\-]*");
@@ -119,21 +125,11 @@ public final class Notebook {
 
     /**
      * The project root: {@code home} (the value of {@code SPIKEKIT_HOME}) when set, else the first
-     * folder at or above {@code cwd} holding {@code pom.xml} and {@code notebooks/}.
+     * folder at or above {@code cwd} holding {@code pom.xml} and {@code notebooks/}
+     * ({@link ProjectRoot#find(String, Path)}).
      */
     public static Path findRoot(String home, Path cwd) {
-        if (home != null && !home.isBlank()) {
-            Path p = Path.of(home).toAbsolutePath().normalize();
-            if (!Files.isDirectory(p)) {
-                throw new IllegalArgumentException("SPIKEKIT_HOME=" + home + " is not a directory");
-            }
-            return p;
-        }
-        for (Path p = cwd.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("notebooks"))) return p;
-        }
-        throw new IllegalStateException("cannot find the SpikeKit project root above " + cwd
-                + " (a folder with pom.xml and notebooks/); set SPIKEKIT_HOME");
+        return ProjectRoot.find(home, cwd);
     }
 
     private static String or(String v, String dflt) {
@@ -152,13 +148,16 @@ public final class Notebook {
     public String name() { return name; }
     public String group() { return group; }
     public Path root() { return root; }
+    @Override
     public RunMode mode() { return mode; }
     public boolean quick() { return mode == RunMode.QUICK; }
+    @Override
     public DataChoice data() { return data; }
     public String backend() { return backend; }
     public long seed() { return seed; }
     public Path resultsDir() { return root.resolve("results").resolve(group); }
     public Path figuresDir() { return root.resolve("figures").resolve(group); }
+    @Override
     public Path dataDir() { return root.resolve("data"); }
 
     /**
@@ -183,6 +182,7 @@ public final class Notebook {
     }
 
     /** Adds a data file recorded in every provenance written after this call. */
+    @Override
     public Notebook dataFile(DataRecord record) {
         dataFiles.add(record);
         return this;

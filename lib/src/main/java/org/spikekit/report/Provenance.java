@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.spikekit.data.DataRecord;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * Everything needed to rebuild one result: which code (kit version, git commit, dirty flag), how

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.spikekit.config.Configs;
 import org.spikekit.config.Json;
+import org.spikekit.data.DataRecord;
 
 /**
  * Everything that produced a stored result, so that the result is reused only when all of it

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * One-JSON-file-per-run storage of the paper drivers ({@code results/<paper>/runs/<mode>/*.json}):

@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.spikekit.compute.Backends;
 import org.spikekit.config.Configs;
-import org.spikekit.data.ODohertyData;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.reaching.ODohertyData;
 import org.spikekit.model.Rsnn;
 import org.spikekit.paper.RsnnPaper;
 import org.spikekit.paper.RsnnRun;
 import org.spikekit.paper.RsnnTables;
-import org.spikekit.report.RunMode;
 
 /**
  * Sweep driver of the RSNN paper ({@link RsnnPaper}): models {@code tinyRSNN, bigRSNN, SNN2, SNN3},

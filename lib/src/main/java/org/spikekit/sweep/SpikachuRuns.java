@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.spikekit.compute.Backends;
 import org.spikekit.config.Configs;
-import org.spikekit.data.PerichData;
-import org.spikekit.data.PerichGenerator;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichGenerator;
 import org.spikekit.paper.SpikachuPaper;
 import org.spikekit.paper.SpikachuRun;
-import org.spikekit.report.RunMode;
 
 /**
  * Sweep driver of the Spikachu paper's single-session comparison ({@link SpikachuPaper#single}):

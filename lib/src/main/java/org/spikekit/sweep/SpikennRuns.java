@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.spikekit.data.ImageData;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.images.ImageData;
+import org.spikekit.io.AtomicFiles;
 import org.spikekit.paper.SpikeNn;
 import org.spikekit.paper.SpikeNnRun;
 import org.spikekit.paper.SpikennPaper;
-import org.spikekit.report.AtomicFiles;
 import org.spikekit.report.RunKey;
-import org.spikekit.report.RunMode;
 
 /**
  * Sweep driver of the SpikeNN paper's K-fold protocol ({@link SpikennPaper}): a run is one fold of

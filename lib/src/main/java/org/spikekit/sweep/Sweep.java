@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.RunMode;
 import org.spikekit.report.RunRecords;
 
 /**

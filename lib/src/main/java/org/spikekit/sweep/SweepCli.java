@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.spikekit.data.RunMode;
 import org.spikekit.report.Notebook;
-import org.spikekit.report.RunMode;
 
 /**
  * Command line of sweeps ({@code make sweep}, {@code make reproduce EXECUTOR=slurm}):

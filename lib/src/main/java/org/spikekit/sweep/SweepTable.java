@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * The merged table of a sweep: one row per run whose result file is present, columns

@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.NMnistFile;
-import org.spikekit.data.ShdFile;
+import org.spikekit.data.spiking.NMnistFile;
+import org.spikekit.data.spiking.ShdFile;
 import org.spikekit.model.AlifNet;
 
 /**

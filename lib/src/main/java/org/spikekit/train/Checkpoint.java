@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import org.spikekit.core.Module;
 import org.spikekit.core.Parameter;
-import org.spikekit.report.AtomicFiles;
+import org.spikekit.io.AtomicFiles;
 
 /**
  * Everything needed to continue a training run exactly, or to hand a trained model on: every

@@ -13,14 +13,14 @@ import java.util.function.Consumer;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.DecodingBatch;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Module;
+import org.spikekit.core.Parameter;
+import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.metrics.R2;
 import org.spikekit.model.WindowDecoder;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
-import org.spikekit.core.Losses;
-import org.spikekit.core.Module;
-import org.spikekit.core.Parameter;
 
 /**
  * The one trainer of the Spikachu paper's decoders (Spikachu and the MLP/RNN/GRU/LSTM baselines,

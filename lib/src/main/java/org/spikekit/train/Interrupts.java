@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A check is a read of the thread's flag (no allocation); the flag is never cleared, so the
  * callers above see it too. Checkpoints and result files are written atomically
- * ({@link org.spikekit.report.AtomicFiles}), so a stop leaves the last complete checkpoint: an
+ * ({@link org.spikekit.io.AtomicFiles}), so a stop leaves the last complete checkpoint: an
  * interrupt that arrives while a checkpoint is written either lets it finish (Java 25's file
  * streams do not react to interrupts) and the loop stops at its next check, or, on an interruptible
  * channel, cuts it short, which leaves the previous file ({@link #translate} names it).

@@ -13,6 +13,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.data.format.Hdf5Files;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.reaching.ODohertyDataTest;
+import org.spikekit.data.reaching.ODohertyFile;
 
 class DataCliTest {
     @TempDir Path root;
@@ -92,7 +97,7 @@ class DataCliTest {
         assertEquals(0, r.status(), r.err());
         assertMentions(r.out(), "wrote   data/synthetic/perich/c_20150311_center_out_reaching.nwb (missing;",
                 "synth perich (quick): 6 sessions: 6 written, 0 up to date, 0 with a real file");
-        for (String id : PerichGenerator.sessionIds(org.spikekit.report.RunMode.QUICK)) {
+        for (String id : PerichGenerator.sessionIds(org.spikekit.data.RunMode.QUICK)) {
             assertTrue(Files.isRegularFile(root.resolve("data/synthetic/perich/" + id + ".nwb")), id);
         }
         r = cli("synth", "perich", "--mode", "quick", root.toString());

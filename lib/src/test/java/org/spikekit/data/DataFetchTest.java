@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.data.reaching.ODohertyDataTest;
+import org.spikekit.data.reaching.ODohertyFile;
 
 class DataFetchTest {
     @TempDir Path dir;

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.data.reaching.ODohertyFile;
+import org.spikekit.data.reaching.ODohertyFileTest;
 
 class DataManifestTest {
     @TempDir Path dir;

@@ -17,6 +17,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.data.allen.AllenNwb;
+import org.spikekit.data.format.Hdf5Files;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.reaching.ODohertyFile;
+import org.spikekit.data.reaching.ReachSession;
+import org.spikekit.data.spiking.ShdFile;
 
 /**
  * The kit's readers on files written by libhdf5 (h5py), in the real layouts:

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spikekit.data.Npy;
 import org.spikekit.data.Splits;
-import org.spikekit.data.TrainTest;
+import org.spikekit.data.format.Npy;
+import org.spikekit.data.images.TrainTest;
 
 class CsnnFeaturesTest {
     @TempDir Path dir;

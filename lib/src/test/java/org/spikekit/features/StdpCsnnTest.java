@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.spikekit.data.ImageSet;
-import org.spikekit.data.SyntheticImages;
-import org.spikekit.data.TrainTest;
+import org.spikekit.data.images.ImageSet;
+import org.spikekit.data.images.SyntheticImages;
+import org.spikekit.data.images.TrainTest;
 
 class StdpCsnnTest {
     static TrainTest synth(String ds, int h, int w, int c, int classes, int n, long seed) {

@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.ImageSet;
-import org.spikekit.data.NMnistFile;
-import org.spikekit.data.ShdFile;
+import org.spikekit.data.images.ImageSet;
+import org.spikekit.data.spiking.NMnistFile;
+import org.spikekit.data.spiking.ShdFile;
 import org.spikekit.train.AlifNetTrainer;
 
 /** Blocks vs standard ALIF in {@link AlifNet} on tiny SHD / N-MNIST stand-ins. */
@@ -62,7 +62,7 @@ class AlifNetTrainingTest {
 
     @Test
     void nmnistStandInTrains() {
-        ImageSet digits = org.spikekit.data.NMnistFileTestAccess.boxes();
+        ImageSet digits = org.spikekit.data.spiking.NMnistFileTestAccess.boxes();
         int[] tr = new int[60], te = new int[20];
         for (int i = 0; i < tr.length; i++) tr[i] = i % 10;
         for (int i = 0; i < te.length; i++) te[i] = i % 10;

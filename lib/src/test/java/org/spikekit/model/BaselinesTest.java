@@ -259,9 +259,9 @@ class BaselinesTest {
         withZero[4 * n] = 1;
         assertTrue(withZero == org.spikekit.model.BaselineDecoder.releasedColumns(withZero, n));
         // the released decoder reads the batch as the kit's decoder reads the shifted counts
-        org.spikekit.data.DecodingBatch b = new org.spikekit.data.DecodingBatch(3, 2, 0.01, new int[2], new double[2], n, counts, new int[7], new int[0],
+        org.spikekit.data.perich.DecodingBatch b = new org.spikekit.data.perich.DecodingBatch(3, 2, 0.01, new int[2], new double[2], n, counts, new int[7], new int[0],
                 new float[12], new float[6], new byte[6]);
-        org.spikekit.data.DecodingBatch bs = new org.spikekit.data.DecodingBatch(3, 2, 0.01, new int[2], new double[2], n, shifted, new int[7], new int[0],
+        org.spikekit.data.perich.DecodingBatch bs = new org.spikekit.data.perich.DecodingBatch(3, 2, 0.01, new int[2], new double[2], n, shifted, new int[7], new int[0],
                 new float[12], new float[6], new byte[6]);
         for (Kind k : List.of(Kind.MLP, Kind.GRU)) {
             BaselineDecoder rel = BaselineDecoder.released(be, k, n, 3, false), kit = BaselineDecoder.quick(be, k, n, 3);

@@ -1,7 +1,7 @@
 package org.spikekit.model;
 
 import java.nio.file.Path;
-import org.spikekit.data.Npy;
+import org.spikekit.data.format.Npy;
 
 /**
  * The reference forward pass of a released checkpoint ({@code golden-indy01-tinyRSNN-1/} of the

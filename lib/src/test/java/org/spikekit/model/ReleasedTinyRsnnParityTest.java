@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
+import org.spikekit.core.Parameter;
 import org.spikekit.data.DataException;
-import org.spikekit.data.TorchCheckpoint;
+import org.spikekit.data.format.TorchCheckpoint;
 import org.spikekit.metrics.DType;
 import org.spikekit.testing.ReferenceSets;
 import org.spikekit.train.Half;
-import org.spikekit.core.Parameter;
 
 /**
  * The authors' released tinyRSNN checkpoints (reference set {@code rsnn-released}, every

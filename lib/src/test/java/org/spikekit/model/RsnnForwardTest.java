@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.data.DataException;
-import org.spikekit.data.Npy;
+import org.spikekit.data.format.Npy;
 import org.spikekit.testing.ReferenceSets;
 
 /** {@link RsnnForward}: the golden pass from an int input, the float32 option, and bad inputs named. */

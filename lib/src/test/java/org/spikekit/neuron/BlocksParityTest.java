@@ -26,10 +26,10 @@ import org.spikekit.compute.Backend;
 import org.spikekit.compute.Backends;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.Npy;
+import org.spikekit.core.Parameter;
+import org.spikekit.data.format.Npy;
 import org.spikekit.model.AlifNet;
 import org.spikekit.testing.ReferenceSets;
-import org.spikekit.core.Parameter;
 
 /**
  * The kit's ALIF layers against the Blocks golden set ({@code data/reference/blocks-golden/},

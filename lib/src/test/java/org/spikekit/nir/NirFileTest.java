@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.data.DataException;
-import org.spikekit.data.hdf5.Hdf5Writer;
+import org.spikekit.data.format.hdf5.Hdf5Writer;
 
 /** NirFile: every primitive, nested graphs and metadata survive write → read; bad files get errors naming what is wrong. */
 class NirFileTest {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.Npy;
+import org.spikekit.data.format.Npy;
 import org.spikekit.model.ReleasedRsnn;
 import org.spikekit.model.Rsnn;
 import org.spikekit.testing.ReferenceSets;

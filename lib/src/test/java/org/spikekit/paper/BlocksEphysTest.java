@@ -8,12 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.AllenData;
-import org.spikekit.data.AllenStandin;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.allen.AllenData;
+import org.spikekit.data.allen.AllenStandin;
 import org.spikekit.model.AlifNet;
 import org.spikekit.train.EphysFitter;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
 
 class BlocksEphysTest {
 

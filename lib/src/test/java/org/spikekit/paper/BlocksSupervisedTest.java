@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.BlocksData;
-import org.spikekit.data.ShdFile;
+import org.spikekit.data.DataRecord;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.spiking.BlocksData;
+import org.spikekit.data.spiking.ShdFile;
 import org.spikekit.model.AlifNet;
-import org.spikekit.report.DataRecord;
-import org.spikekit.report.RunMode;
 
 class BlocksSupervisedTest {
     @Test

@@ -13,9 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.ODohertyData;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.reaching.ODohertyData;
 
 /** The paper pipeline on quick synthetic sessions with a one-epoch recipe. */
 class RsnnPaperTest {
@@ -105,7 +105,7 @@ class RsnnPaperTest {
 
     @Test
     void contextIsRefusedForTheRsnns(@org.junit.jupiter.api.io.TempDir Path dir) {
-        RsnnPaper p = new RsnnPaper(ODohertyData.at(dir.resolve("data")), org.spikekit.report.DataChoice.SYNTHETIC, RunMode.QUICK,
+        RsnnPaper p = new RsnnPaper(ODohertyData.at(dir.resolve("data")), org.spikekit.data.DataChoice.SYNTHETIC, RunMode.QUICK,
                 new org.spikekit.compute.CpuBackend(), dir.resolve("results"), null);
         var s = RsnnPaper.Settings.of(RsnnPaper.Model.TINY, RunMode.QUICK).withContext(10);
         var e = assertThrows(IllegalArgumentException.class, () -> p.run(RsnnPaper.Model.TINY, "I1", 1L, s));

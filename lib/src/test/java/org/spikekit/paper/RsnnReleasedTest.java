@@ -9,10 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.ODohertyData;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.reaching.ODohertyData;
 import org.spikekit.model.ReleasedRsnn;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
 import org.spikekit.testing.ReferenceSets;
 import tech.tablesaw.api.Table;
 

@@ -13,9 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.ODohertyData;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.reaching.ODohertyData;
 
 /**
  * A run of the RSNN recipe stopped after any epoch (pretraining, fine-tuning, a pruning trial) and

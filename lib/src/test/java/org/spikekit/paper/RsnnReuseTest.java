@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.config.Configs;
-import org.spikekit.data.ODohertyData;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.reaching.ODohertyData;
 import org.spikekit.model.Rsnn;
-import org.spikekit.report.DataChoice;
 import org.spikekit.report.RunKey;
-import org.spikekit.report.RunMode;
 
 /**
  * A stored RSNN-paper run is reused only when everything that produced it matches — model

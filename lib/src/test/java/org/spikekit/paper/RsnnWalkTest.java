@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.RunMode;
 
 /**
  * A tinyRSNN run walked stage by stage ({@link RsnnPaper.Walk}, what notebook 11 shows) is the run

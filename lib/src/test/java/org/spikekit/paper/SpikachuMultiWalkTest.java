@@ -15,11 +15,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.PerichData;
-import org.spikekit.data.PerichGenerator;
-import org.spikekit.data.PerichPrep;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichPrep;
 import org.spikekit.train.Checkpoint;
 
 /**

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.PerichData;
-import org.spikekit.data.PerichGenerator;
-import org.spikekit.data.PerichNwb;
-import org.spikekit.data.PerichPrep;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.perich.PerichPrep;
 import tech.tablesaw.api.Table;
 
 /** The Spikachu paper driver on three short stand-in sessions with one-epoch settings. */
@@ -170,11 +170,11 @@ class SpikachuPaperTest {
         Table t = SpikachuTables.sessions(data);
         assertEquals(3, t.rowCount());
         for (int i = 0; i < 3; i++) {
-            org.spikekit.data.PerichSession s = data.sessions().get(i);
-            org.spikekit.data.DecodingWindows rel = new org.spikekit.data.DecodingWindows(List.of(s)).released();
-            List<org.spikekit.data.DecodingWindows.Window> ws = new java.util.ArrayList<>(rel.trainEpoch(42, 0));
-            ws.addAll(rel.evalWindows(org.spikekit.data.DecodingWindows.Split.VALID));
-            ws.addAll(rel.evalWindows(org.spikekit.data.DecodingWindows.Split.TEST));
+            org.spikekit.data.perich.PerichSession s = data.sessions().get(i);
+            org.spikekit.data.perich.DecodingWindows rel = new org.spikekit.data.perich.DecodingWindows(List.of(s)).released();
+            List<org.spikekit.data.perich.DecodingWindows.Window> ws = new java.util.ArrayList<>(rel.trainEpoch(42, 0));
+            ws.addAll(rel.evalWindows(org.spikekit.data.perich.DecodingWindows.Split.VALID));
+            ws.addAll(rel.evalWindows(org.spikekit.data.perich.DecodingWindows.Split.TEST));
             long off = ws.stream().filter(w -> rel.samplesIn(w) != 100).count(), over = ws.stream().filter(w -> rel.samplesIn(w) > 100).count();
             assertEquals(off, t.intColumn("released_windows_not_100_samples").getInt(i));
             assertEquals(over, t.intColumn("released_windows_over_100_samples").getInt(i));

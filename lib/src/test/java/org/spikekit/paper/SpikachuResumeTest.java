@@ -13,11 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.PerichData;
-import org.spikekit.data.PerichGenerator;
-import org.spikekit.data.PerichPrep;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichPrep;
 import org.spikekit.train.Checkpoint;
 
 /** A single-session Spikachu run stopped after an epoch and started again by a fresh driver ends as an uninterrupted run, bit for bit. */

@@ -12,12 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.PerichData;
-import org.spikekit.data.PerichGenerator;
-import org.spikekit.data.PerichPrep;
-import org.spikekit.report.DataChoice;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.perich.PerichData;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichPrep;
 import org.spikekit.report.RunKey;
-import org.spikekit.report.RunMode;
 
 /**
  * A stored Spikachu-paper run is reused only when its model configuration, recipe, data and

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spikekit.data.SpikingSplit;
-import org.spikekit.data.SyntheticSpiking;
+import org.spikekit.data.spiking.SpikingSplit;
+import org.spikekit.data.spiking.SyntheticSpiking;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 

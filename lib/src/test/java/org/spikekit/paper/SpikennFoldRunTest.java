@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spikekit.data.ImageData;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.images.ImageData;
 
 /** The per-fold runs a sweep makes are the K-fold protocol's own runs: the K-fold finds them done. */
 class SpikennFoldRunTest {

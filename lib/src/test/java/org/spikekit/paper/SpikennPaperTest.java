@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.spikekit.data.SpikingSplit;
-import org.spikekit.data.SyntheticSpiking;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.spiking.SpikingSplit;
+import org.spikekit.data.spiking.SyntheticSpiking;
 import org.spikekit.train.stdp.SpikeNnConfig;
 import tech.tablesaw.api.Table;
 

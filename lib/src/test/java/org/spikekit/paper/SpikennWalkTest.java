@@ -16,9 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.config.Configs;
-import org.spikekit.data.ImageData;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.images.ImageData;
 
 /**
  * One fold of one config walked stage by stage ({@link SpikennPaper.Walk}, what notebooks 31 and

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.spikekit.data.DataRecord;
 
 class ProvenanceTest {
     private static Provenance sample(long seed, String backend) {

@@ -21,6 +21,7 @@ import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.config.Configs;
+import org.spikekit.data.DataRecord;
 import org.spikekit.model.Rsnn;
 
 class RunKeyTest {

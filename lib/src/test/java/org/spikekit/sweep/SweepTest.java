@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spikekit.data.DataChoice;
+import org.spikekit.data.RunMode;
 import org.spikekit.paper.RsnnPaper;
-import org.spikekit.report.DataChoice;
-import org.spikekit.report.RunMode;
 
 /** Sweep specs, files, phases, the RSNN driver's checks and the SLURM submission chain (with a stand-in sbatch). */
 class SweepTest {

@@ -14,14 +14,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
-import org.spikekit.data.DecodingBatch;
-import org.spikekit.data.DecodingWindows;
-import org.spikekit.data.DecodingWindows.Split;
-import org.spikekit.data.PerichGenerator;
-import org.spikekit.data.PerichNwb;
-import org.spikekit.data.PerichPrep;
-import org.spikekit.data.PerichSession;
-import org.spikekit.data.UnitDropout;
+import org.spikekit.core.Parameter;
+import org.spikekit.data.RunMode;
+import org.spikekit.data.perich.DecodingBatch;
+import org.spikekit.data.perich.DecodingWindows;
+import org.spikekit.data.perich.DecodingWindows.Split;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.perich.PerichPrep;
+import org.spikekit.data.perich.PerichSession;
+import org.spikekit.data.perich.UnitDropout;
 import org.spikekit.model.BaselineDecoder;
 import org.spikekit.model.Baselines;
 import org.spikekit.model.CausalityProbe;
@@ -29,8 +31,6 @@ import org.spikekit.model.DecoderEnergy;
 import org.spikekit.model.SpikachuDecoder;
 import org.spikekit.nn.MovingAverage;
 import org.spikekit.nn.Tape;
-import org.spikekit.report.RunMode;
-import org.spikekit.core.Parameter;
 
 /** One trainer for Spikachu and its baselines: learning, checkpoint selection, fine-tuning, causality. */
 class DecoderTrainerTest {

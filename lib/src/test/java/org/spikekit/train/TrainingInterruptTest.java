@@ -22,26 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.data.DecodingBatch;
-import org.spikekit.data.DecodingWindows;
-import org.spikekit.data.PerichGenerator;
-import org.spikekit.data.PerichNwb;
-import org.spikekit.data.PerichPrep;
+import org.spikekit.core.Parameter;
+import org.spikekit.core.SequenceModel;
+import org.spikekit.data.RunMode;
 import org.spikekit.data.SequenceSet;
-import org.spikekit.data.ShdFile;
-import org.spikekit.data.SpikingSplit;
-import org.spikekit.data.SyntheticSpiking;
-import org.spikekit.data.UnitDropout;
+import org.spikekit.data.perich.DecodingBatch;
+import org.spikekit.data.perich.DecodingWindows;
+import org.spikekit.data.perich.PerichGenerator;
+import org.spikekit.data.perich.PerichNwb;
+import org.spikekit.data.perich.PerichPrep;
+import org.spikekit.data.perich.UnitDropout;
+import org.spikekit.data.spiking.ShdFile;
+import org.spikekit.data.spiking.SpikingSplit;
+import org.spikekit.data.spiking.SyntheticSpiking;
 import org.spikekit.model.AlifNet;
 import org.spikekit.model.BaselineDecoder;
 import org.spikekit.model.Baselines;
 import org.spikekit.model.Rsnn;
 import org.spikekit.nn.MovingAverage;
-import org.spikekit.report.RunMode;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
-import org.spikekit.core.Parameter;
-import org.spikekit.core.SequenceModel;
 
 /**
  * A training loop interrupted from another thread (a notebook's ■ sets the cell thread's interrupt

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.spikekit.data.SpikingDataset;
-import org.spikekit.data.SyntheticSpiking;
+import org.spikekit.data.spiking.SpikingDataset;
+import org.spikekit.data.spiking.SyntheticSpiking;
 
 /**
  * {@link ReadoutTrainer#trainEpoch} folds each sample's L1 rescale into the next sample's forward

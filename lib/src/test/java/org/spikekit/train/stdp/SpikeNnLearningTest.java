@@ -3,8 +3,8 @@ package org.spikekit.train.stdp;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.spikekit.data.SpikingSplit;
-import org.spikekit.data.SyntheticSpiking;
+import org.spikekit.data.spiking.SpikingSplit;
+import org.spikekit.data.spiking.SyntheticSpiking;
 
 /** Learning smoke tests: the rules learn a separable synthetic task. */
 class SpikeNnLearningTest {

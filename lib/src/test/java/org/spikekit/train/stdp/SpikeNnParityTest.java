@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.spikekit.data.Npy;
-import org.spikekit.data.SpikingDataset;
+import org.spikekit.data.format.Npy;
+import org.spikekit.data.spiking.SpikingDataset;
 import org.spikekit.neuron.SingleSpikeLayer;
 import org.spikekit.testing.ReferenceSets;
 

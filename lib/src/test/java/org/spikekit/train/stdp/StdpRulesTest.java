@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.spikekit.data.SpikingDataset;
+import org.spikekit.data.spiking.SpikingDataset;
 import org.spikekit.neuron.SingleSpikeLayer;
 
 /**

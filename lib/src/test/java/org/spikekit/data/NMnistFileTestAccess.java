@@ -1,9 +1,0 @@
-package org.spikekit.data;
-
-/** Test fixtures of the data package for tests elsewhere. */
-public final class NMnistFileTestAccess {
-    private NMnistFileTestAccess() {}
-
-    /** Ten 28x28 box "digits" (see {@link NMnistFileTest#boxes}). */
-    public static ImageSet boxes() { return NMnistFileTest.boxes(); }
-}
