@@ -14,7 +14,7 @@ import org.spikekit.compute.Tensor;
  * {@code k = 1/τ} and threshold; the layer {@code nn.ParametricLif} owns the learnable parameters
  * ({@code k = σ(w)}, the clamped threshold) and calls {@link #run} and {@link #backward}.
  *
- * <p>Per neuron and step (SpikingJelly {@code neuron.py} {@code ParametricLIFNode.neuronal_charge},
+ * <p>Per neuron and step (SpikingJelly {@code spikingjelly/activation_based/neuron.py}: {@code ParametricLIFNode.neuronal_charge},
  * {@code BaseNode.neuronal_fire}, {@code neuronal_reset}; see {@code nn.ParametricLif} for the sources):
  * <pre>
  *   H[t] = V[t−1]·(1 − k) + V_r·k + X[t]           decayInput = false (LTLIF)
