@@ -6,10 +6,10 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.model.Rsnn;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifCoeffs;
+import org.spikekit.neuron.LifNeuron;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
-import org.spikekit.neuron.ResetMode;
 import org.spikekit.neuron.Timescales;
 
 /**
@@ -17,7 +17,7 @@ import org.spikekit.neuron.Timescales;
  * {@link org.spikekit.core.Parameter}s, read and written in place) run the textbook way, one time
  * step at a time from {@link Backend} primitives only. Per step of the forward pass: a gemm for
  * the input projection {@code x[n]·W}, a gemm for the recurrent input {@code S[n]·V}, the LIF
- * update as separate elementwise ops, a gemm for the readout current, the readout update, a gemm
+ * update as separate elementwise ops (the per-step primitives of {@link LifNeuron}, iterated), a gemm for the readout current, the readout update, a gemm
  * for the head mean. The backward pass walks the steps in reverse with the same granularity
  * (per step: readout recurrence, {@code dS = dh_ro·W_roᵀ}, {@code dS += dI·Vᵀ}, surrogate, LIF
  * adjoint, and the per-step weight-gradient gemms {@code dW += x[n]ᵀ·dh[n]},
@@ -101,8 +101,7 @@ final class NaiveRsnn {
         RecurrentLifLayer hid = m.hiddenLayer();
         LeakyReadout ro = m.readout();
         LifCoeffs c = hid.coefficients();
-        Tensor obm = be.zeros(n);
-        be.affine(c.betaMem(), -1f, 1f, obm);
+        Tensor obm = LifNeuron.oneMinusBetaMem(be, c);
         Tensor rbm = Timescales.betas(be, ro.tauMemRaw().value(), tauMem0, rp.dtS());
         Tensor rbs = Timescales.betas(be, ro.tauSynRaw().value(), tauSyn0, rp.dtS());
         Tensor robm = be.zeros(units);
@@ -112,7 +111,7 @@ final class NaiveRsnn {
         be.fill(i, 0f);
         be.fill(y, rp.y0());
         be.fill(ir, 0f);
-        boolean zero = lp.reset() == ResetMode.ZERO, late = lp.synapticDelay() == 2, lateR = rp.synapticDelay() == 2;
+        boolean late = lp.synapticDelay() == 2, lateR = rp.synapticDelay() == 2;
         for (int k = 0; k < t; k++) {
             Tensor hk = h.slice0(k), s = spk.slice0(k), hrk = hr.slice0(k);
             Tensor cin = late ? (k == 0 ? zeroN : h.slice0(k - 1)) : hk;            // the input this update consumes
@@ -120,21 +119,9 @@ final class NaiveRsnn {
             be.gemm(false, false, 1f, x.slice0(k), w, 0f, hk);          // input projection of this step
             be.copy(u, tu.slice0(k));
             be.copy(i, ti.slice0(k));
-            be.zipRow(BinaryOp.SUB, u, c.theta(), a);
-            lp.surrogate().spikeRef(be, a, s);
+            LifNeuron.fire(be, lp, c, u, a, s);
             be.gemm(false, false, 1f, s, v, 1f, hk);                     // recurrent input S·V
-            be.zipRow(BinaryOp.MUL, u, c.betaMem(), mm);                 // M = β_mem·U + (1 − β_mem)·I
-            be.zipRow(BinaryOp.MUL, i, obm, tmp);
-            be.zip(BinaryOp.ADD, mm, tmp, mm);
-            be.zipRow(BinaryOp.MUL, i, c.betaSyn(), i);                  // I ← β_syn·I + c
-            be.zip(BinaryOp.ADD, i, cin, i);
-            if (zero) {
-                be.affine(s, -1f, 1f, tmp);
-                be.zip(BinaryOp.MUL, mm, tmp, u);
-            } else {
-                be.zipRow(BinaryOp.MUL, s, c.theta(), tmp);
-                be.zip(BinaryOp.SUB, mm, tmp, u);
-            }
+            LifNeuron.advance(be, lp.reset(), c, obm, u, i, s, cin, mm, tmp);
             // readout
             be.gemm(false, false, 1f, s, wro, 0f, hrk);
             be.copy(y, ty.slice0(k));
@@ -158,7 +145,6 @@ final class NaiveRsnn {
         Tensor w = hid.w().value(), v = hid.v().value(), wro = ro.w().value();
         Tensor gBm = be.zeros(n), gBs = be.zeros(n), gTh = be.zeros(n), gRbm = be.zeros(units), gRbs = be.zeros(units);
         be.fill(dU, 0f); be.fill(dI, 0f); be.fill(dY, 0f); be.fill(dIr, 0f); be.fill(dC, 0f); be.fill(dCr, 0f);
-        boolean zero = lp.reset() == ResetMode.ZERO, detach = lp.detachReset();
         boolean late = lp.synapticDelay() == 2, lateR = rp.synapticDelay() == 2;
         for (int k = t - 1; k >= 0; k--) {
             Tensor s = p.spikes().slice0(k), uk = tu.slice0(k), ik = ti.slice0(k);
@@ -187,39 +173,7 @@ final class NaiveRsnn {
             be.gemm(true, false, 1f, s, dck, 1f, hid.v().grad());       // dV += S[k]ᵀ·dc
             be.gemm(true, false, 1f, p.x().slice0(k), dck, 1f, hid.w().grad());  // dW += x[k]ᵀ·dc[k]
             be.gemm(false, true, 1f, dck, w, 0f, gx);                    // dx[k] = dc[k]·Wᵀ
-            if (zero) {
-                be.affine(s, -1f, 1f, tmp);
-                be.zip(BinaryOp.MUL, dU, tmp, dM);
-                if (!detach) {
-                    be.zipRow(BinaryOp.MUL, uk, c.betaMem(), mm);
-                    be.zipRow(BinaryOp.MUL, ik, p.oneMinusBm(), tmp);
-                    be.zip(BinaryOp.ADD, mm, tmp, mm);
-                    be.zip(BinaryOp.MUL, dU, mm, tmp);
-                    be.axpby(-1f, tmp, 1f, dS);
-                }
-            } else {
-                be.copy(dU, dM);
-                if (!detach) {
-                    be.zipRow(BinaryOp.MUL, dU, c.theta(), tmp);
-                    be.axpby(-1f, tmp, 1f, dS);
-                }
-                be.zip(BinaryOp.MUL, dU, s, tmp);
-                be.sumRows(tmp, 1f, gTh);
-            }
-            be.zipRow(BinaryOp.SUB, uk, c.theta(), a);
-            lp.surrogate().gradRef(be, a, g, tmp);
-            be.zip(BinaryOp.MUL, dS, g, g);                              // dL/d(U − θ)
-            be.sumRows(g, 1f, gTh);
-            be.zip(BinaryOp.SUB, uk, ik, tmp);
-            be.zip(BinaryOp.MUL, tmp, dM, tmp);
-            be.sumRows(tmp, 1f, gBm);
-            be.zip(BinaryOp.MUL, dI, ik, tmp);
-            be.sumRows(tmp, 1f, gBs);
-            be.zipRow(BinaryOp.MUL, dM, c.betaMem(), tmp);
-            be.zip(BinaryOp.ADD, tmp, g, dU);
-            be.zipRow(BinaryOp.MUL, dI, c.betaSyn(), tmp);
-            be.zipRow(BinaryOp.MUL, dM, p.oneMinusBm(), tmp2);
-            be.zip(BinaryOp.ADD, tmp, tmp2, dI);
+            LifNeuron.adjoint(be, lp, c, p.oneMinusBm(), uk, ik, s, dU, dI, dS, gBm, gBs, gTh, dM, mm, a, g, tmp, tmp2);
         }
         Timescales.backward(be, hid.tauMemRaw().value(), c.betaMem(), lp.tauMemS(), lp.dtS(), gBm, hid.tauMemRaw().grad());
         Timescales.backward(be, hid.tauSynRaw().value(), c.betaSyn(), lp.tauSynS(), lp.dtS(), gBs, hid.tauSynRaw().grad());

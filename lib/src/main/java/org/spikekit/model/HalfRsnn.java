@@ -3,15 +3,16 @@ package org.spikekit.model;
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.core.Float16;
 import org.spikekit.core.Parameter;
 import org.spikekit.core.SequenceModel;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricModel;
 import org.spikekit.neuron.LeakyReadout;
+import org.spikekit.neuron.LifNeuron;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
+import org.spikekit.neuron.Precision;
 import org.spikekit.neuron.ResetMode;
 
 /**
@@ -38,6 +39,8 @@ import org.spikekit.neuron.ResetMode;
  *             Y[n+1] = r(r(β_mem·Y[n]) + r(r(1 − β_mem)·I_o[n]));  output[n] = Y[n+1] (one head) or r(mean of heads)
  *   Y[0] = r(−0.01), everything else 0
  * </pre>
+ * The neuron updates are {@link LifNeuron#membrane} and {@link LifNeuron#current} with the
+ * {@link Precision#FP16} policy (the readout: the same membrane update without spikes).
  * The reference reports that these semantics are order-independent for its golden set (float32 and
  * float64 intermediates gave the same float16 results), which is why an emulation can reproduce a GPU
  * run's spikes exactly. With {@code half = false} the same loop runs in double precision without
@@ -51,6 +54,7 @@ import org.spikekit.neuron.ResetMode;
 public final class HalfRsnn implements NeuroBenchModel {
     private final Rsnn model;
     private final boolean half;
+    private final Precision precision;
 
     /**
      * @param model the model to evaluate (not modified)
@@ -60,6 +64,7 @@ public final class HalfRsnn implements NeuroBenchModel {
         if (model == null) throw new IllegalArgumentException("HalfRsnn: model must not be null");
         this.model = model;
         this.half = half;
+        this.precision = half ? Precision.FP16 : Precision.FP64;
     }
 
     public Rsnn model() { return model; }
@@ -72,7 +77,7 @@ public final class HalfRsnn implements NeuroBenchModel {
 
     @Override public List<Parameter> parameters() { return model.parameters(); }
 
-    private double r(double x) { return half ? Float16.round(x) : x; }
+    private double r(double x) { return precision.round(x); }
 
     /** {@code β = exp(−Δt/(τ0·softplus(p)))} per unit, each operation rounded. */
     private double[] betas(float[] raw, double[] tau0, double dtS) {
@@ -147,7 +152,6 @@ public final class HalfRsnn implements NeuroBenchModel {
         double[] obm = new double[n], robm = new double[units];
         for (int i = 0; i < n; i++) obm[i] = r(1.0 - bm[i]);
         for (int u = 0; u < units; u++) robm[u] = r(1.0 - rbm[u]);
-        boolean zeroReset = lp.reset() == ResetMode.ZERO;
 
         float[] xs = be.toHost(x);
         float[] out = new float[t * b * outs];
@@ -187,9 +191,9 @@ public final class HalfRsnn implements NeuroBenchModel {
                     double ck = v == null ? r(acc[i]) : r(r(acc[i]) + r(rec[i]));
                     double input = hiddenLate ? c[i] : ck;
                     c[i] = ck;
-                    double m = r(r(bm[i] * U[i]) + r(obm[i] * I[i]));
-                    I[i] = r(r(bs[i] * I[i]) + input);
-                    U[i] = zeroReset ? r(m * (1 - S[i])) : r(m - r(th[i] * S[i]));
+                    double u = LifNeuron.membrane(precision, lp.reset(), bm[i], obm[i], th[i], U[i], I[i], S[i]);
+                    I[i] = LifNeuron.current(precision, bs[i], I[i], input);
+                    U[i] = u;
                     spikes[(k * b + row) * n + i] = (float) S[i];
                 }
                 // readout: c_o[k] = r(W_ro·S[k]); the update consumes c_o[k−1] (delay 2) or c_o[k]
@@ -203,8 +207,8 @@ public final class HalfRsnn implements NeuroBenchModel {
                     double ck = r(ain[u]);
                     double input = readoutLate ? co[u] : ck;
                     co[u] = ck;
-                    double y = r(r(rbm[u] * Y[u]) + r(robm[u] * IO[u]));
-                    IO[u] = r(r(rbs[u] * IO[u]) + input);
+                    double y = LifNeuron.membrane(precision, ResetMode.ZERO, rbm[u], robm[u], 0, Y[u], IO[u], 0);   // a leaky integrator
+                    IO[u] = LifNeuron.current(precision, rbs[u], IO[u], input);
                     Y[u] = y;
                 }
                 int oo = (k * b + row) * outs;

@@ -12,6 +12,7 @@ import org.spikekit.metrics.Buffer;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricLayer;
 import org.spikekit.metrics.MetricModel;
+import org.spikekit.neuron.SnnTorchLeaky;
 import org.spikekit.neuron.Surrogate;
 
 /**

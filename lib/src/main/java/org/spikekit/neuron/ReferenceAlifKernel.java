@@ -3,7 +3,6 @@ package org.spikekit.neuron;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
-import org.spikekit.compute.UnaryOp;
 
 /**
  * Standard ALIF composed only from {@link Backend} primitives, one step at a time: the definition
@@ -51,29 +50,8 @@ public final class ReferenceAlifKernel implements AlifKernel {
             Tensor s = spikes.slice0(k);
             be.copy(x.slice0(k), cur);
             if (rec != null && k >= d) be.gemm(false, false, 1f, spikes.slice0(k - d), rec, 1f, cur);
-            be.affine(refr, -1f, 0.5f, mask);
-            be.map(UnaryOp.HEAVISIDE, mask, mask);                 // M = 1 when no refractory step is left
-            be.zip(BinaryOp.MUL, cur, mask, cur);
-            be.zipRow(BinaryOp.MUL, vh, c.beta(), v);
-            be.zip(BinaryOp.ADD, v, cur, v);                        // V = β·V̂ + I
-            be.zipRow(BinaryOp.MUL, a, c.b(), th);
-            be.affine(th, 1f, 1f, th);                              // θ = 1 + b·a[t−1]
-            if (keepTape) {
-                be.copy(v, tv.slice0(k));
-                be.copy(a, ta.slice0(k));
-                be.copy(mask, tm.slice0(k));
-            }
-            be.zip(BinaryOp.SUB, v, th, tmp);
-            p.surrogate().spikeRef(be, tmp, s);
-            be.affine(s, -1f, 1f, tmp);
-            be.zip(BinaryOp.MUL, v, tmp, vh);                       // V̂ = V·(1 − S)
-            be.zipRow(BinaryOp.MUL, a, c.p(), a);
-            be.zip(BinaryOp.ADD, a, s, a);                          // a = p·a + S
-            // refr = S·arp + (1 − S)·max(refr − 1, 0)
-            be.affine(refr, 1f, -1f, refr);
-            be.map(UnaryOp.RELU, refr, refr);
-            be.zip(BinaryOp.MUL, refr, tmp, refr);
-            be.axpby(arp, s, 1f, refr);
+            AlifNeuron.advance(be, p, c, cur, vh, a, refr, s, mask, v, th, tmp,
+                    keepTape ? tv.slice0(k) : null, keepTape ? ta.slice0(k) : null, keepTape ? tm.slice0(k) : null);
         }
         return new AlifForward(spikes, keepTape ? new Tape(c, rec, arp, tv, ta, spikes, tm) : null);
     }

@@ -7,7 +7,7 @@ import org.spikekit.compute.Tensor;
 /**
  * The LIF sequence kernel composed only from {@link Backend} primitives, one step at a time. It is
  * the definition the fused kernels are tested against, and the path taken on backends without a
- * fused kernel. Its tape keeps U, I and S as float32 {@code [T, B, N]} tensors (simple, not lean).
+ * fused kernel. It iterates the per-step primitives of {@link LifNeuron}. Its tape keeps U, I and S as float32 {@code [T, B, N]} tensors (simple, not lean).
  */
 public final class ReferenceLifKernel implements LifKernel {
     private final Backend be;
@@ -31,8 +31,7 @@ public final class ReferenceLifKernel implements LifKernel {
         Tensor spikes = be.zeros(t, b, n);
         LifState st = s0.copy();
         Tensor tu = keepTape ? be.zeros(t, b, n) : null, ti = keepTape ? be.zeros(t, b, n) : null;
-        Tensor oneMinusBm = be.zeros(n);
-        be.affine(c.betaMem(), -1f, 1f, oneMinusBm);
+        Tensor oneMinusBm = LifNeuron.oneMinusBetaMem(be, c);
         Tensor a = be.zeros(b, n), m = be.zeros(b, n), tmp = be.zeros(b, n), sm = mask == null ? null : be.zeros(b, n);
         if (d == 1 && t > 0) be.zip(BinaryOp.ADD, h.slice0(0), st.pending(), h.slice0(0));
         for (int k = 0; k < t; k++) {
@@ -41,8 +40,7 @@ public final class ReferenceLifKernel implements LifKernel {
                 be.copy(st.u(), tu.slice0(k));
                 be.copy(st.i(), ti.slice0(k));
             }
-            be.zipRow(BinaryOp.SUB, st.u(), c.theta(), a);
-            p.surrogate().spikeRef(be, a, s);
+            LifNeuron.fire(be, p, c, st.u(), a, s);
             if (v != null) {                                             // c[k] = h[k] + (m ⊙ S)·V
                 Tensor src = s;
                 if (mask != null) {
@@ -52,20 +50,7 @@ public final class ReferenceLifKernel implements LifKernel {
                 be.gemm(false, false, 1f, src, v, 1f, hk);
             }
             Tensor in = d == 1 ? hk : k == 0 ? s0.pending() : h.slice0(k - 1);
-            // M = β_mem·U + (1 − β_mem)·I
-            be.zipRow(BinaryOp.MUL, st.u(), c.betaMem(), m);
-            be.zipRow(BinaryOp.MUL, st.i(), oneMinusBm, tmp);
-            be.zip(BinaryOp.ADD, m, tmp, m);
-            // I ← β_syn·I + c[k + 1 − d]
-            be.zipRow(BinaryOp.MUL, st.i(), c.betaSyn(), st.i());
-            be.zip(BinaryOp.ADD, st.i(), in, st.i());
-            if (p.reset() == ResetMode.ZERO) {
-                be.affine(s, -1f, 1f, tmp);
-                be.zip(BinaryOp.MUL, m, tmp, st.u());
-            } else {
-                be.zipRow(BinaryOp.MUL, s, c.theta(), tmp);
-                be.zip(BinaryOp.SUB, m, tmp, st.u());
-            }
+            LifNeuron.advance(be, p.reset(), c, oneMinusBm, st.u(), st.i(), s, in, m, tmp);
         }
         if (d == 2 && t > 0) be.copy(h.slice0(t - 1), st.pending());
         else be.fill(st.pending(), 0f);
@@ -91,8 +76,7 @@ public final class ReferenceLifKernel implements LifKernel {
             be.copy(gradLast.i(), dI);
             if (d == 2 && t > 0) be.copy(gradLast.pending(), gH.slice0(t - 1));   // dL/dc[T−1]
         }
-        Tensor oneMinusBm = be.zeros(n);
-        be.affine(c.betaMem(), -1f, 1f, oneMinusBm);
+        Tensor oneMinusBm = LifNeuron.oneMinusBetaMem(be, c);
         Tensor dS = be.zeros(b, n), m = be.zeros(b, n), dM = be.zeros(b, n), a = be.zeros(b, n);
         Tensor g = be.zeros(b, n), tmp = be.zeros(b, n), tmp2 = be.zeros(b, n);
         for (int k = t - 1; k >= 0; k--) {
@@ -114,40 +98,7 @@ public final class ReferenceLifKernel implements LifKernel {
                 }
                 be.gemm(true, false, 1f, sk, gc, 1f, gV);                // dV += (m ⊙ S)ᵀ·dc
             }
-            if (p.reset() == ResetMode.ZERO) {
-                be.affine(s, -1f, 1f, tmp);
-                be.zip(BinaryOp.MUL, dU, tmp, dM);                       // dM = dU·(1 − S)
-                if (!p.detachReset()) {
-                    be.zipRow(BinaryOp.MUL, u, c.betaMem(), m);
-                    be.zipRow(BinaryOp.MUL, i, oneMinusBm, tmp);
-                    be.zip(BinaryOp.ADD, m, tmp, m);
-                    be.zip(BinaryOp.MUL, dU, m, tmp);
-                    be.axpby(-1f, tmp, 1f, dS);                          // dS −= dU·M
-                }
-            } else {
-                be.copy(dU, dM);
-                if (!p.detachReset()) {
-                    be.zipRow(BinaryOp.MUL, dU, c.theta(), tmp);
-                    be.axpby(-1f, tmp, 1f, dS);                          // dS −= θ·dU
-                }
-                be.zip(BinaryOp.MUL, dU, s, tmp);
-                be.sumRows(tmp, 1f, gTh);                                // collects +dU·S (negated below)
-            }
-            be.zipRow(BinaryOp.SUB, u, c.theta(), a);
-            p.surrogate().gradRef(be, a, g, tmp);
-            be.zip(BinaryOp.MUL, dS, g, g);                              // g = dL/da
-            be.sumRows(g, 1f, gTh);                                      // collects +da (negated below)
-            be.zip(BinaryOp.SUB, u, i, tmp);
-            be.zip(BinaryOp.MUL, tmp, dM, tmp);
-            be.sumRows(tmp, 1f, gBm);                                    // dβ_mem += dM·(U − I)
-            be.zip(BinaryOp.MUL, dI, i, tmp);
-            be.sumRows(tmp, 1f, gBs);                                    // dβ_syn += dI[k+1]·I[k]
-            // dU[k] = β_mem·dM + da ; dI[k] = β_syn·dI[k+1] + (1 − β_mem)·dM
-            be.zipRow(BinaryOp.MUL, dM, c.betaMem(), tmp);
-            be.zip(BinaryOp.ADD, tmp, g, dU);
-            be.zipRow(BinaryOp.MUL, dI, c.betaSyn(), tmp);
-            be.zipRow(BinaryOp.MUL, dM, oneMinusBm, tmp2);
-            be.zip(BinaryOp.ADD, tmp, tmp2, dI);
+            LifNeuron.adjoint(be, p, c, oneMinusBm, u, i, s, dU, dI, dS, gBm, gBs, gTh, dM, m, a, g, tmp, tmp2);
         }
         be.affine(gTh, -1f, 0f, gTh);
         if (d == 1 && t > 0) be.copy(gH.slice0(0), dP);                  // the initial pending was added to c[0]

@@ -12,7 +12,7 @@ import org.spikekit.compute.UnaryOp;
  * distance to threshold {@code x = U − θ} (dimensionless, in units of the membrane variable). Every
  * neuron model of the kit takes one of these: the RSNN LIF kernels and the Blocks/ALIF kernels
  * ({@link LifParams}, {@link AlifParams}), the snnTorch {@code Leaky} of the NeuroBench baselines
- * ({@code model.SnnTorchLeaky}, SNN2/SNN3), SpikingJelly's {@code ParametricLIFNode} of Spikachu
+ * ({@link SnnTorchLeaky}, SNN2/SNN3), SpikingJelly's {@code ParametricLIFNode} of Spikachu
  * ({@code nn.ParametricLif}) and NIR imports.
  *
  * <h2>Scale convention, kind by kind</h2>

@@ -1,6 +1,50 @@
 /**
- * Recurrent LIF and leaky-integrator layers with gradient-checked BPTT, standard and Blocks ALIF
- * kernels, the single-spike layer.
+ * Spiking neurons as components, with their fused sequence kernels: recurrent LIF and
+ * leaky-integrator layers with gradient-checked BPTT, standard and Blocks ALIF kernels, PLIF/LTLIF,
+ * snnTorch Leaky and the single-spike layer.
+ *
+ * <h2>Neurons as components</h2>
+ * Each neuron the papers use has a parameter record, a state record, one pure reference step, and a
+ * fused sequence kernel tested against that step iterated ({@link org.spikekit.neuron.NeuronModel}):
+ * <table>
+ *   <caption>Neuron components</caption>
+ *   <tr><th>neuron (paper)</th><th>component</th><th>params / state</th><th>fused kernel</th>
+ *       <th>kernel = step iterated</th><th>gradient check</th></tr>
+ *   <tr><td>current-based LIF (RSNN, stork)</td><td>{@link org.spikekit.neuron.LifNeuron}</td>
+ *       <td>{@link org.spikekit.neuron.LifParams} + {@link org.spikekit.neuron.LifCoeffs} / {@link org.spikekit.neuron.LifState}</td>
+ *       <td>{@link org.spikekit.neuron.HostLifKernel}</td>
+ *       <td>reference kernel bit for bit; fused ≤ 2e-5 relative, spikes identical ({@code LifNeuronTest})</td>
+ *       <td>{@code LifGradientCheckTest}</td></tr>
+ *   <tr><td>snnTorch Leaky (NeuroBench SNN2/SNN3)</td><td>{@link org.spikekit.neuron.SnnTorchLeaky}</td>
+ *       <td>the record itself / {@code SnnTorchLeaky.State}</td><td>{@code SnnTorchLeaky.forward/backward}</td>
+ *       <td>bit for bit ({@code SnnTorchLeakyComponentTest})</td><td>{@code model.SnnTorchLeakyTest} (forward-mode reference)</td></tr>
+ *   <tr><td>PLIF / LTLIF (Spikachu)</td><td>{@link org.spikekit.neuron.PlifNeuron}</td>
+ *       <td>the record itself / {@code PlifNeuron.State}</td><td>{@code PlifNeuron.run/backward} (used by {@code nn.ParametricLif})</td>
+ *       <td>bit for bit ({@code PlifNeuronTest})</td><td>{@code nn.ParametricLifTest} (finite differences)</td></tr>
+ *   <tr><td>ALIF (Blocks, standard)</td><td>{@link org.spikekit.neuron.AlifNeuron#standard}</td>
+ *       <td>{@link org.spikekit.neuron.AlifParams} + {@link org.spikekit.neuron.AlifCoeffs} / {@code AlifNeuron.State}</td>
+ *       <td>{@link org.spikekit.neuron.HostAlifKernel}</td><td>spikes bit for bit ({@code AlifNeuronTest})</td>
+ *       <td>{@code AlifGradientCheckTest}</td></tr>
+ *   <tr><td>ALIF run by Blocks</td><td>{@link org.spikekit.neuron.AlifNeuron#blocks}</td><td>as ALIF</td>
+ *       <td>{@link org.spikekit.neuron.HostBlocksKernel}</td><td>spikes bit for bit ({@code AlifNeuronTest})</td>
+ *       <td>{@code AlifGradientCheckTest} (its own reformulated graph)</td></tr>
+ *   <tr><td>single-spike IF/LIF (SpikeNN)</td><td>{@link org.spikekit.neuron.SingleSpikeNeuron}</td>
+ *       <td>{@code SingleSpikeNeuron.Params} / {@code SingleSpikeNeuron.State} (event-driven, no time grid)</td>
+ *       <td>{@link org.spikekit.neuron.SingleSpikeLayer}</td><td>bit for bit ({@code SingleSpikeNeuronTest})</td>
+ *       <td>none: trained without gradients</td></tr>
+ * </table>
+ * The per-step primitives ({@code LifNeuron.fire/advance/adjoint}, {@code AlifNeuron.advance}) are the
+ * one written-out form of those dynamics: the reference kernels iterate them, the benchmark's naive
+ * per-step RSNN ({@code bench.NaiveRsnn}) iterates them, and the float16 view of the RSNN
+ * ({@code model.HalfRsnn}) uses the LIF's scalar form under the {@link org.spikekit.neuron.Precision}
+ * policy FP16 (precision is a policy of the kernel, not a second copy of the model).
+ *
+ * <p>Still written out elsewhere: {@code model.StreamingDecoder} runs the LIF update in its own
+ * vector loop (its scalar form is {@code LifNeuron.membrane/current} with {@code Precision.FP32};
+ * the readout is the same membrane update without spikes). It should call those for its scalar
+ * tail and be held to {@code LifNeuron.step} iterated, bit for bit, as {@code PlifNeuron}'s vector
+ * loops are. {@code model.Rsnn} is built around {@link org.spikekit.neuron.RecurrentLifLayer}; its
+ * config does not yet name a neuron.
  *
  * <p>Layer: above {@code metrics}; below {@code nn} and {@code model}. The package order is checked by
  * {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).

@@ -2,14 +2,11 @@ package org.spikekit.nn;
 
 import java.util.Arrays;
 import java.util.List;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.neuron.Surrogate;
 import org.spikekit.core.Parameter;
+import org.spikekit.neuron.PlifNeuron;
+import org.spikekit.neuron.Surrogate;
 
 /**
  * SpikingJelly's multi-step {@code ParametricLIFNode} (Fang et al. 2021, PLIF) with Spikachu's
@@ -40,6 +37,9 @@ import org.spikekit.core.Parameter;
  * back into the parameter, as the released {@code LTLIFNode} does with
  * {@code v_threshold.data.clamp_(min=0.1)}: a projection, so the gradient is the ordinary one at the
  * clamped value and an optimiser can move the threshold back up at once.
+ *
+ * <p>The dynamics (forward kernel, backward, pure step) are {@link PlifNeuron}'s; this layer owns the
+ * parameters and the tape.
  *
  * <p>Backward: backpropagation through time over the whole sequence in one call, with the
  * surrogate derivative in place of {@code dS/dH}; gradients for x, w and (if learnable) V_th. When
@@ -183,7 +183,7 @@ public final class ParametricLif implements Layer {
         float[] xv = o.decayInput() ? be.toHost(x) : HomogenizerKernels.host(x);
         float[] h = new float[xv.length];
         float[] out = new float[xv.length];
-        double spikes = run(xv, h, out, steps, n, k, th);
+        double spikes = neuron(k, th).run(xv, h, out, steps, n);
         if (o.output() == Output.SPIKES) tape.recordSpikes(name, features, spikes, (double) steps * n);
         tape.push(new Rec(o.decayInput() ? xv : null, h, steps, n, k, th, s));
         return HomogenizerKernels.wrap(be, out, s);
@@ -199,111 +199,9 @@ public final class ParametricLif implements Layer {
         return t;
     }
 
-    /** The forward recursion; fills h and out, returns Σ S. */
-    private double run(float[] x, float[] h, float[] out, int steps, int n, float k, float th) {
-        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, smooth = !o.spike().binaryForward();
-        final float vr = soft ? 0f : o.vReset(), keep = 1f - k;
-        final Surrogate f = o.spike();
-        float[] v = new float[n];
-        Arrays.fill(v, vr);
-        long count = 0;         // spikes of the Heaviside forward (an int add per element, no float dependency chain)
-        double smoothSum = 0;   // Σ S of the smooth test mode
-        final int vecEnd = smooth ? 0 : F.loopBound(n);
-        for (int t = 0; t < steps; t++) {
-            int base = t * n;
-            if (vecEnd > 0) count += runVector(x, h, out, v, base, vecEnd, k, th, soft, decay, spikesOut, vr, keep);
-            for (int i = vecEnd; i < n; i++) {
-                float vp = v[i], xi = x[base + i];
-                float hi = decay ? vp + (xi - (vp - vr)) * k : vp * keep + vr * k + xi;
-                float si;
-                if (smooth) {
-                    si = fire(f, hi - th);
-                    smoothSum += si;
-                } else {
-                    si = Surrogate.stepAtZero(hi - th);
-                    count += (int) si;
-                }
-                float vi = soft ? hi - th * si : hi * (1f - si) + vr * si;
-                h[base + i] = hi;
-                v[i] = vi;
-                out[base + i] = spikesOut ? si : vi;
-            }
-        }
-        return smooth ? smoothSum : count;
-    }
-
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-
-    /**
-     * The forward value: {@link Surrogate#spike}, except that the SMOOTH test mode evaluates the
-     * primitive in double ({@code (float) primitiveD(u)}, α·u not rounded to float first), as this
-     * layer always has.
-     */
-    private static float fire(Surrogate f, float u) {
-        return f.binaryForward() ? f.spike(u) : (float) f.primitiveD(u);
-    }
-
-    /**
-     * One step of {@link #run} over neurons [0, end) (a multiple of the vector length), Heaviside
-     * spikes: the scalar loop's arithmetic operation by operation (no fused multiply-add), so both
-     * give the same bits. Returns the step's spike count.
-     */
-    private static long runVector(float[] x, float[] h, float[] out, float[] v, int base, int end, float k, float th, boolean soft,
-                                  boolean decay, boolean spikesOut, float vr, float keep) {
-        long count = 0;
-        final float vrk = vr * k;
-        for (int i = 0; i < end; i += F.length()) {
-            FloatVector vp = FloatVector.fromArray(F, v, i), xi = FloatVector.fromArray(F, x, base + i);
-            FloatVector hi = decay ? vp.add(xi.sub(vp.sub(vr)).mul(k)) : vp.mul(keep).add(vrk).add(xi);
-            VectorMask<Float> fire = hi.sub(th).compare(VectorOperators.GE, 0f);
-            FloatVector si = FloatVector.zero(F).blend(1f, fire);
-            count += fire.trueCount();
-            FloatVector vi = soft ? hi.sub(si.mul(th)) : hi.mul(si.neg().add(1f)).add(si.mul(vr));
-            hi.intoArray(h, base + i);
-            vi.intoArray(v, i);
-            (spikesOut ? si : vi).intoArray(out, base + i);
-        }
-        return count;
-    }
-
-    /**
-     * One step of {@link #backward} over neurons [0, end) for the Heaviside ATan case, the scalar
-     * loop's arithmetic operation by operation (same bits).
-     */
-    private static void backVector(float[] h, float[] x, float[] g, float[] gx, float[] gv, float[] gkn, float[] gthn, int base, int prev,
-                                   int end, float k, float th, float keep, float vr, float alpha, boolean soft, boolean decay,
-                                   boolean spikesOut, boolean detach) {
-        final float c = (float) (Math.PI / 2) * alpha, half = alpha / 2f;
-        for (int i = 0; i < end; i += F.length()) {
-            FloatVector hi = FloatVector.fromArray(F, h, base + i), u = hi.sub(th);
-            FloatVector si = FloatVector.zero(F).blend(1f, u.compare(VectorOperators.GE, 0f));
-            FloatVector z = u.mul(c), sg = FloatVector.broadcast(F, half).div(z.mul(z).add(1f));
-            FloatVector go = FloatVector.fromArray(F, g, base + i), gvi = FloatVector.fromArray(F, gv, i);
-            FloatVector gvt = spikesOut ? gvi : gvi.add(go);
-            FloatVector gs = spikesOut ? go : FloatVector.zero(F);
-            if (!detach) gs = gs.add(gvt.mul(soft ? FloatVector.broadcast(F, -th) : hi.neg().add(vr)));
-            FloatVector gssg = gs.mul(sg);
-            FloatVector gh = (soft ? gvt : gvt.mul(si.neg().add(1f))).add(gssg);
-            FloatVector gt = FloatVector.fromArray(F, gthn, i);
-            (soft ? gt.sub(gssg.add(gvt.mul(si))) : gt.sub(gssg)).intoArray(gthn, i);
-            FloatVector vp;
-            if (prev < 0) {
-                vp = FloatVector.broadcast(F, vr);
-            } else {
-                FloatVector hp = FloatVector.fromArray(F, h, prev + i);
-                FloatVector sp = FloatVector.zero(F).blend(1f, hp.sub(th).compare(VectorOperators.GE, 0f));
-                vp = soft ? hp.sub(sp.mul(th)) : hp.mul(sp.neg().add(1f)).add(sp.mul(vr));
-            }
-            FloatVector gk = FloatVector.fromArray(F, gkn, i);
-            if (decay) {
-                gh.mul(k).intoArray(gx, base + i);
-                gk.add(gh.mul(FloatVector.fromArray(F, x, base + i).sub(vp).add(vr))).intoArray(gkn, i);
-            } else {
-                gh.intoArray(gx, base + i);
-                gk.add(gh.mul(vp.neg().add(vr))).intoArray(gkn, i);
-            }
-            gh.mul(keep).intoArray(gv, i);
-        }
+    /** The neuron dynamics at the current decay and threshold. */
+    private PlifNeuron neuron(float k, float th) {
+        return new PlifNeuron(k, th, o.softReset(), o.vReset(), o.decayInput(), o.detachReset(), o.spike(), o.output() == Output.SPIKES);
     }
 
     @Override
@@ -314,50 +212,10 @@ public final class ParametricLif implements Layer {
         if (g.length != r.h().length) {
             throw new IllegalArgumentException("ParametricLif " + name + ": gradient has " + g.length + " elements, forward output had " + r.h().length);
         }
-        final boolean soft = o.softReset(), decay = o.decayInput(), spikesOut = o.output() == Output.SPIKES, detach = o.detachReset();
-        final float vr = soft ? 0f : o.vReset(), k = r.k(), th = r.th(), keep = 1f - k;
-        final Surrogate f = o.spike();
-        final int n = r.n();
-        final float[] h = r.h(), x = r.x();
-        float[] gx = new float[h.length];
-        float[] gv = new float[n];
-        // per-neuron partial sums of dL/dk and dL/dV_th: no loop-carried dependency across neurons
-        float[] gkn = new float[n], gthn = new float[n];
-        final int vecEnd = f.binaryForward() && f.kind() == Surrogate.Kind.ATAN ? F.loopBound(n) : 0;
-        for (int t = r.steps() - 1; t >= 0; t--) {
-            int base = t * n, prev = base - n;
-            if (vecEnd > 0) backVector(h, x, g, gx, gv, gkn, gthn, base, t == 0 ? -1 : prev, vecEnd, k, th, keep, vr, f.scale(), soft, decay, spikesOut, detach);
-            for (int i = vecEnd; i < n; i++) {
-                float hi = h[base + i], u = hi - th;
-                float si = fire(f, u), sg = f.grad(u);
-                float go = g[base + i];
-                float gvt = spikesOut ? gv[i] : gv[i] + go;
-                float gs = spikesOut ? go : 0f;
-                if (!detach) gs += gvt * (soft ? -th : vr - hi);
-                float gh = gvt * (soft ? 1f : 1f - si) + gs * sg;
-                gthn[i] -= soft ? gs * sg + gvt * si : gs * sg;
-                float vp;
-                if (t == 0) {
-                    vp = vr;
-                } else {
-                    float hp = h[prev + i], sp = fire(f, hp - th);
-                    vp = soft ? hp - th * sp : hp * (1f - sp) + vr * sp;
-                }
-                if (decay) {
-                    gx[base + i] = gh * k;
-                    gkn[i] += gh * (x[base + i] - vp + vr);
-                } else {
-                    gx[base + i] = gh;
-                    gkn[i] += gh * (vr - vp);
-                }
-                gv[i] = gh * keep;
-            }
-        }
-        double gk = 0, gth = 0;
-        for (int i = 0; i < n; i++) {
-            gk += gkn[i];
-            gth += gthn[i];
-        }
+        final float k = r.k();
+        PlifNeuron.Grads gr = neuron(k, r.th()).backward(r.x(), r.h(), g, r.steps(), r.n());
+        double gk = gr.gk(), gth = gr.gth();
+        float[] gx = gr.gx();
         be.axpby(1f, be.fromHost(new float[] {(float) (gk * k * (1 - k))}, 1), 1f, w.grad());
         if (o.learnThreshold()) be.axpby(1f, be.fromHost(new float[] {(float) gth}, 1), 1f, vth.grad());
         return HomogenizerKernels.wrap(be, gx, r.shape());

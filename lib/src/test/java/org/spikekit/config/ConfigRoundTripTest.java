@@ -39,6 +39,7 @@ import org.spikekit.model.SpikachuDecoder;
 import org.spikekit.neuron.AlifParams;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.ReadoutParams;
+import org.spikekit.neuron.SingleSpikeNeuron;
 import org.spikekit.neuron.Surrogate;
 import org.spikekit.nir.NirOptions;
 import org.spikekit.nn.Homogenizer;
@@ -112,6 +113,8 @@ class ConfigRoundTripTest {
                 EphysNeurons.Config.paper(3, AlifNet.Kind.BLOCKS, 10, 2.0), EphysNeurons.Config.paperFine(3, AlifNet.Kind.STANDARD, 2.0),
                 EphysFitter.Settings.paper(), ShdFile.Config.quick(1, 40), NMnistFile.Config.standard(2), AllenStandin.Config.standard(3, 5),
                 SpikeDetector.Config.allen()));
+        // neuron components
+        l.addAll(List.of(new SingleSpikeNeuron.Params(null, 1f), new SingleSpikeNeuron.Params(new float[] {0.2f, 0.5f}, 1f)));
         // tools
         l.addAll(List.of(NirOptions.of(1e-3), LocalExecutor.Options.defaults(), SlurmExecutor.Options.defaults()));
         return l;

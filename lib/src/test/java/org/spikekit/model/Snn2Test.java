@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.neuron.SnnTorchLeaky;
 import org.spikekit.neuron.Surrogate;
 
 /**

@@ -2,6 +2,7 @@ package org.spikekit.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.spikekit.neuron.SnnTorchLeaky;
 
 /**
  * Independent double-precision references of SNN2 and SNN3, written step by step after the

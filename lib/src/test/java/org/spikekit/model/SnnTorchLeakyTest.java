@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.spikekit.neuron.SnnTorchLeaky;
 import org.spikekit.neuron.Surrogate;
 
 /**

@@ -1,6 +1,8 @@
-package org.spikekit.model;
+package org.spikekit.neuron;
 
-import org.spikekit.neuron.Surrogate;
+import org.spikekit.compute.Backend;
+import org.spikekit.compute.Tensor;
+
 
 /**
  * snnTorch's first-order leaky integrate-and-fire neuron {@code snn.Leaky} as the NeuroBench
@@ -35,6 +37,12 @@ import org.spikekit.neuron.Surrogate;
  * (Leaky and the neurons modelled on it) and the documented equations, which agree on the paths
  * SNN2 and SNN3 use.
  *
+ * <p>As a {@link NeuronModel} (SNN2/SNN3 use the array kernels directly): the record is its own
+ * parameter record, the state is the membrane {@link State}, {@link #next} is the one written-out
+ * update that {@link #step} and the sequence kernel {@link #forward} both call (so they agree bit for
+ * bit), and {@link #backward} is checked against a double-precision forward-mode reference
+ * ({@code model.SnnTorchLeakyTest}). No recurrence.
+ *
  * <p>The kernels below run on host arrays, step-major: element k of step s is at {@code s·width + k}
  * for {@code width} independent neurons (e.g. batch × layer size).
  *
@@ -44,7 +52,8 @@ import org.spikekit.neuron.Surrogate;
  * @param spike       spike function and surrogate derivative
  * @param detachReset true (snnTorch): the reset flag is a constant in the backward pass
  */
-public record SnnTorchLeaky(float beta, float threshold, Reset reset, Surrogate spike, boolean detachReset) {
+public record SnnTorchLeaky(float beta, float threshold, Reset reset, Surrogate spike, boolean detachReset)
+        implements NeuronModel<SnnTorchLeaky, SnnTorchLeaky.State> {
 
     /** snnTorch {@code reset_mechanism}. */
     public enum Reset { SUBTRACT, ZERO, NONE }
@@ -59,6 +68,67 @@ public record SnnTorchLeaky(float beta, float threshold, Reset reset, Surrogate 
     /** The same neuron with another reset mechanism. */
     public SnnTorchLeaky withReset(Reset r) { return new SnnTorchLeaky(beta, threshold, r, spike, detachReset); }
 
+    /** The membrane of a layer between two steps, {@code [B, N]}; U[−1] = 0 at rest. */
+    public record State(Tensor mem) {
+        public State {
+            if (mem == null || mem.rank() != 2) throw new IllegalArgumentException("SnnTorchLeaky.State.mem must be [B, N], got " + mem);
+        }
+    }
+
+    /**
+     * The update of one neuron: U[s] from U[s−1] and I[s] (the reset flag is that of U[s−1]).
+     * The spike of the step is {@code spike.spike(U[s] − θ)}.
+     */
+    public float next(float prev, float cur) {
+        float a = beta * prev + cur;
+        return switch (reset) {
+            case SUBTRACT -> a - threshold * spike.spike(prev - threshold);
+            case ZERO -> a - spike.spike(prev - threshold) * a;    // snnTorch: base − reset·base
+            case NONE -> a;
+        };
+    }
+
+    @Override public String name() { return "snntorch-leaky"; }
+
+    @Override public SnnTorchLeaky params() { return this; }
+
+    @Override public State initState(Backend be, int batch, int neurons) { return new State(be.zeros(batch, neurons)); }
+
+    /** One step: {@link #next} per neuron; the spikes are those of the new membrane. {@code rec} must be null. */
+    @Override
+    public Step<State> step(State state, Tensor input, Tensor rec) {
+        if (rec != null) throw new IllegalArgumentException("SnnTorchLeaky: snnTorch Leaky has no recurrent weights; pass null");
+        Backend be = input.backend();
+        input.requireShape("SnnTorchLeaky step input", state.mem().dim(0), state.mem().dim(1));
+        float[] m = be.toHost(state.mem()), c = be.toHost(input), u = new float[m.length], s = new float[m.length];
+        for (int k = 0; k < m.length; k++) {
+            u[k] = next(m[k], c[k]);
+            s[k] = spike.spike(u[k] - threshold);
+        }
+        return new Step<>(be.fromHost(s, state.mem().shape()), new State(be.fromHost(u, state.mem().shape())));
+    }
+
+    /**
+     * The sequence kernel {@link #forward} over {@code inputs [T, B, N]}; it starts at rest, so {@code s0}
+     * must be all zeros (snnTorch resets the state before each sequence).
+     */
+    @Override
+    public Run<State> sequence(State s0, Tensor inputs, Tensor rec) {
+        if (rec != null) throw new IllegalArgumentException("SnnTorchLeaky: snnTorch Leaky has no recurrent weights; pass null");
+        if (inputs == null || inputs.rank() != 3) throw new IllegalArgumentException("SnnTorchLeaky: inputs must be [T, B, N], got " + inputs);
+        Backend be = inputs.backend();
+        int t = inputs.dim(0), b = inputs.dim(1), n = inputs.dim(2);
+        s0.mem().requireShape("SnnTorchLeaky initial state", b, n);
+        for (float v : be.toHost(s0.mem())) {
+            if (v != 0f) throw new IllegalArgumentException("SnnTorchLeaky.sequence starts at rest: the initial membrane must be 0, got " + v);
+        }
+        float[] mem = new float[t * b * n], spk = new float[t * b * n];
+        forward(be.toHost(inputs), t, b * n, mem, spk);
+        float[] last = new float[b * n];
+        if (t > 0) System.arraycopy(mem, (t - 1) * b * n, last, 0, b * n);
+        return new Run<>(be.fromHost(spk, t, b, n), new State(be.fromHost(last, b, n)));
+    }
+
     /**
      * Runs {@code steps} steps from U[−1] = 0.
      *
@@ -70,17 +140,11 @@ public record SnnTorchLeaky(float beta, float threshold, Reset reset, Surrogate 
         check("cur", cur, steps, width);
         check("mem", mem, steps, width);
         if (spk != null) check("spk", spk, steps, width);
-        float b = beta, th = threshold;
+        float th = threshold;
         for (int s = 0; s < steps; s++) {
             int o = s * width, p = o - width;
             for (int k = 0; k < width; k++) {
-                float prev = s == 0 ? 0f : mem[p + k];
-                float a = b * prev + cur[o + k];
-                float u = switch (reset) {
-                    case SUBTRACT -> a - th * spike.spike(prev - th);
-                    case ZERO -> a - spike.spike(prev - th) * a;    // snnTorch: base − reset·base
-                    case NONE -> a;
-                };
+                float u = next(s == 0 ? 0f : mem[p + k], cur[o + k]);
                 mem[o + k] = u;
                 if (spk != null) spk[o + k] = spike.spike(u - th);
             }
