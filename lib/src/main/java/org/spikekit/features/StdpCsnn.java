@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.data.images.ImageSet;
 import org.spikekit.train.EpochLog;
+import org.spikekit.train.Fitter;
 import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;
 
@@ -242,6 +243,23 @@ public final class StdpCsnn {
     }
 
     // ================================================================== training
+
+    /**
+     * The STDP feature training in the kit's common trainer shape ({@link Fitter}): {@link #fit} is
+     * {@link StdpCsnn#train(ImageSet, CsnnConfig, long, int, EpochLog.Run)} with these settings; its
+     * result is the trained network.
+     *
+     * @param lines progress lines, or null
+     */
+    public record Trainer(CsnnConfig cfg, long seed, int threads, EpochLog.Run lines) implements Fitter<ImageSet, StdpCsnn> {
+        public Trainer {
+            if (cfg == null) throw new IllegalArgumentException("StdpCsnn.Trainer: config must not be null");
+            if (threads < 1) throw new IllegalArgumentException("StdpCsnn.Trainer: threads must be >= 1, got " + threads);
+        }
+
+        @Override
+        public StdpCsnn fit(ImageSet train) { return StdpCsnn.train(train, cfg, seed, threads, lines); }
+    }
 
     /** Trains on {@code train} (its order is the presentation order); {@code threads} parallelise the preprocessing. */
     public static StdpCsnn train(ImageSet train, CsnnConfig cfg, long seed, int threads) {

@@ -20,6 +20,9 @@ import org.spikekit.model.AlifNet;
  * Samples are shuffled every epoch from the seed. Timings are the training part of each epoch
  * (forward, backward, optimizer), without the test evaluation.
  *
+ * <p>A recipe over the kit's one loop ({@link Fit}): cross-entropy per batch (weighted by its size in
+ * the epoch's mean), Adam, a step schedule, the test accuracy recorded after every epoch.
+ *
  * <p>Stops before the next batch when its thread is interrupted ({@link Interrupts}); nothing is
  * written, {@code log} has seen every finished epoch.
  */
@@ -122,38 +125,55 @@ public final class AlifNetTrainer {
             throw new IllegalArgumentException("AlifNetTrainer: data have " + train.units() + "/" + test.units() + " units, the net "
                     + net.config().inputs() + " inputs");
         }
-        Adam opt = new Adam(net, new AdamConfig(s.lr(), 0.9f, 0.999f, s.eps(), 0f));
         SplittableRandom rng = new SplittableRandom(s.seed());
         int n = train.size(), c = net.config().classes();
-        List<Epoch> out = new ArrayList<>();
-        Epoch best = null;
-        int nBatches = (n + s.batch() - 1) / s.batch();
-        for (int ep = 0; ep < s.epochs(); ep++) {
-            if (ep == s.decayEpoch()) opt.setLr(s.lr() * s.decay());
+        // per-epoch tallies the recipe's loss and evaluator fill: [correct], [training start ns, kernel ns at start]
+        int[] correct = new int[1];
+        long[] t0 = new long[2];
+        double[] training = new double[2];
+        Fit.Loss<AlifNet, int[]> loss = (m, idx, seed) -> {
+            int[] labels = labels(train, idx);
+            Tensor x = be.fromHost(train.frames(idx), train.steps(), idx.length, train.units());
+            AlifNet.Pass p = m.forward(x, true);
+            Tensor g = be.zeros(idx.length, c);
+            double l = AlifNet.loss(p, labels, g);
+            correct[0] += hits(be.toHost(p.logits()), labels, c);
+            return new Fit.Step() {
+                @Override public double loss() { return l; }
+                @Override public double weight() { return idx.length; }
+                @Override public void backward() { m.backward(p, g); }
+            };
+        };
+        Fit.Data<int[]> batches = ep -> {
             int[] perm = permutation(n, rng);
-            long t0 = System.nanoTime(), k0 = net.kernelNanos();
-            double lossSum = 0;
-            int correct = 0;
-            for (int b0 = 0; b0 < n; b0 += s.batch()) {
-                Interrupts.check("AlifNetTrainer", ep, s.epochs(), b0 / s.batch(), nBatches);
-                int[] idx = java.util.Arrays.copyOfRange(perm, b0, Math.min(n, b0 + s.batch()));
-                int[] labels = labels(train, idx);
-                Tensor x = be.fromHost(train.frames(idx), train.steps(), idx.length, train.units());
-                net.zeroGrad();
-                AlifNet.Pass p = net.forward(x, true);
-                Tensor g = be.zeros(idx.length, c);
-                lossSum += AlifNet.loss(p, labels, g) * idx.length;
-                correct += hits(be.toHost(p.logits()), labels, c);
-                net.backward(p, g);
-                opt.step();
+            t0[0] = System.nanoTime();
+            t0[1] = net.kernelNanos();
+            correct[0] = 0;
+            List<int[]> out = new ArrayList<>();
+            for (int b0 = 0; b0 < n; b0 += s.batch()) out.add(java.util.Arrays.copyOfRange(perm, b0, Math.min(n, b0 + s.batch())));
+            return out;
+        };
+        // the test accuracy is recorded after every epoch (no parameter selection: the paper's model is the
+        // lowest-training-loss epoch, picked from the records); the epoch's training time ends where it starts
+        Fit.Evaluator<AlifNet, Double> testAccuracy = m -> {
+            training[0] = (System.nanoTime() - t0[0]) * 1e-9;
+            training[1] = (m.kernelNanos() - t0[1]) * 1e-9;
+            return accuracy(m, test, s.batch());
+        };
+        List<Epoch> out = new ArrayList<>();
+        Fit.Hooks<int[], Double> hooks = new Fit.Hooks<>() {
+            @Override
+            public void afterEpoch(Fit.Epoch<Double> fe, Fit.State<Double> state) {
+                Epoch e = new Epoch(fe.epoch(), fe.loss(), (double) correct[0] / n, fe.evaluation(), training[0], training[1]);
+                out.add(e);
+                if (log != null) log.accept(e);
             }
-            double secs = (System.nanoTime() - t0) * 1e-9, ksecs = (net.kernelNanos() - k0) * 1e-9;
-            double acc = accuracy(net, test, s.batch());
-            Epoch e = new Epoch(ep, lossSum / n, (double) correct / n, acc, secs, ksecs);
-            out.add(e);
-            if (best == null || e.trainLoss() < best.trainLoss()) best = e;
-            if (log != null) log.accept(e);
-        }
+        };
+        LrSchedule decay = ep -> s.decayEpoch() >= 0 && ep >= s.decayEpoch() ? s.lr() * s.decay() : s.lr();
+        Fit.fit(net, batches, new Fit.Recipe<>("AlifNetTrainer", s.epochs(), loss, m -> new Adam(m, new AdamConfig(s.lr(), 0.9f, 0.999f, s.eps(), 0f)),
+                decay, 0, Fit.BatchSeeds.none(), Fit.Selection.record(testAccuracy)), hooks);
+        Epoch best = null;
+        for (Epoch e : out) if (best == null || e.trainLoss() < best.trainLoss()) best = e;
         return new Result(List.copyOf(out), best);
     }
 

@@ -40,6 +40,10 @@ import org.spikekit.nn.Tape;
  * before epochs 0, 25, 50, … only, so the untrained model is a candidate, the final weights never
  * are, and a run of 25 epochs or fewer returns its initialisation.
  *
+ * <p>A recipe over the kit's one loop ({@link Fit}): the loss is the smoothed weighted MSE, the
+ * optimiser LAMB over the chosen parameters, the schedule {@link ConstantThenCosine}, the selection
+ * rule the {@link Cadence}'s; checkpoints and the progress lines are loop hooks.
+ *
  * <p>Deterministic for a seed: the training batches of an epoch come from the caller as a pure
  * function of the epoch, and each batch's dropout masks from {@code (seed, epoch, batch)}.
  *
@@ -221,23 +225,21 @@ public final class DecoderTrainer {
             Set<String> names = model.byName().keySet();
             for (String n : only) if (!names.contains(n)) throw new IllegalArgumentException("DecoderTrainer: model has no parameter '" + n + "' (has " + names + ")");
         }
-        Lamb opt = new Lamb(params, new Lamb.Config(cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false));
-        LrSchedule sched = cfg.schedule();
+        Lamb.Config lamb = new Lamb.Config(cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false);
         boolean released = cfg.cadence() == Cadence.RELEASED;
         MovingAverage smooth = cfg.smoother();
         List<Epoch> hist = new ArrayList<>();
-        Map<String, HostArray> best = null;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = -1;
-        int start = 0;
+        Fit.State<Scored> from = Fit.State.fresh();
+        Checkpoint ck = null;
+        Map<String, HostArray> cur = new LinkedHashMap<>();
         if (checkpoint != null && Files.exists(checkpoint)) {
-            Checkpoint ck = Checkpoint.read(checkpoint);
+            ck = Checkpoint.read(checkpoint);
             String src = ck.source();
             String fp = ck.meta().get("decoder.config");
             if (!cfg.toString().equals(fp)) {
                 throw new CheckpointException(src + ": saved by a trainer with config " + fp + ", this one has " + cfg + "; delete the file to start over");
             }
-            Map<String, HostArray> cur = new LinkedHashMap<>(), saved = new LinkedHashMap<>();
+            Map<String, HostArray> saved = new LinkedHashMap<>();
             ck.parameters().forEach((k, v) -> {
                 if (k.startsWith("model/")) cur.put(k.substring(6), v);
                 else if (k.startsWith("best/")) saved.put(k.substring(5), v);
@@ -246,96 +248,97 @@ public final class DecoderTrainer {
                 HostArray a = cur.get(p.name());
                 if (a == null || a.numel() != p.numel()) throw new CheckpointException(src + ": lacks or mis-sizes parameter '" + p.name() + "'");
             }
-            restore(model, cur);
-            opt.restore(ck.optimizer(), src);
-            start = Integer.parseInt(ck.meta().get("decoder.epochsDone"));
-            bestEpoch = Integer.parseInt(ck.meta().get("decoder.bestEpoch"));
-            bestLoss = Double.parseDouble(ck.meta().get("decoder.bestLoss"));
-            best = saved.isEmpty() ? null : saved;
-            for (int e = 0; e < start; e++) hist.add(Epoch.parse(ck.meta().get("decoder.epoch." + e), src));
+            int start = Integer.parseInt(ck.meta().get("decoder.epochsDone"));
+            int bestEpoch = Integer.parseInt(ck.meta().get("decoder.bestEpoch"));
+            double bestLoss = Double.parseDouble(ck.meta().get("decoder.bestLoss"));
+            List<Fit.Epoch<Scored>> records = new ArrayList<>();
+            for (int e = 0; e < start; e++) {
+                Epoch ep = Epoch.parse(ck.meta().get("decoder.epoch." + e), src);
+                hist.add(ep);
+                Scored sc = Double.isNaN(ep.selectionLoss()) && Double.isNaN(ep.selectionR2()) ? null : new Scored(ep.selectionLoss(), ep.selectionR2());
+                records.add(new Fit.Epoch<>(ep.epoch(), ep.lr(), ep.trainLoss(), 0, sc, ep.kept()));
+            }
+            from = new Fit.State<>(start, records, saved.isEmpty() ? null : saved, bestLoss, bestEpoch);
         }
-        EpochLog.Run lines = EpochLog.to(log).start("  " + model.kind(), cfg.epochs());
-        if (start > 0) lines.note("resuming from " + checkpoint + " after epoch " + start + "/" + cfg.epochs());
-        int saved = start;
+        // the recipe: training forward on a tape (dropout from (seed, epoch, batch)), output smoothing,
+        // weighted MSE; LAMB on the chosen parameters; constant-then-cosine; selection by the cadence
+        Fit.Loss<WindowDecoder, DecodingBatch> loss = (m, batch, seed) -> {
+            Tape tape = Tape.training(seed);
+            Tensor pred = m.forward(batch, tape);
+            Tensor sm = smooth.forward(pred, tape);
+            Backend be = pred.backend();
+            Tensor g = be.zeros(sm.shape());
+            double l = Losses.weightedMse(sm, be.fromHost(batch.target(), sm.shape()), batch.weight(), g);
+            return new Fit.Step() {
+                @Override public double loss() { return l; }
+                @Override public void backward() { m.backward(smooth.backward(g, tape), tape); }
+            };
+        };
+        // kit: after every evalEvery-th epoch and after the last; released: at the start of epoch
+        // e + 1 when (e + 1) % evalEvery == 0 and e + 1 < epochs (same weights, scored there)
+        Fit.Cadence when = released
+                ? (e, n) -> (e + 1) % cfg.evalEvery() == 0 && e + 1 < n
+                : (e, n) -> (e + 1) % cfg.evalEvery() == 0 || e == n - 1;
+        Fit.Selection<WindowDecoder, Scored> select = selection == null ? null : new Fit.Selection<>(m -> {
+            Evaluation ev = evaluate(m, selection, smooth);
+            return new Scored(released ? ev.batchMeanLoss() : ev.loss(), ev.meanSessionR2());
+        }, when, released, Scored::loss);
         String what = "DecoderTrainer " + model.kind();
-        try {
-            if (released && start == 0 && selection != null) {
+        Fit.Recipe<WindowDecoder, DecodingBatch, Scored> recipe = new Fit.Recipe<>(what, cfg.epochs(), loss, m -> new Lamb(params, lamb),
+                cfg.schedule(), cfg.gradClip(), (e, b) -> CounterRng.child(CounterRng.child(cfg.seed(), e), b), select);
+        EpochLog.Run lines = EpochLog.to(log).start("  " + model.kind(), cfg.epochs());
+        int start = from.epochsDone();
+        if (start > 0) lines.note("resuming from " + checkpoint + " after epoch " + start + "/" + cfg.epochs());
+        int[] saved = {start};
+        Lamb[] opt = new Lamb[1];
+        Fit.Hooks<DecodingBatch, Scored> hooks = new Fit.Hooks<>() {
+            @Override
+            public void initial(Scored ev) {
                 // the released loop scores the model before its first epoch: the initialisation is a candidate
-                Evaluation ev = evaluate(model, selection, smooth);
-                bestLoss = ev.batchMeanLoss();
-                bestEpoch = -1;
-                best = snapshot(model);
                 if (log != null) {
-                    log.accept(String.format(Locale.ROOT, "  %s before epoch 1 | selection loss %.4f R2 %.3f (kept)", model.kind(), bestLoss, ev.meanSessionR2()));
+                    log.accept(String.format(Locale.ROOT, "  %s before epoch 1 | selection loss %.4f R2 %.3f (kept)", model.kind(), ev.loss(), ev.r2()));
                 }
             }
-            for (int e = start; e < cfg.epochs(); e++) {
-                double lr = sched.lr(e);
-                opt.setLr(lr);
-                List<DecodingBatch> batches = train.epoch(e);
-                if (batches.isEmpty()) throw new IllegalStateException("DecoderTrainer: epoch " + e + " has no training batches");
-                double sum = 0;
-                for (int b = 0; b < batches.size(); b++) {
-                    Interrupts.check(what, e, cfg.epochs(), b, batches.size());
-                    DecodingBatch batch = batches.get(b);
-                    if (!statisticsOnly) model.zeroGrad();
-                    Tape tape = Tape.training(CounterRng.child(CounterRng.child(cfg.seed(), e), b));
-                    Tensor pred = model.forward(batch, tape);
-                    Tensor sm = smooth.forward(pred, tape);
-                    Backend be = pred.backend();
-                    Tensor g = be.zeros(sm.shape());
-                    double loss = Losses.weightedMse(sm, be.fromHost(batch.target(), sm.shape()), batch.weight(), g);
-                    if (!Double.isFinite(loss)) {
-                        throw new IllegalStateException(String.format(Locale.ROOT, "DecoderTrainer: %s loss is %s at epoch %d batch %d (lr %.3g)",
-                                model.kind(), loss, e, b, lr));
-                    }
-                    sum += loss;
-                    if (statisticsOnly) continue;
-                    model.backward(smooth.backward(g, tape), tape);
-                    if (cfg.gradClip() > 0) GradClip.clipGlobalNorm(() -> params, cfg.gradClip());
-                    opt.step();
-                }
-                double trainLoss = sum / batches.size();
-                // kit: after every evalEvery-th epoch and after the last; released: at the start of epoch
-                // e + 1 when (e + 1) % evalEvery == 0 and e + 1 < epochs (same weights, scored there)
-                boolean evalNow = selection != null && (released
-                        ? (e + 1) % cfg.evalEvery() == 0 && e + 1 < cfg.epochs()
-                        : (e + 1) % cfg.evalEvery() == 0 || e == cfg.epochs() - 1);
-                double selLoss = Double.NaN, selR2 = Double.NaN;
-                boolean kept = false;
-                if (evalNow) {
-                    Evaluation ev = evaluate(model, selection, smooth);
-                    selLoss = released ? ev.batchMeanLoss() : ev.loss();
-                    selR2 = ev.meanSessionR2();
-                    if (selLoss < bestLoss) {
-                        bestLoss = selLoss;
-                        bestEpoch = e;
-                        best = snapshot(model);
-                        kept = true;
-                    }
-                }
-                hist.add(new Epoch(e, lr, trainLoss, selLoss, selR2, kept));
+
+            @Override
+            public void afterEpoch(Fit.Epoch<Scored> fe, Fit.State<Scored> st) {
+                int e = fe.epoch();
+                boolean evalNow = fe.evaluation() != null;
+                double selLoss = evalNow ? fe.evaluation().loss() : Double.NaN, selR2 = evalNow ? fe.evaluation().r2() : Double.NaN;
+                boolean kept = fe.kept();
+                hist.add(new Epoch(e, fe.lr(), fe.loss(), selLoss, selR2, kept));
                 if (checkpoint != null) {
                     try {
-                        save(checkpoint, model, opt, best, bestLoss, bestEpoch, hist);
+                        save(checkpoint, model, opt[0], st.best(), st.bestKey(), st.bestEpoch(), hist);
                     } catch (RuntimeException x) {
                         throw Interrupts.translate(x, "DecoderTrainer " + model.kind() + " writing the checkpoint after epoch " + (e + 1) + "/" + cfg.epochs());
                     }
-                    saved = e + 1;
+                    saved[0] = e + 1;
                 }
                 if (progress != null) progress.epoch(e + 1, cfg.epochs());
-                lines.epoch(e + 1, trainLoss, "selection R2", selR2, Double.NaN, String.format(Locale.ROOT, "lr %.2e%s", lr,
+                lines.epoch(e + 1, fe.loss(), "selection R2", selR2, Double.NaN, String.format(Locale.ROOT, "lr %.2e%s", fe.lr(),
                         evalNow ? String.format(Locale.ROOT, ", selection loss %.4f%s", selLoss, kept ? " (kept)" : "") : ""), evalNow);
             }
+        };
+        Fit.Run<WindowDecoder, DecodingBatch, Scored> run = Fit.start(model, train::epoch, recipe, hooks, from);
+        opt[0] = (Lamb) run.optimizer();
+        if (ck != null) {
+            restore(model, cur);
+            opt[0].restore(ck.optimizer(), ck.source());
+        }
+        Fit.Result<Scored> res;
+        try {
+            res = run.finish();
         } catch (TrainingInterruptedException x) {
             throw x.note(checkpoint == null ? "no checkpoint (the model holds a partly trained state)"
-                    : saved > 0 ? "checkpoint " + checkpoint + " holds epochs 1-" + saved + " of " + cfg.epochs() + " (the same call resumes from it)"
+                    : saved[0] > 0 ? "checkpoint " + checkpoint + " holds epochs 1-" + saved[0] + " of " + cfg.epochs() + " (the same call resumes from it)"
                     : "checkpoint " + checkpoint + " not written yet (a new call starts over)");
         }
-        if (best != null) restore(model, best);
-        else bestEpoch = cfg.epochs() - 1;
-        return new History(hist, bestEpoch, bestLoss, (System.nanoTime() - t0) / 1e9);
+        return new History(hist, res.keptEpoch(), res.bestKey(), (System.nanoTime() - t0) / 1e9);
     }
+
+    /** A selection evaluation as the trainer records it: the selection loss of the cadence, and the mean session R². */
+    record Scored(double loss, double r2) {}
 
     /**
      * Evaluates on fixed windows: loss as in training, and R² per session as the released code
@@ -446,13 +449,7 @@ public final class DecoderTrainer {
         return f;
     }
 
-    static Map<String, HostArray> snapshot(Module m) {
-        Map<String, HostArray> s = new LinkedHashMap<>();
-        for (Parameter p : m.parameters()) s.put(p.name(), HostArray.of(p.value()));
-        return s;
-    }
+    static Map<String, HostArray> snapshot(Module m) { return Fit.snapshot(m); }
 
-    static void restore(Module m, Map<String, HostArray> s) {
-        for (Parameter p : m.parameters()) s.get(p.name()).copyTo(p.value());
-    }
+    static void restore(Module m, Map<String, HostArray> s) { Fit.restore(m, s); }
 }

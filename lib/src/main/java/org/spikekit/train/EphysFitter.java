@@ -18,6 +18,10 @@ import org.spikekit.model.EphysNeurons;
  * its parameters are held at their best values while the others go on. The fitted model holds,
  * per cell, the parameters of its lowest-loss epoch.
  *
+ * <p>A recipe over the kit's one loop ({@link Fit}): one full-batch step per epoch, the van Rossum
+ * loss per cell, Adam; each cell's best epoch and early stop are loop hooks (after the forward pass,
+ * and after the optimiser step the stopped cells are put back to their best parameters).
+ *
  * <p>Stops before the next epoch (one batch) when its thread is interrupted ({@link Interrupts});
  * nothing is written.
  */
@@ -73,44 +77,67 @@ public final class EphysFitter {
         Tensor x = model.pool(current);
         EphysNeurons best = new EphysNeurons(be, model.config());
         copyAll(model, best);
-        Adam adam = new Adam(model, new AdamConfig(s.lr(), 0.9f, 0.999f, 1e-8f, 0f));
         double[] bestLoss = new double[c];
         Arrays.fill(bestLoss, Double.POSITIVE_INFINITY);
         int[] bestEpoch = new int[c], epochs = new int[c];
         boolean[] stopped = new boolean[c];
         List<Epoch> history = new java.util.ArrayList<>();
-        long k0 = model.kernelNanos(), t0 = System.nanoTime();
-        for (int e = 0; e < s.maxEpochs(); e++) {
-            if (Interrupts.requested()) {
-                throw new TrainingInterruptedException("EphysFitter before epoch " + (e + 1) + "/" + s.maxEpochs() + " (one full-batch step each)");
-            }
-            long e0 = System.nanoTime();
-            model.zeroGrad();
-            EphysNeurons.Pass p = model.forward(x, true);
+        long[] epochStart = new long[1];
+        double[][] cellLoss = new double[1][];
+        // the recipe: one full-batch step per epoch, van Rossum loss per cell, Adam, no schedule, no selection
+        // (each cell's early stop and best epoch are the hooks below)
+        Fit.Loss<EphysNeurons, Tensor> loss = (m, batch, seed) -> {
+            EphysNeurons.Pass p = m.forward(batch, true);
             Tensor g = be.zeros(p.spikes().shape());
-            double[] loss = model.loss(p, spikes, s.tau(), g);
-            int active = 0;
+            double[] l = m.loss(p, spikes, s.tau(), g);
+            cellLoss[0] = l;
+            double total = 0;
             for (int ci = 0; ci < c; ci++) {
                 if (stopped[ci]) continue;
-                if (!Double.isFinite(loss[ci])) throw new IllegalStateException("EphysFitter: cell " + ci + " loss is " + loss[ci] + " at epoch " + e);
-                epochs[ci] = e + 1;
-                if (loss[ci] < bestLoss[ci]) {
-                    bestLoss[ci] = loss[ci];
-                    bestEpoch[ci] = e;
-                    best.copyCell(model, ci);
-                } else if (e - bestEpoch[ci] >= s.patience()) {
-                    stopped[ci] = true;
-                    continue;
-                }
-                active++;
+                if (!Double.isFinite(l[ci])) throw new IllegalStateException("EphysFitter: cell " + ci + " loss is " + l[ci] + " at epoch " + history.size());
+                total += l[ci];
             }
-            history.add(new Epoch(e, loss, active, (System.nanoTime() - e0) * 1e-9));
-            if (log != null) log.accept(history.getLast());
-            if (active == 0) break;
-            model.backward(p, g);
-            adam.step();
-            for (int ci = 0; ci < c; ci++) if (stopped[ci]) model.copyCell(best, ci);
-        }
+            double sum = total;
+            return new Fit.Step() {
+                @Override public double loss() { return sum; }
+                @Override public void backward() { m.backward(p, g); }
+            };
+        };
+        Fit.Recipe<EphysNeurons, Tensor, Void> recipe = new Fit.Recipe<>("EphysFitter", s.maxEpochs(), loss,
+                m -> new Adam(m, new AdamConfig(s.lr(), 0.9f, 0.999f, 1e-8f, 0f)), null, 0, Fit.BatchSeeds.none(), null);
+        Fit.Hooks<Tensor, Void> hooks = new Fit.Hooks<>() {
+            @Override
+            public boolean afterForward(int e, int b, Tensor batch, Fit.Step step) {
+                double[] l = cellLoss[0];
+                int active = 0;
+                for (int ci = 0; ci < c; ci++) {
+                    if (stopped[ci]) continue;
+                    epochs[ci] = e + 1;
+                    if (l[ci] < bestLoss[ci]) {
+                        bestLoss[ci] = l[ci];
+                        bestEpoch[ci] = e;
+                        best.copyCell(model, ci);
+                    } else if (e - bestEpoch[ci] >= s.patience()) {
+                        stopped[ci] = true;
+                        continue;
+                    }
+                    active++;
+                }
+                history.add(new Epoch(e, l, active, (System.nanoTime() - epochStart[0]) * 1e-9));
+                if (log != null) log.accept(history.getLast());
+                return active > 0;
+            }
+
+            @Override
+            public void afterStep() {
+                for (int ci = 0; ci < c; ci++) if (stopped[ci]) model.copyCell(best, ci);
+            }
+        };
+        long k0 = model.kernelNanos(), t0 = System.nanoTime();
+        Fit.fit(model, e -> {
+            epochStart[0] = System.nanoTime();
+            return List.of(x);
+        }, recipe, hooks);
         copyAll(best, model);
         double secs = (System.nanoTime() - t0) * 1e-9;
         return new Result(bestLoss, bestEpoch, epochs, secs, (model.kernelNanos() - k0) * 1e-9, List.copyOf(history));

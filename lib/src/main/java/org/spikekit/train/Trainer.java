@@ -190,7 +190,7 @@ public final class Trainer {
      * masked model.
      */
     public Run start(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks) {
-        Run r = new Run(model, train, val, masks, "Trainer.start");
+        Run r = new Run(model, train, val, masks, "Trainer.start", List.of());
         if (r.bound != null) r.bound.maskValues();
         r.initialValR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize(), cfg.burnIn());
         return r;
@@ -228,12 +228,11 @@ public final class Trainer {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(e.getMessage(), e);
         }
-        Run r = new Run(model, train, val, masks, ck.source());
+        Run r = new Run(model, train, val, masks, ck.source(), pr.history());
         r.opt.restore(ck.optimizer(), ck.source());             // checks everything before writing into the new optimiser
         ck.loadInto(model);
         if (r.bound != null) r.bound.maskValues();           // no-op for a consistent file: saved weights are masked
         r.initialValR2 = pr.initialValR2();
-        r.epochs.addAll(pr.history());
         return r;
     }
 
@@ -263,14 +262,18 @@ public final class Trainer {
         private final SequenceSet train, val;
         private final Backend be;
         private final Smorms3 opt;
-        private final LrSchedule sched;
         private final Masks masks;
         private final Masks.Bound bound;
         private final List<Epoch> epochs = new ArrayList<>();
         private final int[] order;
         private double initialValR2;
+        private final Fit.Run<SequenceModel, int[], Double> fit;
+        // the epoch's tallies, filled by the recipe's loss and hooks
+        private R2 r2;
+        private double rmseSum, regSum, batchR2Sum, lastRmse, lastReg;
+        private Tensor lastPred, lastTarget;
 
-        private Run(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks, String source) {
+        private Run(SequenceModel model, SequenceSet train, SequenceSet val, Masks masks, String source, List<Epoch> prior) {
             check(model, train, "train");
             if (val != null) check(model, val, "validation");
             for (SequenceSet set : new SequenceSet[] {train, val}) {
@@ -285,9 +288,85 @@ public final class Trainer {
             this.be = model.parameters().get(0).backend();
             this.masks = masks == null ? Masks.none() : masks;
             this.bound = this.masks.isEmpty() ? null : this.masks.bind(model, source);
-            this.opt = new Smorms3(model, cfg.lr(), cfg.eps());
-            this.sched = new CosineAnnealing(cfg.lr(), cfg.tMax());
             this.order = new int[train.samples()];
+            this.epochs.addAll(prior);
+            List<Fit.Epoch<Double>> done = new ArrayList<>();
+            for (Epoch ep : prior) done.add(new Fit.Epoch<>(ep.epoch(), ep.lr(), ep.loss(), 0, val == null ? null : ep.valR2(), false));
+            this.fit = Fit.start(model, this::epochBatches, recipe(), hooks(), new Fit.State<>(done.size(), done, null, Double.POSITIVE_INFINITY, -1));
+            this.opt = (Smorms3) fit.optimizer();
+        }
+
+        /**
+         * The RSNN recipe over the kit's one loop ({@link Fit}): RMSE over the scored steps (after the
+         * burn-in) plus the activity regularisers on the hidden spikes; SMORMS3; cosine annealing;
+         * validation R² recorded after every epoch (no selection: the run ends on its last epoch).
+         */
+        private Fit.Recipe<SequenceModel, int[], Double> recipe() {
+            Fit.Loss<SequenceModel, int[]> loss = (m, idx, seed) -> {
+                SequenceSet.Batch bt = train.batch(be, idx);
+                SequenceModel.Pass pass = m.forward(bt.x(), true, seed);
+                Tensor gp = be.zeros(pass.prediction().shape());
+                int b0 = cfg.burnIn(), scored = train.steps() - b0;
+                Tensor pred = b0 == 0 ? pass.prediction() : pass.prediction().narrow0(b0, scored);
+                Tensor target = b0 == 0 ? bt.y() : bt.y().narrow0(b0, scored);
+                double rmse = Losses.rmse(pred, target, b0 == 0 ? gp : gp.narrow0(b0, scored));
+                double reg = 0;
+                Tensor gs = null;
+                if (pass.spikes() != null && (cfg.regularizer().lowerStrength() > 0 || cfg.regularizer().upperStrength() > 0)) {
+                    gs = be.zeros(pass.spikes().shape());
+                    reg = cfg.regularizer().apply(pass.spikes(), gs).total();
+                }
+                lastPred = pred;
+                lastTarget = target;
+                lastRmse = rmse;
+                lastReg = reg;
+                double total = rmse + reg;
+                Tensor gSpikes = gs;
+                return new Fit.Step() {
+                    @Override public double loss() { return total; }
+                    @Override public void backward() { m.backward(pass, gp, gSpikes); }
+                };
+            };
+            Fit.Selection<SequenceModel, Double> valR2 = val == null ? null
+                    : Fit.Selection.record(m -> evaluate(m, val, cfg.batchSize(), cfg.burnIn()));
+            return new Fit.Recipe<>("Trainer", cfg.epochs(), loss, m -> new Smorms3(m, cfg.lr(), cfg.eps()),
+                    new CosineAnnealing(cfg.lr(), cfg.tMax()), 0,
+                    (e, b) -> CounterRng.child(CounterRng.child(cfg.seed(), e), 1000 + b), valR2);
+        }
+
+        /** The epoch's batches: the identity order, shuffled from {@code child(seed, epoch)}, in chunks of the batch size. */
+        private List<int[]> epochBatches(int e) {
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            if (cfg.shuffle()) shuffle(order, CounterRng.child(cfg.seed(), e));
+            r2 = new R2();
+            rmseSum = regSum = batchR2Sum = 0;
+            List<int[]> out = new ArrayList<>();
+            for (int start = 0; start < order.length; start += cfg.batchSize()) {
+                out.add(java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + cfg.batchSize())));
+            }
+            return out;
+        }
+
+        /** Pruning masks around every optimiser step; after it, the batch's training R² tallies. */
+        private Fit.Hooks<int[], Double> hooks() {
+            return new Fit.Hooks<>() {
+                @Override
+                public void beforeStep() {
+                    if (bound != null) bound.maskGrads();
+                }
+
+                @Override
+                public void afterStep() {
+                    if (bound != null) bound.maskValues();
+                    float[] ph = be.toHost(lastPred), th = be.toHost(lastTarget);
+                    r2.update(ph, th, train.outputs());
+                    R2 br = new R2();
+                    br.update(ph, th, train.outputs());
+                    batchR2Sum += rounded3(br.compute());
+                    rmseSum += lastRmse;
+                    regSum += lastReg;
+                }
+            };
         }
 
         public SequenceModel model() { return model; }
@@ -304,52 +383,15 @@ public final class Trainer {
         public Epoch runEpoch(EpochCallback callback) {
             int e = epochs.size();
             if (e >= cfg.epochs()) throw new IllegalStateException("Trainer.Run: all " + cfg.epochs() + " epochs are done");
-            double lr = sched.lr(e);
-            opt.setLr(lr);
-            long epochSeed = CounterRng.child(cfg.seed(), e);
-            for (int i = 0; i < order.length; i++) order[i] = i;
-            if (cfg.shuffle()) shuffle(order, epochSeed);
-            R2 r2 = new R2();
-            double lossSum = 0, rmseSum = 0, regSum = 0, batchR2Sum = 0;
-            int batches = 0, nBatches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
-            for (int start = 0; start < order.length; start += cfg.batchSize()) {
-                Interrupts.check("Trainer", e, cfg.epochs(), batches, nBatches);
-                int[] idx = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + cfg.batchSize()));
-                SequenceSet.Batch bt = train.batch(be, idx);
-                model.zeroGrad();
-                SequenceModel.Pass pass = model.forward(bt.x(), true, CounterRng.child(epochSeed, 1000 + batches));
-                Tensor gp = be.zeros(pass.prediction().shape());
-                int b0 = cfg.burnIn(), scored = train.steps() - b0;
-                Tensor pred = b0 == 0 ? pass.prediction() : pass.prediction().narrow0(b0, scored);
-                Tensor target = b0 == 0 ? bt.y() : bt.y().narrow0(b0, scored);
-                double rmse = Losses.rmse(pred, target, b0 == 0 ? gp : gp.narrow0(b0, scored));
-                double reg = 0;
-                Tensor gs = null;
-                if (pass.spikes() != null && (cfg.regularizer().lowerStrength() > 0 || cfg.regularizer().upperStrength() > 0)) {
-                    gs = be.zeros(pass.spikes().shape());
-                    reg = cfg.regularizer().apply(pass.spikes(), gs).total();
-                }
-                model.backward(pass, gp, gs);
-                if (bound != null) bound.maskGrads();
-                opt.step();
-                if (bound != null) bound.maskValues();
-                float[] ph = be.toHost(pred), th = be.toHost(target);
-                r2.update(ph, th, train.outputs());
-                R2 br = new R2();
-                br.update(ph, th, train.outputs());
-                batchR2Sum += rounded3(br.compute());
-                lossSum += rmse + reg;
-                rmseSum += rmse;
-                regSum += reg;
-                batches++;
-            }
-            double valR2 = val == null ? Double.NaN : evaluate(model, val, cfg.batchSize(), cfg.burnIn());
-            Epoch ep = new Epoch(e, lr, lossSum / batches, rmseSum / batches, regSum / batches, r2.compute(),
+            Fit.Epoch<Double> fe = fit.epoch();
+            int batches = fe.batches();
+            double valR2 = val == null ? Double.NaN : fe.evaluation();
+            Epoch ep = new Epoch(e, fe.lr(), fe.loss(), rmseSum / batches, regSum / batches, r2.compute(),
                     batchR2Sum / batches, valR2, Map.of());
             if (callback != null) {
                 Map<String, Double> m = callback.onEpoch(model, ep);
                 if (m != null && !m.isEmpty()) {
-                    ep = new Epoch(e, lr, ep.loss(), ep.rmse(), ep.regularizer(), ep.trainR2(), ep.trainR2Batches(), valR2,
+                    ep = new Epoch(e, fe.lr(), ep.loss(), ep.rmse(), ep.regularizer(), ep.trainR2(), ep.trainR2Batches(), valR2,
                             Map.copyOf(m));
                 }
             }

@@ -1,7 +1,61 @@
 /**
- * Trainers ({@code Trainer}, {@code DecoderTrainer}, {@code AlifNetTrainer}, {@code EphysFitter}),
- * optimisers (Adam, LAMB, SMORMS3), learning-rate schedules, pruning, fine-tuning, checkpoints,
- * float16 export ({@code Half}), interrupts and epoch logs.
+ * Training: one gradient loop ({@link org.spikekit.train.Fit}) that every gradient trainer is a
+ * recipe over, optimisers (Adam, LAMB, SMORMS3, behind {@link org.spikekit.train.Optimizer}),
+ * learning-rate schedules ({@link org.spikekit.train.LrSchedule}), pruning, fine-tuning,
+ * checkpoints, float16 export ({@code Half}), interrupts and epoch logs.
+ *
+ * <h2>One model contract</h2>
+ * A model trained by gradient is a {@link org.spikekit.core.Module} (its {@code parameters()}, each
+ * holding value and gradient) whose training forward pass returns a pass object that can
+ * back-propagate into those gradients. The loop sees that pass through one interface,
+ * {@link org.spikekit.train.Fit.Step} ({@code loss()}, {@code backward()}), made by the recipe's
+ * {@link org.spikekit.train.Fit.Loss} from the model's own forward. The model families keep their
+ * forward/backward signatures (each has fused kernels with their own backward), and the recipe's
+ * loss is the adapter:
+ * <ul>
+ *   <li>{@code core.SequenceModel} (Rsnn, Snn2, Snn3, HalfRsnn, …): {@code forward(x, training, seed)}
+ *       → {@code Pass}; {@code backward(pass, dPrediction, dSpikes)} — adapted by {@link org.spikekit.train.Trainer};</li>
+ *   <li>{@code model.WindowDecoder} (Spikachu and the MLP/RNN/GRU/LSTM baselines, built from
+ *       {@code nn.Layer}s): {@code forward(batch, tape)} records onto an {@code nn.Tape};
+ *       {@code backward(dOut, tape)} — adapted by {@link org.spikekit.train.DecoderTrainer};</li>
+ *   <li>{@code model.AlifNet} (Blocks supervised): {@code forward(x, true)} → {@code Pass};
+ *       {@code backward(pass, dLogits)} — adapted by {@link org.spikekit.train.AlifNetTrainer};</li>
+ *   <li>{@code model.EphysNeurons} (Blocks e-phys): {@code forward(x, true)} → {@code Pass};
+ *       {@code backward(pass, dSpikes)} — adapted by {@link org.spikekit.train.EphysFitter}.</li>
+ * </ul>
+ *
+ * <h2>One loop and its recipe</h2>
+ * {@link org.spikekit.train.Fit#fit Fit.fit(model, data, recipe, hooks) → Fit.Result}. A
+ * {@link org.spikekit.train.Fit.Recipe} holds: a name (interrupt messages, errors); the epochs; the
+ * loss (the training forward and its loss, including whatever output smoothing, burn-in and
+ * activity regularisers the recipe scores); the optimiser factory; the per-epoch schedule (or none);
+ * the global-norm gradient clip; the batch seeds (dropout); and the
+ * {@link org.spikekit.train.Fit.Selection} (evaluator, cadence, whether the initial weights are a
+ * candidate, and the key whose lowest value is kept and restored — or none, to only record the
+ * evaluations). {@link org.spikekit.train.Fit.Hooks} carry the rest: pruning masks around every step
+ * ({@link org.spikekit.train.Fit.Hooks#masks}), per-epoch callbacks, logs and checkpoints
+ * ({@code afterEpoch}, which sees the resumable {@link org.spikekit.train.Fit.State}), and an early
+ * end after a forward pass ({@code afterForward}). Interrupts are checked before every batch.
+ * A run resumes from a {@code Fit.State} (epochs done, records, kept snapshot) on a fresh model whose
+ * parameters and optimiser state the trainer restores from its checkpoint.
+ *
+ * <p>The trainers as recipes (each keeps its public API; the numbers are bit-identical to their
+ * former loops):
+ * <ul>
+ *   <li>{@link org.spikekit.train.Trainer} (RSNN): RMSE over the steps after the burn-in plus the
+ *       activity regularisers; SMORMS3; cosine annealing; pruning masks as hooks; validation R²
+ *       recorded every epoch (no selection); its own checkpoint format and resume.</li>
+ *   <li>{@link org.spikekit.train.DecoderTrainer} (Spikachu, baselines): smoothed weighted MSE; LAMB
+ *       over all or chosen parameters (none: forward-only statistics); constant-then-cosine; selection
+ *       by the kit's or the released cadence, the best restored; checkpoint/resume as hooks.</li>
+ *   <li>{@link org.spikekit.train.AlifNetTrainer} (Blocks supervised): cross-entropy weighted by batch
+ *       size; Adam; a step decay as a schedule; test accuracy recorded every epoch.</li>
+ *   <li>{@link org.spikekit.train.EphysFitter} (Blocks e-phys): one full-batch step per epoch, van
+ *       Rossum loss per cell, Adam; per-cell best epochs and early stops as hooks.</li>
+ * </ul>
+ * Trainers with a local learning rule (STDP: {@code train.stdp.ReadoutTrainer},
+ * {@code features.StdpCsnn.Trainer}) keep their update rules and share the shape
+ * {@link org.spikekit.train.Fitter} ({@code fit(data) → result}).
  *
  * <p>Layer: above {@code model}; below {@code report}. Its sub-package {@code train.stdp} shares the
  * layer. The package order is checked by {@code LayeringTest}

@@ -177,6 +177,18 @@ class StdpCsnnTest {
     }
 
     @Test
+    void theFitterShapeTrainsAsTrainDoes() {
+        TrainTest d = synth("mnist", 28, 28, 1, 10, 200, 8);
+        CsnnConfig cfg = CsnnConfig.mnist().withEpochs(2);
+        org.spikekit.train.Fitter<ImageSet, StdpCsnn> fitter = new StdpCsnn.Trainer(cfg, 5, 1, null);
+        StdpCsnn a = fitter.fit(d.train()), b = StdpCsnn.train(d.train(), cfg, 5, 1);
+        assertArrayEquals(b.weights(), a.weights());
+        assertArrayEquals(b.thresholds(), a.thresholds());
+        assertFalse(Arrays.equals(StdpCsnn.train(d.train(), cfg.withEpochs(0), 5, 1).weights(), a.weights()), "it trained");
+        assertThrows(IllegalArgumentException.class, () -> new StdpCsnn.Trainer(cfg, 5, 0, null));
+    }
+
+    @Test
     void trainingMovesThresholdsAndWeights() {
         TrainTest d = synth("mnist", 28, 28, 1, 10, 400, 5);
         CsnnConfig cfg = CsnnConfig.mnist().withEpochs(3);

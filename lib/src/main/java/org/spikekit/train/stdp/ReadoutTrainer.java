@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.spikekit.data.spiking.SpikingDataset;
 import org.spikekit.data.spiking.SpikingSplit;
 import org.spikekit.neuron.SingleSpikeLayer;
+import org.spikekit.train.Fitter;
 import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;
 import org.spikekit.train.stdp.SpikeNnConfig.Method;
@@ -56,7 +57,7 @@ import org.spikekit.train.stdp.SpikeNnConfig.Method;
  * <p>Not thread-safe; one trainer per run. Stops before the next sample when its thread is
  * interrupted ({@link Interrupts}).
  */
-public final class ReadoutTrainer {
+public final class ReadoutTrainer implements Fitter<SpikingSplit, ReadoutTrainer.History> {
 
     /**
      * The kit's earlier readings of the original, kept only as labelled options (each differs from
@@ -963,6 +964,13 @@ public final class ReadoutTrainer {
         }
         return new History(e, Arrays.copyOf(trA, e), Arrays.copyOf(vaA, e), Arrays.copyOf(teA, e), bestEpoch, stop);
     }
+
+    /**
+     * The kit's common trainer shape ({@link Fitter}): {@link #fit(SpikingSplit, boolean, EpochListener)}
+     * as a single run (no gridsearch abort), without progress callback.
+     */
+    @Override
+    public History fit(SpikingSplit split) { return fit(split, false, null); }
 
     /** Progress callback of {@link #fit}. */
     @FunctionalInterface

@@ -1,5 +1,7 @@
 package org.spikekit.train.stdp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,18 @@ class SpikeNnLearningTest {
              %s
              "trainer": {"epochs": 8, "early_stopping": 10 %s}}
             """.formatted(n, thr, w0, norm, method, ap, am, gap, extraOpt, reg, extraTrainer);
+    }
+
+    @Test
+    void theFitterShapeIsASingleRunWithoutCallback() {
+        SpikingSplit split = new SyntheticSpiking(1000, 5, 100, 0.25, 7).split(300, 100, 100, 12);
+        SpikeNnConfig cfg = SpikeNnConfig.parse(config("s2stdp", 5, 12f, 0.3f, true, 0.05f, 0.05f, -0.05f, "", "", ""), "test");
+        org.spikekit.train.Fitter<SpikingSplit, ReadoutTrainer.History> f = new ReadoutTrainer(cfg, 1000, 5, 200, 3, false);
+        ReadoutTrainer.History a = f.fit(split), b = new ReadoutTrainer(cfg, 1000, 5, 200, 3, false).fit(split, false, null);
+        assertEquals(b.epochs(), a.epochs());
+        assertArrayEquals(b.trainAcc(), a.trainAcc());
+        assertArrayEquals(b.testAcc(), a.testAcc());
+        assertTrue(a.finalTest() > 0.5, "it learned: " + a.finalTest());
     }
 
     @Test
