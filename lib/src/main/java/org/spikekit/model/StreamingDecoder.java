@@ -4,12 +4,13 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifCoeffs;
+import org.spikekit.neuron.LifNeuron;
 import org.spikekit.neuron.LifParams;
+import org.spikekit.neuron.Precision;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.ResetMode;
@@ -49,9 +50,14 @@ import org.spikekit.neuron.Timescales;
  * ascending p; C is the first block's sum, then {@code C + acc} for each later block. A zero
  * input adds {@code fma(0, w, acc) = acc} (finite weights), so skipping it changes nothing; an
  * input of exactly 1 adds {@code fma(1, w, acc) = acc + w}. This class reproduces that order with
- * the zeros skipped, which keeps it exact for spike counts other than 0/1 as well. The LIF and
- * readout updates use the same float expressions as {@code HostLifKernel} and
- * {@code LeakyReadout}'s host loop (Java never fuses {@code a*b + c} on its own). A backend whose
+ * the zeros skipped, which keeps it exact for spike counts other than 0/1 as well. The neuron updates
+ * are the LIF component's: {@link LifNeuron#spikeLanes}, {@link LifNeuron#membraneLanes} and
+ * {@link LifNeuron#currentLanes} in the vector loop, {@link LifNeuron#fires},
+ * {@link LifNeuron#membrane} and {@link LifNeuron#current} with {@link Precision#FP32} in the scalar
+ * tail and for the readout (the membrane update with S = 0 is the leaky integrator); they are the
+ * float expressions of {@code HostLifKernel} and {@code LeakyReadout}'s host loop (Java never fuses
+ * {@code a*b + c} on its own). Per bin the hidden state equals {@link LifNeuron#step} iterated on the
+ * current summed in the order above, bit for bit ({@code StreamingDecoderStepTest}). A backend whose
  * gemm sums in another order (nd4j, cuda) gives predictions within float rounding, not bit-equal.
  *
  * <p>Cost per step: the hidden layer sums the rows of the non-zero inputs and of the spiking neurons
@@ -79,7 +85,8 @@ public final class StreamingDecoder {
             ? IntVector.SPECIES_PREFERRED : null;
 
     private final int inputs, neurons, units, outputs;
-    private final boolean zeroReset, blockedInput, hiddenLate, readoutLate;
+    private final ResetMode reset;
+    private final boolean blockedInput, hiddenLate, readoutLate;
     private final float y0;
     // parameters (row-major as in the model: W [in, N], V [N(pre), N(post)], W_ro [N, units], mean [units, outputs])
     private final float[] w, v, wro, headMean;
@@ -109,7 +116,7 @@ public final class StreamingDecoder {
         neurons = cfg.hidden();
         outputs = cfg.outputs();
         units = ro.units();
-        zeroReset = lp.reset() == ResetMode.ZERO;
+        reset = lp.reset();
         hiddenLate = lp.synapticDelay() == 2;
         readoutLate = ro.params().synapticDelay() == 2;
         blockedInput = depthBlock(inputs) < inputs;        // > 256 inputs: h = x·W before the pass
@@ -188,6 +195,22 @@ public final class StreamingDecoder {
     /** Hidden neurons that spiked in the last step (S[n] of that step); 0 before the first step. */
     public int lastSpikeCount() { return lastSpikes; }
 
+    /**
+     * The hidden layer's state after the last step, copied out (for tests): membrane U, current I,
+     * and the input current still on its way (delay 2; zeros with delay 1), each {@code [neurons]}.
+     */
+    void hiddenState(float[] uOut, float[] iOut, float[] pendingOut) {
+        System.arraycopy(u, 0, uOut, 0, neurons);
+        System.arraycopy(i, 0, iOut, 0, neurons);
+        System.arraycopy(pend, 0, pendingOut, 0, neurons);
+    }
+
+    /** The neurons that spiked in the last step (S[n]), ascending, copied into {@code dst}; returns their count. */
+    int lastSpikes(int[] dst) {
+        System.arraycopy(next, 0, dst, 0, lastSpikes);
+        return lastSpikes;
+    }
+
     /** Back to the initial state: U = I = 0, readout Y = y0 (−0.01 for the RSNN), I = 0. */
     public void reset() {
         Arrays.fill(u, 0f);
@@ -237,13 +260,12 @@ public final class StreamingDecoder {
         next = t;
         nActive = nNext;
         // 4. readout update and the mean over heads (Y·M as the gemm sums it)
-        for (int j = 0; j < units; j++) {
+        for (int j = 0; j < units; j++) {                      // the LIF membrane with S = 0: a leaky integrator
             float yy = y[j], ii = ir[j];
-            yy = yy * rbm[j] + ii * robm[j];
             float co = readoutLate ? pendR[j] : hr[j];
-            ir[j] = ii * rbs[j] + co;
+            y[j] = (float) LifNeuron.membrane(Precision.FP32, ResetMode.ZERO, rbm[j], robm[j], 0, yy, ii, 0);
+            ir[j] = (float) LifNeuron.current(Precision.FP32, rbs[j], ii, co);
             if (readoutLate) pendR[j] = hr[j];
-            y[j] = yy;
         }
         for (int o = 0; o < outputs; o++) out[o] = dotColumn(y, headMean, units, outputs, o);
         steps++;
@@ -261,8 +283,8 @@ public final class StreamingDecoder {
         final int n = neurons, lanes = SP.length(), bound = SP.loopBound(n);
         final int[] act = active, nxt = next, ix = inIdx;
         final float[] W = w, V = v, U = u, I = i, H = h, A = acc, BM = bm, OBM = obm, BS = bs, TH = th, P = pend;
-        final boolean zero = zeroReset, late = hiddenLate;
-        final FloatVector one = FloatVector.broadcast(SP, 1f), none = FloatVector.zero(SP);
+        final ResetMode rm = reset;
+        final boolean late = hiddenLate;
         final IntVector iota = ISP == null ? null : IntVector.zero(ISP).addIndex(1);
         // the currents, one whole row of W or V at a time into A (L1-resident): each row is read as one
         // sequential stream, which keeps the loads of the ~30 rows of a bigRSNN step in flight; per
@@ -303,17 +325,16 @@ public final class StreamingDecoder {
             FloatVector hv = FloatVector.fromArray(SP, A, j);
             FloatVector uv = FloatVector.fromArray(SP, U, j), iv = FloatVector.fromArray(SP, I, j);
             FloatVector tv = FloatVector.fromArray(SP, TH, j);
-            FloatVector s = none.blend(one, uv.sub(tv).compare(VectorOperators.GT, 0f));
-            FloatVector m = uv.mul(FloatVector.fromArray(SP, BM, j)).add(iv.mul(FloatVector.fromArray(SP, OBM, j)));
+            FloatVector s = LifNeuron.spikeLanes(uv, tv);
             FloatVector cin = hv;
             if (late) {
                 cin = FloatVector.fromArray(SP, P, j);
                 hv.intoArray(P, j);
             }
-            iv.mul(FloatVector.fromArray(SP, BS, j)).add(cin).intoArray(I, j);
-            FloatVector un = zero ? m.mul(one.sub(s)) : m.sub(tv.mul(s));
+            FloatVector un = LifNeuron.membraneLanes(rm, FloatVector.fromArray(SP, BM, j), FloatVector.fromArray(SP, OBM, j), tv, uv, iv, s);
+            LifNeuron.currentLanes(FloatVector.fromArray(SP, BS, j), iv, cin).intoArray(I, j);
             un.intoArray(U, j);
-            VectorMask<Float> fire = un.sub(tv).compare(VectorOperators.GT, 0f);
+            VectorMask<Float> fire = LifNeuron.firesLanes(un, tv);
             if (iota != null) {                                   // branch-free: the firing lanes' indices, ascending
                 iota.add(j).compress(fire.cast(ISP)).intoArray(nxt, c);
                 c += fire.trueCount();
@@ -327,17 +348,16 @@ public final class StreamingDecoder {
         }
         for (; j < n; j++) {
             float hs = A[j];
-            float uu = U[j], ii = I[j], s = uu - TH[j] > 0 ? 1f : 0f;
-            float m = uu * BM[j] + ii * OBM[j];
+            float uu = U[j], ii = I[j], s = LifNeuron.fires(uu, TH[j]) ? 1f : 0f;
             float cin = hs;
             if (late) {
                 cin = P[j];
                 P[j] = hs;
             }
-            I[j] = ii * BS[j] + cin;
-            float un = zero ? m * (1f - s) : m - TH[j] * s;
+            float un = (float) LifNeuron.membrane(Precision.FP32, rm, BM[j], OBM[j], TH[j], uu, ii, s);
+            I[j] = (float) LifNeuron.current(Precision.FP32, BS[j], ii, cin);
             U[j] = un;
-            if (un - TH[j] > 0) nxt[c++] = j;
+            if (LifNeuron.fires(un, TH[j])) nxt[c++] = j;
         }
         return c;
     }
@@ -403,7 +423,7 @@ public final class StreamingDecoder {
     private static int findSpikes(float[] u, float[] th, int n, int[] out) {
         int c = 0;
         for (int j = 0; j < n; j++) {
-            if (u[j] - th[j] > 0) out[c++] = j;
+            if (LifNeuron.fires(u[j], th[j])) out[c++] = j;
         }
         return c;
     }

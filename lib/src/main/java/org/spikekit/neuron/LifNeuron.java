@@ -1,5 +1,8 @@
 package org.spikekit.neuron;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
@@ -18,6 +21,10 @@ import org.spikekit.compute.Tensor;
  *   <li>{@link #membrane} and {@link #current} are the same update for one neuron in a
  *       {@link Precision} (float32 reproduces {@link #advance} bit for bit; float16 is the authors'
  *       {@code model.half()} evaluation, used by {@code model.HalfRsnn});</li>
+ *   <li>{@link #fires}, {@link #spikeLanes}/{@link #firesLanes}, {@link #membraneLanes} and
+ *       {@link #currentLanes} are the binary spike and the float32 update in SIMD lanes (Vector API),
+ *       the same float operations as {@link #membrane}/{@link #current} with {@link Precision#FP32}
+ *       (so the same bits), used by {@code model.StreamingDecoder};</li>
  *   <li>{@link HostLifKernel} is the fused sequence kernel ({@link #sequence}), tested against the
  *       reference in {@code LifKernelEquivalenceTest} and by finite differences in
  *       {@code LifGradientCheckTest}.</li>
@@ -167,5 +174,44 @@ public record LifNeuron(LifParams params, LifCoeffs coeffs) implements NeuronMod
     /** {@link #advance}'s current update for one neuron: {@code r(r(β_syn·I) + in)}. */
     public static double current(Precision pr, double betaSyn, double i, double in) {
         return pr.round(pr.round(betaSyn * i) + in);
+    }
+
+    /**
+     * The binary spike of the LIF kernels (surrogate forward {@link Surrogate.Forward#STEP}, the only
+     * binary one {@link LifParams} allows): {@code U − θ > 0}.
+     */
+    public static boolean fires(float u, float theta) {
+        return u - theta > 0;
+    }
+
+    // ---- the same update in SIMD lanes, float32 --------------------------------------------------
+    // Each is the scalar form above with Precision.FP32, operation for operation: a float32 +, −, · is
+    // the double result rounded once, so the lanes give the scalar bits (held by LifNeuronTest). Small
+    // and static so that the JIT inlines them into a caller's loop and keeps the vectors in registers.
+
+    /** {@link #fires} per lane. */
+    public static VectorMask<Float> firesLanes(FloatVector u, FloatVector theta) {
+        return u.sub(theta).compare(VectorOperators.GT, 0f);
+    }
+
+    /** {@code S = Θ(U − θ)} per lane: 1 where {@link #fires}, else 0. */
+    public static FloatVector spikeLanes(FloatVector u, FloatVector theta) {
+        FloatVector zero = FloatVector.zero(u.species());
+        return zero.blend(FloatVector.broadcast(u.species(), 1f), firesLanes(u, theta));
+    }
+
+    /**
+     * {@link #membrane} with {@link Precision#FP32} per lane: {@code M = β_mem·U + (1 − β_mem)·I}, then
+     * {@code M·(1 − S)} ({@link ResetMode#ZERO}) or {@code M − θ·S} ({@link ResetMode#SUBTRACT}).
+     */
+    public static FloatVector membraneLanes(ResetMode reset, FloatVector betaMem, FloatVector oneMinusBm, FloatVector theta,
+                                            FloatVector u, FloatVector i, FloatVector s) {
+        FloatVector m = u.mul(betaMem).add(i.mul(oneMinusBm));
+        return reset == ResetMode.ZERO ? m.mul(FloatVector.broadcast(s.species(), 1f).sub(s)) : m.sub(theta.mul(s));
+    }
+
+    /** {@link #current} with {@link Precision#FP32} per lane: {@code β_syn·I + in}. */
+    public static FloatVector currentLanes(FloatVector betaSyn, FloatVector i, FloatVector in) {
+        return i.mul(betaSyn).add(in);
     }
 }

@@ -37,14 +37,23 @@
  * one written-out form of those dynamics: the reference kernels iterate them, the benchmark's naive
  * per-step RSNN ({@code bench.NaiveRsnn}) iterates them, and the float16 view of the RSNN
  * ({@code model.HalfRsnn}) uses the LIF's scalar form under the {@link org.spikekit.neuron.Precision}
- * policy FP16 (precision is a policy of the kernel, not a second copy of the model).
+ * policy FP16 (precision is a policy of the kernel, not a second copy of the model). The streaming
+ * decoder ({@code model.StreamingDecoder}) calls the LIF's float32 forms: the SIMD-lane forms
+ * {@code LifNeuron.spikeLanes/firesLanes/membraneLanes/currentLanes} in its vector loop (the same
+ * float operations as {@code LifNeuron.membrane/current} with {@code Precision.FP32}, held together in
+ * {@code LifNeuronTest}), {@code LifNeuron.fires/membrane/current} in its scalar tail, and the membrane
+ * update with S = 0 for its leaky-integrator readout; per bin it equals {@code LifNeuron.step} iterated
+ * (given the recurrent current summed row by row, as the fused kernel sums it) and
+ * {@code LeakyReadout} stepped, bit for bit ({@code model.StreamingDecoderStepTest}).
  *
- * <p>Still written out elsewhere: {@code model.StreamingDecoder} runs the LIF update in its own
- * vector loop (its scalar form is {@code LifNeuron.membrane/current} with {@code Precision.FP32};
- * the readout is the same membrane update without spikes). It should call those for its scalar
- * tail and be held to {@code LifNeuron.step} iterated, bit for bit, as {@code PlifNeuron}'s vector
- * loops are. {@code model.Rsnn} is built around {@link org.spikekit.neuron.RecurrentLifLayer}; its
- * config does not yet name a neuron.
+ * <p>Still written out elsewhere: the fused kernels' own loops, held to the step by tests rather
+ * than calling it: {@link org.spikekit.neuron.HostLifKernel} writes the LIF forward update
+ * (vector loops and scalar tail) and its adjoint itself, {@link org.spikekit.neuron.HostAlifKernel}
+ * and {@link org.spikekit.neuron.HostBlocksKernel} likewise the ALIF's, and
+ * {@link org.spikekit.neuron.LeakyReadout} writes the readout's update in its host loop and its
+ * primitive reference (the readout has no step of its own yet; its scalar form is the LIF membrane
+ * update with S = 0). {@code model.Rsnn} is built around
+ * {@link org.spikekit.neuron.RecurrentLifLayer}; its config does not yet name a neuron.
  *
  * <p>Layer: above {@code metrics}; below {@code nn} and {@code model}. The package order is checked by
  * {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CpuBackend;
@@ -16,7 +19,7 @@ import org.spikekit.compute.Tensor;
  * The LIF component: its pure step iterated equals the reference kernel bit for bit (the reference
  * iterates the same primitives), the fused host kernel within the tolerance of
  * {@code LifKernelEquivalenceTest} (2e-5 relative; spikes identical), and the scalar form with the
- * float32 precision policy equals the tensor step bit for bit. Gradients: {@code LifGradientCheckTest}.
+ * float32 precision policy equals the tensor step bit for bit, and so do its SIMD-lane forms. Gradients: {@code LifGradientCheckTest}.
  */
 class LifNeuronTest {
     final Backend be = new CpuBackend();
@@ -129,5 +132,44 @@ class LifNeuronTest {
                 () -> nn.step(LifState.zeros(be, B, N), be.zeros(B, N + 1), null));
         assertTrue(e.getMessage().contains("LIF step input"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LifNeuron(null, nn.coeffs()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ZERO", "SUBTRACT"})
+    void laneFormsEqualTheFloat32ScalarFormBitForBit(ResetMode reset) {
+        VectorSpecies<Float> sp = FloatVector.SPECIES_PREFERRED;
+        int lanes = sp.length(), n = 64 * lanes;
+        SplittableRandom r = new SplittableRandom(17L);
+        float[] bm = new float[n], obm = new float[n], bs = new float[n], th = new float[n], u = new float[n], i = new float[n], x = new float[n];
+        for (int k = 0; k < n; k++) {
+            bm[k] = (float) (0.5 + 0.49 * r.nextDouble());
+            obm[k] = 1f - bm[k];
+            bs[k] = (float) (0.3 + 0.69 * r.nextDouble());
+            th[k] = (float) (0.5 + r.nextDouble());
+            u[k] = (float) (r.nextGaussian() * (k % 7 == 0 ? 1e3 : 1.5));   // some far from θ, some near it
+            if (k % 11 == 0) u[k] = th[k];                                     // exactly at θ: no spike
+            i[k] = (float) (r.nextGaussian() * 2);
+            x[k] = k % 3 == 0 ? 0f : (float) r.nextGaussian();
+        }
+        int fired = 0;
+        for (int j = 0; j < n; j += lanes) {
+            FloatVector uv = FloatVector.fromArray(sp, u, j), iv = FloatVector.fromArray(sp, i, j), tv = FloatVector.fromArray(sp, th, j);
+            FloatVector s = LifNeuron.spikeLanes(uv, tv);
+            FloatVector un = LifNeuron.membraneLanes(reset, FloatVector.fromArray(sp, bm, j), FloatVector.fromArray(sp, obm, j), tv, uv, iv, s);
+            FloatVector in = LifNeuron.currentLanes(FloatVector.fromArray(sp, bs, j), iv, FloatVector.fromArray(sp, x, j));
+            long mask = LifNeuron.firesLanes(un, tv).toLong();
+            for (int l = 0; l < lanes; l++) {
+                int k = j + l;
+                float sk = LifNeuron.fires(u[k], th[k]) ? 1f : 0f;
+                fired += (int) sk;
+                assertEquals(sk, s.lane(l), 0f, "spike, neuron " + k);
+                float wantU = (float) LifNeuron.membrane(Precision.FP32, reset, bm[k], obm[k], th[k], u[k], i[k], sk);
+                float wantI = (float) LifNeuron.current(Precision.FP32, bs[k], i[k], x[k]);
+                assertEquals(Float.floatToRawIntBits(wantU), Float.floatToRawIntBits(un.lane(l)), "U, neuron " + k);
+                assertEquals(Float.floatToRawIntBits(wantI), Float.floatToRawIntBits(in.lane(l)), "I, neuron " + k);
+                assertEquals(LifNeuron.fires(wantU, th[k]), (mask >>> l & 1) == 1, "next spike, neuron " + k);
+            }
+        }
+        assertTrue(fired > n / 10 && fired < n * 9 / 10, "both spiking and silent lanes, fired " + fired + " of " + n);
     }
 }
