@@ -43,8 +43,18 @@
  * vector loop (its scalar form is {@code LifNeuron.membrane/current} with {@code Precision.FP32};
  * the readout is the same membrane update without spikes). It should call those for its scalar
  * tail and be held to {@code LifNeuron.step} iterated, bit for bit, as {@code PlifNeuron}'s vector
- * loops are. {@code model.Rsnn} is built around {@link org.spikekit.neuron.RecurrentLifLayer}; its
- * config does not yet name a neuron.
+ * loops are.
+ *
+ * <h2>Trainable recurrent layers</h2>
+ * {@link org.spikekit.neuron.RecurrentLifLayer} (LIF) and {@link org.spikekit.neuron.RecurrentAlifLayer}
+ * (ALIF over the standard or Blocks kernel) are the two trainable recurrent layers, both seen by a
+ * model through {@link org.spikekit.neuron.RecurrentLayer}; a model's configuration names which one
+ * with a {@link org.spikekit.neuron.HiddenNeuron}. {@code model.Rsnn.Config.neuron} does: null (the
+ * default, left out of the JSON) is the LIF, {@code HiddenNeuron.Alif.rsnn()} makes "tinyRSNN with ALIF
+ * neurons" one edit ({@code RsnnAlifTest}, {@code RsnnAlifTrainingTest}). {@code model.AlifNet} still
+ * runs its own copy of the ALIF layer's steps (checked equal to {@code RecurrentAlifLayer} forward and
+ * backward in {@code RsnnAlifTest}); the RSNN's float16 view, streaming decoder, NIR export and
+ * released-weights loader are written for the LIF and refuse an ALIF model.
  *
  * <p>Layer: above {@code metrics}; below {@code nn} and {@code model}. The package order is checked by
  * {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).
