@@ -48,7 +48,11 @@ import java.util.stream.Collectors;
  *   <li>a {@code List} and an array are JSON arrays; a {@code Map} with string (or enum) keys is an
  *       object whose keys are written sorted;</li>
  *   <li>a component declared as a sealed interface or abstract class holds one of its permitted
- *       records, written with an extra key {@code "@type"} naming the record's simple name.</li>
+ *       records, written with an extra key {@code "@type"} naming the record's simple name;</li>
+ *   <li>a component declared as a sealed interface whose value is null is left out when written,
+ *       and reads back as null when it is missing: such a component is an optional choice whose
+ *       absence means the record's default (e.g. {@code Rsnn.Config.neuron}, null for the LIF of
+ *       {@code lif}), so adding one to a record leaves the text of its existing values unchanged.</li>
  * </ul>
  *
  * <p>Reading is strict ({@link Json}): an unknown field, a missing field or a value of the wrong
@@ -224,6 +228,7 @@ public final class Configs {
                 } catch (IllegalAccessException | InvocationTargetException ex) {
                     throw new IllegalArgumentException(path + ": cannot read " + typeName(c) + "." + rc.getName() + ": " + ex, ex);
                 }
+                if (x == null && optional(rc)) continue;            // an optional choice left at its default
                 m.put(rc.getName(), encode(x, rc.getGenericType(), path + "." + rc.getName(), c, rc.getName()));
             }
             return m;
@@ -333,6 +338,12 @@ public final class Configs {
         throw fail(path, owner, field, type, "a " + typeText(type) + " cannot be read from configuration JSON");
     }
 
+    /** A component declared as a sealed interface: null is written by leaving it out. */
+    private static boolean optional(RecordComponent rc) {
+        Class<?> t = rc.getType();
+        return t.isInterface() && t.isSealed();
+    }
+
     private static Class<?> permitted(Class<?> sealed, String name) {
         for (Class<?> p : sealed.getPermittedSubclasses()) if (p.getSimpleName().equals(name) && p.isRecord()) return p;
         return null;
@@ -348,7 +359,8 @@ public final class Configs {
                 throw new IllegalArgumentException(path + "." + k + ": unknown field of " + typeName(c) + "; its fields: " + String.join(", ", names));
             }
         }
-        List<String> missing = names.stream().filter(n -> !m.containsKey(n)).toList();
+        List<String> missing = Arrays.stream(rcs).filter(rc -> !m.containsKey(rc.getName()) && !optional(rc))
+                .map(RecordComponent::getName).toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException(path + ": " + typeName(c) + " misses field" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing));
         }

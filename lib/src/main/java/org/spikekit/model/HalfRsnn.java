@@ -62,6 +62,10 @@ public final class HalfRsnn implements NeuroBenchModel {
      */
     public HalfRsnn(Rsnn model, boolean half) {
         if (model == null) throw new IllegalArgumentException("HalfRsnn: model must not be null");
+        if (!model.config().lifHidden()) {
+            throw new IllegalArgumentException("HalfRsnn: the float16 view is written for the LIF hidden layer; this model's Rsnn.Config.neuron is "
+                    + model.config().neuron() + " (supported: null or Lif)");
+        }
         this.model = model;
         this.half = half;
         this.precision = half ? Precision.FP16 : Precision.FP64;

@@ -16,10 +16,13 @@ import org.spikekit.data.SequenceSet;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricLayer;
 import org.spikekit.metrics.MetricModel;
+import org.spikekit.neuron.HiddenNeuron;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.LifState;
 import org.spikekit.neuron.ReadoutParams;
+import org.spikekit.neuron.RecurrentAlifLayer;
+import org.spikekit.neuron.RecurrentLayer;
 import org.spikekit.neuron.RecurrentLifLayer;
 
 /**
@@ -48,6 +51,18 @@ import org.spikekit.neuron.RecurrentLifLayer;
  * buffer ({@code hidden.threshold}, not trainable): tinyRSNN Indy 10,500, Loco 16,644; bigRSNN
  * Indy 1,159,188, Loco 1,257,492.
  *
+ * <p>The hidden neuron is a configuration choice ({@link Config#neuron()}): null (the default, left
+ * out of the JSON) or {@link HiddenNeuron.Lif} is the LIF above; {@link HiddenNeuron.Alif} makes the
+ * hidden layer a {@link RecurrentAlifLayer} (adaptive threshold, standard or Blocks kernel), e.g.
+ * {@code cfg.withNeuron(HiddenNeuron.Alif.rsnn())} or
+ * {@code Configs.override(cfg, "neuron={\"@type\":\"Alif\", …}")}. With ALIF: the input current
+ * enters the membrane the same step (no synaptic delay; {@code lif} then only gives the time step
+ * {@code dtS}), the recurrent input arrives {@code arp + 1} steps after its spike, the hidden
+ * dropout mask applies to the readout's input only (the ALIF kernel has no recurrent mask), the
+ * fluctuation-driven init uses the ALIF membrane's PSP kernel β₀ⁿ, and the parts of the kit written
+ * for the LIF ({@link #hiddenLayer()}: {@code HalfRsnn}, {@code StreamingDecoder}, NIR export,
+ * {@code ReleasedRsnn}, {@code bench.NaiveRsnn}) refuse the model.
+ *
  * <pre>{@code
  * Rsnn m = new Rsnn(be, Rsnn.Config.tiny(96), 1L);
  * m.initFromData(train, 1L);                       // fluctuation-driven init, ν from the data
@@ -65,16 +80,26 @@ public final class Rsnn implements NeuroBenchModel {
      * @param readout readout heads
      * @param inputDropout dropout probability on the inputs (0.3)
      * @param hiddenDropout dropout probability on the hidden spikes (0.3)
+     * @param neuron the hidden neuron: null (default, not written to JSON) or {@link HiddenNeuron.Lif} for the
+     *               LIF of {@code lif}; {@link HiddenNeuron.Alif} for adaptive LIF neurons (see the class comment)
      */
     public record Config(int inputs, int hidden, int outputs, LifParams lif, ReadoutParams readout,
-                         float inputDropout, float hiddenDropout) {
+                         float inputDropout, float hiddenDropout, HiddenNeuron neuron) {
         public Config {
+            if (lif == null || readout == null) {
+                throw new IllegalArgumentException("Rsnn.Config: lif and readout must not be null (lif gives the time step also with an ALIF neuron)");
+            }
             if (inputs <= 0 || hidden <= 0 || outputs <= 0) {
                 throw new IllegalArgumentException("Rsnn.Config: inputs, hidden, outputs must be > 0, got " + inputs + ", " + hidden + ", " + outputs);
             }
             if (!(inputDropout >= 0 && inputDropout < 1) || !(hiddenDropout >= 0 && hiddenDropout < 1)) {
                 throw new IllegalArgumentException("Rsnn.Config: dropout must be in [0, 1), got " + inputDropout + ", " + hiddenDropout);
             }
+        }
+
+        /** With the default (LIF) hidden neuron. */
+        public Config(int inputs, int hidden, int outputs, LifParams lif, ReadoutParams readout, float inputDropout, float hiddenDropout) {
+            this(inputs, hidden, outputs, lif, readout, inputDropout, hiddenDropout, null);
         }
 
         /** tinyRSNN: 64 LIF, one readout head (τ_mem 50 ms, τ_syn 10 ms), dropout 0.3. */
@@ -87,15 +112,26 @@ public final class Rsnn implements NeuroBenchModel {
             return new Config(inputs, 1024, 2, LifParams.rsnn(), ReadoutParams.bigRsnn(), 0.3f, 0.3f);
         }
 
-        public Config withHidden(int n) { return new Config(inputs, n, outputs, lif, readout, inputDropout, hiddenDropout); }
+        public Config withHidden(int n) { return new Config(inputs, n, outputs, lif, readout, inputDropout, hiddenDropout, neuron); }
 
-        public Config withDropout(float in, float hid) { return new Config(inputs, hidden, outputs, lif, readout, in, hid); }
+        public Config withDropout(float in, float hid) { return new Config(inputs, hidden, outputs, lif, readout, in, hid, neuron); }
+
+        /** The same model with another hidden neuron (null: the LIF of {@code lif}). */
+        public Config withNeuron(HiddenNeuron n) { return new Config(inputs, hidden, outputs, lif, readout, inputDropout, hiddenDropout, n); }
+
+        /** Whether the hidden neuron is the LIF of {@code lif} ({@link #neuron()} null or {@link HiddenNeuron.Lif}). */
+        public boolean lifHidden() { return neuron == null || neuron instanceof HiddenNeuron.Lif; }
 
         /**
          * A label of the time semantics, for results and caches: e.g. {@code "dynamics=as-released(synaptic
          * delay 2 steps on input/recurrent/readout, hidden dropout on recurrent and readout)"}.
          */
         public String dynamicsLabel() {
+            if (neuron instanceof HiddenNeuron.Alif a) {
+                return "dynamics=ALIF(" + (a.blocks() ? "Blocks kernel, " : "") + "arp " + a.params().arp() + " steps, recurrent delay "
+                        + a.params().recurrentDelay() + ", input delay 0, " + readout.synapticDelay()
+                        + " on readout, hidden dropout on readout only)";
+            }
             boolean released = lif.synapticDelay() == 2 && readout.synapticDelay() == 2;
             return "dynamics=" + (released ? "as-released" : "custom") + "(synaptic delay " + lif.synapticDelay() + " steps on input/recurrent, "
                     + readout.synapticDelay() + " on readout, hidden dropout on recurrent and readout)";
@@ -104,21 +140,37 @@ public final class Rsnn implements NeuroBenchModel {
 
     private final Backend be;
     private final Config cfg;
-    private final RecurrentLifLayer hiddenLayer;
+    private final RecurrentLayer hiddenLayer;
     private final LeakyReadout readout;
 
     /** Builds the model; weights get the fluctuation-driven init with the config default ν = 20 Hz (use {@link #initFromData}). */
     public Rsnn(Backend be, Config cfg, long seed) {
         this.be = be;
         this.cfg = cfg;
-        hiddenLayer = new RecurrentLifLayer(be, "hidden", cfg.inputs(), cfg.hidden(), true, cfg.lif(), seed);
+        if (cfg == null) throw new IllegalArgumentException("Rsnn: config must not be null");
+        hiddenLayer = cfg.neuron() instanceof HiddenNeuron.Alif a
+                ? new RecurrentAlifLayer(be, "hidden", cfg.inputs(), cfg.hidden(), true, a, cfg.lif().dtS(), seed)
+                : new RecurrentLifLayer(be, "hidden", cfg.inputs(), cfg.hidden(), true, cfg.lif(), seed);
         readout = new LeakyReadout(be, "readout", cfg.hidden(), cfg.outputs(), cfg.readout(), seed);
         initFluctuationDriven(20.0, null, seed);
     }
 
     public Config config() { return cfg; }
     public Backend backend() { return be; }
-    public RecurrentLifLayer hiddenLayer() { return hiddenLayer; }
+    /**
+     * The LIF hidden layer, for the parts of the kit written for it (float16 view, streaming decoder,
+     * NIR export, released weights, the naive benchmark); refused, naming the field, when the config's
+     * hidden neuron is not the LIF. {@link #recurrentLayer()} is the layer whatever its neuron.
+     */
+    public RecurrentLifLayer hiddenLayer() {
+        if (hiddenLayer instanceof RecurrentLifLayer l) return l;
+        throw new IllegalArgumentException("Rsnn: this model's hidden neuron is " + cfg.neuron()
+                + " (Rsnn.Config.neuron); this use of the RSNN (float16 view, streaming decoder, NIR export, released weights, "
+                + "naive benchmark) supports only the LIF hidden layer: Rsnn.Config.neuron null or Lif");
+    }
+
+    /** The hidden layer, LIF or ALIF. */
+    public RecurrentLayer recurrentLayer() { return hiddenLayer; }
     public LeakyReadout readout() { return readout; }
     @Override public int inputs() { return cfg.inputs(); }
     @Override public int outputs() { return cfg.outputs(); }
@@ -163,7 +215,14 @@ public final class Rsnn implements NeuroBenchModel {
      */
     public void initFluctuationDriven(double nuHz, double[] inputRowDivisor, long seed) {
         LifParams lp = cfg.lif();
-        double eps = FluctuationInit.epsilonHat(lp.tauMemS(), lp.tauSynS(), lp.dtS());
+        double eps;
+        if (cfg.neuron() instanceof HiddenNeuron.Alif a) {
+            // ALIF membrane V[n] = β·V[n−1] + X[n]: PSP kernel k[n] = βⁿ, ε̂ = Σ β²ⁿ·Δt = Δt/(1 − β²)
+            double beta = Math.exp(-lp.dtS() / a.tauMemS());
+            eps = lp.dtS() / (1 - beta * beta);
+        } else {
+            eps = FluctuationInit.epsilonHat(lp.tauMemS(), lp.tauSynS(), lp.dtS());
+        }
         FluctuationInit.init(hiddenLayer.w().value(), Init.seedFor(seed, "hidden.w.fluct"), FluctuationInit.ALPHA,
                 FluctuationInit.SIGMA_U, nuHz, eps, inputRowDivisor);
         FluctuationInit.init(hiddenLayer.v().value(), Init.seedFor(seed, "hidden.v.fluct"), 1 - FluctuationInit.ALPHA,
@@ -197,7 +256,12 @@ public final class Rsnn implements NeuroBenchModel {
 
     /** Forward result; the tapes and masks are null when not kept. */
     public record Pass(Tensor prediction, Tensor spikes, Tensor hiddenMask, RecurrentLifLayer.Tape hiddenTape,
-                       LeakyReadout.Tape readoutTape) implements SequenceModel.Pass {}
+                       LeakyReadout.Tape readoutTape, RecurrentAlifLayer.Tape alifTape) implements SequenceModel.Pass {
+        /** A pass of the LIF model. */
+        public Pass(Tensor prediction, Tensor spikes, Tensor hiddenMask, RecurrentLifLayer.Tape hiddenTape, LeakyReadout.Tape readoutTape) {
+            this(prediction, spikes, hiddenMask, hiddenTape, readoutTape, null);
+        }
+    }
 
     @Override
     public Pass forward(Tensor x, boolean training, long seed) { return forward(x, training, seed, training); }
@@ -218,14 +282,25 @@ public final class Rsnn implements NeuroBenchModel {
         }
         Tensor hmask = training && cfg.hiddenDropout() > 0
                 ? mask(new int[] {t, b, cfg.hidden()}, CounterRng.child(seed, 2), cfg.hiddenDropout()) : null;
-        RecurrentLifLayer.Output h = hiddenLayer.forward(xin, hmask, LifState.zeros(be, b, cfg.hidden()), keepTape);
-        Tensor s = h.spikes(), sro = s;
+        Tensor s;
+        RecurrentLifLayer.Tape lifTape = null;
+        RecurrentAlifLayer.Tape alifTape = null;
+        if (hiddenLayer instanceof RecurrentLifLayer lif) {
+            RecurrentLifLayer.Output h = lif.forward(xin, hmask, LifState.zeros(be, b, cfg.hidden()), keepTape);
+            s = h.spikes();
+            lifTape = h.tape();
+        } else {
+            RecurrentAlifLayer.Output h = ((RecurrentAlifLayer) hiddenLayer).forward(xin, keepTape);   // no recurrent mask
+            s = h.spikes();
+            alifTape = h.tape();
+        }
+        Tensor sro = s;
         if (hmask != null) {
             sro = be.zeros(s.shape());
             be.zip(BinaryOp.MUL, s, hmask, sro);
         }
         LeakyReadout.Output r = readout.forward(sro, readout.initialState(b), keepTape);
-        return new Pass(r.y(), s, hmask, h.tape(), r.tape());
+        return new Pass(r.y(), s, hmask, lifTape, r.tape(), alifTape);
     }
 
     /** Prediction without dropout and without a tape. */
@@ -240,13 +315,17 @@ public final class Rsnn implements NeuroBenchModel {
 
     @Override
     public void backward(SequenceModel.Pass pass, Tensor gradPrediction, Tensor gradSpikes) {
-        if (!(pass instanceof Pass p) || p.hiddenTape() == null || p.readoutTape() == null) {
+        if (!(pass instanceof Pass p) || (p.hiddenTape() == null && p.alifTape() == null) || p.readoutTape() == null) {
             throw new IllegalArgumentException("Rsnn.backward needs the Pass of forward(..., keepTape = true)");
         }
         Tensor g = readout.backward(p.readoutTape(), gradPrediction, null).gradInput();
         if (p.hiddenMask() != null) be.zip(BinaryOp.MUL, g, p.hiddenMask(), g);
         if (gradSpikes != null) be.zip(BinaryOp.ADD, g, gradSpikes, g);
-        hiddenLayer.backward(p.hiddenTape(), g, null, false); // the mask is in the hidden tape; no dL/dx (x is data)
+        if (hiddenLayer instanceof RecurrentLifLayer lif) {
+            lif.backward(p.hiddenTape(), g, null, false);            // the mask is in the hidden tape; no dL/dx (x is data)
+        } else {
+            ((RecurrentAlifLayer) hiddenLayer).backward(p.alifTape(), g, false);
+        }
     }
 
     // ---- NeuroBench ---------------------------------------------------------------------------
@@ -273,9 +352,15 @@ public final class Rsnn implements NeuroBenchModel {
             layers.add(MetricLayer.linear(heads == 1 ? "readout" : "readout" + (h + 1), be.fromHost(w, o, n), null,
                     MetricLayer.InputKind.SPIKES));
         }
-        List<Tensor> extra = List.of(hiddenLayer.tauMemRaw().value(), hiddenLayer.tauSynRaw().value(),
-                readout.tauMemRaw().value(), readout.tauSynRaw().value());
+        List<Tensor> extra = new ArrayList<>();
+        if (hiddenLayer instanceof RecurrentLifLayer lif) {
+            extra.addAll(List.of(lif.tauMemRaw().value(), lif.tauSynRaw().value()));           // the fixed threshold is not counted
+        } else {
+            for (Parameter q : hiddenLayer.neuronParameters()) extra.add(q.value());      // ALIF β, p, b (all learnable)
+        }
+        extra.addAll(List.of(readout.tauMemRaw().value(), readout.tauSynRaw().value()));
         String name = cfg.hidden() == 64 && heads == 1 ? "tinyRSNN" : cfg.hidden() == 1024 && heads == 5 ? "bigRSNN" : "RSNN";
+        if (!cfg.lifHidden()) name += " (ALIF)";
         return new MetricModel(name, parameterType, layers, extra, List.of(), 1.0 / cfg.lif().dtS());
     }
 

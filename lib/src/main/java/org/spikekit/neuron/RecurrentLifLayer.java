@@ -5,7 +5,6 @@ import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.core.Init;
-import org.spikekit.core.Module;
 import org.spikekit.core.Parameter;
 
 /**
@@ -42,7 +41,7 @@ import org.spikekit.core.Parameter;
  * var g = layer.backward(out.tape(), gradSpikes, null);                 // adds into parameter grads
  * }</pre>
  */
-public final class RecurrentLifLayer implements Module {
+public final class RecurrentLifLayer implements RecurrentLayer {
     private final Backend be;
     private final String name;
     private final int inputs, neurons;
@@ -94,15 +93,17 @@ public final class RecurrentLifLayer implements Module {
         return List.copyOf(l);
     }
 
-    public String name() { return name; }
-    public int inputs() { return inputs; }
-    public int neurons() { return neurons; }
+    @Override public List<Parameter> neuronParameters() { return List.of(tauMemRaw, tauSynRaw, threshold); }
+    @Override public HiddenNeuron.Lif neuron() { return new HiddenNeuron.Lif(); }
+    @Override public String name() { return name; }
+    @Override public int inputs() { return inputs; }
+    @Override public int neurons() { return neurons; }
     public boolean recurrent() { return v != null; }
     public LifParams params() { return params; }
     public LifKernel kernel() { return kernel; }
-    public Parameter w() { return w; }
+    @Override public Parameter w() { return w; }
     /** Recurrent weights, or null for a feed-forward layer. */
-    public Parameter v() { return v; }
+    @Override public Parameter v() { return v; }
     public Parameter tauMemRaw() { return tauMemRaw; }
     public Parameter tauSynRaw() { return tauSynRaw; }
     public Parameter threshold() { return threshold; }

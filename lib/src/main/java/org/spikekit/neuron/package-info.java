@@ -52,8 +52,18 @@
  * and {@link org.spikekit.neuron.HostBlocksKernel} likewise the ALIF's, and
  * {@link org.spikekit.neuron.LeakyReadout} writes the readout's update in its host loop and its
  * primitive reference (the readout has no step of its own yet; its scalar form is the LIF membrane
- * update with S = 0). {@code model.Rsnn} is built around
- * {@link org.spikekit.neuron.RecurrentLifLayer}; its config does not yet name a neuron.
+ * update with S = 0).
+ *
+ * <h2>Trainable recurrent layers</h2>
+ * {@link org.spikekit.neuron.RecurrentLifLayer} (LIF) and {@link org.spikekit.neuron.RecurrentAlifLayer}
+ * (ALIF over the standard or Blocks kernel) are the two trainable recurrent layers, both seen by a
+ * model through {@link org.spikekit.neuron.RecurrentLayer}; a model's configuration names which one
+ * with a {@link org.spikekit.neuron.HiddenNeuron}. {@code model.Rsnn.Config.neuron} does: null (the
+ * default, left out of the JSON) is the LIF, {@code HiddenNeuron.Alif.rsnn()} makes "tinyRSNN with ALIF
+ * neurons" one edit ({@code RsnnAlifTest}, {@code RsnnAlifTrainingTest}). {@code model.AlifNet} still
+ * runs its own copy of the ALIF layer's steps (checked equal to {@code RecurrentAlifLayer} forward and
+ * backward in {@code RsnnAlifTest}); the RSNN's float16 view, streaming decoder, NIR export and
+ * released-weights loader are written for the LIF and refuse an ALIF model.
  *
  * <p>Layer: above {@code metrics}; below {@code nn} and {@code model}. The package order is checked by
  * {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).

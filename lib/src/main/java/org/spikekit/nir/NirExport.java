@@ -93,6 +93,10 @@ public final class NirExport {
      *         differs between the hidden layer and the readout
      */
     public static NirGraph rsnn(Rsnn model) {
+        if (!model.config().lifHidden()) {
+            throw new IllegalArgumentException("NirExport.rsnn: NIR export is written for the LIF hidden layer (CubaLIF); this model's "
+                    + "Rsnn.Config.neuron is " + model.config().neuron() + " (supported: null or Lif)");
+        }
         Backend be = model.backend();
         RecurrentLifLayer h = model.hiddenLayer();
         LeakyReadout ro = model.readout();

@@ -628,6 +628,7 @@ public final class RsnnPaper {
         String lab = label(name);
         Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
         Prepared p = prepare(name, s);
+        requireHalfSupport(model, s, p);
         RunKey key = runKey(model, name, seed, s);
         Reuse reuse = reuse(model, name, seed, s, key);
         if (reuse.run() != null) {
@@ -706,7 +707,19 @@ public final class RsnnPaper {
             throw new IllegalArgumentException("RsnnPaper.Settings.context " + s.context() + " is for the window-based baselines (SNN3); use context 0 for " + model.label);
         }
         String name = session(session);
-        return new Walk(model, name, seed, s, prepare(name, s), runKey(model, name, seed, s));
+        Prepared p = prepare(name, s);
+        requireHalfSupport(model, s, p);
+        return new Walk(model, name, seed, s, p, runKey(model, name, seed, s));
+    }
+
+    /** Refuses, before anything is trained, a float16 evaluation of an RSNN whose hidden neuron the float16 view does not run. */
+    private void requireHalfSupport(Model model, Settings s, Prepared p) {
+        if (!s.fp16() || (model != Model.TINY && model != Model.BIG)) return;
+        Rsnn.Config c = rsnnConfig(model, p.rsnn().train().inputs());
+        if (!c.lifHidden()) {
+            throw new IllegalArgumentException("RsnnPaper.Settings.fp16: the float16 evaluation (HalfRsnn) is written for the LIF hidden layer, "
+                    + "but Rsnn.Config.neuron is " + c.neuron() + " (supported: null or Lif); use fp16 = false to evaluate in float32");
+        }
     }
 
     /**

@@ -75,6 +75,8 @@ class ConfigRoundTripTest {
         List<Object> l = new ArrayList<>();
         // RSNN paper: models, neurons, trainer, pruning, preprocessing, driver settings
         l.addAll(List.of(Rsnn.Config.tiny(96), Rsnn.Config.big(192), Rsnn.Config.tiny(96).withHidden(128).withDropout(0f, 0.5f),
+                Rsnn.Config.tiny(96).withNeuron(org.spikekit.neuron.HiddenNeuron.Alif.rsnn().withArp(2).withBlocks(true)),
+                Rsnn.Config.tiny(96).withNeuron(new org.spikekit.neuron.HiddenNeuron.Lif()), org.spikekit.neuron.HiddenNeuron.Alif.rsnn(),
                 LifParams.rsnn(), LifParams.rsnn().withSurrogate(Surrogate.sigmoid(4f)), ReadoutParams.tinyRsnn(), ReadoutParams.bigRsnn(),
                 Snn2.Config.neuroBench(96), Snn3.Config.neuroBench(192),
                 Trainer.Config.rsnnPretrain(1), Trainer.Config.rsnnFineTune(2), Trainer.Config.rsnnRetrain(3).withBurnIn(49),

@@ -63,6 +63,28 @@ class RsnnWalkTest {
     }
 
     @Test
+    void anAlifTinyRsnnIsOneConfigEditAndWalksInFloat32(@TempDir Path tmp) {
+        // the notebook's commented edit: every stage runs the ALIF model; the float16 view is LIF only
+        RsnnPaper.Settings fp32 = new RsnnPaper.Settings(RunMode.QUICK, List.of(5L), 1, 1, 1, 1, 1, false, 64, false, false);
+        RsnnPaper paper = RsnnReuseTest.paper(tmp.resolve("a"), new ArrayList<>())
+                .withRsnnConfig(c -> c.withNeuron(org.spikekit.neuron.HiddenNeuron.Alif.rsnn()));
+        RsnnPaper.Walk w = paper.walk(RsnnPaper.Model.TINY, "I2", 5L, fp32);
+        assertTrue(((org.spikekit.model.Rsnn) w.fresh()).recurrentLayer() instanceof org.spikekit.neuron.RecurrentAlifLayer);
+        assertTrue(w.prune().trials().size() >= 1);
+        var ev = w.evaluate();
+        assertEquals(64, ev.workload().spikingOutputs().get(0).dim(-1));
+        assertTrue(Double.isFinite(w.record().r2()));
+
+        RsnnPaper half = RsnnReuseTest.paper(tmp.resolve("b"), new ArrayList<>())
+                .withRsnnConfig(c -> c.withNeuron(org.spikekit.neuron.HiddenNeuron.Alif.rsnn()));
+        for (org.junit.jupiter.api.function.Executable ex : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> half.walk(RsnnPaper.Model.TINY, "I2", 5L, ALL), () -> half.run(RsnnPaper.Model.TINY, "I2", 5L, ALL))) {
+            var e = assertThrows(IllegalArgumentException.class, ex, "refused before anything is trained");
+            assertTrue(e.getMessage().contains("Rsnn.Config.neuron") && e.getMessage().contains("fp16"), e.getMessage());
+        }
+    }
+
+    @Test
     void laterStagesRunTheEarlierOnesAndBaselinesAreRefused(@TempDir Path tmp) {
         RsnnPaper paper = RsnnReuseTest.paper(tmp, new ArrayList<>());
         RsnnPaper.Settings noPrune = new RsnnPaper.Settings(RunMode.QUICK, List.of(5L), 0, 0, 1, 1, 0, false, 64, false, false);
