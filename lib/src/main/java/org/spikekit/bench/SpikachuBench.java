@@ -13,7 +13,7 @@ import org.spikekit.model.Baselines;
 import org.spikekit.model.SpikachuDecoder;
 import org.spikekit.model.WindowDecoder;
 import org.spikekit.nn.MovingAverage;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 import org.spikekit.train.Lamb;
 
 /**

@@ -6,7 +6,7 @@ import org.spikekit.compute.Tensor;
 import org.spikekit.core.Parameter;
 import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.metrics.EnergyConstants;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * An MLP/RNN/GRU/LSTM baseline of the Spikachu paper (notebooks/papers/spikachu.md §4.5) as a {@link WindowDecoder}:
@@ -124,7 +124,7 @@ public final class BaselineDecoder implements WindowDecoder {
     }
 
     @Override
-    public void backward(Tensor gradPrediction, Tape tape) { model.backward(gradPrediction, tape); }
+    public Tensor backward(Tensor gradPrediction, Tape tape) { model.backward(gradPrediction, tape); return null; }
 
     /** The analytic counts of {@link Baselines#energy}; tape and tokens do not change them. */
     @Override

@@ -18,7 +18,7 @@ import org.spikekit.nn.MemoryExpansion;
 import org.spikekit.nn.Recurrent;
 import org.spikekit.nn.Rnn;
 import org.spikekit.nn.Sequential;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * The causal ANN baselines of Spikachu (notebooks/papers/spikachu.md §4.5; released {@code configs/baselines.yaml},

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.spikekit.compute.Tensor;
 import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.nn.MovingAverage;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * Measures causality of a decoder and its output smoothing directly: one spike is added to every

@@ -15,7 +15,7 @@ import org.spikekit.nn.Layer;
 import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Sequential;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * The spiking core of Spikachu (Mentzelopoulos et al., NeurIPS 2025; notebooks/papers/spikachu.md §4.2 B–F): from

@@ -15,7 +15,7 @@ import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
 import org.spikekit.nn.Residual;
 import org.spikekit.nn.Sequential;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * A multi-scale spiking network (notebooks/papers/spikachu.md §4.2 B, and the integrator E): parallel branches of

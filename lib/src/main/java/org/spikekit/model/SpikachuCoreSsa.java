@@ -14,7 +14,7 @@ import org.spikekit.nn.Layer;
 import org.spikekit.nn.LayerNorm;
 import org.spikekit.nn.Linear;
 import org.spikekit.nn.ParametricLif;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * Spikachu's spiking self-attention block (notebooks/papers/spikachu.md §4.2 C) on {@code x [T, B, S, D]}, attending

@@ -8,7 +8,7 @@ import org.spikekit.core.Parameter;
 import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.nn.Homogenizer;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * Spikachu end to end (notebooks/papers/spikachu.md §4.2): the causal {@link Homogenizer} turns each bin's spikes
@@ -149,8 +149,9 @@ public final class SpikachuDecoder implements WindowDecoder {
     }
 
     @Override
-    public void backward(Tensor gradPrediction, Tape tape) {
+    public Tensor backward(Tensor gradPrediction, Tape tape) {
         homogenizer.backward(core.backward(gradPrediction, tape), tape);
+        return null;
     }
 
     /**

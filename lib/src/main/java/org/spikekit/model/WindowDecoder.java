@@ -1,9 +1,9 @@
 package org.spikekit.model;
 
 import org.spikekit.compute.Tensor;
-import org.spikekit.core.Module;
+import org.spikekit.core.Differentiable;
 import org.spikekit.data.perich.DecodingBatch;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * A hand-velocity decoder of the Spikachu paper (Spikachu itself or one of its MLP/RNN/GRU/LSTM
@@ -11,16 +11,21 @@ import org.spikekit.nn.Tape;
  * 1-s windows in, raw velocity predictions {@code [T, B, 2]} out (before the output smoothing,
  * which the trainer applies to every model alike).
  */
-public interface WindowDecoder extends Module {
+public interface WindowDecoder extends Differentiable<DecodingBatch> {
 
     /** Short model name used in tables ({@code spikachu}, {@code gru}, ...). */
     String kind();
 
     /** Runs the decoder; pushes what {@link #backward} needs when {@code tape.keeps()}. */
+    @Override
     Tensor forward(DecodingBatch batch, Tape tape);
 
-    /** Backpropagates dL/d(prediction) {@code [T, B, 2]}, adding into the parameter gradients. */
-    void backward(Tensor gradPrediction, Tape tape);
+    /**
+     * Backpropagates dL/d(prediction) {@code [T, B, 2]}, adding into the parameter gradients;
+     * returns null (a batch of windows takes no gradient).
+     */
+    @Override
+    Tensor backward(Tensor gradPrediction, Tape tape);
 
     /**
      * Operation counts and energy per 10-ms step and sample (notebooks/papers/spikachu.md §6.2).

@@ -1,5 +1,7 @@
 package org.spikekit.nn;
 
+import org.spikekit.core.Tape;
+
 import static org.spikekit.nn.HomogenizerKernels.forRanges;
 import static org.spikekit.nn.HomogenizerKernels.host;
 import static org.spikekit.nn.HomogenizerKernels.mask;

@@ -1,13 +1,15 @@
 package org.spikekit.nn;
 
+import org.spikekit.core.Tape;
+
 import org.spikekit.compute.Tensor;
-import org.spikekit.core.Module;
+import org.spikekit.core.Differentiable;
 
 /**
  * A differentiable map on tensors whose last dimension is the feature axis. See the package
  * documentation for the tape contract.
  */
-public interface Layer extends Module {
+public interface Layer extends Differentiable<Tensor> {
 
     /**
      * Runs the layer. When {@code tape.keeps()} is true, pushes exactly what {@link #backward}

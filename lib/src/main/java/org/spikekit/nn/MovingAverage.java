@@ -1,5 +1,7 @@
 package org.spikekit.nn;
 
+import org.spikekit.core.Tape;
+
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;

@@ -1,5 +1,7 @@
 package org.spikekit.nn;
 
+import org.spikekit.core.Tape;
+
 import java.util.Arrays;
 import java.util.List;
 import org.spikekit.compute.Backend;

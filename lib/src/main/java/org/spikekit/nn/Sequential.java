@@ -1,5 +1,7 @@
 package org.spikekit.nn;
 
+import org.spikekit.core.Tape;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

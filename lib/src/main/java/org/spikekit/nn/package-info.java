@@ -4,7 +4,7 @@
  *
  * <p>A {@link org.spikekit.nn.Layer} maps a tensor whose last dimension is its feature size to
  * another; sequences are time-major {@code [T, B, F]}. {@link org.spikekit.nn.Layer#forward}
- * pushes what its backward pass needs onto a {@link org.spikekit.nn.Tape};
+ * pushes what its backward pass needs onto a {@link org.spikekit.core.Tape};
  * {@link org.spikekit.nn.Layer#backward} pops it again (last in, first out), returns the gradient
  * with respect to the layer's input and ADDS the parameter gradients into
  * {@link org.spikekit.core.Parameter#grad()}. Layers hold no per-call state, so one layer object

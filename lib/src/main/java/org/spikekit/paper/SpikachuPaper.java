@@ -29,7 +29,7 @@ import org.spikekit.model.DecoderEnergy;
 import org.spikekit.model.SpikachuDecoder;
 import org.spikekit.model.WindowDecoder;
 import org.spikekit.nn.MovingAverage;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 import org.spikekit.report.GitInfo;
 import org.spikekit.report.Notebook;
 import org.spikekit.report.RunKey;

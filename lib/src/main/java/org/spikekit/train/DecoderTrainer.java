@@ -20,7 +20,7 @@ import org.spikekit.data.perich.DecodingBatch;
 import org.spikekit.metrics.R2;
 import org.spikekit.model.WindowDecoder;
 import org.spikekit.nn.MovingAverage;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /**
  * The one trainer of the Spikachu paper's decoders (Spikachu and the MLP/RNN/GRU/LSTM baselines,

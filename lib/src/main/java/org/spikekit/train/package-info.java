@@ -16,7 +16,7 @@
  *   <li>{@code core.SequenceModel} (Rsnn, Snn2, Snn3, HalfRsnn, …): {@code forward(x, training, seed)}
  *       → {@code Pass}; {@code backward(pass, dPrediction, dSpikes)} — adapted by {@link org.spikekit.train.Trainer};</li>
  *   <li>{@code model.WindowDecoder} (Spikachu and the MLP/RNN/GRU/LSTM baselines, built from
- *       {@code nn.Layer}s): {@code forward(batch, tape)} records onto an {@code nn.Tape};
+ *       {@code nn.Layer}s): {@code forward(batch, tape)} records onto a {@code core.Tape};
  *       {@code backward(dOut, tape)} — adapted by {@link org.spikekit.train.DecoderTrainer};</li>
  *   <li>{@code model.AlifNet} (Blocks supervised): {@code forward(x, true)} → {@code Pass};
  *       {@code backward(pass, dLogits)} — adapted by {@link org.spikekit.train.AlifNetTrainer};</li>

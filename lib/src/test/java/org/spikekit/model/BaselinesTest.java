@@ -20,7 +20,7 @@ import org.spikekit.model.Baselines.RecurrentConfig;
 import org.spikekit.nn.Dropout;
 import org.spikekit.nn.Layer;
 import org.spikekit.nn.Linear;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 import org.spikekit.train.Adam;
 
 class BaselinesTest {
@@ -266,10 +266,10 @@ class BaselinesTest {
         for (Kind k : List.of(Kind.MLP, Kind.GRU)) {
             BaselineDecoder rel = BaselineDecoder.released(be, k, n, 3, false), kit = BaselineDecoder.quick(be, k, n, 3);
             assertTrue(rel.isReleased() && !kit.isReleased());
-            float[] yr = be.toHost(rel.forward(b, org.spikekit.nn.Tape.inference()));
+            float[] yr = be.toHost(rel.forward(b, org.spikekit.core.Tape.inference()));
             float[] ys = be.toHost((k == Kind.MLP ? new BaselineDecoder(be, Baselines.mlp(be, MlpConfig.quick(n).withAsReleased(true), 3)) : kit)
-                    .forward(bs, org.spikekit.nn.Tape.inference()));
-            float[] yk = be.toHost(kit.forward(b, org.spikekit.nn.Tape.inference()));
+                    .forward(bs, org.spikekit.core.Tape.inference()));
+            float[] yk = be.toHost(kit.forward(b, org.spikekit.core.Tape.inference()));
             assertArrayEquals(ys, yr, 0f, k.name());
             assertFalse(java.util.Arrays.equals(yk, yr), k.name() + ": the shift changes the prediction");
         }

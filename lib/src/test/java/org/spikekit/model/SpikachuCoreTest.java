@@ -18,7 +18,7 @@ import org.spikekit.core.Losses;
 import org.spikekit.core.Parameter;
 import org.spikekit.metrics.EnergyConstants;
 import org.spikekit.neuron.Surrogate;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 import org.spikekit.train.Adam;
 
 class SpikachuCoreTest {

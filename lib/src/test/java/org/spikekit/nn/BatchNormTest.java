@@ -1,5 +1,7 @@
 package org.spikekit.nn;
 
+import org.spikekit.core.Tape;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

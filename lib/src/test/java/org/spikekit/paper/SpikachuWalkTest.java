@@ -22,7 +22,7 @@ import org.spikekit.data.perich.DecodingWindows;
 import org.spikekit.data.perich.PerichData;
 import org.spikekit.model.Baselines;
 import org.spikekit.model.SpikachuDecoder;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 import org.spikekit.report.RunKey;
 import org.spikekit.train.Checkpoint;
 

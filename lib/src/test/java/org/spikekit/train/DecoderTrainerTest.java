@@ -30,7 +30,7 @@ import org.spikekit.model.CausalityProbe;
 import org.spikekit.model.DecoderEnergy;
 import org.spikekit.model.SpikachuDecoder;
 import org.spikekit.nn.MovingAverage;
-import org.spikekit.nn.Tape;
+import org.spikekit.core.Tape;
 
 /** One trainer for Spikachu and its baselines: learning, checkpoint selection, fine-tuning, causality. */
 class DecoderTrainerTest {

@@ -1,4 +1,4 @@
-package org.spikekit.nn;
+package org.spikekit.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.spikekit.compute.CounterRng;
+import org.spikekit.compute.Tensor;
 
 /**
  * The record of one forward pass: whether the model trains (dropout live, batch statistics
@@ -26,6 +27,8 @@ public final class Tape {
     private long streams;
     private final Deque<Object> stack = new ArrayDeque<>();
     private final Map<String, Activity> activity = new LinkedHashMap<>();
+    private final Map<String, Tensor> outputs = new LinkedHashMap<>();
+    private final Map<String, Tensor> gradients = new LinkedHashMap<>();
 
     /** Spike count and neuron-steps of one spiking layer during this pass (summed over calls). */
     public record Activity(String layer, int neurons, double spikes, double neuronSteps) {
@@ -56,6 +59,9 @@ public final class Tape {
     /** True when layers must push records for a backward pass. */
     public boolean keeps() { return keep; }
 
+    /** The seed this tape was made with (0 for evaluation tapes); models with their own seeded kernels draw from it directly. */
+    public long seed() { return seed; }
+
     /** A fresh seed for the next random mask (deterministic in call order). */
     public long nextSeed() { return CounterRng.child(seed, streams++); }
 
@@ -84,6 +90,34 @@ public final class Tape {
         activity.merge(layer, new Activity(layer, neurons, spikes, neuronSteps),
                 (a, b) -> new Activity(layer, a.neurons(), a.spikes() + b.spikes(), a.neuronSteps() + b.neuronSteps()));
     }
+
+    /**
+     * Publishes a named side output of the pass (e.g. {@code "spikes"}: the hidden spikes of a
+     * sequence model, read by activity regularisers). Published on every tape, kept or not; a
+     * second call with the same name replaces the first.
+     */
+    public void publish(String name, Tensor value) {
+        if (name == null || value == null) throw new IllegalArgumentException("Tape.publish: name and value must not be null");
+        outputs.put(name, value);
+    }
+
+    /** A side output published by the forward pass, or null when none has that name. */
+    public Tensor output(String name) { return outputs.get(name); }
+
+    /**
+     * Hands back dL/d(side output {@code name}) for the backward pass (a loss term on that output,
+     * e.g. an activity regulariser on the spikes). Must be called before the model's backward;
+     * a second call replaces the first. The tensor is read, not copied.
+     */
+    public void addGradient(String name, Tensor grad) {
+        if (!outputs.containsKey(name)) {
+            throw new IllegalArgumentException("Tape.addGradient: no side output named '" + name + "' was published (published: " + outputs.keySet() + ")");
+        }
+        gradients.put(name, grad);
+    }
+
+    /** The gradient handed back for side output {@code name}, or null. */
+    public Tensor gradient(String name) { return gradients.get(name); }
 
     /** Per-layer activity in call order. */
     public List<Activity> activity() { return Collections.unmodifiableList(new ArrayList<>(activity.values())); }
