@@ -274,6 +274,65 @@ public final class BlocksBench {
     }
 
     /**
+     * The paper's GPU forward+backward speed-up of Blocks over the standard ALIF for a case, as read
+     * off its Fig. 3 (notebooks/papers/blocks.md §7.1: 128 neurons for the ARP sweep; T 1024, ARP 40,
+     * batch 64 for the neuron sweep; CUDA 11.7), or null where the figure gives no value for that
+     * case. "≈" marks a value read from a plot; a range spans the figure's batch sizes or layer counts.
+     */
+    public static String paperGpuSpeedup(Case c) {
+        if (c.sweep().equals("neurons") && c.steps() == 1024 && c.arp() == 40 && c.batch() == 64) {
+            return switch (c.neurons()) {
+                case 128 -> "≈ 21–24×";
+                case 256 -> "≈ 30–33×";
+                case 512 -> "≈ 32–33×";
+                default -> null;
+            };
+        }
+        if (!c.sweep().equals("arp") || c.neurons() != 128) return null;
+        return switch (c.steps() + "/" + c.arp()) {
+            case "512/10" -> "≈ 5×";
+            case "512/100" -> "≈ 18–36× (batch 128 … 32)";
+            case "1024/10" -> "≈ 5–9×";
+            case "1024/100" -> "≈ 30–39×";
+            case "2048/10" -> "≈ 6–14×";
+            case "2048/90" -> c.batch() == 64 ? "≈ 53× (the figure's peak)" : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * This machine's forward+backward speed-ups beside the paper's GPU ones ({@link #paperGpuSpeedup}),
+     * one row per measured case; the paper column says "not read off" where Fig. 3 gives no value for
+     * the case. The two columns are labelled with their hardware: the kit's backend and device, and the
+     * paper's GPU.
+     */
+    public static tech.tablesaw.api.Table besidePaper(List<Result> rs, String device) {
+        if (rs == null || rs.isEmpty()) throw new IllegalArgumentException("BlocksBench.besidePaper: no results to tabulate");
+        String kitCol = "kit speed-up, " + rs.get(0).backend() + (device == null || device.isBlank() ? "" : " (" + device + ")");
+        String paperCol = "paper speed-up, GPU (CUDA 11.7, Fig. 3)";
+        var sweep = tech.tablesaw.api.StringColumn.create("sweep");
+        var neurons = tech.tablesaw.api.IntColumn.create("neurons");
+        var steps = tech.tablesaw.api.IntColumn.create("steps");
+        var batch = tech.tablesaw.api.IntColumn.create("batch");
+        var arp = tech.tablesaw.api.IntColumn.create("arp");
+        var kit = tech.tablesaw.api.StringColumn.create(kitCol);
+        var paper = tech.tablesaw.api.StringColumn.create(paperCol);
+        for (Result r : rs) {
+            Case c = r.c();
+            sweep.append(c.sweep());
+            neurons.append(c.neurons());
+            steps.append(c.steps());
+            batch.append(c.batch());
+            arp.append(c.arp());
+            kit.append(String.format(Locale.ROOT, "%.2f×", r.fwdBwdSpeedup()));
+            String p = paperGpuSpeedup(c);
+            paper.append(p == null ? "not read off" : p);
+        }
+        return tech.tablesaw.api.Table.create("blocks speed-up, forward+backward: this machine beside the paper",
+                sweep, neurons, steps, batch, arp, kit, paper);
+    }
+
+    /**
      * Paper Fig. 2 style: speedup of Blocks over the standard ALIF against the refractory period
      * (the {@code arp} sweep, one line per steps × batch) for forward or forward+backward.
      */

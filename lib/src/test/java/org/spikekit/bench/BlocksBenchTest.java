@@ -38,4 +38,24 @@ class BlocksBenchTest {
         assertEquals(BlocksBench.HEADER.split(",").length, lines.get(1).split(",").length - 1, "one quoted comma in the note");
         assertTrue(BenchMain.suites().containsKey("blocks"));
     }
+
+    @Test
+    void paperGpuSpeedupsStandBesideTheMeasuredOnesLabelledWithTheirHardware() {
+        var quick = BlocksBench.grid(false);
+        assertEquals("≈ 5×", BlocksBench.paperGpuSpeedup(new BlocksBench.Case("arp", 128, 512, 32, 10)));
+        assertEquals("≈ 30–33×", BlocksBench.paperGpuSpeedup(new BlocksBench.Case("neurons", 256, 1024, 64, 40)));
+        assertEquals(null, BlocksBench.paperGpuSpeedup(new BlocksBench.Case("arp", 128, 512, 32, 40)));
+        assertEquals(null, BlocksBench.paperGpuSpeedup(new BlocksBench.Case("neurons", 256, 1024, 32, 40)));
+        List<BlocksBench.Result> rs = quick.stream()
+                .map(c -> new BlocksBench.Result(c, "cpu", 2, 1, 6, 2, 0, 0, 0.01, 3, 2)).toList();
+        var t = BlocksBench.besidePaper(rs, "2 cores");
+        assertEquals(quick.size(), t.rowCount());
+        String kit = "kit speed-up, cpu (2 cores)", paper = "paper speed-up, GPU (CUDA 11.7, Fig. 3)";
+        assertTrue(t.columnNames().contains(kit) && t.columnNames().contains(paper), t.columnNames().toString());
+        assertEquals("3.00×", t.stringColumn(kit).get(0));
+        assertEquals("≈ 5×", t.stringColumn(paper).get(0));                        // T 512, ARP 10
+        assertEquals("not read off", t.stringColumn(paper).get(1));                // T 512, ARP 40
+        assertEquals("≈ 18–36× (batch 128 … 32)", t.stringColumn(paper).get(2));   // T 512, ARP 100
+        assertThrows(IllegalArgumentException.class, () -> BlocksBench.besidePaper(List.of(), "x"));
+    }
 }
