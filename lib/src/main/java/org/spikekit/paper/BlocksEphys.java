@@ -109,7 +109,7 @@ public final class BlocksEphys {
         /**
          * This setting's fit in the common shape: paper {@code blocks}, the neuron kind as model,
          * {@code ephys, dt=… ms, arp=… ms} as setting, {@code allen, N cells} as data set; metrics as
-         * in {@link #summary}: {@code etv_median, etv_se, fit_s_per_cell, kernel_s_per_cell,
+         * in {@link BlocksEphys#summary}: {@code etv_median, etv_se, fit_s_per_cell, kernel_s_per_cell,
          * epoch_ms_all_cells}; wall time the fit's. The fit has no seed, mode, data source, key or
          * configuration JSON (null).
          */
@@ -127,7 +127,7 @@ public final class BlocksEphys {
 
         /**
          * One result per cell, in order: as {@link #runResult} with {@code allen specimen <id>} as data
-         * set, metrics as in {@link #cells}: {@code etv, etv_raw, noise_ceiling, train_van_rossum};
+         * set, metrics as in {@link BlocksEphys#cells(List)}: {@code etv, etv_raw, noise_ceiling, train_van_rossum};
          * wall time the fit's per cell (the cells are fitted together).
          */
         public List<RunResult> cellResults() {

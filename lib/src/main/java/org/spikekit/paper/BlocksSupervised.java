@@ -190,7 +190,7 @@ public final class BlocksSupervised {
          * This run in the common shape: paper {@code blocks}, the neuron kind as model
          * ({@code standard}, {@code blocks}), {@code supervised, abs_refac=A, arp=S steps} as setting,
          * the data set, the ARP reading and frames as semantics, the setup's canonical JSON
-         * ({@link Configs#typed}) as configuration; metrics under the names of {@link #table}:
+         * ({@link Configs#typed}) as configuration; metrics under the names of {@link BlocksSupervised#table}:
          * {@code test_acc, test_acc_last_epoch, epoch_s_median, kernel_s_median}; wall time the sum of
          * the epochs' times. The record holds no mode, data source, key or commit (null).
          */
