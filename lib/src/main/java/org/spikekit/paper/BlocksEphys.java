@@ -16,6 +16,8 @@ import org.spikekit.metrics.ExplainedTemporalVariance;
 import org.spikekit.model.AlifNet;
 import org.spikekit.model.EphysNeurons;
 import org.spikekit.report.Charts;
+import org.spikekit.report.RunResult;
+import org.spikekit.report.RunResults;
 import org.spikekit.train.EphysFitter;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.TrainingInterruptedException;
@@ -93,12 +95,52 @@ public final class BlocksEphys {
                           EphysNeurons.Fitted fitted, List<float[]> prediction) {}
 
     /** All cells of one setting. */
-    public record Fit(AlifNet.Kind kind, int ds, double dtMs, double arpMs, String model, List<CellFit> cells, double seconds, double kernelSeconds) {
+    public record Fit(AlifNet.Kind kind, int ds, double dtMs, double arpMs, String model, List<CellFit> cells, double seconds, double kernelSeconds)
+            implements RunResults.Source {
         /** The paper's main setting: dt 0.1 ms (ARP is checked separately). */
         boolean fineGrid() { return Math.abs(dtMs - EphysNeurons.GRID_MS) < 1e-9; }
         public double secondsPerCell() { return seconds / cells.size(); }
         public double[] etvs() { return cells.stream().mapToDouble(CellFit::etv).toArray(); }
         public double medianEtv() { return median(etvs()); }
+
+        /** {@code ephys, dt=… ms, arp=… ms}: the setting of {@link #runResult} and {@link #cellResults}. */
+        private String setting() { return String.format(Locale.ROOT, "ephys, dt=%.2f ms, arp=%.1f ms", dtMs, arpMs); }
+
+        /**
+         * This setting's fit in the common shape: paper {@code blocks}, the neuron kind as model,
+         * {@code ephys, dt=… ms, arp=… ms} as setting, {@code allen, N cells} as data set; metrics as
+         * in {@link BlocksEphys#summary}: {@code etv_median, etv_se, fit_s_per_cell, kernel_s_per_cell,
+         * epoch_ms_all_cells}; wall time the fit's. The fit has no seed, mode, data source, key or
+         * configuration JSON (null).
+         */
+        @Override
+        public RunResult runResult() {
+            String k = kind.name().toLowerCase(Locale.ROOT);
+            double[] e = etvs();
+            RunResult.Metrics m = new RunResult.Metrics("blocks/" + k + "/" + setting()).put("etv_median", median(e))
+                    .put("etv_se", e.length > 1 ? 1.2533 * sd(e) / Math.sqrt(e.length) : Double.NaN).put("fit_s_per_cell", secondsPerCell())
+                    .put("kernel_s_per_cell", kernelSeconds / cells.size())
+                    .put("epoch_ms_all_cells", 1e3 * seconds / cells.stream().mapToInt(CellFit::epochs).max().orElse(1));
+            return new RunResult("blocks", k, setting(), "allen, " + cells.size() + " cells", null, null, null, null, null, null, null, null,
+                    m.map(), seconds, null, null);
+        }
+
+        /**
+         * One result per cell, in order: as {@link #runResult} with {@code allen specimen <id>} as data
+         * set, metrics as in {@link BlocksEphys#cells(List)}: {@code etv, etv_raw, noise_ceiling, train_van_rossum};
+         * wall time the fit's per cell (the cells are fitted together).
+         */
+        public List<RunResult> cellResults() {
+            String k = kind.name().toLowerCase(Locale.ROOT);
+            List<RunResult> out = new ArrayList<>();
+            for (CellFit c : cells) {
+                RunResult.Metrics m = new RunResult.Metrics("blocks/" + k + "/" + setting() + "/" + c.specimenId()).put("etv", c.etv())
+                        .put("etv_raw", c.raw()).put("noise_ceiling", c.ceiling()).put("train_van_rossum", c.trainLoss());
+                out.add(new RunResult("blocks", k, setting(), "allen specimen " + c.specimenId(), null, null, null, null, null, null, null, null,
+                        m.map(), secondsPerCell(), null, null));
+            }
+            return out;
+        }
     }
 
     /** The normalised input current of the paper: I / (100·max I), max over the cell's training epochs (taken of |I|). */

@@ -7,9 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.spikekit.compute.Backend;
+import org.spikekit.config.Configs;
 import org.spikekit.data.RunMode;
 import org.spikekit.data.spiking.BlocksData;
 import org.spikekit.model.AlifNet;
+import org.spikekit.report.RunResult;
+import org.spikekit.report.RunResults;
 import org.spikekit.train.AlifNetTrainer;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.TrainingInterruptedException;
@@ -178,9 +181,30 @@ public final class BlocksSupervised {
      * @param absRefac the authors' {@code --abs_refac} argument (the Fig. 4 bar it stands beside; 0 for the standard baseline)
      * @param arp the refractory period in steps that ran ({@code setup.arpSteps(absRefac)})
      */
-    public record Run(Setup setup, AlifNet.Kind kind, int absRefac, int arp, long seed, String model, AlifNetTrainer.Result result) {
+    public record Run(Setup setup, AlifNet.Kind kind, int absRefac, int arp, long seed, String model, AlifNetTrainer.Result result)
+            implements RunResults.Source {
         /** The refractory period that ran, in ms: {@code arp · dt}. */
         public double arpMs() { return arp * setup.dtMs(); }
+
+        /**
+         * This run in the common shape: paper {@code blocks}, the neuron kind as model
+         * ({@code standard}, {@code blocks}), {@code supervised, abs_refac=A, arp=S steps} as setting,
+         * the data set, the ARP reading and frames as semantics, the setup's canonical JSON
+         * ({@link Configs#typed}) as configuration; metrics under the names of {@link BlocksSupervised#table}:
+         * {@code test_acc, test_acc_last_epoch, epoch_s_median, kernel_s_median}; wall time the sum of
+         * the epochs' times. The record holds no mode, data source, key or commit (null).
+         */
+        @Override
+        public RunResult runResult() {
+            String k = kind.name().toLowerCase(Locale.ROOT);
+            String setting = String.format(Locale.ROOT, "supervised, abs_refac=%d, arp=%d steps", absRefac, arp);
+            RunResult.Metrics m = new RunResult.Metrics("blocks/" + k + "/" + setup.dataset() + "/" + setting)
+                    .put("test_acc", result.selected().testAccuracy()).put("test_acc_last_epoch", result.last().testAccuracy())
+                    .put("epoch_s_median", result.medianEpochSeconds()).put("kernel_s_median", result.medianKernelSeconds());
+            double wall = result.epochs().stream().mapToDouble(AlifNetTrainer.Epoch::seconds).sum();
+            return new RunResult("blocks", k, setting, setup.dataset(), seed, null, null, null, null, Configs.typed(setup), null,
+                    "arp-reading=" + setup.arpReading().label() + ", frames=" + setup.frames(), m.map(), wall, null, null);
+        }
     }
 
     /**

@@ -6,9 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.spikekit.report.RunKey;
 import org.spikekit.report.RunRecords;
+import org.spikekit.report.RunResult;
+import org.spikekit.report.RunResults;
 
 /**
  * Result of one run of the RSNN paper's recipe: one model, one session, one seed. Every run is its
@@ -44,7 +47,8 @@ import org.spikekit.report.RunRecords;
 public record RsnnRun(String model, String session, String sessionFile, long seed, String data, String mode,
                       String variant, Map<String, Integer> stages, double r2, double r2x, double r2y,
                       double footprintBytes, double connSparsity, double actSparsity, double dense, double effMacs,
-                      double effAcs, Map<String, Double> extra, double wallTimeS, String backend, String gitCommit, RunKey key) {
+                      double effAcs, Map<String, Double> extra, double wallTimeS, String backend, String gitCommit, RunKey key)
+        implements RunResults.Source {
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
@@ -56,6 +60,27 @@ public record RsnnRun(String model, String session, String sessionFile, long see
         stages = stages == null ? Map.of() : Map.copyOf(stages);
         extra = extra == null ? Map.of() : Map.copyOf(extra);
         if (!Double.isFinite(r2)) throw new IllegalArgumentException("RsnnRun.r2 of " + model + "/" + session + " is not finite: " + r2);
+    }
+
+    /**
+     * This run in the common shape: paper {@code rsnn}, the session as data set, the epochs per stage
+     * as setting ({@code pretrain=…, finetune=…, prune=…}; the rest of {@link #stages} is in the
+     * recipe), the variant as semantics; metrics under the names of {@link RsnnTables#runs}
+     * ({@code r2, r2_x, r2_y, footprint_bytes, conn_sparsity, act_sparsity, dense, eff_macs, eff_acs})
+     * followed by {@link #extra} by name. Key, configuration, recipe and data checksums come from
+     * {@link #key} (null for a run stored without one).
+     */
+    @Override
+    public RunResult runResult() {
+        String owner = "rsnn/" + model + "/" + session + "/seed" + seed;
+        RunResult.Metrics m = new RunResult.Metrics(owner).put("r2", r2).put("r2_x", r2x).put("r2_y", r2y).put("footprint_bytes", footprintBytes)
+                .put("conn_sparsity", connSparsity).put("act_sparsity", actSparsity).put("dense", dense).put("eff_macs", effMacs).put("eff_acs", effAcs);
+        for (Map.Entry<String, Double> e : new TreeMap<>(extra).entrySet()) m.put(e.getKey(), e.getValue());
+        String setting = String.join(", ", java.util.stream.Stream.of("pretrain", "finetune", "prune").filter(stages::containsKey)
+                .map(k -> k + "=" + stages.get(k)).toList());
+        return new RunResult("rsnn", model, setting.isEmpty() ? null : setting, session, seed, mode, data,
+                key == null ? null : String.join("; ", key.data()), key == null ? null : key.hash(), key == null ? null : key.model(),
+                key == null ? null : key.recipe(), variant, m.map(), wallTimeS, backend, gitCommit);
     }
 
     /** File name of this run. */

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.spikekit.report.RunKey;
 import org.spikekit.report.RunRecords;
+import org.spikekit.report.RunResult;
+import org.spikekit.report.RunResults;
 
 /**
  * Result of one Spikachu-paper evaluation: one trained model scored on one session's test split.
@@ -75,7 +77,8 @@ public record SpikachuRun(String setting, String model, String session, String v
                           long seed, int units, int trainWindows, int epochs, int evalEvery, int keptEpoch, double r2, double r2TestPy, double r2TestMs,
                           double mse, double signAgreement, long scoredSamples, long parameters, double macs, double acs, double spikes, double meanRate,
                           int steps, double joulesPerWindow, double profiledJoulesPerWindow, double profiledMeanRate, double latencyMsPerStep,
-                          double causalLeak, double batchLeak, List<Double> trainLoss, double wallTimeS, String backend, String gitCommit, RunKey key) {
+                          double causalLeak, double batchLeak, List<Double> trainLoss, double wallTimeS, String backend, String gitCommit, RunKey key)
+        implements RunResults.Source {
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
@@ -108,6 +111,30 @@ public record SpikachuRun(String setting, String model, String session, String v
      * loop returns the untrained model for runs of 25 epochs or fewer).
      */
     public boolean reportable() { return !(RELEASED_CADENCE.equals(cadence) && epochs <= evalEvery); }
+
+    /**
+     * This run in the common shape: paper {@code spikachu}, the setting ({@code single}, {@code multi},
+     * {@code fewshot-…}), the session as data set, the variant and selection cadence as semantics
+     * ({@code <variant>; cadence=<kit|released>}); metrics under the names of {@link SpikachuTables#runs}
+     * ({@code r2, r2_released_test_py, r2_released_test_ms, mse, sign_agreement, uJ_per_window,
+     * uJ_per_step_released_profiler}), then {@code parameters, macs, acs, spikes, mean_rate} (NaN for
+     * the ANN baselines, whose record holds -1) and {@code latency_ms_per_step}. Key, configuration,
+     * recipe and data checksums come from {@link #key} (null for a run stored without one). A run that
+     * is not {@link #reportable()} converts too; its semantics says so.
+     */
+    @Override
+    public RunResult runResult() {
+        RunResult.Metrics m = new RunResult.Metrics("spikachu/" + setting + "/" + model + "/" + session)
+                .put("r2", r2).put("r2_released_test_py", r2TestPy).put("r2_released_test_ms", r2TestMs).put("mse", mse)
+                .put("sign_agreement", signAgreement).put("uJ_per_window", joulesPerWindow * 1e6)
+                .put("uJ_per_step_released_profiler", profiledJoulesPerStep() * 1e6).put("parameters", parameters).put("macs", macs)
+                .put("acs", acs).put("spikes", spikes).put("mean_rate", meanRate < 0 ? Double.NaN : meanRate)
+                .put("latency_ms_per_step", latencyMsPerStep);
+        String semantics = variant + "; cadence=" + cadence + (reportable() ? "" : "; not reportable: the released cadence kept the untrained model");
+        return new RunResult("spikachu", model, setting, session, seed, mode, data, key == null ? null : String.join("; ", key.data()),
+                key == null ? null : key.hash(), key == null ? null : key.model(), key == null ? null : key.recipe(), semantics,
+                m.map(), wallTimeS, backend, gitCommit);
+    }
 
     private static void label(String field, String v) {
         if (v == null || !LABEL.matcher(v).matches()) throw new IllegalArgumentException("SpikachuRun." + field + " must be a plain label, got " + (v == null ? "null" : "'" + v + "'"));

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.spikekit.io.AtomicFiles;
 import org.spikekit.report.RunKey;
+import org.spikekit.report.RunResult;
+import org.spikekit.report.RunResults;
 import org.spikekit.train.stdp.ReadoutTrainer;
 import org.spikekit.train.stdp.SpikeNnConfig;
 import org.spikekit.train.stdp.TrainStats;
@@ -53,7 +55,7 @@ import org.spikekit.train.stdp.TrainStats;
 public record SpikeNnRun(String key, String label, String protocol, String semantics, long seed, String data, JsonNode config, int inputs,
                          int classes, int[] sizes, int epochs, int bestValEpoch, ReadoutTrainer.Stop stop, double trainAcc,
                          double valAcc, double testAcc, double[] trainAccs, double[] valAccs, double[] testAccs,
-                         TrainStats stats, double wallTimeS, RunKey.Library library) {
+                         TrainStats stats, double wallTimeS, RunKey.Library library) implements RunResults.Source {
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -71,6 +73,25 @@ public record SpikeNnRun(String key, String label, String protocol, String seman
     /** The config parsed back. */
     public SpikeNnConfig parsedConfig() {
         return SpikeNnConfig.parse(config.toString(), "run " + label + "-" + key);
+    }
+
+    /**
+     * This run in the common shape: paper {@code spikenn}, the label as model, the protocol as
+     * setting, no data set, mode or data source (the record holds none: {@link SpikennPaper.Row#runResults}
+     * adds data set and method), the data digests as checksums, the config's canonical JSON
+     * ({@link SpikeNnConfig#canonicalJson}); metrics under the names of {@link SpikennTables#runs}:
+     * {@code train_acc, val_acc, test_acc}.
+     */
+    @Override
+    public RunResult runResult() { return runResult(label, null); }
+
+    /** {@link #runResult()} under another model name and with the data set it ran on. */
+    RunResult runResult(String model, String dataset) {
+        RunResult.Metrics m = new RunResult.Metrics("spikenn/" + label + "-" + key).put("train_acc", trainAcc).put("val_acc", valAcc)
+                .put("test_acc", testAcc);
+        String code = library == null ? null : "spikekit " + library.version() + " classes " + library.shortId();
+        return new RunResult("spikenn", model, protocol, dataset, seed, null, null, data, key, parsedConfig().canonicalJson(), null, semantics,
+                m.map(), wallTimeS, null, code);
     }
 
     /** File name of this run. */

@@ -20,6 +20,7 @@ import org.spikekit.data.spiking.SpikingDataset;
 import org.spikekit.data.spiking.SpikingSplit;
 import org.spikekit.features.CsnnConfig;
 import org.spikekit.features.CsnnFeatures;
+import org.spikekit.report.RunResult;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.stdp.SpikeNnConfig;
 
@@ -409,7 +410,24 @@ public final class SpikennPaper {
     }
 
     /** One row of a results table. */
-    public record Row(String dataset, String method, String config, int neurons, SpikeNn.KFold result) {}
+    public record Row(String dataset, String method, String config, int neurons, SpikeNn.KFold result) {
+        /**
+         * Each fold's run in the common shape ({@link SpikeNnRun#runResult()}), with the method as
+         * model and {@code <dataset> fold <k>} as data set, in fold order.
+         */
+        public List<RunResult> runResults() {
+            List<RunResult> out = new ArrayList<>();
+            for (SpikeNnRun run : result.folds()) out.add(run.runResult(method, dataset + " fold " + out.size()));
+            return out;
+        }
+    }
+
+    /** Every fold run behind {@code rows} in the common shape ({@link Row#runResults}), row by row. */
+    public static List<RunResult> runResults(List<Row> rows) {
+        List<RunResult> out = new ArrayList<>();
+        for (Row r : rows) out.addAll(r.runResults());
+        return out;
+    }
 
     /** Table 1 on {@code datasets}: every method of {@link #TABLE1}. */
     public List<Row> table1(List<String> datasets) {

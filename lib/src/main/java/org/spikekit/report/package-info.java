@@ -1,6 +1,7 @@
 /**
  * Notebook helpers: {@code Notebook}, figures, tables, provenance, run records, {@code RunKey} (when a
- * stored result is reused).
+ * stored result is reused), {@code RunResult} (one shape for every paper's runs) and {@code RunResults}
+ * (them as one table or CSV).
  *
  * <p>Layer: above {@code train}; below {@code features}, {@code paper} and {@code sweep}. The package
  * order is checked by {@code LayeringTest} (lib/src/test/java/org/spikekit/LayeringTest.java).
