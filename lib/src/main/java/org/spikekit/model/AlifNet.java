@@ -380,11 +380,9 @@ public final class AlifNet implements Differentiable<Tensor> {
             if (gSpikes == null) throw new IllegalArgumentException("AlifNet.backward: gradLogits is null and no gradient was handed back for '" + SPIKES + "'");
             return backwardHidden(p, gSpikes, inputGrad);
         }
+        if (gSpikes != null) gSpikes.requireShape("AlifNet.backward gradient of '" + SPIKES + "'", p.steps(), p.batch(), cfg.hidden());
         Tensor gS = readoutBackward(p, gradLogits);
-        if (gSpikes != null) {
-            gSpikes.requireShape("AlifNet.backward gradient of '" + SPIKES + "'", p.steps(), p.batch(), cfg.hidden());
-            be.axpby(1f, gSpikes, 1f, gS);                                         // dS += dL/dS handed back on the tape
-        }
+        if (gSpikes != null) be.axpby(1f, gSpikes, 1f, gS);                        // dS += dL/dS handed back on the tape
         return backwardHidden(p, gS, inputGrad);
     }
 
