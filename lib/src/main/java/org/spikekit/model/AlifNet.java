@@ -6,10 +6,11 @@ import java.util.Locale;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.BinaryOp;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Differentiable;
 import org.spikekit.core.Init;
 import org.spikekit.core.Losses;
-import org.spikekit.core.Module;
 import org.spikekit.core.Parameter;
+import org.spikekit.core.Tape;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
 import org.spikekit.neuron.AlifParams;
@@ -36,10 +37,25 @@ import org.spikekit.neuron.Surrogate;
  * reverse, then the kernel's own backward (so Blocks gets the reformulated graph's gradients),
  * then the input projection.
  *
+ * <p>The kit's autograd contract ({@link Differentiable}): {@link #forward(Tensor, Tape)} returns the
+ * logits {@code [B, classes]}, publishes the last hidden layer's spikes {@code [T, B, hidden]} on the
+ * tape as {@link #SPIKES} and, when the tape keeps records, pushes its {@link Pass};
+ * {@link #backward(Tensor, Tape)} pops it, back-propagates dL/dlogits plus any gradient the caller
+ * handed back for {@link #SPIKES} ({@link Tape#addGradient}: a loss on the spikes, as the Blocks
+ * reference set uses), ADDS the parameter gradients and returns null (dL/dx costs one more gemm that
+ * training does not need: {@link #backward(Tensor, Tape, boolean)} returns it on request). The
+ * network has no dropout or batch statistics, so every tape mode computes the same numbers;
+ * {@link Tape#inference()} keeps no record. The pass-object methods ({@link #forward(Tensor, boolean)},
+ * {@link #backward(Pass, Tensor)}, {@link #backwardHidden}) remain for code that reads the per-layer
+ * kernel tapes (membrane, threshold) directly; both routes give bit-identical gradients.
+ *
  * <p>With the same seed, the same {@code arp ≥ 0} and b ≥ 0, the standard and Blocks networks
  * compute identical spikes and logits (the kernels' equivalence); their gradients differ.
  */
-public final class AlifNet implements Module {
+public final class AlifNet implements Differentiable<Tensor> {
+
+    /** Name of the side output {@link #forward(Tensor, Tape)} publishes: the last hidden layer's spikes {@code [T, B, hidden]}. */
+    public static final String SPIKES = "spikes";
 
     public enum Kind { STANDARD, BLOCKS }
 
@@ -196,7 +212,11 @@ public final class AlifNet implements Module {
         public int batch() { return x.dim(1); }
     }
 
-    /** Forward over {@code x [T, B, inputs]}; keeps what {@link #backward} needs when {@code keepTape}. */
+    /**
+     * Forward over {@code x [T, B, inputs]}, returning the pass object; keeps what
+     * {@link #backward(Pass, Tensor)} needs when {@code keepTape}. Training code uses
+     * {@link #forward(Tensor, Tape)}; this form is for code that reads the per-layer kernel tapes.
+     */
     public Pass forward(Tensor x, boolean keepTape) {
         if (x == null || x.rank() != 3 || x.dim(2) != cfg.inputs()) {
             throw new IllegalArgumentException("AlifNet: input must be [T, B, " + cfg.inputs() + "], got " + x);
@@ -256,6 +276,11 @@ public final class AlifNet implements Module {
 
     /** Backpropagation from dL/dlogits {@code [B, classes]}; ADDS into the parameter gradients. */
     public void backward(Pass p, Tensor gradLogits) {
+        backwardHidden(p, readoutBackward(p, gradLogits), false);
+    }
+
+    /** The readout's backward: ADDS its parameter gradients, returns a fresh dL/dS of the last hidden layer. */
+    private Tensor readoutBackward(Pass p, Tensor gradLogits) {
         if (p == null || p.tapes().contains(null)) throw new IllegalArgumentException("AlifNet.backward needs the Pass of forward(x, keepTape = true)");
         int t = p.steps(), b = p.batch(), h = cfg.hidden(), c = cfg.classes();
         gradLogits.requireShape("AlifNet.backward gradLogits", b, c);
@@ -279,7 +304,7 @@ public final class AlifNet implements Module {
         be.gemm(true, false, 1f, p.spikes(), gIt, 1f, wOut.grad());               // dW_out += Sᵀ·gI
         Tensor gS = be.zeros(t, b, h);
         be.gemm(false, true, 1f, gIt, wOut.value(), 0f, gS);                     // dS = gI·W_outᵀ
-        backwardHidden(p, gS, false);
+        return gS;
     }
 
     /**
@@ -319,11 +344,53 @@ public final class AlifNet implements Module {
         return gX;
     }
 
+    // ------------------------------------------------------------------ the autograd contract
+
+    /**
+     * Logits {@code [B, classes]} of {@code x [T, B, inputs]}. Publishes the last hidden layer's
+     * spikes as {@link #SPIKES}; pushes the {@link Pass} when {@code tape.keeps()}.
+     */
+    @Override
+    public Tensor forward(Tensor x, Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("AlifNet.forward: tape must not be null (Tape.inference() for no gradients)");
+        Pass p = forward(x, tape.keeps());
+        tape.publish(SPIKES, p.spikes());
+        tape.push(p);
+        return p.logits();
+    }
+
+    /**
+     * Pops the {@link Pass} and back-propagates {@code gradLogits [B, classes]} and the gradient
+     * handed back for {@link #SPIKES} (if any); ADDS into the parameter gradients. Returns null
+     * (no dL/dx; see {@link #backward(Tensor, Tape, boolean)}).
+     */
+    @Override
+    public Tensor backward(Tensor gradLogits, Tape tape) { return backward(gradLogits, tape, false); }
+
+    /**
+     * As {@link #backward(Tensor, Tape)}; with {@code inputGrad} also returns dL/dx
+     * {@code [T, B, inputs]} (one more gemm). {@code gradLogits} may be null when only the spikes
+     * carry a loss: the readout is then skipped (its gradients untouched), as in {@link #backwardHidden}.
+     */
+    public Tensor backward(Tensor gradLogits, Tape tape, boolean inputGrad) {
+        if (tape == null) throw new IllegalArgumentException("AlifNet.backward: tape must not be null");
+        Pass p = tape.pop(Pass.class);
+        Tensor gSpikes = tape.gradient(SPIKES);
+        if (gradLogits == null) {
+            if (gSpikes == null) throw new IllegalArgumentException("AlifNet.backward: gradLogits is null and no gradient was handed back for '" + SPIKES + "'");
+            return backwardHidden(p, gSpikes, inputGrad);
+        }
+        if (gSpikes != null) gSpikes.requireShape("AlifNet.backward gradient of '" + SPIKES + "'", p.steps(), p.batch(), cfg.hidden());
+        Tensor gS = readoutBackward(p, gradLogits);
+        if (gSpikes != null) be.axpby(1f, gSpikes, 1f, gS);                        // dS += dL/dS handed back on the tape
+        return backwardHidden(p, gS, inputGrad);
+    }
+
     /** Predicted classes (argmax of the logits) of {@code x}. */
     public int[] predict(Tensor x) {
-        Pass p = forward(x, false);
-        float[] z = be.toHost(p.logits());
-        int b = p.batch(), c = cfg.classes();
+        Tensor logits = forward(x, Tape.inference());
+        float[] z = be.toHost(logits);
+        int b = x.dim(1), c = cfg.classes();
         int[] out = new int[b];
         for (int r = 0; r < b; r++) {
             int best = 0;

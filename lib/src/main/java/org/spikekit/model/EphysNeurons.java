@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
-import org.spikekit.core.Module;
+import org.spikekit.core.Differentiable;
 import org.spikekit.core.Parameter;
+import org.spikekit.core.Tape;
 import org.spikekit.metrics.VanRossum;
 import org.spikekit.neuron.AlifCoeffs;
 import org.spikekit.neuron.AlifKernel;
@@ -31,8 +32,17 @@ import org.spikekit.neuron.AlifParams;
  * rule dt/0.1 ms — the paper does not state them); β, p, b through the paper's clamps ({@link AlifCoeffs#fromRaw}). The backward pass is
  * hand-written: van Rossum gradient, spread back to the model steps, the kernel's surrogate
  * backward, then w and the clamps.
+ *
+ * <p>The kit's autograd contract ({@link Differentiable}): {@link #forward(Tensor, Tape)} maps the
+ * pooled input {@code [T, rows, cells]} ({@link #pool}) to the model spikes {@code [T, rows, cells]}
+ * and, when the tape keeps records, pushes its {@link Pass}; {@link #backward(Tensor, Tape)} pops it,
+ * back-propagates dL/dS (e.g. from {@link #loss(Tensor, float[][][], double, Tensor)}), ADDS the
+ * parameter gradients and returns null (the input is data). No dropout: every tape mode computes
+ * the same spikes, and {@link Tape#inference()} keeps no record. The pass-object methods
+ * ({@link #forward(Tensor, boolean)}, {@link #backward(Pass, Tensor)}) remain for code that reads
+ * the kernel tape; both routes give bit-identical gradients.
  */
-public final class EphysNeurons implements Module {
+public final class EphysNeurons implements Differentiable<Tensor> {
 
     /**
      * @param cells neurons (one per cell)
@@ -182,6 +192,7 @@ public final class EphysNeurons implements Module {
         public int rows() { return x.dim(1); }
     }
 
+    /** Forward returning the pass object (with the kernel tape when {@code keepTape}); training code uses {@link #forward(Tensor, Tape)}. */
     public Pass forward(Tensor x, boolean keepTape) {
         if (x == null || x.rank() != 3 || x.dim(2) != cfg.cells()) {
             throw new IllegalArgumentException("EphysNeurons: input must be [T, rows, " + cfg.cells() + "], got " + x);
@@ -200,9 +211,15 @@ public final class EphysNeurons implements Module {
      * Model spikes of cell {@code cell}, row {@code row} on the 0.1-ms grid (length steps·ds): a
      * spike of model step k sits at sample k·ds.
      */
-    public float[] spikesOnGrid(Pass p, int cell, int row) {
-        int t = p.steps(), rows = p.rows(), c = cfg.cells(), ds = cfg.ds();
-        float[] s = be.toHost(p.spikes());
+    public float[] spikesOnGrid(Pass p, int cell, int row) { return spikesOnGrid(p.spikes(), cell, row); }
+
+    /** As {@link #spikesOnGrid(Pass, int, int)}, from the spikes {@code [T, rows, cells]} that {@link #forward(Tensor, Tape)} returns. */
+    public float[] spikesOnGrid(Tensor spikes, int cell, int row) {
+        if (spikes == null || spikes.rank() != 3 || spikes.dim(2) != cfg.cells()) {
+            throw new IllegalArgumentException("EphysNeurons.spikesOnGrid: spikes must be [T, rows, " + cfg.cells() + "], got " + spikes);
+        }
+        int t = spikes.dim(0), rows = spikes.dim(1), c = cfg.cells(), ds = cfg.ds();
+        float[] s = be.toHost(spikes);
         if (cfg.sub() == 2) {                                   // max-pool pairs of 0.05-ms steps
             float[] out = new float[t / 2];
             for (int j = 0; j < out.length; j++) out[j] = Math.max(s[(2 * j * rows + row) * c + cell], s[((2 * j + 1) * rows + row) * c + cell]);
@@ -221,9 +238,15 @@ public final class EphysNeurons implements Module {
      * 0.1-ms grid, compared over the model's steps·ds samples) and, if {@code gradSpikes} is not
      * null, dL/dS {@code [T, rows, cells]} of L = Σ_c loss_c written into it.
      */
-    public double[] loss(Pass p, float[][][] recorded, double tau, Tensor gradSpikes) {
-        int t = p.steps(), rows = p.rows(), c = cfg.cells(), ds = cfg.ds(), n = gridSamples(t);
-        float[] sp = cfg.sub() == 2 && gradSpikes != null ? be.toHost(p.spikes()) : null;
+    public double[] loss(Pass p, float[][][] recorded, double tau, Tensor gradSpikes) { return loss(p.spikes(), recorded, tau, gradSpikes); }
+
+    /** As {@link #loss(Pass, float[][][], double, Tensor)}, from the spikes {@code [T, rows, cells]} that {@link #forward(Tensor, Tape)} returns. */
+    public double[] loss(Tensor spikes, float[][][] recorded, double tau, Tensor gradSpikes) {
+        if (spikes == null || spikes.rank() != 3 || spikes.dim(2) != cfg.cells()) {
+            throw new IllegalArgumentException("EphysNeurons.loss: spikes must be [T, rows, " + cfg.cells() + "], got " + spikes);
+        }
+        int t = spikes.dim(0), rows = spikes.dim(1), c = cfg.cells(), ds = cfg.ds(), n = gridSamples(t);
+        float[] sp = cfg.sub() == 2 && gradSpikes != null ? be.toHost(spikes) : null;
         if (recorded == null || recorded.length != c) throw new IllegalArgumentException("EphysNeurons.loss: need the spikes of " + c + " cells");
         float[] g = gradSpikes == null ? null : new float[t * rows * c];
         float[] gf = gradSpikes == null ? null : new float[n];
@@ -233,7 +256,7 @@ public final class EphysNeurons implements Module {
             for (int r = 0; r < rows; r++) {
                 float[] rec = recorded[ci][r];
                 if (rec.length < n) throw new IllegalArgumentException("EphysNeurons.loss: cell " + ci + " row " + r + " has " + rec.length + " samples, the model covers " + n);
-                float[] m = spikesOnGrid(p, ci, r);
+                float[] m = spikesOnGrid(spikes, ci, r);
                 out[ci] += VanRossum.distance(m, 0, rec, 0, n, tau, gf, 0) / rows;
                 if (g != null && cfg.sub() == 2) {
                     for (int j = 0; j < n; j++) {                // to the pair's max, the first on a tie (as max-pooling's argmax)
@@ -269,6 +292,28 @@ public final class EphysNeurons implements Module {
         be.axpby(1f, raw[0], 1f, betaRaw.grad());
         be.axpby(1f, raw[1], 1f, pRaw.grad());
         be.axpby(1f, raw[2], 1f, bRaw.grad());
+    }
+
+    // ------------------------------------------------------------------ the autograd contract
+
+    /** Model spikes {@code [T, rows, cells]} of the pooled input {@code x}; pushes the {@link Pass} when {@code tape.keeps()}. */
+    @Override
+    public Tensor forward(Tensor x, Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("EphysNeurons.forward: tape must not be null (Tape.inference() for no gradients)");
+        Pass p = forward(x, tape.keeps());
+        tape.push(p);
+        return p.spikes();
+    }
+
+    /** Pops the {@link Pass}, back-propagates dL/dS {@code [T, rows, cells]}, ADDS the parameter gradients; returns null (the input is data). */
+    @Override
+    public Tensor backward(Tensor gradSpikes, Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("EphysNeurons.backward: tape must not be null");
+        Pass p = tape.pop(Pass.class);
+        if (gradSpikes == null) throw new IllegalArgumentException("EphysNeurons.backward: gradSpikes must not be null");
+        gradSpikes.requireShape("EphysNeurons.backward gradSpikes", p.steps(), p.rows(), cfg.cells());
+        backward(p, gradSpikes);
+        return null;
     }
 
     /** Copies cell {@code cell}'s parameter values from {@code from} into this model's (same cell count). */

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.knowm.xchart.XYChart;
 import org.spikekit.compute.Backend;
+import org.spikekit.compute.Tensor;
+import org.spikekit.core.Tape;
 import org.spikekit.data.RunMode;
 import org.spikekit.data.allen.AllenData;
 import org.spikekit.data.allen.EphysPrep;
@@ -217,7 +219,7 @@ public final class BlocksEphys {
         } catch (TrainingInterruptedException e) {
             throw e.note(label + ": nothing written (fits are kept in memory); run again to fit from the start");
         }
-        EphysNeurons.Pass p = model.forward(model.pool(testCur), false);
+        Tensor p = model.forward(model.pool(testCur), Tape.inference());
         List<CellFit> out = new ArrayList<>();
         for (int i = 0; i < c; i++) {
             EphysPrep.Cell cell = cells.get(i);

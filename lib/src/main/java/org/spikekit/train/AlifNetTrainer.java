@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
+import org.spikekit.core.Losses;
+import org.spikekit.core.Tape;
 import org.spikekit.data.spiking.NMnistFile;
 import org.spikekit.data.spiking.ShdFile;
 import org.spikekit.model.AlifNet;
@@ -20,7 +22,8 @@ import org.spikekit.model.AlifNet;
  * Samples are shuffled every epoch from the seed. Timings are the training part of each epoch
  * (forward, backward, optimizer), without the test evaluation.
  *
- * <p>A recipe over the kit's one loop ({@link Fit}): cross-entropy per batch (weighted by its size in
+ * <p>A recipe over the kit's one loop ({@link Fit}) that drives the network through the autograd
+ * contract ({@code AlifNet.forward(x, tape)}, {@code backward(dLogits, tape)}): cross-entropy per batch (weighted by its size in
  * the epoch's mean), Adam, a step schedule, the test accuracy recorded after every epoch.
  *
  * <p>Stops before the next batch when its thread is interrupted ({@link Interrupts}); nothing is
@@ -134,14 +137,15 @@ public final class AlifNetTrainer {
         Fit.Loss<AlifNet, int[]> loss = (m, idx, seed) -> {
             int[] labels = labels(train, idx);
             Tensor x = be.fromHost(train.frames(idx), train.steps(), idx.length, train.units());
-            AlifNet.Pass p = m.forward(x, true);
+            Tape tape = Tape.training(seed);
+            Tensor logits = m.forward(x, tape);
             Tensor g = be.zeros(idx.length, c);
-            double l = AlifNet.loss(p, labels, g);
-            correct[0] += hits(be.toHost(p.logits()), labels, c);
+            double l = Losses.crossEntropy(logits, labels, g);
+            correct[0] += hits(be.toHost(logits), labels, c);
             return new Fit.Step() {
                 @Override public double loss() { return l; }
                 @Override public double weight() { return idx.length; }
-                @Override public void backward() { m.backward(p, g); }
+                @Override public void backward() { m.backward(g, tape); }
             };
         };
         Fit.Data<int[]> batches = ep -> {

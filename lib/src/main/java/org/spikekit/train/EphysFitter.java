@@ -8,6 +8,7 @@ import org.spikekit.compute.AdamConfig;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
 import org.spikekit.core.Parameter;
+import org.spikekit.core.Tape;
 import org.spikekit.model.EphysNeurons;
 
 /**
@@ -18,7 +19,8 @@ import org.spikekit.model.EphysNeurons;
  * its parameters are held at their best values while the others go on. The fitted model holds,
  * per cell, the parameters of its lowest-loss epoch.
  *
- * <p>A recipe over the kit's one loop ({@link Fit}): one full-batch step per epoch, the van Rossum
+ * <p>A recipe over the kit's one loop ({@link Fit}) that drives the neurons through the autograd
+ * contract ({@code EphysNeurons.forward(x, tape)} → spikes, {@code backward(dSpikes, tape)}): one full-batch step per epoch, the van Rossum
  * loss per cell, Adam; each cell's best epoch and early stop are loop hooks (after the forward pass,
  * and after the optimiser step the stopped cells are put back to their best parameters).
  *
@@ -87,9 +89,10 @@ public final class EphysFitter {
         // the recipe: one full-batch step per epoch, van Rossum loss per cell, Adam, no schedule, no selection
         // (each cell's early stop and best epoch are the hooks below)
         Fit.Loss<EphysNeurons, Tensor> loss = (m, batch, seed) -> {
-            EphysNeurons.Pass p = m.forward(batch, true);
-            Tensor g = be.zeros(p.spikes().shape());
-            double[] l = m.loss(p, spikes, s.tau(), g);
+            Tape tape = Tape.training(seed);
+            Tensor out = m.forward(batch, tape);
+            Tensor g = be.zeros(out.shape());
+            double[] l = m.loss(out, spikes, s.tau(), g);
             cellLoss[0] = l;
             double total = 0;
             for (int ci = 0; ci < c; ci++) {
@@ -100,7 +103,7 @@ public final class EphysFitter {
             double sum = total;
             return new Fit.Step() {
                 @Override public double loss() { return sum; }
-                @Override public void backward() { m.backward(p, g); }
+                @Override public void backward() { m.backward(g, tape); }
             };
         };
         Fit.Recipe<EphysNeurons, Tensor, Void> recipe = new Fit.Recipe<>("EphysFitter", s.maxEpochs(), loss,
