@@ -8,6 +8,7 @@ import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifCoeffs;
 import org.spikekit.neuron.LifNeuron;
 import org.spikekit.neuron.LifParams;
+import org.spikekit.neuron.ReadoutNeuron;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.Timescales;
@@ -17,7 +18,8 @@ import org.spikekit.neuron.Timescales;
  * {@link org.spikekit.core.Parameter}s, read and written in place) run the textbook way, one time
  * step at a time from {@link Backend} primitives only. Per step of the forward pass: a gemm for
  * the input projection {@code x[n]·W}, a gemm for the recurrent input {@code S[n]·V}, the LIF
- * update as separate elementwise ops (the per-step primitives of {@link LifNeuron}, iterated), a gemm for the readout current, the readout update, a gemm
+ * update as separate elementwise ops (the per-step primitives of {@link LifNeuron}, iterated), a gemm for the readout current, the readout update
+ * ({@link ReadoutNeuron#advance}), a gemm
  * for the head mean. The backward pass walks the steps in reverse with the same granularity
  * (per step: readout recurrence, {@code dS = dh_ro·W_roᵀ}, {@code dS += dI·Vᵀ}, surrogate, LIF
  * adjoint, and the per-step weight-gradient gemms {@code dW += x[n]ᵀ·dh[n]},
@@ -126,11 +128,7 @@ final class NaiveRsnn {
             be.gemm(false, false, 1f, s, wro, 0f, hrk);
             be.copy(y, ty.slice0(k));
             be.copy(ir, tir.slice0(k));
-            be.zipRow(BinaryOp.MUL, y, rbm, y);
-            be.zipRow(BinaryOp.MUL, ir, robm, tmpR);
-            be.zip(BinaryOp.ADD, y, tmpR, y);
-            be.zipRow(BinaryOp.MUL, ir, rbs, ir);
-            be.zip(BinaryOp.ADD, ir, cinR, ir);
+            ReadoutNeuron.advance(be, rbm, robm, rbs, y, ir, cinR, tmpR);
             be.gemm(false, false, 1f, y, headMean, 0f, pred.slice0(k));
         }
         return new Pass(x, pred, spk, c, obm, rbm, rbs, robm);

@@ -10,10 +10,10 @@ import org.spikekit.metrics.MetricModel;
 import org.spikekit.neuron.LeakyReadout;
 import org.spikekit.neuron.LifNeuron;
 import org.spikekit.neuron.LifParams;
+import org.spikekit.neuron.ReadoutNeuron;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.Precision;
-import org.spikekit.neuron.ResetMode;
 
 /**
  * Inference of an {@link Rsnn} with emulated IEEE float16 arithmetic, as the RSNN authors computed
@@ -40,7 +40,8 @@ import org.spikekit.neuron.ResetMode;
  *   Y[0] = r(−0.01), everything else 0
  * </pre>
  * The neuron updates are {@link LifNeuron#membrane} and {@link LifNeuron#current} with the
- * {@link Precision#FP16} policy (the readout: the same membrane update without spikes).
+ * {@link Precision#FP16} policy, and the readout's {@link ReadoutNeuron#output(Precision, double, double, double, double)}
+ * and {@link ReadoutNeuron#current(Precision, double, double, double)} likewise.
  * The reference reports that these semantics are order-independent for its golden set (float32 and
  * float64 intermediates gave the same float16 results), which is why an emulation can reproduce a GPU
  * run's spikes exactly. With {@code half = false} the same loop runs in double precision without
@@ -211,8 +212,8 @@ public final class HalfRsnn implements NeuroBenchModel {
                     double ck = r(ain[u]);
                     double input = readoutLate ? co[u] : ck;
                     co[u] = ck;
-                    double y = LifNeuron.membrane(precision, ResetMode.ZERO, rbm[u], robm[u], 0, Y[u], IO[u], 0);   // a leaky integrator
-                    IO[u] = LifNeuron.current(precision, rbs[u], IO[u], input);
+                    double y = ReadoutNeuron.output(precision, rbm[u], robm[u], Y[u], IO[u]);
+                    IO[u] = ReadoutNeuron.current(precision, rbs[u], IO[u], input);
                     Y[u] = y;
                 }
                 int oo = (k * b + row) * outs;

@@ -11,6 +11,7 @@ import org.spikekit.neuron.LifCoeffs;
 import org.spikekit.neuron.LifNeuron;
 import org.spikekit.neuron.LifParams;
 import org.spikekit.neuron.Precision;
+import org.spikekit.neuron.ReadoutNeuron;
 import org.spikekit.neuron.ReadoutParams;
 import org.spikekit.neuron.RecurrentLifLayer;
 import org.spikekit.neuron.ResetMode;
@@ -54,8 +55,9 @@ import org.spikekit.neuron.Timescales;
  * are the LIF component's: {@link LifNeuron#spikeLanes}, {@link LifNeuron#membraneLanes} and
  * {@link LifNeuron#currentLanes} in the vector loop, {@link LifNeuron#fires},
  * {@link LifNeuron#membrane} and {@link LifNeuron#current} with {@link Precision#FP32} in the scalar
- * tail and for the readout (the membrane update with S = 0 is the leaky integrator); they are the
- * float expressions of {@code HostLifKernel} and {@code LeakyReadout}'s host loop (Java never fuses
+ * tail; the readout's are {@link ReadoutNeuron#output(Precision, double, double, double, double)} and
+ * {@link ReadoutNeuron#current(Precision, double, double, double)} with {@link Precision#FP32}; they are
+ * the float expressions of {@code HostLifKernel} and {@code LeakyReadout}'s host loop (Java never fuses
  * {@code a*b + c} on its own). Per bin the hidden state equals {@link LifNeuron#step} iterated on the
  * current summed in the order above, bit for bit ({@code StreamingDecoderStepTest}). A backend whose
  * gemm sums in another order (nd4j, cuda) gives predictions within float rounding, not bit-equal.
@@ -260,11 +262,11 @@ public final class StreamingDecoder {
         next = t;
         nActive = nNext;
         // 4. readout update and the mean over heads (Y·M as the gemm sums it)
-        for (int j = 0; j < units; j++) {                      // the LIF membrane with S = 0: a leaky integrator
+        for (int j = 0; j < units; j++) {                      // the readout component's update, float32
             float yy = y[j], ii = ir[j];
             float co = readoutLate ? pendR[j] : hr[j];
-            y[j] = (float) LifNeuron.membrane(Precision.FP32, ResetMode.ZERO, rbm[j], robm[j], 0, yy, ii, 0);
-            ir[j] = (float) LifNeuron.current(Precision.FP32, rbs[j], ii, co);
+            y[j] = (float) ReadoutNeuron.output(Precision.FP32, rbm[j], robm[j], yy, ii);
+            ir[j] = (float) ReadoutNeuron.current(Precision.FP32, rbs[j], ii, co);
             if (readoutLate) pendR[j] = hr[j];
         }
         for (int o = 0; o < outputs; o++) out[o] = dotColumn(y, headMean, units, outputs, o);

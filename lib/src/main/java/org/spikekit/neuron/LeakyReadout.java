@@ -28,7 +28,10 @@ import org.spikekit.core.Parameter;
  *
  * <p>Parameters: {@code <name>.w [in, H·O]}, {@code .tauMemRaw}, {@code .tauSynRaw} {@code [H·O]}.
  * Two implementations of the recurrence, selected like {@link LifKernel#forBackend}: a host loop
- * and a reference composed from Backend primitives; a test holds them together.
+ * and a reference composed from Backend primitives; both call the update of the readout component
+ * {@link ReadoutNeuron} (its float32 form per unit, its primitive {@link ReadoutNeuron#advance}), and
+ * {@link #neuron()} is that component with this pass's decays ({@code ReadoutNeuronTest}). The
+ * backward passes write the adjoint out themselves ({@code LeakyReadoutTest}: finite differences).
  */
 public final class LeakyReadout implements Module {
     private final Backend be;
@@ -92,6 +95,9 @@ public final class LeakyReadout implements Module {
     /** Decays β_syn = exp(−Δt/τ_syn) per unit from the current parameters (what {@link #forward} uses). */
     public Tensor betaSyn() { return Timescales.betas(be, tauSynRaw.value(), tauSyn0, params.dtS()); }
 
+    /** The readout component with the decays of the current parameters (what {@link #forward} steps). */
+    public ReadoutNeuron neuron() { return new ReadoutNeuron(params, betaMem(), betaSyn()); }
+
     /** Y = y0, I = 0 for a batch. */
     public ReadoutState initialState(int batch) { return ReadoutState.initial(be, batch, units, params.y0()); }
 
@@ -112,37 +118,49 @@ public final class LeakyReadout implements Module {
         s0.y().requireShape(name + " initial state", b, units);
         Tensor bm = betaMem();
         Tensor bs = betaSyn();
-        Currents cur = delayed(x, s0.pending());
-        Tensor h = cur.perStep();
+        Tensor h = be.zeros(t, b, units);
+        if (SparseGemm.sparseOperand(be, x)) SparseGemm.sparseTimesDense(x, w.value(), h, false);   // spikes: same bits
+        else be.gemm(false, false, 1f, x, w.value(), 0f, h);
         Tensor yu = be.zeros(t, b, units);
         Tensor ty = keepTape ? be.zeros(t, b, units) : null, ti = keepTape ? be.zeros(t, b, units) : null;
         ReadoutState st = s0.copy();
-        if (fused) forwardHost(bm, bs, h, st, yu, ty, ti);
-        else forwardReference(bm, bs, h, st, yu, ty, ti);
-        if (t > 0) {                                             // what is still on its way: h[T−1] (d = 2)
-            if (cur.last() != null) be.copy(cur.last(), st.pending());
-            else be.fill(st.pending(), 0f);
-        }
+        recurrence(be, fused, params.synapticDelay(), bm, bs, h, st, yu, ty, ti);
         Tensor out = be.zeros(t, b, outputs);
         if (SparseGemm.applies(be)) SparseGemm.sparseTimesDense(yu, headMean, out, false);   // mean of heads, same bits
         else be.gemm(false, false, 1f, yu, headMean, 0f, out);
         return new Output(out, st, keepTape ? new Tape(x, bm, bs, ty, ti) : null);
     }
 
+    /**
+     * The recurrence over the currents emitted per step {@code h [T, B, units]} (h = x·W; with a delay
+     * of 1 its first step gains the pending input in place): from the state {@code st}, which it
+     * advances to the state after the last step, pending input included; writes Y per step into
+     * {@code yu} and, when not null, the pre-update Y, I into {@code ty}, {@code ti}. The host loop
+     * ({@code fused}, host-memory backend) or the primitive reference: the fused kernel of
+     * {@link ReadoutNeuron#sequence}.
+     */
+    static void recurrence(Backend be, boolean fused, int delay, Tensor bm, Tensor bs, Tensor h, ReadoutState st,
+                           Tensor yu, Tensor ty, Tensor ti) {
+        Currents cur = delayed(be, delay, h, st.pending());
+        if (fused) forwardHost(be, bm, bs, cur.perStep(), st, yu, ty, ti);
+        else forwardReference(be, bm, bs, cur.perStep(), st, yu, ty, ti);
+        if (h.dim(0) > 0) {                                      // what is still on its way: h[T−1] (d = 2)
+            if (cur.last() != null) be.copy(cur.last(), st.pending());
+            else be.fill(st.pending(), 0f);
+        }
+    }
+
     /** The current each step's update consumes {@code [T, B, units]}, and h[T−1] still on its way (d = 2; else null). */
     private record Currents(Tensor perStep, Tensor last) {}
 
     /**
-     * {@code h[n] + pending} at n = 0 and {@code h[n]} after (d = 1), or {@code pending, h[0], …,
-     * h[T−2]} with h[T−1] left over (d = 2); h = x·W.
+     * {@code h[n] + pending} at n = 0 and {@code h[n]} after (d = 1, in place), or {@code pending, h[0], …,
+     * h[T−2]} with h[T−1] left over (d = 2).
      */
-    private Currents delayed(Tensor x, Tensor pending) {
-        int t = x.dim(0), b = x.dim(1);
-        Tensor h = be.zeros(t, b, units);
-        if (SparseGemm.sparseOperand(be, x)) SparseGemm.sparseTimesDense(x, w.value(), h, false);   // spikes: same bits
-        else be.gemm(false, false, 1f, x, w.value(), 0f, h);
+    private static Currents delayed(Backend be, int delay, Tensor h, Tensor pending) {
+        int t = h.dim(0), b = h.dim(1), units = h.dim(2);
         if (t == 0) return new Currents(h, null);
-        if (params.synapticDelay() == 1) {
+        if (delay == 1) {
             be.zip(BinaryOp.ADD, h.slice0(0), pending, h.slice0(0));
             return new Currents(h, null);
         }
@@ -154,8 +172,9 @@ public final class LeakyReadout implements Module {
         return new Currents(hs, last);
     }
 
-    private void forwardReference(Tensor bm, Tensor bs, Tensor h, ReadoutState st, Tensor yu, Tensor ty, Tensor ti) {
-        int t = h.dim(0), b = h.dim(1);
+    private static void forwardReference(Backend be, Tensor bm, Tensor bs, Tensor h, ReadoutState st, Tensor yu, Tensor ty,
+                                         Tensor ti) {
+        int t = h.dim(0), b = h.dim(1), units = h.dim(2);
         Tensor obm = be.zeros(units), tmp = be.zeros(b, units);
         be.affine(bm, -1f, 1f, obm);
         for (int k = 0; k < t; k++) {
@@ -163,19 +182,16 @@ public final class LeakyReadout implements Module {
                 be.copy(st.y(), ty.slice0(k));
                 be.copy(st.i(), ti.slice0(k));
             }
-            be.zipRow(BinaryOp.MUL, st.y(), bm, st.y());
-            be.zipRow(BinaryOp.MUL, st.i(), obm, tmp);
-            be.zip(BinaryOp.ADD, st.y(), tmp, st.y());
-            be.zipRow(BinaryOp.MUL, st.i(), bs, st.i());
-            be.zip(BinaryOp.ADD, st.i(), h.slice0(k), st.i());
+            ReadoutNeuron.advance(be, bm, obm, bs, st.y(), st.i(), h.slice0(k), tmp);
             be.copy(st.y(), yu.slice0(k));
         }
     }
 
     private static float[] host(Tensor t) { return ((HostStorage) t.storage()).data(); }
 
-    private void forwardHost(Tensor bmT, Tensor bsT, Tensor h, ReadoutState st, Tensor yu, Tensor ty, Tensor ti) {
-        int t = h.dim(0), b = h.dim(1), u = units;
+    private static void forwardHost(Backend be, Tensor bmT, Tensor bsT, Tensor h, ReadoutState st, Tensor yu, Tensor ty,
+                                    Tensor ti) {
+        int t = h.dim(0), b = h.dim(1), u = h.dim(2);
         float[] bm = be.toHost(bmT), bs = be.toHost(bsT);
         float[] H = host(h), Y = host(st.y()), I = host(st.i()), YU = host(yu);
         float[] TY = ty == null ? null : host(ty), TI = ti == null ? null : host(ti);
@@ -186,8 +202,8 @@ public final class LeakyReadout implements Module {
                 for (int j = 0; j < u; j++) {
                     float y = Y[so + j], i = I[so + j];
                     if (TY != null) { TY[ro + j] = y; TI[ro + j] = i; }
-                    y = y * bm[j] + i * (1f - bm[j]);
-                    I[so + j] = i * bs[j] + H[ho + ro + j];
+                    y = ReadoutNeuron.output(bm[j], 1f - bm[j], y, i);       // the component's float32 form
+                    I[so + j] = ReadoutNeuron.current(bs[j], i, H[ho + ro + j]);
                     Y[so + j] = y;
                     YU[ro + j] = y;
                 }

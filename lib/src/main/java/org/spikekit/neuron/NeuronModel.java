@@ -18,8 +18,12 @@ import org.spikekit.compute.Tensor;
  * <p>Purity: {@link #step} and {@link #sequence} never write into the state or the input they are
  * given; they return fresh tensors.
  *
+ * <p>A non-spiking neuron ({@link ReadoutNeuron}, the leaky-integrator readout) returns its output
+ * where a spiking one returns its spikes ({@link Step#spikes}, {@link Run#spikes}).
+ *
  * <p>Numeric precision is a policy of the kernels, not of the model: {@link Precision} names it where
- * a neuron has a scalar form that can round every operation (the LIF's float16 emulation).
+ * a neuron has a scalar form that can round every operation (the float16 emulation of the LIF and the
+ * readout, {@link LifNeuron#membrane}, {@link ReadoutNeuron#output(Precision, double, double, double, double)}).
  *
  * @param <P> parameter record (configuration: time constants, reset, surrogate, …)
  * @param <S> state record between two bins

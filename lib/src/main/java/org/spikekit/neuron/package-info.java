@@ -1,5 +1,5 @@
 /**
- * Spiking neurons as components, with their fused sequence kernels: recurrent LIF and
+ * Spiking neurons (and the non-spiking readout) as components, with their fused sequence kernels: recurrent LIF and
  * leaky-integrator layers with gradient-checked BPTT, standard and Blocks ALIF kernels, PLIF/LTLIF,
  * snnTorch Leaky and the single-spike layer.
  *
@@ -15,6 +15,11 @@
  *       <td>{@link org.spikekit.neuron.HostLifKernel}</td>
  *       <td>reference kernel bit for bit; fused ≤ 2e-5 relative, spikes identical ({@code LifNeuronTest})</td>
  *       <td>{@code LifGradientCheckTest}</td></tr>
+ *   <tr><td>leaky-integrator readout, non-spiking (RSNN, stork)</td><td>{@link org.spikekit.neuron.ReadoutNeuron}</td>
+ *       <td>{@link org.spikekit.neuron.ReadoutParams} + per-unit β_mem, β_syn / {@link org.spikekit.neuron.ReadoutState}</td>
+ *       <td>{@link org.spikekit.neuron.LeakyReadout}'s host loop ({@code ReadoutNeuron.sequence})</td>
+ *       <td>bit for bit, and the primitive reference ({@code ReadoutNeuronTest})</td>
+ *       <td>{@code LeakyReadoutTest} (finite differences)</td></tr>
  *   <tr><td>snnTorch Leaky (NeuroBench SNN2/SNN3)</td><td>{@link org.spikekit.neuron.SnnTorchLeaky}</td>
  *       <td>the record itself / {@code SnnTorchLeaky.State}</td><td>{@code SnnTorchLeaky.forward/backward}</td>
  *       <td>bit for bit ({@code SnnTorchLeakyComponentTest})</td><td>{@code model.SnnTorchLeakyTest} (forward-mode reference)</td></tr>
@@ -33,26 +38,28 @@
  *       <td>{@link org.spikekit.neuron.SingleSpikeLayer}</td><td>bit for bit ({@code SingleSpikeNeuronTest})</td>
  *       <td>none: trained without gradients</td></tr>
  * </table>
- * The per-step primitives ({@code LifNeuron.fire/advance/adjoint}, {@code AlifNeuron.advance}) are the
- * one written-out form of those dynamics: the reference kernels iterate them, the benchmark's naive
+ * The per-step primitives ({@code LifNeuron.fire/advance/adjoint}, {@code AlifNeuron.advance},
+ * {@code ReadoutNeuron.advance}) are the one written-out form of those dynamics: the reference kernels
+ * iterate them (the readout's: {@code LeakyReadout}'s primitive reference path), the benchmark's naive
  * per-step RSNN ({@code bench.NaiveRsnn}) iterates them, and the float16 view of the RSNN
- * ({@code model.HalfRsnn}) uses the LIF's scalar form under the {@link org.spikekit.neuron.Precision}
- * policy FP16 (precision is a policy of the kernel, not a second copy of the model). The streaming
- * decoder ({@code model.StreamingDecoder}) calls the LIF's float32 forms: the SIMD-lane forms
- * {@code LifNeuron.spikeLanes/firesLanes/membraneLanes/currentLanes} in its vector loop (the same
- * float operations as {@code LifNeuron.membrane/current} with {@code Precision.FP32}, held together in
- * {@code LifNeuronTest}), {@code LifNeuron.fires/membrane/current} in its scalar tail, and the membrane
- * update with S = 0 for its leaky-integrator readout; per bin it equals {@code LifNeuron.step} iterated
- * (given the recurrent current summed row by row, as the fused kernel sums it) and
- * {@code LeakyReadout} stepped, bit for bit ({@code model.StreamingDecoderStepTest}).
+ * ({@code model.HalfRsnn}) uses the LIF's and the readout's scalar forms under the
+ * {@link org.spikekit.neuron.Precision} policy FP16 (precision is a policy of the kernel, not a second
+ * copy of the model). The streaming decoder ({@code model.StreamingDecoder}) calls the float32 forms:
+ * the SIMD-lane forms {@code LifNeuron.spikeLanes/firesLanes/membraneLanes/currentLanes} in its vector
+ * loop (the same float operations as {@code LifNeuron.membrane/current} with {@code Precision.FP32},
+ * held together in {@code LifNeuronTest}), {@code LifNeuron.fires/membrane/current} in its scalar tail,
+ * and {@code ReadoutNeuron.output/current} with {@code Precision.FP32} for its readout; per bin it
+ * equals {@code LifNeuron.step} iterated (given the recurrent current summed row by row, as the fused
+ * kernel sums it) and {@code LeakyReadout} stepped, bit for bit ({@code model.StreamingDecoderStepTest}).
+ * {@code LeakyReadout}'s host loop calls the readout's float32 form in float arithmetic
+ * ({@code ReadoutNeuron.output/current} without a precision: the same operations, the same bits).
  *
  * <p>Still written out elsewhere: the fused kernels' own loops, held to the step by tests rather
  * than calling it: {@link org.spikekit.neuron.HostLifKernel} writes the LIF forward update
  * (vector loops and scalar tail) and its adjoint itself, {@link org.spikekit.neuron.HostAlifKernel}
  * and {@link org.spikekit.neuron.HostBlocksKernel} likewise the ALIF's, and
- * {@link org.spikekit.neuron.LeakyReadout} writes the readout's update in its host loop and its
- * primitive reference (the readout has no step of its own yet; its scalar form is the LIF membrane
- * update with S = 0).
+ * {@link org.spikekit.neuron.LeakyReadout} writes the readout's adjoint in its two backward passes
+ * (the readout component has no adjoint primitive; finite differences in {@code LeakyReadoutTest}).
  *
  * <h2>Trainable recurrent layers</h2>
  * {@link org.spikekit.neuron.RecurrentLifLayer} (LIF) and {@link org.spikekit.neuron.RecurrentAlifLayer}
