@@ -244,7 +244,8 @@ public final class Snn3 implements NeuroBenchModel {
     /**
      * The kit's autograd contract ({@link SequenceModel}): dropout from {@code tape.seed()} on a training
      * tape (the masks of {@code forward(x, true, tape.seed())}), none otherwise; the pass is pushed when the
-     * tape keeps records (also on {@link org.spikekit.core.Tape#evalWithGrad()}) (SNN3 publishes no {@link SequenceModel#SPIKES}: it has no per-step hidden spike sequence).
+     * tape keeps records (also on {@link org.spikekit.core.Tape#evalWithGrad()}). SNN3 publishes no
+     * {@link SequenceModel#SPIKES}: it has no per-step hidden spike sequence.
      */
     @Override
     public Tensor forward(Tensor x, org.spikekit.core.Tape tape) {
