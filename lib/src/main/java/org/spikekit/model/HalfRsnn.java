@@ -47,6 +47,10 @@ import org.spikekit.neuron.Precision;
  * run's spikes exactly. With {@code half = false} the same loop runs in double precision without
  * rounding (a check that the loop computes what {@link Rsnn#predict} computes).
  *
+ * <p>As a {@link org.spikekit.core.SequenceModel} it runs on inference tapes only
+ * ({@code forward(x, Tape.inference())}, the prediction; the spikes published as
+ * {@code SequenceModel.SPIKES}): a training tape and {@code Tape.evalWithGrad()} are refused.
+ *
  * <pre>{@code
  * Half.roundParameters(model);                                   // weights exactly float16
  * double r2 = Trainer.evaluate(new HalfRsnn(model, true), test, 1);

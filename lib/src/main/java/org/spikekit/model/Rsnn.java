@@ -12,6 +12,7 @@ import org.spikekit.core.FluctuationInit;
 import org.spikekit.core.Init;
 import org.spikekit.core.Parameter;
 import org.spikekit.core.SequenceModel;
+import org.spikekit.core.Tape;
 import org.spikekit.data.SequenceSet;
 import org.spikekit.metrics.DType;
 import org.spikekit.metrics.MetricLayer;
@@ -63,11 +64,18 @@ import org.spikekit.neuron.RecurrentLifLayer;
  * for the LIF ({@link #hiddenLayer()}: {@code HalfRsnn}, {@code StreamingDecoder}, NIR export,
  * {@code ReleasedRsnn}, {@code bench.NaiveRsnn}) refuse the model.
  *
+ * <p>Training runs through the kit's autograd contract ({@link SequenceModel}, {@link org.spikekit.core.Differentiable}):
+ * {@link #forward(Tensor, Tape)} pushes the {@link Pass} and publishes the hidden spikes as
+ * {@link SequenceModel#SPIKES}; an evaluation tape that keeps records ({@link Tape#evalWithGrad()})
+ * runs without dropout and keeps the record, for gradients of the deterministic model.
+ *
  * <pre>{@code
  * Rsnn m = new Rsnn(be, Rsnn.Config.tiny(96), 1L);
  * m.initFromData(train, 1L);                       // fluctuation-driven init, ν from the data
- * Rsnn.Pass p = m.forward(x, true, stepSeed);      // p.prediction() [T, B, 2]
- * m.backward(p, gradPrediction, gradSpikes);
+ * Tape tape = Tape.training(stepSeed);
+ * Tensor pred = m.forward(x, tape);                // [T, B, 2]; tape.output(SequenceModel.SPIKES) [T, B, 64]
+ * tape.addGradient(SequenceModel.SPIKES, gradSpikes);
+ * m.backward(gradPrediction, tape);
  * }</pre>
  */
 public final class Rsnn implements NeuroBenchModel {
@@ -261,6 +269,25 @@ public final class Rsnn implements NeuroBenchModel {
         public Pass(Tensor prediction, Tensor spikes, Tensor hiddenMask, RecurrentLifLayer.Tape hiddenTape, LeakyReadout.Tape readoutTape) {
             this(prediction, spikes, hiddenMask, hiddenTape, readoutTape, null);
         }
+    }
+
+    /**
+     * The contract's forward: dropout from {@code tape.seed()} on a training tape (the masks of
+     * {@code forward(x, true, tape.seed())}), none otherwise; the pass is kept when the tape keeps
+     * records (also on {@link Tape#evalWithGrad()}).
+     */
+    @Override
+    public Tensor forward(Tensor x, Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("Rsnn.forward: tape must not be null");
+        return SequenceModel.onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L, tape.keeps()), tape);
+    }
+
+    /** Pops this model's pass and back-propagates {@code gradOut} plus the gradient of {@link SequenceModel#SPIKES}; returns null. */
+    @Override
+    public Tensor backward(Tensor gradOut, Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("Rsnn.backward: tape must not be null");
+        backward(tape.pop(Pass.class), gradOut, tape.gradient(SPIKES));
+        return null;
     }
 
     @Override

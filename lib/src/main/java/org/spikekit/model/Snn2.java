@@ -32,8 +32,9 @@ import org.spikekit.neuron.Surrogate;
  *
  * <p>Parameters, PyTorch names and layouts: {@code fc1.weight [hidden, in]},
  * {@code fc_out.weight [outputs, hidden]}, initialised like {@code nn.Linear} (U(±1/√fan-in), seeded).
- * β and θ are fixed (snnTorch buffers). Dropout masks come from the seed passed to
- * {@link #forward}. The matrix products run on the backend; the neuron scans on host arrays.
+ * β and θ are fixed (snnTorch buffers). Dropout masks come from the seed of the training tape
+ * ({@link #forward(Tensor, org.spikekit.core.Tape)}; the same masks as the pass-level
+ * {@link #forward(Tensor, boolean, long)} with that seed). The matrix products run on the backend; the neuron scans on host arrays.
  *
  * <p>Footprint ({@link #describe}): NeuroBench counts parameters and buffers. The published SNN2
  * footprint is 19,648 B (Indy) / 38,848 B (Loco) = 4 B × 4,900 / 9,700 weights + 48 B. The 48 B
@@ -149,6 +150,25 @@ public final class Snn2 implements NeuroBenchModel {
      */
     public record Pass(Tensor prediction, Tensor spikes, Tensor outputSpikes, Tensor dropoutMask, Tape tape)
             implements SequenceModel.Pass {}
+
+    /**
+     * The kit's autograd contract ({@link SequenceModel}): dropout from {@code tape.seed()} on a training
+     * tape (the masks of {@code forward(x, true, tape.seed())}), none otherwise; the pass is pushed when the
+     * tape keeps records (also on {@link org.spikekit.core.Tape#evalWithGrad()}).
+     */
+    @Override
+    public Tensor forward(Tensor x, org.spikekit.core.Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("Snn2.forward: tape must not be null");
+        return SequenceModel.onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L, tape.keeps()), tape);
+    }
+
+    /** Pops this model's pass and back-propagates {@code gradOut} plus the gradient of {@link SequenceModel#SPIKES}; returns null. */
+    @Override
+    public Tensor backward(Tensor gradOut, org.spikekit.core.Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("Snn2.backward: tape must not be null");
+        backward(tape.pop(Pass.class), gradOut, tape.gradient(SPIKES), false);
+        return null;
+    }
 
     @Override
     public Pass forward(Tensor x, boolean training, long seed) { return forward(x, training, seed, training); }

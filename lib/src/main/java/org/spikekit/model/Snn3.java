@@ -241,6 +241,26 @@ public final class Snn3 implements NeuroBenchModel {
         @Override public Tensor spikes() { return null; }
     }
 
+    /**
+     * The kit's autograd contract ({@link SequenceModel}): dropout from {@code tape.seed()} on a training
+     * tape (the masks of {@code forward(x, true, tape.seed())}), none otherwise; the pass is pushed when the
+     * tape keeps records (also on {@link org.spikekit.core.Tape#evalWithGrad()}). SNN3 publishes no
+     * {@link SequenceModel#SPIKES}: it has no per-step hidden spike sequence.
+     */
+    @Override
+    public Tensor forward(Tensor x, org.spikekit.core.Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("Snn3.forward: tape must not be null");
+        return SequenceModel.onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L, tape.keeps()), tape);
+    }
+
+    /** Pops this model's pass and back-propagates {@code gradOut} plus the gradient of {@link SequenceModel#SPIKES}; returns null. */
+    @Override
+    public Tensor backward(Tensor gradOut, org.spikekit.core.Tape tape) {
+        if (tape == null) throw new IllegalArgumentException("Snn3.backward: tape must not be null");
+        backward(tape.pop(Pass.class), gradOut, tape.gradient(SPIKES), false);
+        return null;
+    }
+
     @Override
     public Pass forward(Tensor x, boolean training, long seed) { return forward(x, training, seed, training); }
 

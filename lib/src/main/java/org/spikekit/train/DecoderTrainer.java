@@ -40,6 +40,11 @@ import org.spikekit.core.Tape;
  * before epochs 0, 25, 50, … only, so the untrained model is a candidate, the final weights never
  * are, and a run of 25 epochs or fewer returns its initialisation.
  *
+ * <p>The decoder runs through the kit's autograd contract ({@link WindowDecoder} is a
+ * {@link org.spikekit.core.Differentiable}): per batch {@code forward(batch, Tape.training(seed))}, the
+ * smoothing on the same tape, then both backward passes; a backward that leaves records on the tape
+ * is refused. Evaluation runs on {@link Tape#inference()}.
+ *
  * <p>A recipe over the kit's one loop ({@link Fit}): the loss is the smoothed weighted MSE, the
  * optimiser LAMB over the chosen parameters, the schedule {@link ConstantThenCosine}, the selection
  * rule the {@link Cadence}'s; checkpoints and the progress lines are loop hooks.
@@ -271,7 +276,13 @@ public final class DecoderTrainer {
             double l = Losses.weightedMse(sm, be.fromHost(batch.target(), sm.shape()), batch.weight(), g);
             return new Fit.Step() {
                 @Override public double loss() { return l; }
-                @Override public void backward() { m.backward(smooth.backward(g, tape), tape); }
+                @Override public void backward() {
+                    m.backward(smooth.backward(g, tape), tape);
+                    if (tape.pending() != 0) {
+                        throw new IllegalStateException("DecoderTrainer: " + m.kind() + ".backward left " + tape.pending()
+                                + " record(s) on the tape (its forward and backward must push and pop the same records)");
+                    }
+                }
             };
         };
         // kit: after every evalEvery-th epoch and after the last; released: at the start of epoch

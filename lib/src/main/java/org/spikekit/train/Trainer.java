@@ -12,6 +12,7 @@ import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.Tensor;
 import org.spikekit.core.Losses;
 import org.spikekit.core.SequenceModel;
+import org.spikekit.core.Tape;
 import org.spikekit.metrics.R2;
 
 /**
@@ -21,6 +22,12 @@ import org.spikekit.metrics.R2;
  * epoch. Deterministic for a seed: each epoch's permutation and each batch's dropout masks are
  * pure functions of {@code (seed, epoch, batch)} (see {@link Run}), so a run saved to a
  * {@link Checkpoint} and resumed on a fresh model continues bit-identically.
+ *
+ * <p>The model runs through the kit's autograd contract ({@link SequenceModel}, a
+ * {@link org.spikekit.core.Differentiable}): each batch is {@code model.forward(x, Tape.training(seed))},
+ * the regularisers read the published hidden spikes ({@link SequenceModel#SPIKES}) and hand their
+ * gradient back with {@link Tape#addGradient}, then {@code model.backward(dPrediction, tape)};
+ * evaluation runs on {@link Tape#inference()}.
  *
  * <p>Stages of the RSNN recipe: {@link Config#rsnnPretrain} (100 epochs on a cosine of T_max 200, so
  * the rate only reaches the midpoint), {@link Config#rsnnFineTune} (200 epochs, T_max 200, a fresh
@@ -304,27 +311,34 @@ public final class Trainer {
         private Fit.Recipe<SequenceModel, int[], Double> recipe() {
             Fit.Loss<SequenceModel, int[]> loss = (m, idx, seed) -> {
                 SequenceSet.Batch bt = train.batch(be, idx);
-                SequenceModel.Pass pass = m.forward(bt.x(), true, seed);
-                Tensor gp = be.zeros(pass.prediction().shape());
+                Tape tape = Tape.training(seed);
+                Tensor prediction = m.forward(bt.x(), tape);
+                Tensor gp = be.zeros(prediction.shape());
                 int b0 = cfg.burnIn(), scored = train.steps() - b0;
-                Tensor pred = b0 == 0 ? pass.prediction() : pass.prediction().narrow0(b0, scored);
+                Tensor pred = b0 == 0 ? prediction : prediction.narrow0(b0, scored);
                 Tensor target = b0 == 0 ? bt.y() : bt.y().narrow0(b0, scored);
                 double rmse = Losses.rmse(pred, target, b0 == 0 ? gp : gp.narrow0(b0, scored));
                 double reg = 0;
-                Tensor gs = null;
-                if (pass.spikes() != null && (cfg.regularizer().lowerStrength() > 0 || cfg.regularizer().upperStrength() > 0)) {
-                    gs = be.zeros(pass.spikes().shape());
-                    reg = cfg.regularizer().apply(pass.spikes(), gs).total();
+                Tensor spikes = tape.output(SequenceModel.SPIKES);
+                if (spikes != null && (cfg.regularizer().lowerStrength() > 0 || cfg.regularizer().upperStrength() > 0)) {
+                    Tensor gs = be.zeros(spikes.shape());
+                    reg = cfg.regularizer().apply(spikes, gs).total();
+                    tape.addGradient(SequenceModel.SPIKES, gs);
                 }
                 lastPred = pred;
                 lastTarget = target;
                 lastRmse = rmse;
                 lastReg = reg;
                 double total = rmse + reg;
-                Tensor gSpikes = gs;
                 return new Fit.Step() {
                     @Override public double loss() { return total; }
-                    @Override public void backward() { m.backward(pass, gp, gSpikes); }
+                    @Override public void backward() {
+                        m.backward(gp, tape);
+                        if (tape.pending() != 0) {
+                            throw new IllegalStateException("Trainer: " + m.getClass().getSimpleName() + ".backward left " + tape.pending()
+                                    + " record(s) on the tape (its forward and backward must push and pop the same records)");
+                        }
+                    }
                 };
             };
             Fit.Selection<SequenceModel, Double> valR2 = val == null ? null
@@ -484,7 +498,7 @@ public final class Trainer {
             int[] idx = new int[n];
             for (int i = 0; i < n; i++) idx[i] = start + i;
             SequenceSet.Batch bt = set.batch(be, idx);
-            Tensor pred = model.forward(bt.x(), false, 0L).prediction();
+            Tensor pred = model.forward(bt.x(), Tape.inference());
             Tensor y = bt.y();
             if (burnIn > 0) {
                 pred = pred.narrow0(burnIn, set.steps() - burnIn);

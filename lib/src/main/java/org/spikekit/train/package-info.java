@@ -5,24 +5,34 @@
  * checkpoints, float16 export ({@code Half}), interrupts and epoch logs.
  *
  * <h2>One model contract</h2>
- * A model trained by gradient is a {@link org.spikekit.core.Module} (its {@code parameters()}, each
- * holding value and gradient) whose training forward pass returns a pass object that can
- * back-propagate into those gradients. The loop sees that pass through one interface,
- * {@link org.spikekit.train.Fit.Step} ({@code loss()}, {@code backward()}), made by the recipe's
- * {@link org.spikekit.train.Fit.Loss} from the model's own forward. The model families keep their
- * forward/backward signatures (each has fused kernels with their own backward), and the recipe's
- * loss is the adapter:
+ * Every model trained by gradient implements the kit's one autograd contract,
+ * {@link org.spikekit.core.Differentiable}: {@code forward(input, tape)} runs the model on a
+ * {@link org.spikekit.core.Tape} (training: dropout live, masks from the tape's seed; records kept
+ * for backward), {@code backward(dOut, tape)} pops the records, adds the parameter gradients and
+ * returns dL/d(input) or null. Side outputs a loss reads besides the output (the hidden spikes of an
+ * activity regulariser) are published on the tape, and their gradients handed back to it before
+ * backward. The loop sees a pass through {@link org.spikekit.train.Fit.Step} ({@code loss()},
+ * {@code backward()}), which a recipe's {@link org.spikekit.train.Fit.Loss} builds from the
+ * contract. Models with fused kernels push their own pass object as their record, so the arithmetic
+ * is that of their kernels. How each family implements it:
  * <ul>
- *   <li>{@code core.SequenceModel} (Rsnn, Snn2, Snn3, HalfRsnn, …): {@code forward(x, training, seed)}
- *       → {@code Pass}; {@code backward(pass, dPrediction, dSpikes)} — adapted by {@link org.spikekit.train.Trainer};</li>
+ *   <li>{@code core.SequenceModel} (Rsnn with a LIF or ALIF hidden layer, Snn2, Snn3; trained by
+ *       {@link org.spikekit.train.Trainer}, hence {@link org.spikekit.train.FineTune} and
+ *       {@link org.spikekit.train.Pruning}): {@code forward(x, tape)} → prediction {@code [T, B, outputs]},
+ *       the model's {@code Pass} as the record, the hidden spikes published as
+ *       {@code SequenceModel.SPIKES}; {@code backward(dPrediction, tape)} adds the regulariser's
+ *       {@code tape.gradient(SPIKES)} and returns null. {@code Tape.evalWithGrad()} runs without
+ *       dropout and keeps the record; the float16 view {@code HalfRsnn} is inference only;</li>
  *   <li>{@code model.WindowDecoder} (Spikachu and the MLP/RNN/GRU/LSTM baselines, built from
- *       {@code nn.Layer}s): {@code forward(batch, tape)} records onto a {@code core.Tape};
- *       {@code backward(dOut, tape)} — adapted by {@link org.spikekit.train.DecoderTrainer};</li>
- *   <li>{@code model.AlifNet} (Blocks supervised): {@code forward(x, true)} → {@code Pass};
- *       {@code backward(pass, dLogits)} — adapted by {@link org.spikekit.train.AlifNetTrainer};</li>
- *   <li>{@code model.EphysNeurons} (Blocks e-phys): {@code forward(x, true)} → {@code Pass};
- *       {@code backward(pass, dSpikes)} — adapted by {@link org.spikekit.train.EphysFitter}.</li>
+ *       {@code nn.Layer}s, each a {@code Differentiable}): {@code forward(batch, tape)} → prediction,
+ *       one record per layer; {@code backward(dPrediction, tape)} returns null (a batch record takes no
+ *       gradient) — trained by {@link org.spikekit.train.DecoderTrainer};</li>
+ *   <li>{@code model.AlifNet} (logits) and {@code model.EphysNeurons} (spikes) — trained by
+ *       {@link org.spikekit.train.AlifNetTrainer} and {@link org.spikekit.train.EphysFitter}.</li>
  * </ul>
+ * Below the contract the RSNN family keeps its pass-level methods ({@code forward(x, training, seed)}
+ * → {@code Pass}, {@code backward(pass, dPrediction, dSpikes)}) for the kernels' tests, the benchmarks
+ * and the NeuroBench workload, which need the pass object itself.
  *
  * <h2>One loop and its recipe</h2>
  * {@link org.spikekit.train.Fit#fit Fit.fit(model, data, recipe, hooks) → Fit.Result}. A
