@@ -76,10 +76,17 @@ public final class Tape {
         Object o = stack.poll();
         if (o == null) throw new IllegalStateException("backward: tape is empty, expected a " + type.getSimpleName() + " record (more backward than forward calls?)");
         if (!type.isInstance(o)) {
-            throw new IllegalStateException("backward: expected a " + type.getSimpleName() + " record on the tape, found "
-                    + o.getClass().getSimpleName() + " (backward calls out of order?)");
+            throw new IllegalStateException("backward: expected a " + label(type) + " record on the tape, found "
+                    + label(o.getClass()) + " (backward calls out of order?)");
         }
         return type.cast(o);
+    }
+
+    /** A record type's name with its enclosing classes ({@code Rsnn.Pass}, not just {@code Pass}). */
+    private static String label(Class<?> c) {
+        if (c.isArray()) return c.getSimpleName();
+        String n = c.getName();
+        return n.substring(n.lastIndexOf('.') + 1).replace('$', '.');
     }
 
     /** Records still on the tape (0 after a complete backward pass). */

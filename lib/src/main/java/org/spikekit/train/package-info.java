@@ -27,12 +27,23 @@
  *       {@code nn.Layer}s, each a {@code Differentiable}): {@code forward(batch, tape)} → prediction,
  *       one record per layer; {@code backward(dPrediction, tape)} returns null (a batch record takes no
  *       gradient) — trained by {@link org.spikekit.train.DecoderTrainer};</li>
- *   <li>{@code model.AlifNet} (logits) and {@code model.EphysNeurons} (spikes) — trained by
- *       {@link org.spikekit.train.AlifNetTrainer} and {@link org.spikekit.train.EphysFitter}.</li>
+ *   <li>{@code model.AlifNet} (Blocks supervised) and {@code model.EphysNeurons} (Blocks e-phys),
+ *       over their fused ALIF kernels: AlifNet's {@code forward(x [T, B, inputs], tape)} → logits
+ *       {@code [B, classes]}, the last hidden layer's spikes published as {@code AlifNet.SPIKES};
+ *       EphysNeurons' {@code forward(x [T, rows, cells], tape)} → spikes {@code [T, rows, cells]}. Both
+ *       push their {@code Pass} (with the kernels' tapes) only when the tape keeps; neither has dropout,
+ *       so every tape mode computes the same numbers. {@code backward(dOut, tape)} adds the parameter
+ *       gradients (AlifNet also those of a gradient handed back for {@code SPIKES}, a loss on the
+ *       spikes as the Blocks reference set uses) and returns null; {@code AlifNet.backward(dLogits,
+ *       tape, true)} also returns dL/dx (one more gemm) — trained by
+ *       {@link org.spikekit.train.AlifNetTrainer} (cross-entropy on the logits) and
+ *       {@link org.spikekit.train.EphysFitter} (van Rossum loss on the spikes).</li>
  * </ul>
  * Below the contract the RSNN family keeps its pass-level methods ({@code forward(x, training, seed)}
  * → {@code Pass}, {@code backward(pass, dPrediction, dSpikes)}) for the kernels' tests, the benchmarks
- * and the NeuroBench workload, which need the pass object itself.
+ * and the NeuroBench workload, which need the pass object itself; AlifNet and EphysNeurons keep theirs
+ * ({@code forward(x, keepTape)}, {@code backward(pass, …)}, {@code AlifNet.backwardHidden}) for code
+ * that reads the kernels' tapes (the Blocks golden parity test). The trainers use only the contract.
  *
  * <h2>One loop and its recipe</h2>
  * {@link org.spikekit.train.Fit#fit Fit.fit(model, data, recipe, hooks) → Fit.Result}. A

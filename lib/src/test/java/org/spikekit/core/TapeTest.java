@@ -44,7 +44,15 @@ class TapeTest {
         assertEquals(7, tape.pop(Integer.class));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> tape.pop(Integer.class));
         assertTrue(e.getMessage().contains("Integer") && e.getMessage().contains("String"), e.getMessage());
+        Tape t2 = Tape.training(1);
+        t2.push(new Object[0]);
+        IllegalStateException e2 = assertThrows(IllegalStateException.class, () -> t2.pop(Nested.Rec.class));
+        assertTrue(e2.getMessage().contains("TapeTest.Nested.Rec"), e2.getMessage());
         assertEquals(0, tape.pending());
         assertThrows(IllegalStateException.class, () -> Tape.inference().pop(Object.class));
+    }
+
+    static final class Nested {
+        record Rec() {}
     }
 }
