@@ -180,6 +180,70 @@ final class AlifDual {
         return new Run(S, V, TH);
     }
 
+    /** Parameter-name prefixes of hidden layer {@code l} of an {@code AlifNet}. */
+    static String inName(int l) { return l == 0 ? "in" : "h" + l; }
+    static String recName(int l) { return l == 0 ? "rec" : "rec" + l; }
+    static String alifName(int l) { return l == 0 ? "alif" : "alif" + l; }
+
+    /** An {@code AlifNet} run in dual numbers: the last hidden layer's spikes {@code [T, B, H]} and the pooled logits {@code [B, C]}. */
+    record NetRun(D[] spikes, D[] logits) {}
+
+    /**
+     * {@code model.AlifNet}'s forward pass in dual numbers (input projection with bias, the ALIF layers of
+     * its kind, leaky readout with bias, SUM or MAX pooling), from its parameters by name.
+     *
+     * @param v every parameter as dual numbers, by the net's parameter names
+     * @param x input {@code [T, B, in]}
+     */
+    static NetRun net(org.spikekit.model.AlifNet.Config cfg, java.util.Map<String, D[]> v, float[] x, int t, int b, int in, int h, int c) {
+        D[] s = null;
+        for (int l = 0; l < cfg.layers(); l++) {
+            int fan = l == 0 ? in : h;
+            D[] cur = new D[t * b * h];
+            for (int r = 0; r < t * b; r++) {
+                for (int j = 0; j < h; j++) {
+                    D acc = v.get(inName(l) + ".b")[j];
+                    for (int i = 0; i < fan; i++) {
+                        D w = v.get(inName(l) + ".w")[i * h + j];
+                        acc = acc.add(l == 0 ? w.scale(x[r * in + i]) : w.mul(s[r * h + i]));
+                    }
+                    cur[r * h + j] = acc;
+                }
+            }
+            Args a = new Args(t, b, h, cur, cfg.recurrent() ? v.get(recName(l) + ".w") : null,
+                    v.get(alifName(l) + ".betaRaw"), v.get(alifName(l) + ".pRaw"), v.get(alifName(l) + ".bRaw"));   // inside the clamps: identity
+            Run run = cfg.kind() == org.spikekit.model.AlifNet.Kind.BLOCKS ? blocks(a, cfg.alif().arp(), cfg.alif().surrogate())
+                    : standard(a, cfg.alif().arp(), cfg.alif().surrogate());
+            s = run.s();
+        }
+        D[] wo = v.get("out.w"), bo = v.get("out.betaRaw"), ob = v.get("out.b");
+        D[] y = new D[t * b * c];
+        for (int k = 0; k < t; k++) {
+            for (int r = 0; r < b; r++) {
+                for (int o = 0; o < c; o++) {
+                    D acc = (k > 0 ? bo[o].mul(y[((k - 1) * b + r) * c + o]) : D.ZERO).add(ob[o]);   // readout bias
+                    for (int j = 0; j < h; j++) acc = acc.add(s[(k * b + r) * h + j].mul(wo[j * c + o]));
+                    y[(k * b + r) * c + o] = acc;
+                }
+            }
+        }
+        D[] z = new D[b * c];
+        for (int r = 0; r < b; r++) {
+            for (int o = 0; o < c; o++) {
+                D best;
+                if (cfg.pool() == org.spikekit.model.AlifNet.Pool.SUM) {
+                    best = D.ZERO;
+                    for (int k = 0; k < t; k++) best = best.add(y[(k * b + r) * c + o]);
+                } else {
+                    best = y[r * c + o];
+                    for (int k = 1; k < t; k++) if (y[(k * b + r) * c + o].v() > best.v()) best = y[(k * b + r) * c + o];
+                }
+                z[r * c + o] = best;
+            }
+        }
+        return new NetRun(s, z);
+    }
+
     private static D[] fill(int n, D v) {
         D[] a = new D[n];
         java.util.Arrays.fill(a, v);

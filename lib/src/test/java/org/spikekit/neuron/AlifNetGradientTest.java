@@ -32,9 +32,9 @@ class AlifNetGradientTest {
 
     Net build(AlifNet.Kind kind, int arp, boolean recurrent, AlifNet.Pool pool) { return build(kind, arp, recurrent, pool, 1); }
 
-    static String in(int l) { return l == 0 ? "in" : "h" + l; }
-    static String rec(int l) { return l == 0 ? "rec" : "rec" + l; }
-    static String alif(int l) { return l == 0 ? "alif" : "alif" + l; }
+    static String in(int l) { return AlifDual.inName(l); }
+    static String rec(int l) { return AlifDual.recName(l); }
+    static String alif(int l) { return AlifDual.alifName(l); }
 
     Net build(AlifNet.Kind kind, int arp, boolean recurrent, AlifNet.Pool pool, int layers) {
         AlifNet.Config cfg = new AlifNet.Config(IN, H, C, recurrent, kind, AlifParams.paper(arp), 0.85f, 0.9f, 0.6f, 0.8f, pool, layers);
@@ -85,51 +85,10 @@ class AlifNetGradientTest {
             for (int i = 0; i < d.length; i++) dd[i] = new AlifDual.D(d[i], p.name().equals(seeded) && i == elem ? 1 : 0);
             v.put(p.name(), dd);
         }
-        AlifDual.D[] s = null;
-        for (int l = 0; l < cfg.layers(); l++) {
-            int fan = l == 0 ? IN : H;
-            AlifDual.D[] cur = new AlifDual.D[T * B * H];
-            for (int r = 0; r < T * B; r++) {
-                for (int j = 0; j < H; j++) {
-                    AlifDual.D acc = v.get(in(l) + ".b")[j];
-                    for (int i = 0; i < fan; i++) {
-                        AlifDual.D w = v.get(in(l) + ".w")[i * H + j];
-                        acc = acc.add(l == 0 ? w.scale(n.x()[r * IN + i]) : w.mul(s[r * H + i]));
-                    }
-                    cur[r * H + j] = acc;
-                }
-            }
-            AlifDual.D[] beta = v.get(alif(l) + ".betaRaw"), p = v.get(alif(l) + ".pRaw"), bb = v.get(alif(l) + ".bRaw");   // inside the clamps: identity
-            AlifDual.Args a = new AlifDual.Args(T, B, H, cur, cfg.recurrent() ? v.get(rec(l) + ".w") : null, beta, p, bb);
-            AlifDual.Run run = cfg.kind() == AlifNet.Kind.BLOCKS ? AlifDual.blocks(a, cfg.alif().arp(), cfg.alif().surrogate())
-                    : AlifDual.standard(a, cfg.alif().arp(), cfg.alif().surrogate());
-            s = run.s();
-        }
-        AlifDual.D[] wo = v.get("out.w"), bo = v.get("out.betaRaw"), ob = v.get("out.b");
-        AlifDual.D[] y = new AlifDual.D[T * B * C];
-        for (int k = 0; k < T; k++) {
-            for (int r = 0; r < B; r++) {
-                for (int o = 0; o < C; o++) {
-                    AlifDual.D acc = (k > 0 ? bo[o].mul(y[((k - 1) * B + r) * C + o]) : AlifDual.D.ZERO).add(ob[o]);   // readout bias
-                    for (int j = 0; j < H; j++) acc = acc.add(s[(k * B + r) * H + j].mul(wo[j * C + o]));
-                    y[(k * B + r) * C + o] = acc;
-                }
-            }
-        }
+        AlifDual.NetRun run = AlifDual.net(cfg, v, n.x(), T, B, IN, H, C);
         AlifDual.D loss = AlifDual.D.ZERO;
         for (int r = 0; r < B; r++) {
-            AlifDual.D[] z = new AlifDual.D[C];
-            for (int o = 0; o < C; o++) {
-                if (cfg.pool() == AlifNet.Pool.SUM) {
-                    AlifDual.D acc = AlifDual.D.ZERO;
-                    for (int k = 0; k < T; k++) acc = acc.add(y[(k * B + r) * C + o]);
-                    z[o] = acc;
-                } else {
-                    AlifDual.D best = y[r * C + o];
-                    for (int k = 1; k < T; k++) if (y[(k * B + r) * C + o].v() > best.v()) best = y[(k * B + r) * C + o];
-                    z[o] = best;
-                }
-            }
+            AlifDual.D[] z = java.util.Arrays.copyOfRange(run.logits(), r * C, (r + 1) * C);
             double mx = Double.NEGATIVE_INFINITY, se = 0;
             for (AlifDual.D zi : z) mx = Math.max(mx, zi.v());
             for (AlifDual.D zi : z) se += Math.exp(zi.v() - mx);

@@ -107,9 +107,9 @@ class DifferentiableBlocksContractTest {
 
     // ------------------------------------------------------------------ AlifNet
 
-    static String in(int l) { return l == 0 ? "in" : "h" + l; }
-    static String rec(int l) { return l == 0 ? "rec" : "rec" + l; }
-    static String alif(int l) { return l == 0 ? "alif" : "alif" + l; }
+    static String in(int l) { return AlifDual.inName(l); }
+    static String rec(int l) { return AlifDual.recName(l); }
+    static String alif(int l) { return AlifDual.alifName(l); }
 
     record Case(AlifNet net, Tensor x, float[] xs, float[] gOut, float[] gSpikes) {}
 
@@ -318,52 +318,11 @@ class DifferentiableBlocksContractTest {
             for (int i = 0; i < d.length; i++) dd[i] = new AlifDual.D(d[i], p.name().equals(seeded) && i == elem ? 1 : 0);
             v.put(p.name(), dd);
         }
-        AlifDual.D[] s = null;
-        for (int l = 0; l < cfg.layers(); l++) {
-            int fan = l == 0 ? IN : H;
-            AlifDual.D[] cur = new AlifDual.D[T * B * H];
-            for (int r = 0; r < T * B; r++) {
-                for (int j = 0; j < H; j++) {
-                    AlifDual.D acc = v.get(in(l) + ".b")[j];
-                    for (int i = 0; i < fan; i++) {
-                        AlifDual.D w = v.get(in(l) + ".w")[i * H + j];
-                        acc = acc.add(l == 0 ? w.scale(c.xs()[r * IN + i]) : w.mul(s[r * H + i]));
-                    }
-                    cur[r * H + j] = acc;
-                }
-            }
-            AlifDual.Args a = new AlifDual.Args(T, B, H, cur, cfg.recurrent() ? v.get(rec(l) + ".w") : null,
-                    v.get(alif(l) + ".betaRaw"), v.get(alif(l) + ".pRaw"), v.get(alif(l) + ".bRaw"));   // inside the clamps: identity
-            AlifDual.Run run = cfg.kind() == AlifNet.Kind.BLOCKS ? AlifDual.blocks(a, cfg.alif().arp(), cfg.alif().surrogate())
-                    : AlifDual.standard(a, cfg.alif().arp(), cfg.alif().surrogate());
-            s = run.s();
-        }
+        AlifDual.NetRun run = AlifDual.net(cfg, v, c.xs(), T, B, IN, H, C);
         AlifDual.D loss = AlifDual.D.ZERO;
+        AlifDual.D[] s = run.spikes();
         for (int i = 0; i < s.length; i++) loss = loss.add(s[i].scale(c.gSpikes()[i]));
-        AlifDual.D[] wo = v.get("out.w"), bo = v.get("out.betaRaw"), ob = v.get("out.b");
-        AlifDual.D[] y = new AlifDual.D[T * B * C];
-        for (int k = 0; k < T; k++) {
-            for (int r = 0; r < B; r++) {
-                for (int o = 0; o < C; o++) {
-                    AlifDual.D acc = (k > 0 ? bo[o].mul(y[((k - 1) * B + r) * C + o]) : AlifDual.D.ZERO).add(ob[o]);
-                    for (int j = 0; j < H; j++) acc = acc.add(s[(k * B + r) * H + j].mul(wo[j * C + o]));
-                    y[(k * B + r) * C + o] = acc;
-                }
-            }
-        }
-        for (int r = 0; r < B; r++) {
-            for (int o = 0; o < C; o++) {
-                AlifDual.D z;
-                if (cfg.pool() == AlifNet.Pool.SUM) {
-                    z = AlifDual.D.ZERO;
-                    for (int k = 0; k < T; k++) z = z.add(y[(k * B + r) * C + o]);
-                } else {
-                    z = y[r * C + o];
-                    for (int k = 1; k < T; k++) if (y[(k * B + r) * C + o].v() > z.v()) z = y[(k * B + r) * C + o];
-                }
-                loss = loss.add(z.scale(c.gOut()[r * C + o]));
-            }
-        }
+        for (int i = 0; i < B * C; i++) loss = loss.add(run.logits()[i].scale(c.gOut()[i]));
         return loss;
     }
 
