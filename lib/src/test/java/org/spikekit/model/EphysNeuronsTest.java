@@ -18,7 +18,7 @@ import org.spikekit.neuron.AlifParams;
 import org.spikekit.neuron.AlifTape;
 import org.spikekit.train.EphysFitter;
 
-class EphysNeuronsTest {
+public class EphysNeuronsTest {
     final Backend be = new CpuBackend();
 
     /** A smooth kernel S = σ(β·X + p − b) so the whole loss is differentiable and finite differences apply. */
@@ -54,7 +54,8 @@ class EphysNeuronsTest {
         }
     }
 
-    static float[][][] currents(int cells, int rows, int n, long seed) {
+    /** Slowly varying input currents per cell and sweep row (AR(1) noise around 0.012), for fitting tests. */
+    public static float[][][] currents(int cells, int rows, int n, long seed) {
         Random r = new Random(seed);
         float[][][] c = new float[cells][rows][n];
         for (float[][] a : c) for (float[] row : a) {
@@ -67,7 +68,8 @@ class EphysNeuronsTest {
         return c;
     }
 
-    static float[][][] randomSpikes(int cells, int rows, int n, long seed) {
+    /** Random recorded spike trains (1 % of grid steps) per cell and sweep row. */
+    public static float[][][] randomSpikes(int cells, int rows, int n, long seed) {
         Random r = new Random(seed);
         float[][][] s = new float[cells][rows][n];
         for (float[][] a : s) for (float[] row : a) for (int i = 0; i < n; i++) row[i] = r.nextFloat() < 0.01f ? 1f : 0f;

@@ -328,25 +328,9 @@ class DifferentiableBlocksContractTest {
 
     // ------------------------------------------------------------------ EphysNeurons
 
-    static float[][][] currents(int cells, int rows, int n, long seed) {
-        Random r = new Random(seed);
-        float[][][] c = new float[cells][rows][n];
-        for (float[][] a : c) for (float[] row : a) {
-            double lp = 0;
-            for (int i = 0; i < n; i++) {
-                lp = 0.98 * lp + 0.2 * r.nextGaussian();
-                row[i] = (float) (0.012 + 0.01 * lp);
-            }
-        }
-        return c;
-    }
+    static float[][][] currents(int cells, int rows, int n, long seed) { return org.spikekit.model.EphysNeuronsTest.currents(cells, rows, n, seed); }
 
-    static float[][][] randomSpikes(int cells, int rows, int n, long seed) {
-        Random r = new Random(seed);
-        float[][][] s = new float[cells][rows][n];
-        for (float[][] a : s) for (float[] row : a) for (int i = 0; i < n; i++) row[i] = r.nextFloat() < 0.01f ? 1f : 0f;
-        return s;
-    }
+    static float[][][] randomSpikes(int cells, int rows, int n, long seed) { return org.spikekit.model.EphysNeuronsTest.randomSpikes(cells, rows, n, seed); }
 
     EphysNeurons.Config ephysConfig(AlifNet.Kind kind, int ds, int sub) {
         return sub == 2 ? EphysNeurons.Config.paperFine(2, kind, 2) : EphysNeurons.Config.paper(2, kind, ds, 2);
