@@ -73,6 +73,8 @@ public final class AlifNet implements Differentiable<Tensor> {
      * @param b0 initial raw b (paper 1.8; the clamp makes it 1)
      * @param betaOut0 initial readout decay (paper: τ 20 ms)
      * @param pool how logits are taken from the readout trace
+     * @param layers number of stacked hidden ALIF layers of {@code hidden} neurons each, ≥ 1 (paper 2;
+     *     the constructor without it makes 1)
      */
     public record Config(int inputs, int hidden, int classes, boolean recurrent, Kind kind, AlifParams alif,
                          float beta0, float p0, float b0, float betaOut0, Pool pool, int layers) {

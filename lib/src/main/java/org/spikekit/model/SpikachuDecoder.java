@@ -28,6 +28,9 @@ public final class SpikachuDecoder implements WindowDecoder {
     /**
      * The homogenizer and core configurations (the homogenizer's channels feed the core).
      *
+     * @param homogenizer the homogenizer, which maps each session's units to a common set of channels
+     *     ({@code homogenizer.channels()} must equal {@code core.channels()})
+     * @param core the spiking core that decodes the homogenized channels
      * @param trainUnitEmbeddings whether the unit embeddings are trainable (kit default). The
      *     released code never trains them: its unit tokenizer calls POYO's
      *     {@code InfiniteVocabEmbedding.extend_vocab} for every tokenised sample (IoannisAsmanis/spikachu

@@ -53,6 +53,7 @@ public final class BlocksEphys {
      * @param arpMs refractory period of the main comparison (paper 2 ms)
      * @param arpSweepMs refractory periods of the ARP panel (Blocks, dt 0.1 ms)
      * @param dsSweep time steps of the DT panel, in 0.1-ms samples (Blocks, ARP {@code arpMs})
+     * @param fit the fitter's settings (paper: {@link EphysFitter.Settings#paper()})
      * @param sigma ETV smoothing σ in samples (paper figures: 150)
      */
     public record Setup(int cells, double arpMs, List<Double> arpSweepMs, List<Integer> dsSweep, EphysFitter.Settings fit, double sigma) {

@@ -108,11 +108,17 @@ public final class BlocksSupervised {
     }
 
     /**
+     * @param dataset {@code shd} or {@code nmnist}
      * @param dtMs time step; {@code steps} bins of it are fed to the network
+     * @param steps time steps per sample fed to the network (paper: SHD 600 at 2 ms = 1.2 s, N-MNIST 400 at 1 ms)
+     * @param hidden ALIF neurons per hidden layer (paper 256)
+     * @param layers hidden ALIF layers, ≥ 1 (paper 2)
+     * @param recurrent whether the hidden layers have recurrent weights (paper: yes)
      * @param fold N-MNIST only: fold the two polarities into 1156 inputs (the Blocks code's unit mod 1156)
      * @param binary frames hold 1 per (unit, step) bin with any event instead of the event count
      *               (the authors' frames are counts; binary is the option)
      * @param arpReading how {@code --abs_refac} values become steps (default {@link ArpReading#RELEASED_MS_TO_STEPS})
+     * @param training the optimiser settings (paper: Adam, see {@link AlifNetTrainer.Settings#paper})
      */
     public record Setup(String dataset, double dtMs, int steps, int hidden, int layers, boolean recurrent, boolean fold, boolean binary,
                         ArpReading arpReading, AlifNetTrainer.Settings training) {

@@ -85,9 +85,16 @@ public final class RsnnPaper {
     /**
      * How much of the recipe runs.
      *
+     * @param mode           the run mode {@link #of} made these settings for; recorded with them, while
+     *                       the run mode of the {@link RsnnPaper} that runs them picks the data, the run
+     *                       folders and the {@code mode} written into every run's recipe
      * @param seeds          training seeds
-     * @param pretrain       pretraining epochs (0: none) and its cosine T_max
-     * @param finetune       fine-tuning (or, for the baselines, training) epochs and T_max
+     * @param pretrain       pretraining epochs (0: none)
+     * @param pretrainTMax   T_max of the pretraining's cosine learning-rate schedule, in epochs
+     *                       (paper 200; 0: = {@code pretrain}, as {@link Trainer.Config#cosineTMax})
+     * @param finetune       fine-tuning (or, for the baselines, training) epochs
+     * @param finetuneTMax   T_max of the fine-tuning (training) cosine schedule, in epochs (paper 200;
+     *                       0: = {@code finetune})
      * @param pruneEpochs    retraining epochs per pruning trial (0: no pruning)
      * @param fp16           export and evaluate in float16
      * @param batchSize      samples per batch

@@ -119,8 +119,10 @@ public final class SpikachuPaper {
      * @param singleSessions sessions of the single-session comparison (ids), empty for all
      * @param spikachuEpochs epochs of single-session Spikachu runs
      * @param baselineEpochs epochs of baseline runs
-     * @param spikachuLr / baselineLr LAMB learning rates
-     * @param spikachuBatch / baselineBatch training batch sizes
+     * @param spikachuLr LAMB learning rate of the Spikachu models (recipe 1e-3; quick 6e-3)
+     * @param baselineLr LAMB learning rate of the baseline models (recipe 2e-3; quick 5e-3)
+     * @param spikachuBatch training batch size of the Spikachu models, in windows (full 64, quick 16)
+     * @param baselineBatch training batch size of the baseline models, in windows (full 128, quick 16)
      * @param evalEvery epochs between checkpoint-selection evaluations
      * @param multiEpochs epochs of the multi-subject model
      * @param heldOut session left out of multi-subject training for the few-shot test

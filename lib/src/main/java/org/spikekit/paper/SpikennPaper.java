@@ -86,6 +86,8 @@ public final class SpikennPaper {
     /**
      * How much of the protocol runs.
      *
+     * @param mode the run mode the protocol is sized for: it picks the size of the image data
+     *     loaded (the full data sets or their QUICK stand-ins) and labels every number
      * @param folds          K of the stratified K-fold (paper: 10)
      * @param trainPerClass  training images per class taken from the official training set (0: all)
      * @param testPerClass   test images per class from the official test set (0: all)

@@ -74,8 +74,15 @@ public final class AlifNetTrainer {
     }
 
     /**
+     * @param epochs training epochs, ≥ 1 (paper: SHD 40, N-MNIST 20, see {@code BlocksSupervised})
+     * @param batch samples per Adam step, ≥ 1; also the evaluation batch (paper 64)
+     * @param lr Adam learning rate, positive (paper 1e-3)
+     * @param eps Adam ε, positive (paper 1e-5; β are fixed at 0.9, 0.999, no weight decay)
+     * @param seed seed of the per-epoch shuffling of the training samples into batches
      * @param decayEpoch epoch (0-based) from which the learning rate is multiplied by {@code decay}; -1 for none
      *                   (paper: SHD 15 with ×0.1; N-MNIST none)
+     * @param decay factor the learning rate is multiplied by from {@code decayEpoch} on (unused when
+     *     {@code decayEpoch} is -1; {@link #paper} sets 1)
      */
     public record Settings(int epochs, int batch, float lr, float eps, long seed, int decayEpoch, float decay) {
         public Settings {

@@ -22,7 +22,18 @@ import org.spikekit.core.Parameter;
  */
 public final class Lamb implements Optimizer {
 
-    /** Hyper-parameters; {@link #spikachu(double)} is the recipe's. */
+    /**
+     * Hyper-parameters; {@link #spikachu(double)} is the recipe's.
+     *
+     * @param lr learning rate, positive (the Spikachu recipe: 1e-3 for Spikachu, 2e-3 for the baselines,
+     *     see {@link DecoderTrainer.Config})
+     * @param beta1 decay of the first-moment average m, in [0, 1) (recipe 0.9)
+     * @param beta2 decay of the second-moment average v, in [0, 1) (recipe 0.999)
+     * @param eps ε added to √v in the denominator, positive (recipe 1e-8)
+     * @param weightDecay λ, the decoupled weight decay added to the update as λ·θ, ≥ 0 (recipe 1e-4)
+     * @param debias whether the step is multiplied by the bias correction √(1−β2^t)/(1−β1^t)
+     *     (recipe false: torch_optimizer's default)
+     */
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean debias) {
         public Config {
             if (!(lr > 0)) throw new IllegalArgumentException("Lamb.lr must be > 0, got " + lr);

@@ -23,7 +23,19 @@ public final class SyntheticImages {
     private SyntheticImages() {}
 
     /**
+     * What to generate; {@link #describe()} names every field, and a stand-in file is reused only
+     * when its stored description matches.
+     *
      * @param dataset {@code mnist}, {@code fashion-mnist}, {@code cifar10}, {@code cifar100}
+     * @param height image height in pixels, at least 8 (MNIST / Fashion-MNIST 28, CIFAR 32)
+     * @param width image width in pixels, at least 8 (MNIST / Fashion-MNIST 28, CIFAR 32)
+     * @param channels 1 (grey: shape and stroke only) or 3 (colour: class-dependent hue)
+     * @param classes number of classes, 2..100; labels cycle {@code 0..classes−1}
+     * @param nTrain images in the training part, at least {@code classes} (real sizes: 60000 for the
+     *     MNISTs, 50000 for CIFAR; the standard stand-ins use those in FULL mode, a tenth in QUICK)
+     * @param nTest images in the test part, at least {@code classes} (real: 10000; the standard
+     *     stand-ins use 10000 in FULL mode, 1000 in QUICK)
+     * @param seed root seed of the generator: the same config gives the same bytes
      */
     public record Config(String dataset, int height, int width, int channels, int classes, int nTrain, int nTest, long seed) {
         public Config {

@@ -68,16 +68,50 @@ public final class PerichGenerator {
     private PerichGenerator() {}
 
     /**
-     * Every generator parameter. Times in seconds, positions in cm, rates in Hz.
+     * Every generator parameter. Times in seconds, positions in cm, rates in Hz. The values quoted as
+     * "stand-ins" are those {@link #config} gives every stand-in session (the kit's choices, not
+     * measured on the real data).
      *
      * @param subject subject letter, lower case ({@code c}, {@code j}, {@code m}, {@code t})
      * @param subjectSeed seed of the subject's unit pool (tuning and its drift)
      * @param seed session seed (kinematics, trial outcomes, spike noise)
+     * @param task center-out or random-target reaching (see the class comment)
      * @param date recording date {@code YYYYMMDD}
      * @param day days since the subject's first stand-in session (drives drift)
      * @param durationS recording length
      * @param units number of units recorded
      * @param tStartS time of the first sample
+     * @param targetRadiusCm distance of the 8 center-out targets from the centre, in (0, 10) cm (stand-ins 7)
+     * @param workspaceCm random-target targets are uniform in ±{@code workspaceCm} on both axes, in
+     *     (3, 10) cm (stand-ins 8)
+     * @param abortProb probability of an 'A' (abort) trial (stand-ins 0.08)
+     * @param failProb probability of an 'F' (fail) trial (stand-ins 0.05)
+     * @param incompleteProb probability of an 'I' (incomplete) center-out trial; random-target trials
+     *     have no 'I' (stand-ins 0.02); {@code abortProb + failProb + incompleteProb} ≤ 1
+     * @param slowProb probability that a rewarded trial is made slower than the validity limit
+     *     (stand-ins 0.02)
+     * @param glitchesPerMin one-sample position glitches per minute of recording (stand-ins 0.5)
+     * @param excursionsPerMin about this many out-of-workspace excursions per minute, drawn between
+     *     trials (stand-ins 0.25)
+     * @param poolSize candidate units of the subject's pool, ≥ {@code units} (stand-ins 200)
+     * @param rateHz median baseline rate b of the units, Hz (stand-ins 10; subject t, threshold
+     *     crossings in the real set, 18)
+     * @param rateLogSd s.d. of the log baseline rate across units (stand-ins 0.6)
+     * @param tunedFraction fraction of units tuned to velocity; the rest have m = s = 0 (stand-ins 0.85)
+     * @param depthMin lower end of the uniform cosine-tuning depth m of tuned units (stand-ins 0.4)
+     * @param depthMax upper end of m, ≥ {@code depthMin} (stand-ins 1.0; subject t 0.8)
+     * @param speedGain speed gain s of a tuned unit is uniform in [0, {@code speedGain}) (stand-ins 0.4)
+     * @param vRefCmS reference speed vRef the velocity is divided by in the rate, cm/s (stand-ins 20)
+     * @param leadS mean lead of the velocity a unit's rate reads, within ±0.5 s (stand-ins 0.1)
+     * @param leadSdS s.d. of that lead across units, seconds; each unit's lead is rounded to 10-ms
+     *     samples (stand-ins 0.03)
+     * @param gainDrift amplitude a of the within-session gain g(t) = 1 + a·sin(2πt/P + φ), in [0, 1)
+     *     (P uniform in 60–300 s per unit; stand-ins 0.1)
+     * @param driftPdRadPerDay s.d. of the daily random-walk step of each unit's preferred direction,
+     *     radians (stand-ins 0.02)
+     * @param driftLogRatePerDay s.d. of the daily step of each unit's log baseline rate (stand-ins 0.01)
+     * @param driftPresencePerDay s.d. of the daily step of each candidate's latent presence, which
+     *     starts N(0, 1) and decides which candidates a session records (stand-ins 0.02)
      */
     public record Config(String subject, long subjectSeed, long seed, Task task, String date, int day, double durationS,
                          int units, double tStartS, double targetRadiusCm, double workspaceCm, double abortProb,

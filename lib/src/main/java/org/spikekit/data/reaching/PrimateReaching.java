@@ -47,7 +47,24 @@ import org.spikekit.data.SequenceSet;
 public final class PrimateReaching {
     public static final double SAMPLING_RATE = 0.004;
 
-    /** NeuroBench constructor arguments (split_num fixed at 1, num_steps at 1). */
+    /**
+     * NeuroBench constructor arguments (split_num fixed at 1, num_steps at 1); the steps they enter
+     * are listed in the class comment.
+     *
+     * @param binWidth width of the spike-count window in seconds, ≥ 0.004 (NeuroBench default 0.028;
+     *     the benchmarks and the RSNN paper 0.004); round-half-even(binWidth / 0.004) 4-ms bins are summed
+     * @param stride step between the sample indices taken from each segment, in seconds, ≥ 0.004
+     *     (int(stride / 0.004) samples; default 0.004, every sample)
+     * @param trainRatio fraction of the segments (in time order) for training, in [0, 1]; the rest is
+     *     halved into validation and test (NeuroBench default 0.8; the benchmarks and the RSNN paper 0.5)
+     * @param biologicalDelay d, in 4-ms samples, ≥ 0: sample i is paired with the velocity at i + d
+     *     (default 0)
+     * @param spikeSorting one feature per (channel, unit slot) instead of one per channel (default false)
+     * @param removeSegmentsInactive skip segments of {@code maxSegmentLength} samples or longer
+     *     (default false)
+     * @param maxSegmentLength the segment length, in 4-ms samples, from which {@code removeSegmentsInactive}
+     *     skips a segment, ≥ 0 (0: none skipped; default 2000)
+     */
     public record Options(double binWidth, double stride, double trainRatio, int biologicalDelay,
                           boolean spikeSorting, boolean removeSegmentsInactive, int maxSegmentLength) {
         public Options {

@@ -70,7 +70,65 @@ public final class ReachGenerator {
             "loco_20170210_03", "loco_20170215_02", "loco_20170301_05");
 
     /**
-     * Every generator parameter. Times in seconds, positions in mm, rates in Hz.
+     * Every generator parameter. Times in seconds, positions in mm, rates in Hz. The values quoted as
+     * "indy-like" are {@link #indyLike()}'s, which every NeuroBench stand-in session starts from (the
+     * kit's choices for a plausible stand-in, not fitted to the real data); {@link #locoLike()}
+     * differs only in monkey, monkey seed and channels.
+     *
+     * @param monkey lower-case monkey name ({@code indy}, {@code loco}); part of the stored description
+     * @param monkeySeed seed of the monkey's units (tuning and its drift), shared by its sessions
+     * @param seed session seed (kinematics, finger height and spike noise); a named NeuroBench session
+     *     uses the FNV-1a hash of its name
+     * @param day recording day, ≥ 0: days since the monkey's first session (drives the drift)
+     * @param durationS recording length, ≥ 1 s (indy-like 120; {@link Mode} QUICK 120, FULL 600)
+     * @param tStartS time of the first sample, ≥ 0.01 s so that empty cells stored as [0, 0] fall
+     *     before the first bin (indy-like 5)
+     * @param m1Channels M1 channels, 0..999 (indy-like 96)
+     * @param s1Channels S1 channels, 0..999, after the M1 ones (indy-like 0; loco-like 96)
+     * @param gridN targets lie on a {@code gridN × gridN} grid, ≥ 2 (indy-like 8)
+     * @param workspaceMm the grid spans ±{@code workspaceMm} on both axes; also scales the position
+     *     term of the rate (indy-like 80)
+     * @param reactionMeanS mean of the normal reaction time, truncated at 0.1 s (indy-like 0.25)
+     * @param reactionSdS s.d. of the reaction time (indy-like 0.06)
+     * @param pauseProb probability of an extra pause before a reach (indy-like 0.02)
+     * @param pauseMeanS mean of that exponential pause (indy-like 4)
+     * @param movementBaseS movement duration independent of distance (indy-like 0.35)
+     * @param movementPerMmS movement duration added per mm of distance, s/mm (indy-like 0.004)
+     * @param movementJitter relative jitter of the movement duration, in [0, 0.5): the duration is
+     *     multiplied by 1 + {@code movementJitter}·z, z standard normal clamped to ±2 (indy-like 0.1)
+     * @param endpointSdMm s.d. of the landing point around the target on each axis (indy-like 2)
+     * @param holdMeanS the hold after a reach is uniform in [0.5, 1.5)·{@code holdMeanS} (indy-like 0.3)
+     * @param fingerZMm mean hand height; {@code finger_pos} z adds slow 3 mm and 1.5 mm sinusoids
+     *     (periods 37 s and 5.3 s) and is stored in cm (indy-like 30)
+     * @param maxSortedUnits sorted-unit slots 1..{@code maxSortedUnits} a channel may fill, 0..4
+     *     (slot 0 is the hash unit; indy-like 4)
+     * @param sortedUnitProb probability that each of those slots holds a unit (on day 0; presence
+     *     then drifts; indy-like 0.4)
+     * @param deadChannelFraction probability that a channel is silent, all its cells empty (indy-like 0.04)
+     * @param unitRateHz median baseline rate of sorted units (log-normal; indy-like 8)
+     * @param hashRateHz median baseline rate of hash units (indy-like 16)
+     * @param rateLogSd s.d. of the log baseline rate across units (indy-like 0.6)
+     * @param tunedFraction fraction of units tuned to the kinematics; the rest have m = s = q = 0
+     *     (indy-like 0.8)
+     * @param depthMin lower end of the uniform cosine-tuning depth m of tuned units (indy-like 0.3)
+     * @param depthMax upper end of m, ≥ {@code depthMin} (indy-like 1.0)
+     * @param speedGain speed gain s of a tuned unit is uniform in [0, {@code speedGain}) (indy-like 0.3)
+     * @param positionGain position gain q of a tuned unit is uniform in [0, {@code positionGain})
+     *     (indy-like 0.2)
+     * @param hashTuningScale factor on m, s and q of hash units (indy-like 0.4)
+     * @param vRefMmS reference speed vRef the velocity is divided by in the rate, mm/s (indy-like 200)
+     * @param m1LeadS mean lead of the kinematics an M1 unit's rate reads, within ±1 s (indy-like 0.1)
+     * @param s1LeadS the same for S1 units, negative for a lag, within ±1 s (indy-like −0.05)
+     * @param leadSdS s.d. of the lead across units; each unit's lead is rounded to 4-ms samples
+     *     (indy-like 0.03)
+     * @param refractoryS absolute dead time after each spike, in [0, 0.004) s (indy-like 0.0015)
+     * @param gainDrift amplitude a of the within-session gain g(t) = 1 + a·sin(2πt/P + φ), in [0, 1)
+     *     (P uniform in 120–600 s per unit; indy-like 0.15)
+     * @param driftPdRadPerDay s.d. of the daily random-walk step of each unit's preferred direction,
+     *     radians (indy-like 0.02)
+     * @param driftLogRatePerDay s.d. of the daily step of each unit's log baseline rate (indy-like 0.02)
+     * @param driftPresencePerDay s.d. of the daily step of each unit's latent presence, which starts
+     *     N(0, 1) and decides whether a sorted slot holds a unit (indy-like 0.03)
      */
     public record Config(String monkey, long monkeySeed, long seed, int day, double durationS,
                          double tStartS, int m1Channels, int s1Channels,

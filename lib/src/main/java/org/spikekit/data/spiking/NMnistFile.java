@@ -189,6 +189,7 @@ public final class NMnistFile {
     /**
      * Settings of the simulated recording.
      *
+     * @param seed seed of the simulation; each recording's generator is seeded by {@code (seed, sample)}
      * @param saccadeMs duration of each of the three saccades (real: ~100 ms)
      * @param amplitude saccade displacement in pixels
      * @param contrast log-intensity change that triggers an event

@@ -259,6 +259,8 @@ public final class ShdFile {
     /**
      * Settings of the spoken-digit-like stand-in.
      *
+     * @param seed seed of the class prototypes (formant curves) and, mixed with the stream number, of
+     *     the samples drawn
      * @param samples number of samples (labels cycle through the 20 classes, then are shuffled)
      * @param duration mean utterance length in seconds (real SHD: up to ~1 s within 1.2 s windows)
      * @param rate peak firing rate of a channel on a formant, Hz
