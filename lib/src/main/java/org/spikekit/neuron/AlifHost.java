@@ -13,9 +13,12 @@ import org.spikekit.compute.Tensor;
  *
  * <p>Determinism: work is split over batch rows only. Everything a row computes (its state,
  * its currents, its spikes, its per-neuron gradient contributions) lives in that row's own
- * slots; per-neuron gradients are summed over rows at the end in row order, and dR is one backend
- * gemm (whose results do not depend on its thread count). So results are bit-identical for any
- * number of worker threads.
+ * slots; per-neuron gradients are summed over rows at the end in row order, and dR is either summed
+ * event by event with each element in (t, row) order whatever the thread count, or one backend gemm
+ * (whose results do not depend on its thread count). So results are bit-identical for any number of
+ * worker threads. The two dR paths add the same terms in different orders, so they agree to float
+ * rounding, not bit for bit; which one runs depends only on the spike density (see
+ * {@link #recurrentGrad}).
  */
 final class AlifHost {
     private AlifHost() {}
@@ -103,7 +106,11 @@ final class AlifHost {
      * event by event: for each spike of neuron k at (t, row), {@code dR[k, :] += dX[t + d, row, :]},
      * in (t, row) order; that costs rate·T·B·N² additions against the gemm's T·B·N² multiply-adds.
      * Denser rasters go to the gemm ({@link ReferenceAlifKernel#recurrentGrad}). Workers split the
-     * columns of dR, so each element is summed in the same order for every thread count.
+     * columns of dR, so each element is summed in the same order for every thread count. The event
+     * order is not the gemm's, so the sparse path's dR differs from the gemm's in the last bits: since
+     * this path was added (session 10), training runs with sparse recurrent spiking moved slightly (the
+     * quick-mode N-MNIST accuracies of notebook 41 changed by up to 0.055 after 8 epochs; SHD did not
+     * change).
      *
      * @param sBits spike bits {@code [T, B, words(N)]} of the forward
      * @param gCur dL/dX {@code [T, B, N]}
