@@ -202,12 +202,17 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** Draws the final state (unless nothing changed since the last redraw) and stops redrawing; again: nothing. */
+    /**
+     * Draws the final state (unless nothing changed since the last redraw; outside the kernel: prints
+     * the text form) and stops redrawing; a curve without a point shows nothing (e.g. a stage that
+     * trained nothing because its result was kept). Again: nothing.
+     */
     @Override
     public void close() {
         if (closed) return;
-        if (dirty || draws == 0 || !live.rich()) draw(chart());
         closed = true;
+        boolean any = series.values().stream().anyMatch(p -> !p.isEmpty());
+        if (any && (dirty || !live.rich())) draw(chart());
     }
 
     /**

@@ -137,9 +137,14 @@ class LiveCurveTest {
         assertEquals("", printed());
         c.close();
         assertEquals("Training x: loss 0.2000 at epoch 5 | val acc 0.5500 at epoch 5\n", printed());
+        String before = printed();
         LiveCurve empty = curve(Display.live(null, out), 0, "loss");
         empty.close();
-        assertTrue(printed().endsWith("Training x: no points yet\n"), printed());
+        LiveCurve emptyInKernel = curve(Display.live(FakeKernel.kernel(), out), 0, "loss");
+        emptyInKernel.close();
+        assertEquals(before, printed(), "a curve without a point shows nothing");
+        assertEquals(List.of(), FakeKernel.Main.kernel.calls);
+        assertEquals("Training x: no points yet", empty.text());
     }
 
     @Test
