@@ -22,8 +22,9 @@ import org.spikekit.train.EpochListener;
 /**
  * A line chart that grows while a cell trains: each {@link #add} or {@link #epoch} adds points to
  * named series, and the chart is redrawn in place in the cell's output ({@link Display#live()}) at
- * most once per throttle period (500 ms by default) and always by {@link #close()} and
- * {@link #finish}. Passed to a walk's training stage as its {@link EpochListener}:
+ * most once per throttle period (500 ms by default, or ten times the last redraw's duration when
+ * that is longer, so that drawing slows training by a tenth at most) and always by {@link #close()}
+ * and {@link #finish}. Passed to a walk's training stage as its {@link EpochListener}:
  *
  * <pre>{@code
  * var curve = nb.liveCurve("Training gru on " + session, "value", "loss", "selection loss");
@@ -50,7 +51,10 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
     private final Display.Live live;
     private final long throttleMs;
     private final LongSupplier clockMs;
-    private long lastDraw = Long.MIN_VALUE;
+    /** While training, a redraw waits at least this many times the last redraw's duration (redrawing takes at most about a tenth of the time). */
+    static final long RENDER_SHARE = 10;
+
+    private long lastDraw = Long.MIN_VALUE, lastRenderMs;
     private boolean dirty, closed;
     private int draws;
     private String lastText;
@@ -137,9 +141,11 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
     private void maybeDraw() {
         if (!dirty || closed || !live.rich()) return;
         long now = clockMs.getAsLong();
-        if (lastDraw != Long.MIN_VALUE && now - lastDraw < throttleMs) return;
-        lastDraw = now;
+        if (lastDraw != Long.MIN_VALUE && now - lastDraw < Math.max(throttleMs, RENDER_SHARE * lastRenderMs)) return;
         draw(chart());
+        long end = clockMs.getAsLong();
+        lastRenderMs = end - now;
+        lastDraw = end;
     }
 
     /** The chart of the points so far (the series without points are left out of it). */

@@ -339,6 +339,8 @@ public final class DecoderTrainer {
                     saved[0] = e + 1;
                 }
                 if (progress != null) progress.epoch(e + 1, cfg.epochs());
+                lines.epoch(e + 1, fe.loss(), "selection R2", selR2, Double.NaN, String.format(Locale.ROOT, "lr %.2e%s", fe.lr(),
+                        evalNow ? String.format(Locale.ROOT, ", selection loss %.4f%s", selLoss, kept ? " (kept)" : "") : ""), evalNow);
                 if (listener != null) {
                     Map<String, Double> metrics = new LinkedHashMap<>();
                     metrics.put("loss", fe.loss());
@@ -347,8 +349,6 @@ public final class DecoderTrainer {
                     metrics.put("lr", fe.lr());
                     listener.epoch(e + 1, metrics);
                 }
-                lines.epoch(e + 1, fe.loss(), "selection R2", selR2, Double.NaN, String.format(Locale.ROOT, "lr %.2e%s", fe.lr(),
-                        evalNow ? String.format(Locale.ROOT, ", selection loss %.4f%s", selLoss, kept ? " (kept)" : "") : ""), evalNow);
             }
         };
         Fit.Run<WindowDecoder, DecodingBatch, Scored> run = Fit.start(model, train::epoch, recipe, hooks, from);

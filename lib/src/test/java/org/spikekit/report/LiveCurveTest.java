@@ -117,6 +117,18 @@ class LiveCurveTest {
     }
 
     @Test
+    void aSlowRedrawWaitsTenTimesItsDuration() {
+        // every clock reading is 100 ms after the previous one: a redraw takes 100 ms
+        long[] t = {0};
+        LiveCurve c = new LiveCurve(null, "Slow", "epoch", "value", List.of("loss"), Display.live(FakeKernel.kernel(), out), 0,
+                () -> t[0] += 100);
+        for (int e = 1; e <= 10; e++) c.epoch(e, m("loss", 1.0 / e));
+        assertEquals(1, c.draws(), "within 10 x 100 ms of the last redraw's end: no redraw");
+        c.epoch(11, m("loss", 0.01));
+        assertEquals(2, c.draws());
+    }
+
+    @Test
     void closeDrawsPendingPoints() {
         LiveCurve c = curve(Display.live(FakeKernel.kernel(), out), 10_000, "loss");
         c.epoch(1, m("loss", 1.0));
