@@ -21,6 +21,10 @@ import java.util.Objects;
  * same after rendering an object). A cell's printed output is flushed first, so text and tables
  * appear in the order the cell produced them.
  *
+ * <p>{@link #live()} is an output replaced in place by each update (a Jupyter {@code display_id}:
+ * {@code DisplayData.setDisplayId}, then {@code RapaioKernel.updateDisplay(DisplayData)} for the
+ * updates), e.g. a training curve ({@link LiveCurve}).
+ *
  * <p>Outside the kernel (a plain JVM, tests, jshell) the text form is printed to
  * {@code System.out} instead.
  */

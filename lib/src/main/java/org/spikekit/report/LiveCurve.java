@@ -51,7 +51,10 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
     private final Display.Live live;
     private final long throttleMs;
     private final LongSupplier clockMs;
-    /** While training, a redraw waits at least this many times the last redraw's duration (redrawing takes at most about a tenth of the time). */
+    /**
+     * While training, a redraw waits at least this many times the last redraw's duration, the first
+     * one's not counted (redrawing takes at most about a tenth of the time).
+     */
     static final long RENDER_SHARE = 10;
 
     private long lastDraw = Long.MIN_VALUE, lastRenderMs;
@@ -142,9 +145,10 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
         if (!dirty || closed || !live.rich()) return;
         long now = clockMs.getAsLong();
         if (lastDraw != Long.MIN_VALUE && now - lastDraw < Math.max(throttleMs, RENDER_SHARE * lastRenderMs)) return;
+        boolean first = draws == 0;
         draw(chart());
         long end = clockMs.getAsLong();
-        lastRenderMs = end - now;
+        lastRenderMs = first ? 0 : end - now; // the first redraw also loads the chart classes and fonts
         lastDraw = end;
     }
 
