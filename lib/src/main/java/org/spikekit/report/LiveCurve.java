@@ -60,10 +60,9 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
     private long lastDraw = Long.MIN_VALUE, lastRenderMs;
     private boolean dirty, closed;
     private int draws;
-    private String lastText;
 
     /**
-     * @param nb         the notebook {@link #finish} saves figures with (null: {@code finish} only closes)
+     * @param nb         the notebook {@link #finish} saves figures with (null: {@code finish} refuses)
      * @param names      the series, in legend order
      * @param live       where the chart is shown
      * @param throttleMs shortest time between two redraws while points arrive ({@code >= 0})
@@ -194,7 +193,6 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
         draws++;
         dirty = false;
         String text = text();
-        lastText = text;
         if (!live.rich()) {
             live.update("", text);
             return;
@@ -253,7 +251,4 @@ public final class LiveCurve implements EpochListener, AutoCloseable {
         closed = true;
         draw(c);
     }
-
-    /** The text form of the last redraw (null before the first). */
-    String lastText() { return lastText; }
 }
