@@ -34,6 +34,7 @@ import org.spikekit.model.Snn3;
 import org.spikekit.report.GitInfo;
 import org.spikekit.report.RunKey;
 import org.spikekit.train.Checkpoint;
+import org.spikekit.train.EpochListener;
 import org.spikekit.train.EpochLog;
 import org.spikekit.train.FineTune;
 import org.spikekit.train.Half;
@@ -290,11 +291,29 @@ public final class RsnnPaper {
      * progress line ({@link EpochLog}) labelled {@code run} and {@code stage} to the log.
      */
     private Trainer.EpochCallback tell(String run, String stage, int total) {
+        return tell(run, stage, total, null);
+    }
+
+    /**
+     * As {@link #tell(String, String, int)}, also telling {@code listener} (null: none) the epoch's
+     * {@code loss}, {@code val R2}, {@code train R2}, {@code train R2 per batch} and {@code lr}; the
+     * callback records nothing, so the history is the same with or without a listener.
+     */
+    private Trainer.EpochCallback tell(String run, String stage, int total, EpochListener listener) {
         EpochLog.Run lines = EpochLog.to(log).start(run + " " + stage, total);
         return (m, e) -> {
             progress.epoch(stage, e.epoch() + 1, total);
             lines.epoch(e.epoch() + 1, e.loss(), "val R2", e.valR2(), Double.NaN,
                     String.format(Locale.ROOT, "train R2 %.4f, lr %.2e", e.trainR2(), e.lr()), false);
+            if (listener != null) {
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                metrics.put("loss", e.loss());
+                metrics.put("val R2", e.valR2());
+                metrics.put("train R2", e.trainR2());
+                metrics.put("train R2 per batch", e.trainR2Batches());
+                metrics.put("lr", e.lr());
+                listener.epoch(e.epoch() + 1, metrics);
+            }
             return null;
         };
     }
@@ -542,6 +561,14 @@ public final class RsnnPaper {
      * resumes from its last epoch.
      */
     public Checkpoint pretrained(Model model, String monkey, long seed, Settings s) {
+        return pretrained(model, monkey, seed, s, null);
+    }
+
+    /**
+     * As {@link #pretrained(Model, String, long, Settings)}, telling {@code listener} (null: none)
+     * each pretraining epoch's metrics; a kept state trains nothing and tells nothing.
+     */
+    public Checkpoint pretrained(Model model, String monkey, long seed, Settings s, EpochListener listener) {
         if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("pretraining is for tinyRSNN/bigRSNN, not " + model.label);
         RunKey key = pretrainKey(model, monkey, seed, s);
         Path done = pretrainedFile(model, monkey, seed, s);
@@ -570,7 +597,7 @@ public final class RsnnPaper {
         Path partial = done.resolveSibling(done.getFileName().toString().replaceFirst("\\.ckpt$", ".partial.ckpt"));
         if (Files.exists(partial)) log.accept(model.label + " seed " + seed + " pretrain " + monkey + ": resuming from " + partial);
         Trainer.History h = new Trainer(cfg).fitOrResume(partial, m, train, val,
-                tell(model.label + " seed " + seed, "pretrain " + monkey, s.pretrain()), 1);
+                tell(model.label + " seed " + seed, "pretrain " + monkey, s.pretrain(), listener), 1);
         Checkpoint ck = Checkpoint.of(m).withMeta(KEY_META, key.hash()).withMeta(KEY_JSON_META, keyJson(key));
         ck.write(done);
         try {
@@ -797,9 +824,16 @@ public final class RsnnPaper {
         public NeuroBenchModel model() { return m; }
 
         /** Stage 1: the pretrained state for this session's monkey (null for the baselines or when the settings skip pretraining). */
-        public Checkpoint pretrained() {
+        public Checkpoint pretrained() { return pretrained(null); }
+
+        /**
+         * {@link #pretrained()}, telling {@code listener} (null: none) each pretraining epoch's metrics
+         * ({@code loss}, {@code val R2}, {@code train R2}, {@code train R2 per batch}, {@code lr}); a
+         * kept pretrained state, or a second call, tells nothing. The listener changes no number.
+         */
+        public Checkpoint pretrained(EpochListener listener) {
             if (!pretrainDone) {
-                pre = rsnn() && s.pretrain() > 0 ? RsnnPaper.this.pretrained(model, name.substring(0, 4), seed, s) : null;
+                pre = rsnn() && s.pretrain() > 0 ? RsnnPaper.this.pretrained(model, name.substring(0, 4), seed, s, listener) : null;
                 pretrainDone = true;
             }
             return pre;
@@ -809,14 +843,22 @@ public final class RsnnPaper {
          * Stage 2: tinyRSNN / bigRSNN fine-tuning on this session (from the pretrained state, or from
          * scratch without pretraining), or SNN2 / SNN3 training from scratch; its history.
          */
-        public Trainer.History finetune() {
+        public Trainer.History finetune() { return finetune(null); }
+
+        /**
+         * {@link #finetune()}, telling {@code listener} (null: none) each epoch's metrics ({@code loss},
+         * {@code val R2}, {@code train R2}, {@code train R2 per batch}, {@code lr}) as it trains: epochs
+         * resumed from a stored training state are not told again, and a second call tells nothing.
+         * The listener is not configuration: the history, the run and its key are the same without it.
+         */
+        public Trainer.History finetune(EpochListener listener) {
             if (finetuning != null) return finetuning;
             Checkpoint start = pretrained();
             SequenceSet train = p.rsnn().train(), val = p.rsnn().val(), test = p.rsnn().test();
             Trainer.Config cfg = finetuneConfig(model, seed, s);
             if (!rsnn()) {
                 m = fresh();
-                finetuning = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune()), 1);
+                finetuning = new Trainer(cfg).fitOrResume(state.resolve("train.ckpt"), m, train, val, tell(who, "train", s.finetune(), listener), 1);
                 extra.put("val_r2_trained", finetuning.last().valR2());
                 extra.put("train_r2_trained", finetuning.last().trainR2());
                 return finetuning;
@@ -824,13 +866,13 @@ public final class RsnnPaper {
             Path ft = state.resolve("finetune.ckpt");
             Rsnn r;
             if (start != null) {
-                var ftr = FineTune.run(factory(model, train.inputs(), seed), start, train, val, cfg, tell(who, "finetune", s.finetune()), ft, 1);
+                var ftr = FineTune.run(factory(model, train.inputs(), seed), start, train, val, cfg, tell(who, "finetune", s.finetune(), listener), ft, 1);
                 r = ftr.model();
                 finetuning = ftr.history();
             } else {
                 r = factory(model, train.inputs(), seed).get();
                 r.initFromData(train, seed);
-                finetuning = new Trainer(cfg).fitOrResume(ft, r, train, val, tell(who, "finetune", s.finetune()), 1);
+                finetuning = new Trainer(cfg).fitOrResume(ft, r, train, val, tell(who, "finetune", s.finetune(), listener), 1);
             }
             m = r;
             extra.put("val_r2_pretrained", finetuning.initialValR2());

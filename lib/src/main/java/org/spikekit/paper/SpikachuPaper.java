@@ -34,6 +34,7 @@ import org.spikekit.report.GitInfo;
 import org.spikekit.report.Notebook;
 import org.spikekit.report.RunKey;
 import org.spikekit.train.DecoderTrainer;
+import org.spikekit.train.EpochListener;
 import org.spikekit.train.Interrupts;
 import org.spikekit.train.TrainingInterruptedException;
 
@@ -451,7 +452,16 @@ public final class SpikachuPaper {
          * the history: per epoch the learning rate, the mean training loss and, on selection epochs,
          * the selection loss and R²; the kept epoch. The model holds the kept parameters.
          */
-        public DecoderTrainer.History train() {
+        public DecoderTrainer.History train() { return train(null); }
+
+        /**
+         * {@link #train()}, telling {@code listener} (null: none) each epoch's metrics as it trains
+         * ({@code loss}, {@code selection loss}, {@code selection R2}: NaN off the selection epochs,
+         * {@code lr}); epochs resumed from the partial checkpoint are not told again, and a second call
+         * tells nothing. The listener is not configuration: the history, the run and its key are the
+         * same without it.
+         */
+        public DecoderTrainer.History train(EpochListener listener) {
             if (history != null) return history;
             long t0 = System.nanoTime();
             WindowDecoder built = build(model, w, settings.seed());
@@ -463,7 +473,7 @@ public final class SpikachuPaper {
                         model.label, cfg.epochs(), cfg.evalEvery()));
             }
             history = new DecoderTrainer(cfg).fit(built, trainBatches(w, batchOf(model), dropoutOf(model), si -> true), selection, null, log,
-                    partialCheckpoint(model, sessionId), progress);
+                    partialCheckpoint(model, sessionId), progress, listener);
             m = built;
             nanos += System.nanoTime() - t0;
             return history;
@@ -725,7 +735,15 @@ public final class SpikachuPaper {
          * selection on their validation windows; the history (per epoch the learning rate, the mean
          * training loss and, on selection epochs, the selection loss and R²; the kept epoch).
          */
-        public DecoderTrainer.History train() {
+        public DecoderTrainer.History train() { return train(null); }
+
+        /**
+         * {@link #train()}, telling {@code listener} (null: none) each epoch's metrics as it trains
+         * ({@code loss}, {@code selection loss}, {@code selection R2}: NaN off the selection epochs,
+         * {@code lr}); a second call tells nothing. The listener is not configuration: the history, the run and its key are the
+         * same without it.
+         */
+        public DecoderTrainer.History train(EpochListener listener) {
             if (history != null) return history;
             long t0 = System.nanoTime();
             SpikachuDecoder built = (SpikachuDecoder) build(Model.SPIKACHU, all, settings.seed());
@@ -733,7 +751,7 @@ public final class SpikachuPaper {
                     train.size(), perEpoch, all.totalUnits()));
             DecoderTrainer.Batches multiBatches = trainBatches(all, settings.spikachuBatch(), UnitDropout.spikachu(), si -> si != held);
             List<DecodingBatch> multiValid = batches(all, all.evalWindows(Split.VALID).stream().filter(x -> x.session() != held).toList(), EVAL_BATCH);
-            history = new DecoderTrainer(cfg).fit(built, multiBatches, multiValid, null, log);
+            history = new DecoderTrainer(cfg).fit(built, multiBatches, multiValid, null, log, null, null, listener);
             m = built;
             trainS = (System.nanoTime() - t0) / 1e9;
             return history;

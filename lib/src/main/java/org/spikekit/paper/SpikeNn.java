@@ -219,13 +219,29 @@ public final class SpikeNn {
          * epoch the training, validation and test accuracy. One line per epoch (or per few) on {@code log}
          * (null: none).
          */
-        public ReadoutTrainer.History fit(EpochLog log) {
+        public ReadoutTrainer.History fit(EpochLog log) { return fit(log, null); }
+
+        /**
+         * {@link #fit(EpochLog)}, telling {@code listener} (null: none) after every epoch its
+         * {@code train acc}, {@code val acc} and {@code test acc}; a second call tells nothing. The
+         * listener only watches: the history and the run are the same without it.
+         */
+        public ReadoutTrainer.History fit(EpochLog log, org.spikekit.train.EpochListener listener) {
             if (history != null) return history;
             ReadoutTrainer tr = trainer();
             long t0 = System.nanoTime();
             EpochLog.Run lines = (log == null ? EpochLog.silent() : log).start("spikenn " + label + " seed " + seed, cfg.trainer().epochs());
-            history = tr.fit(split, gridsearch, (e, train, val, test) -> lines.epoch(e, Double.NaN, "val acc", val, Double.NaN,
-                    String.format(java.util.Locale.ROOT, "train acc %.4f, test acc %.4f", train, test), false));
+            history = tr.fit(split, gridsearch, (e, train, val, test) -> {
+                lines.epoch(e, Double.NaN, "val acc", val, Double.NaN,
+                        String.format(java.util.Locale.ROOT, "train acc %.4f, test acc %.4f", train, test), false);
+                if (listener != null) {
+                    java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+                    metrics.put("train acc", train);
+                    metrics.put("val acc", val);
+                    metrics.put("test acc", test);
+                    listener.epoch(e, metrics);
+                }
+            });
             nanos += System.nanoTime() - t0;
             return history;
         }

@@ -317,7 +317,16 @@ public final class SpikennPaper {
         public org.spikekit.train.stdp.ReadoutTrainer trainer() { return stages().trainer(); }
 
         /** Stage 3: training; per epoch the training, validation and test accuracy, why it stopped. */
-        public org.spikekit.train.stdp.ReadoutTrainer.History train() { return stages().fit(EpochLog.to(log)); }
+        public org.spikekit.train.stdp.ReadoutTrainer.History train() { return train(null); }
+
+        /**
+         * {@link #train()}, telling {@code listener} (null: none) after every epoch its {@code train acc},
+         * {@code val acc} and {@code test acc}; a second call tells nothing. The listener is not
+         * configuration: the history, the run and its key are the same without it.
+         */
+        public org.spikekit.train.stdp.ReadoutTrainer.History train(org.spikekit.train.EpochListener listener) {
+            return stages().fit(EpochLog.to(log), listener);
+        }
 
         /** Stage 4: the run's scores, the test confusion matrix and the first test samples' output spikes. */
         public Evaluated evaluate() {

@@ -257,6 +257,16 @@ public final class Notebook implements DataContext {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
+    /**
+     * A training curve over epochs drawn in place in the cell's output while a stage trains
+     * ({@link LiveCurve}; pass it to the walk's training stage as its listener) with the series
+     * {@code series} in legend order; {@link LiveCurve#finish(String, Chart)} saves the final figure
+     * as {@link #figure} does.
+     */
+    public LiveCurve liveCurve(String title, String yLabel, String... series) {
+        return new LiveCurve(this, title, "epoch", yLabel, List.of(series), Display.live(), LiveCurve.THROTTLE_MS, System::currentTimeMillis);
+    }
+
     @FunctionalInterface
     private interface IoAction {
         Path run() throws IOException;

@@ -221,6 +221,18 @@ public final class DecoderTrainer {
      */
     public History fit(WindowDecoder model, Batches train, List<DecodingBatch> selection, Set<String> only, Consumer<String> log,
                        Path checkpoint, Progress progress) {
+        return fit(model, train, selection, only, log, checkpoint, progress, null);
+    }
+
+    /**
+     * {@link #fit(WindowDecoder, Batches, List, Set, Consumer, Path, Progress)}, telling
+     * {@code listener} (null: none) after every epoch trained in this call its {@code loss} (mean
+     * training loss), {@code selection loss} and {@code selection R2} (NaN on epochs without a
+     * selection evaluation) and {@code lr}. The listener only watches: the history and the model
+     * are the same without it.
+     */
+    public History fit(WindowDecoder model, Batches train, List<DecodingBatch> selection, Set<String> only, Consumer<String> log,
+                       Path checkpoint, Progress progress, EpochListener listener) {
         long t0 = System.nanoTime();
         List<Parameter> params = new ArrayList<>();
         for (Parameter p : model.trainableParameters()) if (only == null || only.contains(p.name())) params.add(p);
@@ -329,6 +341,14 @@ public final class DecoderTrainer {
                 if (progress != null) progress.epoch(e + 1, cfg.epochs());
                 lines.epoch(e + 1, fe.loss(), "selection R2", selR2, Double.NaN, String.format(Locale.ROOT, "lr %.2e%s", fe.lr(),
                         evalNow ? String.format(Locale.ROOT, ", selection loss %.4f%s", selLoss, kept ? " (kept)" : "") : ""), evalNow);
+                if (listener != null) {
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    metrics.put("loss", fe.loss());
+                    metrics.put("selection loss", selLoss);
+                    metrics.put("selection R2", selR2);
+                    metrics.put("lr", fe.lr());
+                    listener.epoch(e + 1, metrics);
+                }
             }
         };
         Fit.Run<WindowDecoder, DecodingBatch, Scored> run = Fit.start(model, train::epoch, recipe, hooks, from);

@@ -2,7 +2,8 @@
  * Training: one gradient loop ({@link org.spikekit.train.Fit}) that every gradient trainer is a
  * recipe over, optimisers (Adam, LAMB, SMORMS3, behind {@link org.spikekit.train.Optimizer}),
  * learning-rate schedules ({@link org.spikekit.train.LrSchedule}), pruning, fine-tuning,
- * checkpoints, float16 export ({@code Half}), interrupts and epoch logs.
+ * checkpoints, float16 export ({@code Half}), interrupts, epoch logs and per-epoch listeners
+ * ({@link org.spikekit.train.EpochListener}).
  *
  * <h2>One model contract</h2>
  * Every model trained by gradient implements the kit's one autograd contract,

@@ -36,9 +36,21 @@ class RsnnWalkTest {
         assertNull(w.model(), "nothing is trained before a stage is called");
         assertEquals(64, ((org.spikekit.model.Rsnn.Config) w.config()).hidden());
         assertEquals(64, ((org.spikekit.model.Rsnn) w.fresh()).config().hidden());
-        assertNotNull(w.pretrained());
-        var ft = w.finetune();
+        // the stages' epoch listeners see every epoch's metrics and change no number (the run below is the direct one)
+        List<java.util.Map<String, Double>> pre = new ArrayList<>(), fine = new ArrayList<>();
+        List<Integer> fineEpochs = new ArrayList<>();
+        assertNotNull(w.pretrained((e, metrics) -> pre.add(java.util.Map.copyOf(metrics))));
+        assertEquals(1, pre.size(), "one pretraining epoch told");
+        var ft = w.finetune((e, metrics) -> {
+            fineEpochs.add(e);
+            fine.add(java.util.Map.copyOf(metrics));
+        });
         assertEquals(1, ft.epochs().size());
+        assertEquals(List.of(1), fineEpochs, "epochs are told 1-based");
+        assertEquals(ft.last().loss(), fine.get(0).get("loss"), 0.0);
+        assertEquals(ft.last().valR2(), fine.get(0).get("val R2"), 0.0);
+        assertEquals(ft.last().trainR2(), fine.get(0).get("train R2"), 0.0);
+        assertEquals(ft.last().trainR2Batches(), fine.get(0).get("train R2 per batch"), 0.0);
         assertSame(ft, w.finetune(), "a stage called again returns its result");
         var pr = w.prune();
         assertNotNull(pr);

@@ -57,8 +57,15 @@ class SpikachuMultiWalkTest {
         assertEquals(List.of(CO), w.trainingSessions());
         assertEquals(4, w.fewShotWindows().size());
         assertEquals(direct.stream().map(SpikachuRun::key).toList(), List.copyOf(w.keys().values()));
-        var h = w.train();
+        List<Integer> told = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        var h = w.train((e, metrics) -> {
+            told.add(e);
+            losses.add(metrics.get("loss"));
+        });
         assertEquals(1, h.epochs().size());
+        assertEquals(List.of(h.epochs().get(0).trainLoss()), losses);
+        assertEquals(List.of(1), told, "the listener is told every epoch, 1-based (and changes no number: the runs below are the direct ones)");
         assertSame(h, w.train(), "a stage called again returns its result");
         List<SpikachuRun> scores = w.evaluate();
         assertEquals(1, scores.size());

@@ -51,8 +51,18 @@ class SpikachuWalkTest {
             assertNull(w.model(), "nothing is trained before a stage is called");
             assertEquals(b.modelConfig(m, CO), w.config());
             assertEquals(direct.key(), w.key());
-            var h = w.train();
+            // the listener sees the epoch's metrics and changes no number (the run below is the direct one)
+            List<java.util.Map<String, Double>> told = new ArrayList<>();
+            var h = w.train((e, metrics) -> {
+                assertEquals(told.size() + 1, e, "epochs are told 1-based, in order");
+                told.add(java.util.Map.copyOf(metrics));
+            });
             assertEquals(1, h.epochs().size());
+            assertEquals(1, told.size());
+            assertEquals(h.epochs().get(0).trainLoss(), told.get(0).get("loss"), 0.0);
+            assertEquals(h.epochs().get(0).selectionLoss(), told.get(0).get("selection loss"), 0.0);
+            assertEquals(h.epochs().get(0).selectionR2(), told.get(0).get("selection R2"), 0.0);
+            assertEquals(h.epochs().get(0).lr(), told.get(0).get("lr"), 0.0);
             assertSame(h, w.train(), "a stage called again returns its result");
             SpikachuPaper.Evaluated ev = w.evaluate();
             assertFalse(Files.exists(b.runsDir().resolve(direct.fileName())), "evaluate() writes no run file");

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +53,26 @@ class SpikeNnTest {
         SpikeNnRun c = SpikeNn.train("a", one("4"), s, 6, false, true);
         assertNotEquals(a.key(), c.key());
         assertFalse(a.sameResult(c));
+    }
+
+    @Test
+    void stagesTellTheListenerEveryEpochAndTheRunIsTheSame() {
+        SpikingSplit s = split(1);
+        SpikeNn nn = new SpikeNn(dir, 1, true, x -> {});
+        SpikeNn.Stages plain = nn.stages("a", one("4"), s, 5), watched = nn.stages("a", one("4"), s, 5);
+        plain.fit(null);
+        List<double[]> told = new ArrayList<>();
+        var h = watched.fit(null, (e, m) -> {
+            assertEquals(told.size() + 1, e, "epochs are told 1-based, in order");
+            told.add(new double[] {m.get("train acc"), m.get("val acc"), m.get("test acc")});
+        });
+        assertEquals(h.epochs(), told.size());
+        for (int e = 0; e < h.epochs(); e++) {
+            assertArrayEquals(new double[] {h.trainAcc()[e], h.valAcc()[e], h.testAcc()[e]}, told.get(e), 0.0, "epoch " + (e + 1));
+        }
+        assertTrue(plain.result().sameResult(watched.result()), "the listener changes no number");
+        assertEquals(plain.key(), watched.key());
+        assertSame(h, watched.fit(null, (e, m) -> fail("a second call trains nothing")));
     }
 
     @Test

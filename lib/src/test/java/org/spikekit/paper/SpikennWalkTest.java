@@ -49,9 +49,17 @@ class SpikennWalkTest {
         assertEquals(direct.key(), w.key());
         assertSame(w.data(), w.data(), "the fold is cached");
         assertEquals(10 * w.config().neuronsPerClass(10), w.trainer().thresholds().length);
-        var h = w.train();
+        List<double[]> told = new ArrayList<>();
+        var h = w.train((e, m) -> {
+            assertEquals(told.size() + 1, e, "epochs are told 1-based, in order");
+            told.add(new double[] {m.get("train acc"), m.get("val acc"), m.get("test acc")});
+        });
         assertSame(h, w.train(), "a stage called again returns its result");
-        assertArrayEquals(direct.testAccs(), h.testAcc());
+        assertEquals(h.epochs(), told.size());
+        for (int e = 0; e < h.epochs(); e++) {
+            assertArrayEquals(new double[] {h.trainAcc()[e], h.valAcc()[e], h.testAcc()[e]}, told.get(e), "epoch " + (e + 1));
+        }
+        assertArrayEquals(direct.testAccs(), h.testAcc(), "the listener changes no number");
         assertArrayEquals(direct.trainAccs(), h.trainAcc());
 
         SpikennPaper.Evaluated ev = w.evaluate();
