@@ -61,39 +61,54 @@ public interface SequenceModel extends Differentiable<Tensor> {
 
     /**
      * The contract's forward pass (see the class comment), built on
-     * {@link #forward(Tensor, boolean, long)}: a training tape runs {@code forward(x, true, tape.seed())},
-     * an inference tape {@code forward(x, false, 0)}. An evaluation tape that keeps records
-     * ({@link Tape#evalWithGrad()}) is refused here, since that method keeps a record only with
-     * dropout on; models that can keep one without dropout override this method.
+     * {@link #forward(Tensor, boolean, long, boolean)}: a training tape runs
+     * {@code forward(x, true, tape.seed(), true)}, an inference tape {@code forward(x, false, 0, false)}, an
+     * evaluation tape that keeps records ({@link Tape#evalWithGrad()}) {@code forward(x, false, 0, true)}.
      */
     @Override
     default Tensor forward(Tensor x, Tape tape) {
         if (tape == null) throw new IllegalArgumentException(getClass().getSimpleName() + ".forward: tape must not be null");
-        if (tape.keeps() && !tape.training()) {
-            throw new UnsupportedOperationException(getClass().getSimpleName() + ": an evaluation tape that keeps records (Tape.evalWithGrad) "
-                    + "is not supported by this sequence model (it keeps a record only in training mode); use Tape.training(seed) or Tape.inference()");
-        }
-        return onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L), tape);
+        return onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L, tape.keeps()), tape);
     }
 
     /**
-     * The contract's backward pass: pops this model's {@link Pass} and runs
+     * The pass-level forward with the record kept or not independently of dropout. This default keeps a
+     * record only in training mode (what {@link #forward(Tensor, boolean, long)} does) and refuses a
+     * record without training; models that can keep one without dropout (Rsnn, Snn2, Snn3) override it.
+     *
+     * @param keepTape whether the pass must hold what the backward pass needs
+     */
+    default Pass forward(Tensor x, boolean training, long seed, boolean keepTape) {
+        if (keepTape && !training) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + ": an evaluation tape that keeps records (Tape.evalWithGrad) "
+                    + "is not supported by this sequence model (it keeps a record only in training mode); use Tape.training(seed) or Tape.inference()");
+        }
+        return forward(x, training, seed);
+    }
+
+    /**
+     * The contract's backward pass: pops this model's {@link Pass} ({@link #passType()}) and runs
      * {@link #backward(Pass, Tensor, Tensor)} with {@code gradOut} and {@code tape.gradient(SPIKES)};
      * returns null (no dL/dx).
      */
     @Override
     default Tensor backward(Tensor gradOut, Tape tape) {
         if (tape == null) throw new IllegalArgumentException(getClass().getSimpleName() + ".backward: tape must not be null");
-        backward(tape.pop(Pass.class), gradOut, tape.gradient(SPIKES));
+        backward(tape.pop(passType()), gradOut, tape.gradient(SPIKES));
         return null;
     }
 
     /**
-     * What a sequence model's contract forward does with its pass: pushes it as the record when the
-     * tape keeps records, publishes its spikes (when not null) as {@link #SPIKES}, and returns its
-     * prediction. For implementations of {@link #forward(Tensor, Tape)}.
+     * The type of this model's {@link Pass}: the contract's backward pops a record of this type, so
+     * another model's pass left on the tape is refused naming the expected one.
      */
-    static Tensor onTape(Pass pass, Tape tape) {
+    default Class<? extends Pass> passType() { return Pass.class; }
+
+    /**
+     * What the contract forward does with a pass: pushes it as the record when the tape keeps records,
+     * publishes its spikes (when not null) as {@link #SPIKES}, and returns its prediction.
+     */
+    private static Tensor onTape(Pass pass, Tape tape) {
         tape.push(pass);
         if (pass.spikes() != null) tape.publish(SPIKES, pass.spikes());
         return pass.prediction();

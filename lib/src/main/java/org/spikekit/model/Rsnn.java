@@ -271,32 +271,17 @@ public final class Rsnn implements NeuroBenchModel {
         }
     }
 
-    /**
-     * The contract's forward: dropout from {@code tape.seed()} on a training tape (the masks of
-     * {@code forward(x, true, tape.seed())}), none otherwise; the pass is kept when the tape keeps
-     * records (also on {@link Tape#evalWithGrad()}).
-     */
-    @Override
-    public Tensor forward(Tensor x, Tape tape) {
-        if (tape == null) throw new IllegalArgumentException("Rsnn.forward: tape must not be null");
-        return SequenceModel.onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L, tape.keeps()), tape);
-    }
-
-    /** Pops this model's pass and back-propagates {@code gradOut} plus the gradient of {@link SequenceModel#SPIKES}; returns null. */
-    @Override
-    public Tensor backward(Tensor gradOut, Tape tape) {
-        if (tape == null) throw new IllegalArgumentException("Rsnn.backward: tape must not be null");
-        backward(tape.pop(Pass.class), gradOut, tape.gradient(SPIKES));
-        return null;
-    }
-
     @Override
     public Pass forward(Tensor x, boolean training, long seed) { return forward(x, training, seed, training); }
+
+    @Override
+    public Class<Pass> passType() { return Pass.class; }
 
     /**
      * @param training dropout on (masks from {@code seed})
      * @param keepTape retain what {@link #backward} needs
      */
+    @Override
     public Pass forward(Tensor x, boolean training, long seed, boolean keepTape) {
         if (x.rank() != 3 || x.dim(2) != cfg.inputs()) {
             throw new IllegalArgumentException("Rsnn: input must be [T, B, " + cfg.inputs() + "], got " + x);

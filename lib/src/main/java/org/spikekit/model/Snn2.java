@@ -151,33 +151,18 @@ public final class Snn2 implements NeuroBenchModel {
     public record Pass(Tensor prediction, Tensor spikes, Tensor outputSpikes, Tensor dropoutMask, Tape tape)
             implements SequenceModel.Pass {}
 
-    /**
-     * The kit's autograd contract ({@link SequenceModel}): dropout from {@code tape.seed()} on a training
-     * tape (the masks of {@code forward(x, true, tape.seed())}), none otherwise; the pass is pushed when the
-     * tape keeps records (also on {@link org.spikekit.core.Tape#evalWithGrad()}).
-     */
-    @Override
-    public Tensor forward(Tensor x, org.spikekit.core.Tape tape) {
-        if (tape == null) throw new IllegalArgumentException("Snn2.forward: tape must not be null");
-        return SequenceModel.onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L, tape.keeps()), tape);
-    }
-
-    /** Pops this model's pass and back-propagates {@code gradOut} plus the gradient of {@link SequenceModel#SPIKES}; returns null. */
-    @Override
-    public Tensor backward(Tensor gradOut, org.spikekit.core.Tape tape) {
-        if (tape == null) throw new IllegalArgumentException("Snn2.backward: tape must not be null");
-        backward(tape.pop(Pass.class), gradOut, tape.gradient(SPIKES), false);
-        return null;
-    }
-
     @Override
     public Pass forward(Tensor x, boolean training, long seed) { return forward(x, training, seed, training); }
+
+    @Override
+    public Class<Pass> passType() { return Pass.class; }
 
     /**
      * @param x        {@code [T, B, inputs]}, kept by reference in the tape
      * @param training dropout on (masks from {@code seed})
      * @param keepTape keep what {@link #backward} needs
      */
+    @Override
     public Pass forward(Tensor x, boolean training, long seed, boolean keepTape) {
         if (x == null || x.rank() != 3 || x.dim(2) != cfg.inputs()) {
             throw new IllegalArgumentException("Snn2: input must be [T, B, " + cfg.inputs() + "], got " + x);

@@ -241,26 +241,6 @@ public final class Snn3 implements NeuroBenchModel {
         @Override public Tensor spikes() { return null; }
     }
 
-    /**
-     * The kit's autograd contract ({@link SequenceModel}): dropout from {@code tape.seed()} on a training
-     * tape (the masks of {@code forward(x, true, tape.seed())}), none otherwise; the pass is pushed when the
-     * tape keeps records (also on {@link org.spikekit.core.Tape#evalWithGrad()}). SNN3 publishes no
-     * {@link SequenceModel#SPIKES}: it has no per-step hidden spike sequence.
-     */
-    @Override
-    public Tensor forward(Tensor x, org.spikekit.core.Tape tape) {
-        if (tape == null) throw new IllegalArgumentException("Snn3.forward: tape must not be null");
-        return SequenceModel.onTape(forward(x, tape.training(), tape.training() ? tape.seed() : 0L, tape.keeps()), tape);
-    }
-
-    /** Pops this model's pass and back-propagates {@code gradOut} plus the gradient of {@link SequenceModel#SPIKES}; returns null. */
-    @Override
-    public Tensor backward(Tensor gradOut, org.spikekit.core.Tape tape) {
-        if (tape == null) throw new IllegalArgumentException("Snn3.backward: tape must not be null");
-        backward(tape.pop(Pass.class), gradOut, tape.gradient(SPIKES), false);
-        return null;
-    }
-
     @Override
     public Pass forward(Tensor x, boolean training, long seed) { return forward(x, training, seed, training); }
 
@@ -270,11 +250,17 @@ public final class Snn3 implements NeuroBenchModel {
         }
     }
 
+    @Override
+    public Class<Pass> passType() { return Pass.class; }
+
     /**
      * @param x        {@code [T, B, inputs]}
      * @param training dropout on (masks from {@code seed})
-     * @param keepTape keep what {@link #backward} needs
+     * @param keepTape keep what {@link #backward} needs (also without dropout: {@code Tape.evalWithGrad()}).
+     *     The pass has no spikes, so the contract's forward publishes no {@link SequenceModel#SPIKES}: SNN3 has
+     *     no per-step hidden spike sequence
      */
+    @Override
     public Pass forward(Tensor x, boolean training, long seed, boolean keepTape) {
         checkInput(x);
         int t = x.dim(0), b = x.dim(1), m = t * b, in = cfg.inputs(), nb = cfg.subBins();
