@@ -239,6 +239,9 @@ public final class RsnnPaper {
     private java.util.function.UnaryOperator<Snn2.Config> snn2Edit = java.util.function.UnaryOperator.identity();
     private java.util.function.UnaryOperator<Snn3.Config> snn3Edit = java.util.function.UnaryOperator.identity();
     private RunKey.Library library;
+    private int workers = Runtime.getRuntime().availableProcessors();
+    /** One lock per pretrained-state file: runs trained at once pretrain a monkey once. */
+    private final Map<Path, Object> pretrainLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Told after every training epoch of a run: which stage (e.g. {@code finetune}, {@code prune p=0.40}) and how far it is. */
     @FunctionalInterface
@@ -340,7 +343,7 @@ public final class RsnnPaper {
 
     /** Records every data file read so far in the notebook's provenance. */
     public void recordData(org.spikekit.report.Notebook nb) {
-        for (DataRecord r : used) nb.dataFile(r);
+        for (DataRecord r : dataRecords()) nb.dataFile(r);
     }
 
     /** The run mode (quick or full) this paper object prepares data and runs for. */
@@ -363,13 +366,13 @@ public final class RsnnPaper {
     public Path tracesDir() { return resultsDir.resolve("traces").resolve(mode.id()); }
 
     /** Data files read so far, and the pretraining sessions' files whose checksums key the runs (for provenance). */
-    public List<DataRecord> dataRecords() { return List.copyOf(used); }
+    public synchronized List<DataRecord> dataRecords() { return List.copyOf(used); }
 
     /**
      * The data record of session {@code name} (its file's checksum), kept for the provenance; a
      * session not yet loaded is not read when it is a real file ({@link ODohertyData#record}).
      */
-    private DataRecord record(String name) {
+    private synchronized DataRecord record(String name) {
         for (DataRecord r : used) if (r.name().equals(name)) return r;
         DataRecord r = data.record(name, choice, mode);
         used.add(r);
@@ -377,7 +380,7 @@ public final class RsnnPaper {
     }
 
     /** Loads and preprocesses a session (NeuroBench benchmark options, 4 ms bins), cached. */
-    public Prepared prepare(String session, Settings s) {
+    public synchronized Prepared prepare(String session, Settings s) {
         String key = session + "|" + s.extend() + "|" + s.paperText() + "|" + s.context();
         Prepared p = prepared.get(key);
         if (p != null) return p;
@@ -572,6 +575,12 @@ public final class RsnnPaper {
         if (model != Model.TINY && model != Model.BIG) throw new IllegalArgumentException("pretraining is for tinyRSNN/bigRSNN, not " + model.label);
         RunKey key = pretrainKey(model, monkey, seed, s);
         Path done = pretrainedFile(model, monkey, seed, s);
+        synchronized (pretrainLocks.computeIfAbsent(done, f -> new Object())) {
+            return pretrained(model, monkey, seed, s, listener, key, done);
+        }
+    }
+
+    private Checkpoint pretrained(Model model, String monkey, long seed, Settings s, EpochListener listener, RunKey key, Path done) {
         String who = "pretrained " + model.label + " " + monkey + " seed " + seed;
         if (Files.exists(done)) {
             Checkpoint ck = Checkpoint.read(done);
@@ -1021,10 +1030,123 @@ public final class RsnnPaper {
         return runAll(model, Settings.of(model, mode), RsnnTables.SESSIONS);
     }
 
+    /**
+     * Every session × seed of {@code model} with settings {@code s}: seed by seed, session by
+     * session, each one {@link #run} (a stored run with the same key is read back). The runs to
+     * compute are trained {@link #workers()} at once, each monkey's pretraining first and once
+     * (see {@link #withWorkers}); the list is in the same order whatever the number of workers.
+     */
     public List<RsnnRun> runAll(Model model, Settings s, List<String> sessions) {
-        List<RsnnRun> out = new ArrayList<>();
-        for (long seed : s.seeds()) for (String ses : sessions) out.add(run(model, ses, seed, s));
-        return out;
+        List<RunJob> jobs = new ArrayList<>();
+        for (long seed : s.seeds()) for (String ses : sessions) jobs.add(new RunJob(model, ses, seed, s));
+        return runJobs(jobs);
+    }
+
+    /**
+     * {@link #runAll(Model)} of every model in {@code models}, in that order, trained together: with
+     * two workers, SNN3's runs start while SNN2's are still training. Same runs, same files, same
+     * order as the calls one after the other.
+     */
+    public List<RsnnRun> runAll(List<Model> models) {
+        List<RunJob> jobs = new ArrayList<>();
+        for (Model m : models) {
+            Settings s = Settings.of(m, mode);
+            for (long seed : s.seeds()) for (String ses : RsnnTables.SESSIONS) jobs.add(new RunJob(m, ses, seed, s));
+        }
+        return runJobs(jobs);
+    }
+
+    /**
+     * Trains the runs of {@link #runAll} up to {@code n} at once (≥ 1; 1 = one after the other, on
+     * the calling thread). Each run is independent and deterministic — its own model, random
+     * streams, training state and files; the sessions read-only; the backend's kernels give the same
+     * bits whichever threads run them — and a monkey's pretrained state is computed once, before
+     * the runs that start from it, so the number of workers changes no number, only the wall time
+     * (and the order of the log's lines). Default: the machine's cores. Returns this.
+     */
+    public RsnnPaper withWorkers(int n) {
+        if (n < 1) throw new IllegalArgumentException("RsnnPaper.workers must be >= 1, got " + n);
+        this.workers = n;
+        return this;
+    }
+
+    /** Runs {@link #runAll} trains at once. */
+    public int workers() { return workers; }
+
+    /** One run of {@link #runAll}. */
+    private record RunJob(Model model, String session, long seed, Settings s) {
+        boolean pretrains() { return (model == Model.TINY || model == Model.BIG) && s.pretrain() > 0; }
+    }
+
+    private List<RsnnRun> runJobs(List<RunJob> jobs) {
+        RsnnRun[] out = new RsnnRun[jobs.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int k = 0; k < jobs.size(); k++) {
+            RunJob j = jobs.get(k);
+            if (kept(j.model(), j.session(), j.seed(), j.s()) != null) out[k] = run(j.model(), j.session(), j.seed(), j.s());
+            else todo.add(k);
+        }
+        int n = Math.min(workers, todo.size());
+        if (n <= 1) {
+            for (int k : todo) out[k] = run(jobs.get(k).model(), jobs.get(k).session(), jobs.get(k).seed(), jobs.get(k).s());
+            return List.of(out);
+        }
+        log.accept("rsnn: " + (jobs.size() - todo.size()) + " of " + jobs.size() + " runs kept, " + todo.size() + " to train, " + n + " at once");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "rsnn-run");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // Pretraining first (a state not stored yet, once per model, monkey, seed), then every run;
+            // a run that starts from a pretrained state is queued when that state is done.
+            Map<Path, java.util.concurrent.CompletableFuture<Void>> pre = new LinkedHashMap<>();
+            for (int k : todo) {
+                RunJob j = jobs.get(k);
+                if (!j.pretrains()) continue;
+                String monkey = session(j.session()).substring(0, 4);
+                Path f = pretrainedFile(j.model(), monkey, j.seed(), j.s());
+                if (!pre.containsKey(f)) {
+                    pre.put(f, Files.exists(f) ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                            : java.util.concurrent.CompletableFuture.runAsync(() -> pretrained(j.model(), monkey, j.seed(), j.s()), pool));
+                }
+            }
+            List<java.util.concurrent.CompletableFuture<Void>> fs = new ArrayList<>();
+            for (int k : todo) {
+                RunJob j = jobs.get(k);
+                Runnable body = () -> out[k] = run(j.model(), j.session(), j.seed(), j.s());
+                var after = j.pretrains() ? pre.get(pretrainedFile(j.model(), session(j.session()).substring(0, 4), j.seed(), j.s())) : null;
+                fs.add(after == null ? java.util.concurrent.CompletableFuture.runAsync(body, pool) : after.thenRunAsync(body, pool));
+            }
+            // the first failure (or the caller's interrupt) stops the others at once
+            var first = new java.util.concurrent.CompletableFuture<Void>();
+            for (var f : fs) f.whenComplete((v, e) -> { if (e != null) first.completeExceptionally(e); });
+            java.util.concurrent.CompletableFuture.allOf(fs.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .whenComplete((v, e) -> { if (e != null) first.completeExceptionally(e); else first.complete(null); });
+            waitFor(first, pool, todo.size());
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.of(out);
+    }
+
+    /** Waits for one run of {@link #runJobs}; on a failure or an interrupt stops the others (their training state is kept) and throws. */
+    private static void waitFor(java.util.concurrent.CompletableFuture<Void> f, java.util.concurrent.ExecutorService pool, int runs) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            boolean ended = Interrupts.stopWorkers(pool, 30);
+            throw new TrainingInterruptedException("RSNN: " + runs + " run(s) trained at once" + (ended ? " (workers stopped)" : " (some workers still stopping)"), e)
+                    .note("finished runs are kept (one run file each, written whole) and unfinished ones keep their training state: run it again with the same settings to resume");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Interrupts.stopWorkers(pool, 30);
+            Throwable c = e.getCause();
+            while (c instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null) c = ce.getCause();
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof Error err) throw err;
+            throw new IllegalStateException(c);
+        }
     }
 
     private double testR2(org.spikekit.core.SequenceModel m, SequenceSet test) {
