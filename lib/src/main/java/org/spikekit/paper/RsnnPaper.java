@@ -675,7 +675,7 @@ public final class RsnnPaper {
         RunKey key = runKey(model, name, seed, s);
         Reuse reuse = reuse(model, name, seed, s, key);
         if (reuse.run() != null) {
-            log.accept("kept " + file.getFileName() + " (" + RunKey.SAME + "; delete it to rerun)");
+            logKept(file);
             return reuse.run();
         }
         log.accept((Files.exists(file) ? "recomputing " : "computing ") + file.getFileName() + ": " + reuse.why());
@@ -686,6 +686,10 @@ public final class RsnnPaper {
                     + runStateDir(model, lab, seed, s) + (s.pretrain() > 0 && (model == Model.TINY || model == Model.BIG)
                     ? " (pretraining: " + checkpointsDir() + ")" : "") + ", run it again with the same settings to resume");
         }
+    }
+
+    private void logKept(Path runFile) {
+        log.accept("kept " + runFile.getFileName() + " (" + RunKey.SAME + "; delete it to rerun)");
     }
 
     /** {@link #run} when no stored run can be reused: every stage of a {@link Walk}. */
@@ -1083,7 +1087,8 @@ public final class RsnnPaper {
         List<Integer> todo = new ArrayList<>();
         for (int k = 0; k < jobs.size(); k++) {
             RunJob j = jobs.get(k);
-            if (kept(j.model(), j.session(), j.seed(), j.s()) != null) out[k] = run(j.model(), j.session(), j.seed(), j.s());
+            out[k] = kept(j.model(), j.session(), j.seed(), j.s());
+            if (out[k] != null) logKept(runsDir().resolve(RsnnRun.fileName(j.model().label, label(session(j.session())), j.seed())));
             else todo.add(k);
         }
         int n = Math.min(workers, todo.size());
@@ -1100,23 +1105,22 @@ public final class RsnnPaper {
         try {
             // Pretraining first (a state not stored yet, once per model, monkey, seed), then every run;
             // a run that starts from a pretrained state is queued when that state is done.
-            Map<Path, java.util.concurrent.CompletableFuture<Void>> pre = new LinkedHashMap<>();
+            Map<Path, java.util.concurrent.CompletableFuture<Void>> pre = new HashMap<>();
+            Map<Integer, java.util.concurrent.CompletableFuture<Void>> after = new HashMap<>();
             for (int k : todo) {
                 RunJob j = jobs.get(k);
                 if (!j.pretrains()) continue;
                 String monkey = session(j.session()).substring(0, 4);
-                Path f = pretrainedFile(j.model(), monkey, j.seed(), j.s());
-                if (!pre.containsKey(f)) {
-                    pre.put(f, Files.exists(f) ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                            : java.util.concurrent.CompletableFuture.runAsync(() -> pretrained(j.model(), monkey, j.seed(), j.s()), pool));
-                }
+                after.put(k, pre.computeIfAbsent(pretrainedFile(j.model(), monkey, j.seed(), j.s()), f -> Files.exists(f)
+                        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                        : java.util.concurrent.CompletableFuture.runAsync(() -> pretrained(j.model(), monkey, j.seed(), j.s()), pool)));
             }
             List<java.util.concurrent.CompletableFuture<Void>> fs = new ArrayList<>();
             for (int k : todo) {
                 RunJob j = jobs.get(k);
                 Runnable body = () -> out[k] = run(j.model(), j.session(), j.seed(), j.s());
-                var after = j.pretrains() ? pre.get(pretrainedFile(j.model(), session(j.session()).substring(0, 4), j.seed(), j.s())) : null;
-                fs.add(after == null ? java.util.concurrent.CompletableFuture.runAsync(body, pool) : after.thenRunAsync(body, pool));
+                var pretraining = after.get(k);
+                fs.add(pretraining == null ? java.util.concurrent.CompletableFuture.runAsync(body, pool) : pretraining.thenRunAsync(body, pool));
             }
             // the first failure (or the caller's interrupt) stops the others at once
             var first = new java.util.concurrent.CompletableFuture<Void>();
@@ -1130,7 +1134,10 @@ public final class RsnnPaper {
         return List.of(out);
     }
 
-    /** Waits for one run of {@link #runJobs}; on a failure or an interrupt stops the others (their training state is kept) and throws. */
+    /**
+     * Waits until {@code f}, which {@link #runJobs} completes when every run is done or at the first
+     * failure; on a failure or an interrupt stops the other workers (their training state is kept) and throws.
+     */
     private static void waitFor(java.util.concurrent.CompletableFuture<Void> f, java.util.concurrent.ExecutorService pool, int runs) {
         try {
             f.get();
