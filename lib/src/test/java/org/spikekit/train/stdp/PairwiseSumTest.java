@@ -56,8 +56,9 @@ class PairwiseSumTest {
      * The fused STDP step + clip + |w| sum ({@link PairwiseSum#updatedClippedAbsRows}, the vector
      * loops) gives the bits of the scalar step (float32(double(w) + Δ) on the updated neurons),
      * then the scalar clip and the scalar pairwise sums, for neuron counts around the vector width
-     * and input counts with and without a remainder; and {@link PairwiseSum#scaleRows} the bits of
-     * the scalar products.
+     * and input counts with and without a remainder, with most neurons updated (the steps in the
+     * vector pass) and with few (NCG: the steps one by one), with and without the previous rescale
+     * folded in ({@code pre}); and {@link PairwiseSum#scaleRows} the bits of the scalar products.
      */
     @Test
     void fusedStepClipAndSumMatchTheScalarSteps() {
@@ -65,14 +66,15 @@ class PairwiseSumTest {
         SplittableRandom r = new SplittableRandom(9);
         for (int n : new int[] {1, 3, 10, 16, 17, 50}) {
             PairwiseSum p = new PairwiseSum(n);
-            for (int d : new int[] {5, 8, 130, 777, 1024}) {
+            for (int d : new int[] {5, 8, 130, 777, 1024}) for (int variant = 0; variant < 4; variant++) {
+                boolean few = variant % 2 == 1, withPre = variant >= 2;
                 float[] w = new float[d * n];
                 for (int k = 0; k < w.length; k++) w[k] = (float) (r.nextDouble() * 1.2 - 0.1);
                 boolean[] upd = new boolean[n], spiked = new boolean[d];
                 double[] dp = new double[n], dm = new double[n], sil = new double[n];
                 float[] tn = new float[n], tIn = new float[d];
                 for (int i = 0; i < n; i++) {
-                    upd[i] = r.nextInt(3) > 0;
+                    upd[i] = few ? r.nextInt(5) == 0 : r.nextInt(3) > 0;
                     dp[i] = r.nextDouble() * 0.01;
                     dm[i] = -r.nextDouble() * 0.02;
                     tn[i] = r.nextInt(4) == 0 ? 1f : (float) r.nextDouble();
@@ -82,7 +84,13 @@ class PairwiseSumTest {
                     spiked[j] = r.nextInt(10) == 0;
                     tIn[j] = spiked[j] ? (float) r.nextDouble() : 1f;
                 }
+                float[] pre = null;
+                if (withPre) {
+                    pre = new float[n];
+                    for (int i = 0; i < n; i++) pre[i] = (float) (0.8 + 0.4 * r.nextDouble());
+                }
                 float[] ref = w.clone(), refSum = new float[n];
+                if (pre != null) for (int k = 0; k < ref.length; k++) ref[k] *= pre[k % n];
                 for (int j = 0; j < d; j++) {
                     for (int i = 0; i < n; i++) {
                         if (!upd[i]) continue;
@@ -93,11 +101,12 @@ class PairwiseSumTest {
                 for (int k = 0; k < ref.length; k++) ref[k] = PairwiseSum.clip(ref[k], 0f, 1f);
                 p.rows(ref, d, true, refSum);
                 float[] got = w.clone(), sum = new float[n];
-                p.updatedClippedAbsRows(got, d, 0f, 1f, sum, upd, dp, dm, sil, tn, spiked, tIn);
+                p.updatedClippedAbsRows(got, d, pre, 0f, 1f, sum, upd, dp, dm, sil, tn, spiked, tIn);
+                String at = "n " + n + " d " + d + (few ? " few updated" : " most updated") + (withPre ? " with pre" : "");
                 for (int k = 0; k < w.length; k++) {
-                    assertEquals(Float.floatToRawIntBits(ref[k]), Float.floatToRawIntBits(got[k]), "n " + n + " d " + d + " weight " + k);
+                    assertEquals(Float.floatToRawIntBits(ref[k]), Float.floatToRawIntBits(got[k]), at + " weight " + k);
                 }
-                for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(refSum[i]), Float.floatToRawIntBits(sum[i]), "n " + n + " d " + d + " row " + i);
+                for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(refSum[i]), Float.floatToRawIntBits(sum[i]), at + " row " + i);
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) f[i] = (float) (0.5 + r.nextDouble());
                 p.scaleRows(got, d, f);
