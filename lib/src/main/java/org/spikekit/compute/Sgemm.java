@@ -49,14 +49,22 @@ final class Sgemm {
                 boolean first = pc == 0;
                 packB(tb, b, bo, ldb, pc, kc, jc, nc, ws.b);
                 for (int ic = m0; ic < m1; ic += MC) {
-                    int mc = Math.min(MC, m1 - ic);
-                    packA(ta, a, ao, lda, ic, mc, pc, kc, ws.a);
+                    int mc = Math.min(MC, m1 - ic), full = mc - mc % MR;
+                    // op(A) = Aᵀ: the MR values of op(A)'s rows at one k are already contiguous in A, so whole
+                    // slivers are read in place (stride lda per k); only a last partial sliver is packed
+                    if (!ta) packA(false, a, ao, lda, ic, mc, pc, kc, ws.a);
+                    else if (full < mc) packA(true, a, ao, lda, ic + full, mc - full, pc, kc, ws.a);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ws.a, ir * kc, ws.b, jr * kc, c, co + (ic + ir) * ldc + jc + jr, ldc,
-                                    mr, nr, alpha, beta, first, ws.tile);
+                            int mr = Math.min(MR, mc - ir), cOff = co + (ic + ir) * ldc + jc + jr;
+                            if (!ta) {
+                                kernel(kc, ws.a, ir * kc, MR, ws.b, jr * kc, c, cOff, ldc, mr, nr, alpha, beta, first, ws.tile);
+                            } else if (mr == MR) {
+                                kernel(kc, a, ao + pc * lda + ic + ir, lda, ws.b, jr * kc, c, cOff, ldc, mr, nr, alpha, beta, first, ws.tile);
+                            } else {
+                                kernel(kc, ws.a, 0, MR, ws.b, jr * kc, c, cOff, ldc, mr, nr, alpha, beta, first, ws.tile);
+                            }
                         }
                     }
                 }
@@ -121,17 +129,18 @@ final class Sgemm {
     }
 
     /**
-     * The MR x NR micro-kernel: accumulates {@code sum_p ap[p, r] * bp[p, j]} in registers and
+     * The MR x NR micro-kernel: accumulates {@code sum_p ap[ab + p·sa + r] * bp[p, j]} in registers
+     * ({@code sa} = MR for a packed sliver, lda for one read in place) and
      * merges into C: {@code C = alpha*acc + beta*C} on the first k block (C not read when beta is
      * 0), {@code C += alpha*acc} on later ones.
      */
-    static void kernel(int kc, float[] ap, int ab, float[] bp, int bb, float[] c, int co, int ldc,
+    static void kernel(int kc, float[] ap, int ab, int sa, float[] bp, int bb, float[] c, int co, int ldc,
                        int mr, int nr, float alpha, float beta, boolean first, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
         int pa = ab, pb = bb;
-        for (int p = 0; p < kc; p++, pa += MR, pb += NR) {
+        for (int p = 0; p < kc; p++, pa += sa, pb += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, pb);
             FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
             FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
