@@ -141,6 +141,10 @@ public record SnnTorchLeaky(float beta, float threshold, Reset reset, Surrogate 
         check("mem", mem, steps, width);
         if (spk != null) check("spk", spk, steps, width);
         float th = threshold;
+        if (spike.forward() == Surrogate.Forward.STEP && org.spikekit.compute.VectorApi.available()) {
+            SnnTorchLeakyKernels.forwardStep(beta, th, reset, cur, steps, width, mem, spk);   // the same bits, 8–16 lanes at a time
+            return;
+        }
         for (int s = 0; s < steps; s++) {
             int o = s * width, p = o - width;
             for (int k = 0; k < width; k++) {

@@ -41,6 +41,39 @@ class SnnTorchLeakyTest {
         assertArrayEquals(new float[] {1, 0, 0, 0}, spk, "Θ is strict: U = θ does not spike");
     }
 
+    /**
+     * {@link SnnTorchLeaky#forward} (with the step spike: the Vector API loop) gives, element by
+     * element, the bits of the written-out update {@link SnnTorchLeaky#next} and {@link Surrogate#spike},
+     * for every reset, widths around the vector length and membranes at, below and above θ.
+     */
+    @Test
+    void sequenceKernelHasTheBitsOfTheOneNeuronUpdate() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (SnnTorchLeaky.Reset reset : SnnTorchLeaky.Reset.values()) {
+            for (Surrogate sg : new Surrogate[] {Surrogate.snnTorchFastSigmoid(25f), Surrogate.snnTorchAtan(2f)}) {
+                SnnTorchLeaky n = new SnnTorchLeaky(0.85f, 0.7f, reset, sg, true);
+                for (int width : new int[] {1, 7, 8, 15, 16, 17, 33}) {
+                    int steps = 12;
+                    float[] cur = new float[steps * width];
+                    for (int k = 0; k < cur.length; k++) cur[k] = r.nextInt(8) == 0 ? 0.7f : (float) (r.nextDouble() * 1.2 - 0.3);
+                    float[] mem = new float[cur.length], spk = new float[cur.length], mem2 = new float[cur.length];
+                    n.forward(cur, steps, width, mem, spk);
+                    n.forward(cur, steps, width, mem2, null);
+                    for (int s = 0; s < steps; s++) {
+                        for (int k = 0; k < width; k++) {
+                            int e = s * width + k;
+                            float u = n.next(s == 0 ? 0f : mem[e - width], cur[e]);
+                            String at = reset + " " + sg.kind() + " width " + width + " step " + s + " neuron " + k;
+                            assertEquals(Float.floatToRawIntBits(u), Float.floatToRawIntBits(mem[e]), at);
+                            assertEquals(Float.floatToRawIntBits(sg.spike(u - 0.7f)), Float.floatToRawIntBits(spk[e]), at + " spike");
+                            assertEquals(Float.floatToRawIntBits(u), Float.floatToRawIntBits(mem2[e]), at + " without spikes out");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void independentNeuronsAreStepMajor() {
         SnnTorchLeaky n = new SnnTorchLeaky(0.5f, 1f, SnnTorchLeaky.Reset.NONE, Surrogate.snnTorchAtan(2f), true);
