@@ -268,18 +268,10 @@ public final class Snn3 implements NeuroBenchModel {
         float[] a = binHost(be.toHost(x), t, b);
         // LayerNorm over the nb·in values of each sample (elements (i, s, j) for fixed s)
         float[] g = be.toHost(lnW.value()), bb = be.toHost(lnB.value());
-        float[] xhat = new float[a.length], z = new float[a.length], rstd = new float[m];
+        float[] xhat = new float[a.length], z = new float[a.length], rstd = new float[m], means = new float[m];
+        layerNormStats(a, m, nb, in, means, rstd);
         for (int s = 0; s < m; s++) {
-            double sum = 0;
-            for (int i = 0; i < nb; i++) for (int j = 0; j < in; j++) sum += a[(i * m + s) * in + j];
-            float mean = (float) (sum / k);
-            double var = 0;
-            for (int i = 0; i < nb; i++) for (int j = 0; j < in; j++) {
-                double d = a[(i * m + s) * in + j] - mean;
-                var += d * d;
-            }
-            float r = (float) (1.0 / Math.sqrt((float) (var / k) + cfg.lnEps()));
-            rstd[s] = r;
+            float mean = means[s], r = rstd[s];
             for (int i = 0; i < nb; i++) {
                 for (int j = 0; j < in; j++) {
                     int e = (i * m + s) * in + j;
@@ -313,6 +305,61 @@ public final class Snn3 implements NeuroBenchModel {
         }
         Tape tape = keepTape ? new Tape(t, b, xhat, rstd, cur1, mem1, cur2, mem2, cur3, mem3) : null;
         return new Pass(be.fromHost(y, t, b, OUTPUTS), zt, List.of(s1, s2, be.fromHost(spk3, nb, m, OUTPUTS)), mask, tape);
+    }
+
+    /**
+     * Per sample s the LayerNorm mean (double sum over its nb·in values, i outer, j inner, rounded to
+     * float) and 1/std (double sum of squared float deviations; {@code 1/sqrt(float(var/k) + eps)});
+     * four samples at a time, each sum in its own register and in the same order as one sample at a
+     * time (the same bits; four independent chains of additions instead of one).
+     */
+    private void layerNormStats(float[] a, int m, int nb, int in, float[] means, float[] rstd) {
+        final int k = nb * in;
+        int s = 0;
+        for (; s + 4 <= m; s += 4) {
+            double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+            for (int i = 0; i < nb; i++) {
+                final int o = (i * m + s) * in;
+                for (int j = 0; j < in; j++) {
+                    q0 += a[o + j];
+                    q1 += a[o + in + j];
+                    q2 += a[o + 2 * in + j];
+                    q3 += a[o + 3 * in + j];
+                }
+            }
+            final float m0 = (float) (q0 / k), m1 = (float) (q1 / k), m2 = (float) (q2 / k), m3 = (float) (q3 / k);
+            double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+            for (int i = 0; i < nb; i++) {
+                final int o = (i * m + s) * in;
+                for (int j = 0; j < in; j++) {
+                    double d0 = a[o + j] - m0, d1 = a[o + in + j] - m1, d2 = a[o + 2 * in + j] - m2, d3 = a[o + 3 * in + j] - m3;
+                    v0 += d0 * d0;
+                    v1 += d1 * d1;
+                    v2 += d2 * d2;
+                    v3 += d3 * d3;
+                }
+            }
+            means[s] = m0;
+            means[s + 1] = m1;
+            means[s + 2] = m2;
+            means[s + 3] = m3;
+            rstd[s] = (float) (1.0 / Math.sqrt((float) (v0 / k) + cfg.lnEps()));
+            rstd[s + 1] = (float) (1.0 / Math.sqrt((float) (v1 / k) + cfg.lnEps()));
+            rstd[s + 2] = (float) (1.0 / Math.sqrt((float) (v2 / k) + cfg.lnEps()));
+            rstd[s + 3] = (float) (1.0 / Math.sqrt((float) (v3 / k) + cfg.lnEps()));
+        }
+        for (; s < m; s++) {
+            double sum = 0;
+            for (int i = 0; i < nb; i++) for (int j = 0; j < in; j++) sum += a[(i * m + s) * in + j];
+            float mean = (float) (sum / k);
+            double var = 0;
+            for (int i = 0; i < nb; i++) for (int j = 0; j < in; j++) {
+                double d = a[(i * m + s) * in + j] - mean;
+                var += d * d;
+            }
+            means[s] = mean;
+            rstd[s] = (float) (1.0 / Math.sqrt((float) (var / k) + cfg.lnEps()));
+        }
     }
 
     /** {@code x·Wᵀ + bias} over all internal steps and samples: {@code [nb, m, out]}. */

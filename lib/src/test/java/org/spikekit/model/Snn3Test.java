@@ -199,4 +199,41 @@ class Snn3Test {
                 () -> m.backward(p, be.zeros(4, 1, 2), be.zeros(4, 1, L1)));
         assertTrue(e.getMessage().contains("gradSpikes"), e.getMessage());
     }
+
+    /**
+     * Each sample's LayerNorm output and prediction are the same, bit for bit, alone or among others: the LayerNorm
+     * statistics are per sample (computed four samples at a time, and one at a time for the rest,
+     * in the same order), and the layers' products do not mix rows. 7 steps of 5 samples: 35 rows,
+     * eight groups of four and three left over; a sample alone: 7 rows, one group and three.
+     */
+    @Test
+    void aSamplesPredictionDoesNotDependOnItsBatch() {
+        int t = 7, b = 5;
+        Snn3 m = new Snn3(be, small(Surrogate.snnTorchAtan(2f), true), 3L);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        float[] x = new float[t * b * IN];
+        for (int e = 0; e < x.length; e++) x[e] = r.nextInt(3) == 0 ? 0f : (float) r.nextInt(4);
+        Snn3.Pass batch = m.forward(be.fromHost(x, t, b, IN), false, 0L, false);
+        float[] all = be.toHost(batch.prediction()), allNorm = be.toHost(batch.layerNorm());   // [BINS, t·b, IN]
+        for (int j = 0; j < b; j++) {
+            float[] one = new float[t * IN];
+            for (int s = 0; s < t; s++) System.arraycopy(x, (s * b + j) * IN, one, s * IN, IN);
+            Snn3.Pass single = m.forward(be.fromHost(one, t, 1, IN), false, 0L, false);
+            float[] alone = be.toHost(single.prediction()), aloneNorm = be.toHost(single.layerNorm());
+            for (int i = 0; i < BINS; i++) {
+                for (int s = 0; s < t; s++) {
+                    for (int c = 0; c < IN; c++) {
+                        assertEquals(Float.floatToRawIntBits(aloneNorm[(i * t + s) * IN + c]), Float.floatToRawIntBits(allNorm[(i * t * b + s * b + j) * IN + c]),
+                                "LayerNorm output, sample " + j + " step " + s + " sub-bin " + i + " input " + c);
+                    }
+                }
+            }
+            for (int s = 0; s < t; s++) {
+                for (int o = 0; o < 2; o++) {
+                    assertEquals(Float.floatToRawIntBits(alone[s * 2 + o]), Float.floatToRawIntBits(all[(s * b + j) * 2 + o]),
+                            "sample " + j + " step " + s + " output " + o);
+                }
+            }
+        }
+    }
 }
