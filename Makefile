@@ -111,13 +111,26 @@ test-rsnn-forward: $(LIB_JAR) ## check that make rsnn-forward reproduces the com
 	cmp $$out/spikes.npy $$g/spikes.npy && cmp $$out/pred.npy $$g/pred.npy && echo "rsnn-forward: spikes.npy and pred.npy equal $$g, byte for byte"; \
 	rm -rf $$out
 
-notebooks: $(NB_DONE) ## execute every notebooks/NN_*.ipynb headless, in order (copies in results/notebooks/MODE)
+notebooks: $(NB_DONE) ## execute every notebooks/NN_*.ipynb headless, in order (with -j2 the RSNN and SpikeNN blocks side by side; copies in results/notebooks/MODE)
 
 # Each executed notebook depends on its source, the library, the kernelspec and the notebook
-# before it (order matters: later notebooks read what earlier ones wrote).
+# before it in its group (notebooks NN_*: group N, one paper; later notebooks read what earlier ones
+# wrote). The groups run in NB_STAGES order, each stage after every notebook of the stages before
+# it; the groups of one stage (1+3: RSNN and SpikeNN) run side by side under make -j (make
+# reproduce and make test use -j$(NB_JOBS)): neither measures speed and each writes only its own
+# results/ and figures/ folders. Spikachu (2: batch-1 latency), Blocks (4: speed) and the rest
+# run one at a time after them, on an otherwise idle machine.
+NB_STAGES := 0 1+3 2 4 5 6 7 8 9
+NB_JOBS ?= $(if $(filter 1,$(shell nproc 2>/dev/null || echo 1)),1,2)
+nb_group = $(filter $(NB_OUT)/$(1)%,$(NB_DONE))
 $(NB_OUT)/%.ipynb: notebooks/%.ipynb $(LIB_JAR) $(KERNELSPEC) $(JUPYTER_OK)
 	@env/run-notebook.sh $< $(NB_OUT) $(CELL_TIMEOUT)
-$(foreach i,$(shell seq 2 $(words $(NB_DONE))),$(eval $(word $(i),$(NB_DONE)): $(word $(shell expr $(i) - 1),$(NB_DONE))))
+$(foreach g,0 1 2 3 4 5 6 7 8 9,$(foreach i,$(shell seq 2 $(words $(call nb_group,$(g)))),\
+  $(eval $(word $(i),$(call nb_group,$(g))): $(word $(shell expr $(i) - 1),$(call nb_group,$(g))))))
+NB_BEFORE :=
+$(foreach s,$(NB_STAGES),\
+  $(foreach g,$(subst +, ,$(s)),$(if $(and $(call nb_group,$(g)),$(strip $(NB_BEFORE))),$(eval $(firstword $(call nb_group,$(g))): $(NB_BEFORE))))\
+  $(eval NB_BEFORE += $(foreach g,$(subst +, ,$(s)),$(call nb_group,$(g)))))
 
 SWEEP_CLI = $(JAVA) -cp '$(LIB_CP)' org.spikekit.sweep.SweepCli
 
@@ -132,7 +145,8 @@ kit-sweeps: $(LIB_JAR) data ## the notebooks' RSNN, Spikachu single-session and 
 	  $(SWEEP_CLI) run results/sweeps/kit-$$p-$(MODE)/sweep.json --executor $(EXECUTOR) $(SWEEP_ARGS); \
 	done
 
-reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) notebooks ## everything: env, lib, data, all notebooks → results/ and figures/ (EXECUTOR=slurm: training runs on the cluster first)
+reproduce: env lib data $(if $(filter slurm,$(EXECUTOR)),kit-sweeps) ## everything: env, lib, data, all notebooks → results/ and figures/ (EXECUTOR=slurm: training runs on the cluster first)
+	@$(MAKE) --no-print-directory -j$(NB_JOBS) notebooks
 	@echo "Tables and provenance: results/<group>/*.csv + *.provenance.json"
 	@echo "Figures:               figures/<group>/*.png + *.svg"
 	@echo "Executed notebooks:    $(NB_OUT)/"
@@ -146,7 +160,7 @@ test: ## every test: quick data, mvn verify (unit, gradient, conformance, parity
 	$(MAKE) --no-print-directory test-kernel
 	$(MAKE) --no-print-directory runner-selftest
 	$(MAKE) --no-print-directory test-slurm
-	$(MAKE) --no-print-directory notebooks MODE=quick
+	$(MAKE) --no-print-directory -j$(NB_JOBS) notebooks MODE=quick
 
 runner-selftest: env ## check that a failing notebook cell, or HTML output without a tag, fails the run and is named
 	env/selftest-runner.sh
