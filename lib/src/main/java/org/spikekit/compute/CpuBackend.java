@@ -27,8 +27,14 @@ public final class CpuBackend implements Backend {
      * thread costs tens of microseconds on a VM, about what 256K floats take on one core.
      */
     static final int PARALLEL_ELEMENTS = 1 << 18;
-    /** GEMMs below this many multiply-adds (m*n*k) stay on the calling thread (about 80 us of work). */
-    static final long PARALLEL_GEMM_MACS = 1L << 23;
+    /**
+     * GEMMs below this many multiply-adds (m*n*k) stay on the calling thread: 2^21, about 80 us of work
+     * on one AVX2 core (2^23 until 2026-12-07; the Spikachu baselines' 1600 x 64 x 64 products, 270 us
+     * alone, then ran on one core: {@code make bench} spikachu, quick train step, medians of three
+     * alternating runs: rnn 44 -> 29 ms, gru 97 -> 71, lstm 129 -> 91). The split does not change the
+     * results (each element of C is summed in the same order on any thread).
+     */
+    static final long PARALLEL_GEMM_MACS = 1L << 21;
 
     private final int threads;
     private final int parallelElements;
