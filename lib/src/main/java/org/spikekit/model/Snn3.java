@@ -264,7 +264,7 @@ public final class Snn3 implements NeuroBenchModel {
     public Pass forward(Tensor x, boolean training, long seed, boolean keepTape) {
         checkInput(x);
         int t = x.dim(0), b = x.dim(1), m = t * b, in = cfg.inputs(), nb = cfg.subBins();
-        int l1 = cfg.layer1(), l2 = cfg.layer2(), k = nb * in;
+        int l1 = cfg.layer1(), l2 = cfg.layer2();
         float[] a = binHost(be.toHost(x), t, b);
         // LayerNorm over the nb·in values of each sample (elements (i, s, j) for fixed s)
         float[] g = be.toHost(lnW.value()), bb = be.toHost(lnB.value());

@@ -142,7 +142,7 @@ public record SnnTorchLeaky(float beta, float threshold, Reset reset, Surrogate 
         if (spk != null) check("spk", spk, steps, width);
         float th = threshold;
         if (spike.forward() == Surrogate.Forward.STEP && org.spikekit.compute.VectorApi.available()) {
-            SnnTorchLeakyKernels.forwardStep(beta, th, reset, cur, steps, width, mem, spk);   // the same bits, 8–16 lanes at a time
+            SnnTorchLeakyKernels.forwardStep(this, cur, steps, width, mem, spk);   // the same bits, 8–16 lanes at a time
             return;
         }
         for (int s = 0; s < steps; s++) {

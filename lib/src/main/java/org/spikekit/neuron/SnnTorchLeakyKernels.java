@@ -17,8 +17,13 @@ final class SnnTorchLeakyKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    /** Steps of {@link SnnTorchLeaky#forward} with the step spike; {@code spk} may be null. */
-    static void forwardStep(float beta, float th, SnnTorchLeaky.Reset reset, float[] cur, int steps, int width, float[] mem, float[] spk) {
+    /**
+     * Steps of {@link SnnTorchLeaky#forward} of neuron {@code n} (step spike); {@code spk} may be null.
+     * The last {@code width mod lanes} neurons of each step go through {@link SnnTorchLeaky#next} itself.
+     */
+    static void forwardStep(SnnTorchLeaky n, float[] cur, int steps, int width, float[] mem, float[] spk) {
+        final float beta = n.beta(), th = n.threshold();
+        final SnnTorchLeaky.Reset reset = n.reset();
         final int bound = S.loopBound(width);
         final FloatVector zero = FloatVector.zero(S);
         for (int s = 0; s < steps; s++) {
@@ -41,15 +46,9 @@ final class SnnTorchLeakyKernels {
                 }
             }
             for (; k < width; k++) {
-                float prev = s == 0 ? 0f : mem[p + k];
-                float a = beta * prev + cur[o + k];
-                float u = switch (reset) {
-                    case SUBTRACT -> a - th * (prev - th > 0 ? 1f : 0f);
-                    case ZERO -> a - (prev - th > 0 ? 1f : 0f) * a;
-                    case NONE -> a;
-                };
+                float u = n.next(s == 0 ? 0f : mem[p + k], cur[o + k]);
                 mem[o + k] = u;
-                if (spk != null) spk[o + k] = u - th > 0 ? 1f : 0f;
+                if (spk != null) spk[o + k] = n.spike().spike(u - th);
             }
         }
     }

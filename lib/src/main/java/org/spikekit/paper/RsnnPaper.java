@@ -669,7 +669,7 @@ public final class RsnnPaper {
         }
         String name = session(session);
         String lab = label(name);
-        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        Path file = runFile(model, name, seed);
         Prepared p = prepare(name, s);
         requireHalfSupport(model, s, p);
         RunKey key = runKey(model, name, seed, s);
@@ -686,6 +686,11 @@ public final class RsnnPaper {
                     + runStateDir(model, lab, seed, s) + (s.pretrain() > 0 && (model == Model.TINY || model == Model.BIG)
                     ? " (pretraining: " + checkpointsDir() + ")" : "") + ", run it again with the same settings to resume");
         }
+    }
+
+    /** The run file of {@code model} on session {@code name} (full name) with {@code seed}. */
+    private Path runFile(Model model, String name, long seed) {
+        return runsDir().resolve(RsnnRun.fileName(model.label, label(name), seed));
     }
 
     private void logKept(Path runFile) {
@@ -722,7 +727,7 @@ public final class RsnnPaper {
     private RsnnRun record(Model model, String name, long seed, Settings s, String dataKind, RunKey key, Evaluated ev,
                            Map<String, Double> extra, long t0, Path state) {
         String lab = label(name);
-        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        Path file = runFile(model, name, seed);
         SequenceSet test = prepare(name, s).rsnn().test();
         NeuroBenchEval.Result r = ev.result();
         if (seed == s.seeds().get(0)) writeTrace(model, lab, backend.toHost(ev.workload().prediction()), test);
@@ -968,7 +973,7 @@ public final class RsnnPaper {
 
     private Reuse reuse(Model model, String name, long seed, Settings s, RunKey key) {
         String lab = label(name);
-        Path file = runsDir().resolve(RsnnRun.fileName(model.label, lab, seed));
+        Path file = runFile(model, name, seed);
         if (!Files.exists(file)) return new Reuse(null, "no stored run");
         RsnnRun old;
         try {
@@ -1088,7 +1093,7 @@ public final class RsnnPaper {
         for (int k = 0; k < jobs.size(); k++) {
             RunJob j = jobs.get(k);
             out[k] = kept(j.model(), j.session(), j.seed(), j.s());
-            if (out[k] != null) logKept(runsDir().resolve(RsnnRun.fileName(j.model().label, label(session(j.session())), j.seed())));
+            if (out[k] != null) logKept(runFile(j.model(), session(j.session()), j.seed()));
             else todo.add(k);
         }
         int n = Math.min(workers, todo.size());
