@@ -1152,15 +1152,8 @@ public final class SpikachuPaper {
         double r2Py = DecoderTrainer.evaluate(m, sessionBatches(rel, Split.VALID, si, EVAL_BATCH), smooth, null, DecoderTrainer.SampleRule.PER_BATCH).meanSessionR2();
         double r2Ms = DecoderTrainer.evaluate(m, sessionBatches(rel, Split.TEST, si, TEST_MS_BATCH), smooth, null, DecoderTrainer.SampleRule.PER_BATCH).meanSessionR2();
         DecoderEnergy prof = m instanceof SpikachuDecoder sd ? releasedProfile(sd, rel, si) : e;
-        // latency: batch-1 forward over one window
         DecodingBatch first = test.getFirst();
-        DecodingBatch one = firstWindow(first);
-        double best = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < 4; r++) {
-            long a = System.nanoTime();
-            m.forward(one, Tape.inference());
-            best = Math.min(best, (System.nanoTime() - a) / 1e6);
-        }
+        double latency = latencyMsPerStep(m, firstWindow(first));
         CausalityProbe.Result c = CausalityProbe.probe(m, smooth, first, first.steps() / 2);
         List<Double> losses = h.epochs().stream().map(DecoderTrainer.Epoch::trainLoss).toList();
         String cadence = cfg.cadence() == DecoderTrainer.Cadence.RELEASED ? SpikachuRun.RELEASED_CADENCE : SpikachuRun.KIT_CADENCE;
@@ -1168,7 +1161,7 @@ public final class SpikachuPaper {
                 settings.seed(), s.units(), trainWindows, cfg.epochs(), cfg.evalEvery(), h.keptEpoch(), ev.meanSessionR2(), r2Py, r2Ms,
                 (ev.msePerDim()[0] + ev.msePerDim()[1]) / 2, ev.signAgreement(), ev.scoredSamples(), sharedParameters(m), e.macs(), e.acs(), e.spikes(),
                 Double.isNaN(e.meanRate()) ? -1 : e.meanRate(), steps, e.joulesPerWindow(), prof.joulesPerWindow(),
-                Double.isNaN(prof.meanRate()) ? -1 : prof.meanRate(), best / first.steps(), c.maxChangeBefore(),
+                Double.isNaN(prof.meanRate()) ? -1 : prof.meanRate(), latency, c.maxChangeBefore(),
                 Double.isNaN(c.maxChangeOtherWindow()) ? 0 : c.maxChangeOtherWindow(), losses, seconds, backend.name(),
                 GitInfo.of(resultsDir.toAbsolutePath().getParent().getParent()).commit(), key);
         return run;
@@ -1189,6 +1182,72 @@ public final class SpikachuPaper {
                 run.setting(), run.model(), run.session(), run.r2(), run.r2TestPy(), run.r2TestMs(), run.joulesPerWindow() * 1e6,
                 run.trainLoss().getLast(), run.wallTimeS(), run.reportable() ? "" : " (not reportable: untrained)"));
         return run;
+    }
+
+    /** Batch-1 forward passes whose best wall time is a run's latency. */
+    public static final int LATENCY_REPEATS = 16;
+
+    /**
+     * Untimed forward passes before a latency is timed, so the JIT has compiled the batch-1 path (in a
+     * fresh JVM the first passes run 5-100x slower; after about 50 they are steady).
+     */
+    static final int LATENCY_WARMUP = 64;
+
+    /**
+     * The best wall time of {@link #LATENCY_REPEATS} forward passes of {@code m} over the batch of one
+     * {@code one}, per step, in ms, after {@link #LATENCY_WARMUP} untimed passes.
+     */
+    static double latencyMsPerStep(WindowDecoder m, DecodingBatch one) {
+        for (int r = 0; r < LATENCY_WARMUP; r++) m.forward(one, Tape.inference());
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < LATENCY_REPEATS; r++) {
+            long a = System.nanoTime();
+            m.forward(one, Tape.inference());
+            best = Math.min(best, (System.nanoTime() - a) / 1e6);
+        }
+        return best / one.steps();
+    }
+
+    /**
+     * {@code runs} with the latency of every single-session run measured again now, in this JVM, from
+     * its checkpoint ({@link #latencyMsPerStep}: batch-1 forward over the session's first test window,
+     * as when it was trained); other runs as they are. A run's stored latency is taken right after
+     * its training, which under {@code make reproduce} runs beside other notebooks; the tables
+     * notebook runs alone and times every model here, one after the other, on the same idle machine.
+     * A run whose model configuration differs from this driver's (another edit, {@link #withSpikachuConfig}
+     * etc.) cannot be rebuilt here and keeps its stored latency; the log names it.
+     *
+     * @throws IllegalStateException naming the file when a single-session run's checkpoint is missing
+     */
+    public List<SpikachuRun> withLatencyNow(List<SpikachuRun> runs) {
+        List<SpikachuRun> out = new ArrayList<>(runs.size());
+        int timed = 0;
+        for (SpikachuRun run : runs) {
+            if (!run.setting().equals("single")) {
+                out.add(run);
+                continue;
+            }
+            Model model = Model.parse(run.model());
+            if (run.key() == null || !data.ids().contains(run.session())
+                    || !run.key().model().equals(modelDescription(model, data.session(run.session()).units()))) {
+                log.accept("latency of " + run.fileName() + " kept as stored: its model is not the one this driver builds for " + run.session());
+                out.add(run);
+                continue;
+            }
+            Path ckpt = checkpoint(run);
+            if (!Files.isRegularFile(ckpt)) {
+                throw new IllegalStateException("Spikachu run " + run.fileName() + ": its checkpoint " + ckpt + " is missing, so its latency cannot be"
+                        + " measured again; run its training notebook again (21 or 22), which writes both");
+            }
+            DecodingWindows w = DecodingWindows.of(data.subset(List.of(run.session())));
+            WindowDecoder m = build(model, w, settings.seed());
+            org.spikekit.train.Checkpoint.read(ckpt).loadInto(m);
+            List<Window> first = w.evalWindows(Split.TEST).stream().filter(x -> x.session() == 0).limit(EVAL_BATCH).toList();
+            out.add(run.withLatencyMsPerStep(latencyMsPerStep(m, firstWindow(w.batch(first)))));
+            timed++;
+        }
+        log.accept("latency measured again for " + timed + " single-session run(s)");
+        return out;
     }
 
     /** Window 0 of a batch as a batch of one. */

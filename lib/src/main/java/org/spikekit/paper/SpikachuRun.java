@@ -64,7 +64,8 @@ import org.spikekit.report.RunResults;
  *                       {@link #profiledJoulesPerStep()} is the released CSV's unit; equal to
  *                       {@code joulesPerWindow} for the baselines (analytic counts)
  * @param profiledMeanRate the released profile's {@code spike_rate_mean} (silent LIFs left out; -1 for ANN baselines)
- * @param latencyMsPerStep wall time of a batch-1 forward pass over one window divided by its steps
+ * @param latencyMsPerStep wall time of a batch-1 forward pass over one window divided by its steps (best of
+ *                       {@link SpikachuPaper#LATENCY_REPEATS}), measured right after training
  * @param causalLeak     largest change of a prediction before a spike was added (0: causal)
  * @param batchLeak      largest change of another window's predictions when one window's spikes changed (0: windows independent)
  * @param wallTimeS      training + evaluation time
@@ -97,6 +98,13 @@ public record SpikachuRun(String setting, String model, String session, String v
         if (!Double.isFinite(r2)) throw new IllegalArgumentException("SpikachuRun.r2 of " + model + "/" + session + " is not finite: " + r2);
         if (steps < 1) throw new IllegalArgumentException("SpikachuRun.steps of " + model + "/" + session + " must be >= 1, got " + steps);
         trainLoss = trainLoss == null ? List.of() : List.copyOf(trainLoss);
+    }
+
+    /** This run with {@link #latencyMsPerStep} replaced (e.g. measured again on an idle machine: {@link SpikachuPaper#withLatencyNow}). */
+    public SpikachuRun withLatencyMsPerStep(double ms) {
+        return new SpikachuRun(setting, model, session, variant, cadence, settings, data, mode, seed, units, trainWindows, epochs, evalEvery, keptEpoch,
+                r2, r2TestPy, r2TestMs, mse, signAgreement, scoredSamples, parameters, macs, acs, spikes, meanRate, steps, joulesPerWindow,
+                profiledJoulesPerWindow, profiledMeanRate, ms, causalLeak, batchLeak, trainLoss, wallTimeS, backend, gitCommit, key);
     }
 
     /** Energy per 10-ms step and sample, J (the kit's counting, notebooks/papers/spikachu.md §6.2). */

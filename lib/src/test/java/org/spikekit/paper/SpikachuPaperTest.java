@@ -94,6 +94,32 @@ class SpikachuPaperTest {
         assertEquals(List.of("yes", "no", "yes"), c.stringColumn("causal").asList());
         SpikachuTables.r2Chart(all);
         SpikachuTables.energyChart(all);
+
+        // latency measured again from each checkpoint: every single-session run timed, all else as stored
+        List<String> log = new java.util.ArrayList<>();
+        SpikachuPaper logged = new SpikachuPaper(data, DataChoice.SYNTHETIC, RunMode.QUICK, new CpuBackend(), dir.resolve("spikachu"), tiny(), log::add);
+        List<SpikachuRun> timed = logged.withLatencyNow(runs);
+        assertEquals(runs.size(), timed.size());
+        for (int i = 0; i < runs.size(); i++) {
+            SpikachuRun a = runs.get(i), t = timed.get(i);
+            assertTrue(t.latencyMsPerStep() > 0 && Double.isFinite(t.latencyMsPerStep()), t.toString());
+            assertEquals(a, t.withLatencyMsPerStep(a.latencyMsPerStep()), "only the latency changes");
+        }
+        assertEquals("latency measured again for 6 single-session run(s)", log.getLast());
+        // a driver whose Spikachu is configured otherwise cannot rebuild those runs: they keep the stored latency
+        log.clear();
+        SpikachuPaper edited = new SpikachuPaper(data, DataChoice.SYNTHETIC, RunMode.QUICK, new CpuBackend(), dir.resolve("spikachu"), tiny(), log::add)
+                .withSpikachuConfig(k -> org.spikekit.config.Configs.override(k, "core.hidden=24"));
+        List<SpikachuRun> kept = edited.withLatencyNow(runs);
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).model().startsWith("spikachu")) assertEquals(runs.get(i), kept.get(i));
+        }
+        assertEquals("latency measured again for 2 single-session run(s)", log.getLast());
+        assertTrue(log.stream().anyMatch(l -> l.contains(relCo.fileName()) && l.contains("kept as stored")), log.toString());
+        // a missing checkpoint is named
+        Files.delete(p.checkpoint(relCo));
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> p.withLatencyNow(runs));
+        assertTrue(missing.getMessage().contains(p.checkpoint(relCo).toString()), missing.getMessage());
     }
 
     @Test
