@@ -111,21 +111,25 @@ test-rsnn-forward: $(LIB_JAR) ## check that make rsnn-forward reproduces the com
 	cmp $$out/spikes.npy $$g/spikes.npy && cmp $$out/pred.npy $$g/pred.npy && echo "rsnn-forward: spikes.npy and pred.npy equal $$g, byte for byte"; \
 	rm -rf $$out
 
-notebooks: $(NB_DONE) ## execute every notebooks/NN_*.ipynb headless, in order (with -j2 the RSNN and SpikeNN blocks side by side; copies in results/notebooks/MODE)
+notebooks: $(NB_DONE) ## execute every notebooks/NN_*.ipynb headless, in order (with -j3 the RSNN, Spikachu-training and SpikeNN blocks side by side; copies in results/notebooks/MODE)
 
 # Each executed notebook depends on its source, the library, the kernelspec and the notebook
-# before it in its group (notebooks NN_*: group N, one paper; later notebooks read what earlier ones
-# wrote). The groups run in NB_STAGES order, each stage after every notebook of the stages before
-# it; the groups of one stage (1+3: RSNN and SpikeNN) run side by side under make -j (make
-# reproduce and make test use -j$(NB_JOBS)): neither measures speed and each writes only its own
-# results/ and figures/ folders. Spikachu (2: batch-1 latency), Blocks (4: speed) and the rest
-# run one at a time after them, on an otherwise idle machine.
-NB_STAGES := 0 1+3 2 4 5 6 7 8 9
-NB_JOBS ?= $(if $(filter 1,$(shell nproc 2>/dev/null || echo 1)),1,2)
-nb_group = $(filter $(NB_OUT)/$(1)%,$(NB_DONE))
+# before it in its group (later notebooks read what earlier ones wrote). A group is named by a
+# prefix of notebook names and holds the notebooks that no longer listed prefix claims: 2 is
+# 20-28, 29 is 29_tables_spikachu alone. The groups run in NB_STAGES order, each stage after every
+# notebook of the stages before it; the groups of one stage (1+2+3: RSNN, Spikachu's training,
+# SpikeNN) run side by side under make -j (make reproduce and make test use -j$(NB_JOBS)): none
+# of them measures speed and each writes only its own results/ and figures/ folders. Spikachu's
+# tables (29: it times every model's batch-1 latency again), Blocks (4: speed) and the rest run
+# one at a time after them, on an otherwise idle machine.
+NB_STAGES := 0 1+2+3 29 4 5 6 7 8 9
+NB_JOBS ?= $(if $(filter 1,$(shell nproc 2>/dev/null || echo 1)),1,3)
+NB_GROUPS := $(subst +, ,$(NB_STAGES))
+nb_claimed = $(foreach h,$(NB_GROUPS),$(if $(and $(filter-out $(1),$(h)),$(filter $(1)%,$(h))),$(filter $(NB_OUT)/$(h)%,$(NB_DONE))))
+nb_group = $(filter-out $(call nb_claimed,$(1)),$(filter $(NB_OUT)/$(1)%,$(NB_DONE)))
 $(NB_OUT)/%.ipynb: notebooks/%.ipynb $(LIB_JAR) $(KERNELSPEC) $(JUPYTER_OK)
 	@env/run-notebook.sh $< $(NB_OUT) $(CELL_TIMEOUT)
-$(foreach g,0 1 2 3 4 5 6 7 8 9,$(foreach i,$(shell seq 2 $(words $(call nb_group,$(g)))),\
+$(foreach g,$(NB_GROUPS),$(foreach i,$(shell seq 2 $(words $(call nb_group,$(g)))),\
   $(eval $(word $(i),$(call nb_group,$(g))): $(word $(shell expr $(i) - 1),$(call nb_group,$(g))))))
 NB_BEFORE :=
 $(foreach s,$(NB_STAGES),\
