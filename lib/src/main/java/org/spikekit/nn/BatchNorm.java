@@ -2,6 +2,11 @@ package org.spikekit.nn;
 
 import org.spikekit.core.Tape;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.List;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.Tensor;
@@ -73,18 +78,9 @@ public final class BatchNorm implements Layer {
                 throw new IllegalArgumentException("BatchNorm " + name + ": training needs more than 1 value per feature, got input " + java.util.Arrays.toString(s));
             }
             double[] sum = new double[f], sq = new double[f];
-            for (int r = 0; r < rows; r++) {
-                int o = r * f;
-                for (int j = 0; j < f; j++) sum[j] += v[o + j];
-            }
+            columnSums(v, rows, f, sum);
             for (int j = 0; j < f; j++) sum[j] /= rows;
-            for (int r = 0; r < rows; r++) {
-                int o = r * f;
-                for (int j = 0; j < f; j++) {
-                    double d = v[o + j] - sum[j];
-                    sq[j] += d * d;
-                }
-            }
+            columnSquares(v, rows, f, sum, sq);
             float[] rm = be.toHost(runningMean.value()), rv = be.toHost(runningVar.value());
             for (int j = 0; j < f; j++) {
                 double var = sq[j] / rows;
@@ -105,14 +101,7 @@ public final class BatchNorm implements Layer {
         boolean keep = tape.keeps();
         float[] xhat = keep ? new float[v.length] : null;
         float[] y = new float[v.length];
-        for (int r = 0; r < rows; r++) {
-            int o = r * f;
-            for (int j = 0; j < f; j++) {
-                float xh = (v[o + j] - mean[j]) * inv[j];
-                if (keep) xhat[o + j] = xh;
-                y[o + j] = xh * g[j] + b[j];
-            }
-        }
+        normalize(v, rows, f, mean, inv, g, b, xhat, y);
         tape.push(new Rec(xhat, inv, g, train, s));
         return HomogenizerKernels.wrap(be, y, s);
     }
@@ -124,13 +113,7 @@ public final class BatchNorm implements Layer {
         float[] gy = HomogenizerKernels.host(gradOut), xh = r.xhat(), g = r.gamma(), inv = r.invStd();
         final int f = features, rows = gy.length / f;
         double[] dg = new double[f], db = new double[f];
-        for (int row = 0; row < rows; row++) {
-            int o = row * f;
-            for (int j = 0; j < f; j++) {
-                dg[j] += gy[o + j] * xh[o + j];
-                db[j] += gy[o + j];
-            }
-        }
+        columnGrads(gy, xh, rows, f, dg, db);
         float[] gx = new float[gy.length];
         if (r.train()) {
             // dL/dx = γ·inv/n · (n·gy − Σgy − xhat·Σ(gy·xhat)), the batch statistics depending on x
@@ -140,10 +123,7 @@ public final class BatchNorm implements Layer {
                 mb[j] = (float) (db[j] / rows);
                 mx[j] = (float) (dg[j] / rows);
             }
-            for (int row = 0; row < rows; row++) {
-                int o = row * f;
-                for (int j = 0; j < f; j++) gx[o + j] = a[j] * (gy[o + j] - mb[j] - xh[o + j] * mx[j]);
-            }
+            inputGrad(gy, xh, rows, f, a, mb, mx, gx);
         } else {
             for (int row = 0; row < rows; row++) {
                 int o = row * f;
@@ -162,4 +142,99 @@ public final class BatchNorm implements Layer {
 
     @Override
     public String describe() { return "BatchNorm(" + features + ")"; }
+
+    // ---- the loops over [rows, f], row-major: a vector body over features and a scalar tail, each
+    // feature's double sums taken row by row in order and every float operation as written (no fused
+    // multiply-add), so the vector and scalar forms give the same bits (BatchNormTest).
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** The vector forms need one float vector to convert into exactly two double vectors. */
+    private static final boolean VEC = D.length() * 2 == F.length();
+
+    private static int vecEnd(int f) { return VEC ? F.loopBound(f) : 0; }
+
+    /** {@code acc[j] += v[r·f + j]} for r = 0, 1, … in double. */
+    static void columnSums(float[] v, int rows, int f, double[] acc) {
+        final int end = vecEnd(f), dl = D.length();
+        for (int r = 0; r < rows; r++) {
+            int o = r * f, j = 0;
+            for (; j < end; j += F.length()) {
+                FloatVector x = FloatVector.fromArray(F, v, o + j);
+                DoubleVector.fromArray(D, acc, j).add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, j);
+                DoubleVector.fromArray(D, acc, j + dl).add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1)).intoArray(acc, j + dl);
+            }
+            for (; j < f; j++) acc[j] += v[o + j];
+        }
+    }
+
+    /** {@code acc[j] += d·d}, {@code d = v[r·f + j] − mean[j]} in double, for r = 0, 1, …. */
+    static void columnSquares(float[] v, int rows, int f, double[] mean, double[] acc) {
+        final int end = vecEnd(f), dl = D.length();
+        for (int r = 0; r < rows; r++) {
+            int o = r * f, j = 0;
+            for (; j < end; j += F.length()) {
+                FloatVector x = FloatVector.fromArray(F, v, o + j);
+                DoubleVector d0 = ((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0)).sub(DoubleVector.fromArray(D, mean, j));
+                DoubleVector d1 = ((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1)).sub(DoubleVector.fromArray(D, mean, j + dl));
+                DoubleVector.fromArray(D, acc, j).add(d0.mul(d0)).intoArray(acc, j);
+                DoubleVector.fromArray(D, acc, j + dl).add(d1.mul(d1)).intoArray(acc, j + dl);
+            }
+            for (; j < f; j++) {
+                double d = v[o + j] - mean[j];
+                acc[j] += d * d;
+            }
+        }
+    }
+
+    /** {@code xh = (v − mean[j])·inv[j]} (into {@code xhat} unless null), {@code y = xh·g[j] + b[j]}, in float. */
+    static void normalize(float[] v, int rows, int f, float[] mean, float[] inv, float[] g, float[] b, float[] xhat, float[] y) {
+        final int end = vecEnd(f);
+        for (int r = 0; r < rows; r++) {
+            int o = r * f, j = 0;
+            for (; j < end; j += F.length()) {
+                FloatVector xh = FloatVector.fromArray(F, v, o + j).sub(FloatVector.fromArray(F, mean, j)).mul(FloatVector.fromArray(F, inv, j));
+                if (xhat != null) xh.intoArray(xhat, o + j);
+                xh.mul(FloatVector.fromArray(F, g, j)).add(FloatVector.fromArray(F, b, j)).intoArray(y, o + j);
+            }
+            for (; j < f; j++) {
+                float xh = (v[o + j] - mean[j]) * inv[j];
+                if (xhat != null) xhat[o + j] = xh;
+                y[o + j] = xh * g[j] + b[j];
+            }
+        }
+    }
+
+    /** {@code dg[j] += gy·xh} (the product in float) and {@code db[j] += gy}, in double, rows in order. */
+    static void columnGrads(float[] gy, float[] xh, int rows, int f, double[] dg, double[] db) {
+        final int end = vecEnd(f), dl = D.length();
+        for (int r = 0; r < rows; r++) {
+            int o = r * f, j = 0;
+            for (; j < end; j += F.length()) {
+                FloatVector gv = FloatVector.fromArray(F, gy, o + j), p = gv.mul(FloatVector.fromArray(F, xh, o + j));
+                DoubleVector.fromArray(D, dg, j).add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0)).intoArray(dg, j);
+                DoubleVector.fromArray(D, dg, j + dl).add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 1)).intoArray(dg, j + dl);
+                DoubleVector.fromArray(D, db, j).add((DoubleVector) gv.convertShape(VectorOperators.F2D, D, 0)).intoArray(db, j);
+                DoubleVector.fromArray(D, db, j + dl).add((DoubleVector) gv.convertShape(VectorOperators.F2D, D, 1)).intoArray(db, j + dl);
+            }
+            for (; j < f; j++) {
+                dg[j] += gy[o + j] * xh[o + j];
+                db[j] += gy[o + j];
+            }
+        }
+    }
+
+    /** Training-mode {@code dL/dx = a[j]·(gy − mb[j] − xh·mx[j])}, in float. */
+    static void inputGrad(float[] gy, float[] xh, int rows, int f, float[] a, float[] mb, float[] mx, float[] gx) {
+        final int end = vecEnd(f);
+        for (int r = 0; r < rows; r++) {
+            int o = r * f, j = 0;
+            for (; j < end; j += F.length()) {
+                FloatVector.fromArray(F, gy, o + j).sub(FloatVector.fromArray(F, mb, j))
+                        .sub(FloatVector.fromArray(F, xh, o + j).mul(FloatVector.fromArray(F, mx, j)))
+                        .mul(FloatVector.fromArray(F, a, j)).intoArray(gx, o + j);
+            }
+            for (; j < f; j++) gx[o + j] = a[j] * (gy[o + j] - mb[j] - xh[o + j] * mx[j]);
+        }
+    }
 }

@@ -36,6 +36,63 @@ class BatchNormTest {
         LayerCheck.check(bn, LayerCheck.randn(be, 9, 1f, 3, 4), Tape::evalWithGrad, 1e-2, 2e-3, 60, true);
     }
 
+    /** The vector loops give the bits of the scalar definitions (the loops as first written), with and without a scalar tail. */
+    @Test
+    void vectorLoopsGiveTheScalarBits() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int f : new int[] {3, 16, 37, 64}) {
+            int rows = 29;
+            float[] v = new float[rows * f], gy = new float[rows * f];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (rnd.nextGaussian() * 2 + 0.7);
+                gy[i] = (float) rnd.nextGaussian();
+            }
+            float[] mean = new float[f], inv = new float[f], g = new float[f], b = new float[f], a = new float[f], mb = new float[f], mx = new float[f];
+            for (int j = 0; j < f; j++) {
+                mean[j] = (float) rnd.nextGaussian();
+                inv[j] = 0.5f + rnd.nextFloat();
+                g[j] = (float) rnd.nextGaussian();
+                b[j] = (float) rnd.nextGaussian();
+                a[j] = (float) rnd.nextGaussian();
+                mb[j] = (float) rnd.nextGaussian();
+                mx[j] = (float) rnd.nextGaussian();
+            }
+            double[] sum = new double[f], sumRef = new double[f], sq = new double[f], sqRef = new double[f], dMean = new double[f];
+            double[] dg = new double[f], dgRef = new double[f], db = new double[f], dbRef = new double[f];
+            float[] xh = new float[v.length], xhRef = new float[v.length], y = new float[v.length], yRef = new float[v.length], y2 = new float[v.length];
+            float[] gx = new float[v.length], gxRef = new float[v.length];
+            for (int j = 0; j < f; j++) dMean[j] = mean[j] + 1e-3 * j;
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < f; j++) {
+                    int i = r * f + j;
+                    sumRef[j] += v[i];
+                    double d = v[i] - dMean[j];
+                    sqRef[j] += d * d;
+                    float x = (v[i] - mean[j]) * inv[j];
+                    xhRef[i] = x;
+                    yRef[i] = x * g[j] + b[j];
+                    dgRef[j] += gy[i] * xhRef[i];
+                    dbRef[j] += gy[i];
+                    gxRef[i] = a[j] * (gy[i] - mb[j] - xhRef[i] * mx[j]);
+                }
+            }
+            BatchNorm.columnSums(v, rows, f, sum);
+            BatchNorm.columnSquares(v, rows, f, dMean, sq);
+            BatchNorm.normalize(v, rows, f, mean, inv, g, b, xh, y);
+            BatchNorm.normalize(v, rows, f, mean, inv, g, b, null, y2);
+            BatchNorm.columnGrads(gy, xhRef, rows, f, dg, db);
+            BatchNorm.inputGrad(gy, xhRef, rows, f, a, mb, mx, gx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(sumRef, sum, 0, "column sums, f " + f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(sqRef, sq, 0, "squared deviations, f " + f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(xhRef, xh, 0, "xhat, f " + f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(yRef, y, 0, "y, f " + f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(yRef, y2, 0, "y without xhat, f " + f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(dgRef, dg, 0, "dgamma, f " + f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(dbRef, db, 0, "dbeta, f " + f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(gxRef, gx, 0, "dx, f " + f);
+        }
+    }
+
     @Test
     void normalisesOverAllLeadingAxesAndTracksRunningStatistics() {
         BatchNorm bn = new BatchNorm(be, "bn", 2);
