@@ -368,9 +368,7 @@ public final class CpuBackend implements Backend {
         own("randBernoulli", t);
         float[] D = data(t);
         int o = off(t);
-        elementwise(t.sizeInt(), (f, to) -> {
-            for (int i = f; i < to; i++) D[o + i] = CounterRng.uniform(seed, i) < p ? 1f : 0f;
-        });
+        elementwise(t.sizeInt(), (f, to) -> VectorKernels.bernoulli(D, o, seed, p, f, to));
     }
 
     // ---- optimizers ---------------------------------------------------------------------------
