@@ -2,10 +2,8 @@ package org.spikekit.compute;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -161,27 +159,16 @@ final class VectorKernels {
         return s;
     }
 
-    static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-    /** Float lanes matching {@link #LS} lane for lane (half its width). */
-    static final VectorSpecies<Float> LF = VectorSpecies.of(float.class, VectorShape.forBitSize(LS.length() * Float.SIZE));
-
     /**
-     * {@code o[oo + i] = CounterRng.uniform(seed, i) < p ? 1 : 0} for i in [from, to): the counter
-     * hash ({@link CounterRng#bits}) in long lanes, the same bits as the scalar form. {@code u < p}
-     * with {@code u = k·2^-24} is {@code k < ⌈p·2^24⌉} (false for every k when p is NaN or ≤ 0).
+     * {@code o[oo + i] = CounterRng.uniform(seed, i) < p ? 1 : 0} for i in [from, to), the draws in
+     * long lanes ({@link LaneKernels#uniformBelow}): the same bits as the scalar form.
      */
     static void bernoulli(float[] o, int oo, long seed, float p, int from, int to) {
-        long threshold = (long) Math.ceil((double) p * 16777216.0);
-        int i = from, lanes = LS.length();
-        LongVector iota = LongVector.zero(LS).addIndex(1);
-        FloatVector zero = FloatVector.zero(LF), one = FloatVector.broadcast(LF, 1f);
-        long start = seed * CounterRng.GOLDEN;
-        for (int upper = from + LS.loopBound(to - from); i < upper; i += lanes) {
-            LongVector z = iota.add(start + i);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-            zero.blend(one, z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, threshold).cast(LF)).intoArray(o, oo + i);
+        long threshold = LaneKernels.uniformThreshold(p);
+        int i = from, lanes = LaneKernels.LS.length();
+        FloatVector zero = FloatVector.zero(LaneKernels.LF), one = FloatVector.broadcast(LaneKernels.LF, 1f);
+        for (int upper = from + LaneKernels.LS.loopBound(to - from); i < upper; i += lanes) {
+            zero.blend(one, LaneKernels.uniformBelow(seed, i, threshold)).intoArray(o, oo + i);
         }
         for (; i < to; i++) o[oo + i] = CounterRng.uniform(seed, i) < p ? 1f : 0f;
     }

@@ -78,7 +78,7 @@ public final class BatchNorm implements Layer {
                 throw new IllegalArgumentException("BatchNorm " + name + ": training needs more than 1 value per feature, got input " + java.util.Arrays.toString(s));
             }
             double[] sum = new double[f], sq = new double[f];
-            columnSums(v, rows, f, sum);
+            org.spikekit.compute.LaneKernels.addRows(v, 0, f, 0, rows, sum);
             for (int j = 0; j < f; j++) sum[j] /= rows;
             columnSquares(v, rows, f, sum, sq);
             float[] rm = be.toHost(runningMean.value()), rv = be.toHost(runningVar.value());
@@ -153,20 +153,6 @@ public final class BatchNorm implements Layer {
     private static final boolean VEC = D.length() * 2 == F.length();
 
     private static int vecEnd(int f) { return VEC ? F.loopBound(f) : 0; }
-
-    /** {@code acc[j] += v[r·f + j]} for r = 0, 1, … in double. */
-    static void columnSums(float[] v, int rows, int f, double[] acc) {
-        final int end = vecEnd(f), dl = D.length();
-        for (int r = 0; r < rows; r++) {
-            int o = r * f, j = 0;
-            for (; j < end; j += F.length()) {
-                FloatVector x = FloatVector.fromArray(F, v, o + j);
-                DoubleVector.fromArray(D, acc, j).add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, j);
-                DoubleVector.fromArray(D, acc, j + dl).add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1)).intoArray(acc, j + dl);
-            }
-            for (; j < f; j++) acc[j] += v[o + j];
-        }
-    }
 
     /** {@code acc[j] += d·d}, {@code d = v[r·f + j] − mean[j]} in double, for r = 0, 1, …. */
     static void columnSquares(float[] v, int rows, int f, double[] mean, double[] acc) {

@@ -3,15 +3,13 @@ package org.spikekit.nn;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.spikekit.compute.Backend;
 import org.spikekit.compute.CounterRng;
 import org.spikekit.compute.CpuBackend;
 import org.spikekit.compute.HostStorage;
+import org.spikekit.compute.LaneKernels;
 import org.spikekit.compute.Tensor;
 
 /**
@@ -71,33 +69,22 @@ final class HomogenizerKernels {
 
     // ---- dropout masks ------------------------------------------------------------------------
 
-    static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-    /** Float lanes matching {@link #LS} lane for lane (half its width). */
-    static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, VectorShape.forBitSize(LS.length() * Float.SIZE));
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
-
     /**
      * {@code dst[i] = (base == null ? 0 : base[bo + i]) + x[xo + i]·m_i} for i in [0, n), where
      * m_i = {@code mask(seed, index0 + i, keep, 1/keep)}, i.e. {@code CounterRng.uniform(seed,
-     * index0 + i) < keep}; the counter hash runs in long lanes (same bits as {@link
-     * org.spikekit.compute.CounterRng}). dst may alias x or base at the same offsets.
+     * index0 + i) < keep}; the draws in long lanes ({@link LaneKernels#uniformBelow}, same bits as
+     * {@link org.spikekit.compute.CounterRng}). dst may alias x or base at the same offsets.
      */
     static void dropout(float[] x, int xo, float[] base, int bo, float[] dst, int dOff, int n, long seed, long index0, float keep) {
         float inv = 1f / keep;
-        long threshold = (long) Math.ceil((double) keep * 16777216.0);  // u < keep  ⇔  (bits >>> 40) < ⌈keep·2^24⌉
-        int i = 0, lanes = LS.length();
-        LongVector iota = LongVector.zero(LS).addIndex(1);
-        FloatVector zero = FloatVector.zero(FS), vInv = FloatVector.broadcast(FS, inv);
-        long start = seed * GOLDEN + index0;
-        for (int upper = LS.loopBound(n); i < upper; i += lanes) {
-            LongVector z = iota.add(start + i);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-            VectorMask<Float> kept = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, threshold).cast(FS);
-            FloatVector m = zero.blend(vInv, kept);
-            FloatVector y = FloatVector.fromArray(FS, x, xo + i).mul(m);
-            if (base != null) y = FloatVector.fromArray(FS, base, bo + i).add(y);
+        long threshold = LaneKernels.uniformThreshold(keep);
+        VectorSpecies<Float> fs = LaneKernels.LF;
+        int i = 0, lanes = LaneKernels.LS.length();
+        FloatVector zero = FloatVector.zero(fs), vInv = FloatVector.broadcast(fs, inv);
+        for (int upper = LaneKernels.LS.loopBound(n); i < upper; i += lanes) {
+            FloatVector m = zero.blend(vInv, LaneKernels.uniformBelow(seed, index0 + i, threshold));
+            FloatVector y = FloatVector.fromArray(fs, x, xo + i).mul(m);
+            if (base != null) y = FloatVector.fromArray(fs, base, bo + i).add(y);
             y.intoArray(dst, dOff + i);
         }
         for (; i < n; i++) {

@@ -76,7 +76,7 @@ class BatchNormTest {
                     gxRef[i] = a[j] * (gy[i] - mb[j] - xhRef[i] * mx[j]);
                 }
             }
-            BatchNorm.columnSums(v, rows, f, sum);
+            org.spikekit.compute.LaneKernels.addRows(v, 0, f, 0, rows, sum);
             BatchNorm.columnSquares(v, rows, f, dMean, sq);
             BatchNorm.normalize(v, rows, f, mean, inv, g, b, xh, y);
             BatchNorm.normalize(v, rows, f, mean, inv, g, b, null, y2);
